@@ -1,0 +1,306 @@
+"""Facts in, determinations out: evaluate condition trees and record what decided each criterion.
+
+The evaluator is mechanism only. Which facts satisfy a criterion, when it is not met or
+not applicable, how conflicts are settled and what documentation to request all come
+from the criteria files; every result lists the facts and spans that decided it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from mednec.criteria.loader import CriteriaSet, ResolvedCode, load_criteria
+from mednec.criteria.schema import All, Any_, CriterionSpec, Leaf, Not, NumberTest, Ref, ReportSpec, Tree
+from mednec.models import Caveat, CriterionResult, Determination, EvidenceSpan, RequestedCode
+from mednec.models.determination import SupportingFinding
+
+_FLAGS = ("negated", "uncertain", "historical", "hypothetical", "planned")
+_REQUIRED = {"affirmed": frozenset(), "negated": frozenset({"negated"}), "uncertain": frozenset({"uncertain"})}
+_OTHER = {"left": "right", "right": "left"}
+_DOC_RANK = {"pathology": 0, "imaging": 1, "operative": 2, "tumor_board": 2, "clinical_note": 3, "other": 4}
+MAX_EVIDENCE = 6
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a tree is evaluated against: the requested side and the named conditions."""
+
+    side: str | None
+    conditions: dict[str, Tree]
+
+
+def _assertion_ok(leaf: Leaf, fact) -> bool:  # noqa: ANN001 - any Fact
+    a = fact.assertion
+    if a.family:
+        return False  # POLICY: family history never counts for the patient
+    if leaf.assertion == "any":
+        return True
+    present = {f for f in _FLAGS if getattr(a, f)}
+    required = _REQUIRED[leaf.assertion]
+    return required <= present and not (present - required - set(leaf.allow))
+
+
+def _interval(value: float, comparator: str) -> tuple[float, float, bool, bool]:
+    inf = float("inf")
+    return {
+        "=": (value, value, True, True),
+        ">": (value, inf, False, False),
+        ">=": (value, inf, True, False),
+        "<": (-inf, value, False, False),
+        "<=": (-inf, value, False, True),
+    }[comparator]
+
+
+def number_ok(test: NumberTest, value: float | None, comparator: str = "=") -> bool:
+    """Whether every value a fact allows passes ``test`` ("survival > 3 months" passes ">= 3")."""
+    if value is None:
+        return False
+    lo, hi, lo_closed, hi_closed = _interval(value, comparator)
+    t = test.than
+    if test.op == ">=":
+        return lo >= t
+    if test.op == ">":
+        return lo > t or (lo == t and not lo_closed)
+    if test.op == "<=":
+        return hi <= t
+    if test.op == "<":
+        return hi < t or (hi == t and not hi_closed)
+    return lo == hi == t
+
+
+def _leaf_filters(leaf: Leaf, f) -> bool:  # noqa: ANN001, C901 - flat list of filters
+    if f.kind != leaf.fact:
+        return False
+    if leaf.concept is not None and f.concept not in leaf.concept:
+        return False
+    if leaf.category is not None and getattr(f, "category", None) not in leaf.category:
+        return False
+    if leaf.region is not None and getattr(f, "region", None) not in leaf.region:
+        return False
+    if leaf.relation is not None and (f.relation or "none") not in leaf.relation:
+        return False
+    if leaf.not_relation is not None and (f.relation or "none") in leaf.not_relation:
+        return False
+    if leaf.doc_type is not None and f.document_type not in leaf.doc_type:
+        return False
+    if leaf.not_doc_type is not None and f.document_type in leaf.not_doc_type:
+        return False
+    if leaf.section is not None and (f.section or "none") not in leaf.section:
+        return False
+    if leaf.not_section is not None and (f.section or "none") in leaf.not_section:
+        return False
+    if leaf.tissue is not None and getattr(f, "tissue", False) != leaf.tissue:
+        return False
+    if leaf.related is not None and not set(leaf.related) & set(f.related):
+        return False
+    if leaf.not_related is not None and set(leaf.not_related) & set(f.related):
+        return False
+    if leaf.cues is not None and not set(leaf.cues) & set(f.cues):
+        return False
+    if leaf.not_cues is not None and set(leaf.not_cues) & set(f.cues):
+        return False
+    if leaf.levels is not None and not set(leaf.levels) & set(f.levels):
+        return False
+    if leaf.number is not None:
+        value = getattr(f, leaf.number.field, None)
+        comparator = getattr(f, "comparator", "=") if leaf.number.field == "value" else "="
+        if not number_ok(leaf.number, value, comparator):
+            return False
+    return _assertion_ok(leaf, f)
+
+
+def match_leaf(leaf: Leaf, facts: Sequence, ctx: Context) -> list:
+    """Facts that satisfy ``leaf`` on the requested side (POLICY, Laterality)."""
+    found = [f for f in facts if _leaf_filters(leaf, f)]
+    if leaf.side == "any" or ctx.side is None:
+        return found
+    same = [f for f in found if f.side in (ctx.side, "bilateral", "midline")]
+    other = [f for f in found if f.side == _OTHER.get(ctx.side)]
+    unsided = [f for f in found if f.side is None]
+    # An unsided finding supports a sided request only if nothing on the other side contradicts it.
+    return same + ([] if other else unsided)
+
+
+def eval_tree(tree: Tree, facts: Sequence, ctx: Context) -> tuple[bool, list]:
+    """(satisfied, facts that satisfied it). ``any`` cites every satisfied branch."""
+    if isinstance(tree, Leaf):
+        found = sorted(match_leaf(tree, facts, ctx), key=_rank)
+        return bool(found), found
+    if isinstance(tree, Ref):
+        target = ctx.conditions[tree.ref]
+        if tree.where:
+            target = _override(target, tree.where, ctx)
+        return eval_tree(target, facts, ctx)
+    if isinstance(tree, All):
+        cited: list = []
+        for sub in tree.all:
+            ok, found = eval_tree(sub, facts, ctx)
+            if not ok:
+                return False, []
+            cited.extend(found)
+        return True, cited
+    if isinstance(tree, Any_):
+        cited = []
+        hit = False
+        for sub in tree.any:
+            ok, found = eval_tree(sub, facts, ctx)
+            if ok:
+                hit = True
+                cited.extend(found)
+        return hit, cited
+    if isinstance(tree, Not):
+        ok, _ = eval_tree(tree.not_, facts, ctx)
+        return not ok, []
+    raise TypeError(f"unknown tree node {tree!r}")  # pragma: no cover
+
+
+def _override(tree: Tree, where: dict, ctx: Context) -> Tree:
+    """``tree`` with ``where`` applied to each of its leaves (refs resolved on the way)."""
+    if isinstance(tree, Leaf):
+        return Leaf.model_validate({**tree.model_dump(exclude_unset=True), **where})
+    if isinstance(tree, Ref):
+        inner = ctx.conditions[tree.ref]
+        if tree.where:
+            inner = _override(inner, tree.where, ctx)
+        return _override(inner, where, ctx)
+    if isinstance(tree, All):
+        return All(all=[_override(t, where, ctx) for t in tree.all])
+    if isinstance(tree, Any_):
+        return Any_(any=[_override(t, where, ctx) for t in tree.any])
+    return Not.model_validate({"not": _override(tree.not_, where, ctx)})
+
+
+def _rank(f) -> tuple:  # noqa: ANN001 - any Fact
+    return (_DOC_RANK.get(f.document_type, 5), -(f.document_date or dt.date.min).toordinal(), f.evidence[0].start)
+
+
+def _evidence(facts: Iterable) -> tuple[EvidenceSpan, ...]:
+    """Evidence spans in the order the tree cited them (its first condition first), deduplicated."""
+    out: dict[tuple[str, int, int], EvidenceSpan] = {}
+    for f in facts:
+        for e in f.evidence:
+            out.setdefault((e.document, e.start, e.end), e)
+    return tuple(list(out.values())[:MAX_EVIDENCE])
+
+
+def _latest(facts: Sequence) -> dt.date:
+    return max((f.document_date or dt.date.min for f in facts), default=dt.date.min)
+
+
+def _fill(template: str, ev: tuple[EvidenceSpan, ...], side: str | None, code: str) -> str:
+    quote = " ".join(ev[0].text.split()) if ev else ""
+    return template.format(quote=quote, document=ev[0].document if ev else "", side=f"{side} " if side else "",
+                           code=code).strip()
+
+
+def evaluate_criterion(crit: CriterionSpec, facts: Sequence, ctx: Context, code: str) -> CriterionResult:
+    """The status of one criterion with its rationale, evidence and deciding facts."""
+    side = ctx.side
+    if crit.not_applicable is not None:
+        ok, found = eval_tree(crit.not_applicable, facts, ctx)
+        ev = _evidence(found)
+        if ok and ev:
+            for tree in crit.also:
+                found = found + [f for f in eval_tree(tree, facts, ctx)[1] if f not in found]
+            ev = _evidence(found)
+            return CriterionResult(id=crit.id, title=crit.title, status="met", not_applicable=True,
+                                   rationale=_fill(crit.rationale.not_applicable or crit.rationale.met, ev, side, code),
+                                   evidence=ev, facts=tuple(f.id for f in found))
+    met, met_facts = eval_tree(crit.met, facts, ctx)
+    not_met, nm_facts = eval_tree(crit.not_met, facts, ctx) if crit.not_met is not None else (False, [])
+    met = met and bool(_evidence(met_facts))
+    not_met = not_met and bool(_evidence(nm_facts))
+    conflict = False
+    if met and not_met:
+        rule = crit.on_conflict
+        if rule == "latest" and _latest(met_facts) != _latest(nm_facts):
+            rule = "met" if _latest(met_facts) > _latest(nm_facts) else "not_met"
+        elif rule == "pathology":
+            m_path = any(f.document_type == "pathology" for f in met_facts)
+            n_path = any(f.document_type == "pathology" for f in nm_facts)
+            rule = "met" if m_path and not n_path else "not_met" if n_path and not m_path else "insufficient"
+        if rule == "met":
+            not_met = False
+        elif rule == "not_met":
+            met = False
+        else:
+            conflict = True
+    if met and not conflict:
+        for tree in crit.also:
+            met_facts = met_facts + [f for f in eval_tree(tree, facts, ctx)[1] if f not in met_facts]
+        ev = _evidence(met_facts)
+        return CriterionResult(id=crit.id, title=crit.title, status="met", rationale=_fill(crit.rationale.met, ev, side, code),
+                               evidence=ev, facts=tuple(dict.fromkeys(f.id for f in met_facts)))
+    if not_met and not conflict:
+        ev = _evidence(nm_facts)
+        return CriterionResult(id=crit.id, title=crit.title, status="not_met",
+                               rationale=_fill(crit.rationale.not_met or crit.rationale.met, ev, side, code),
+                               evidence=ev, facts=tuple(dict.fromkeys(f.id for f in nm_facts)))
+    missing = _fill(crit.missing, (), side, code)
+    if conflict:
+        ev = _evidence(met_facts + nm_facts)
+        return CriterionResult(id=crit.id, title=crit.title, status="insufficient", conflict=True,
+                               rationale="The chart holds conflicting affirmed evidence for this criterion and no "
+                                         "precedence rule settles it.",
+                               evidence=ev, facts=tuple(dict.fromkeys(f.id for f in met_facts + nm_facts)),
+                               missing=missing)
+    rationale = _fill(crit.rationale.insufficient or "The chart does not document this criterion.", (), side, code)
+    other_ev: tuple[EvidenceSpan, ...] = ()
+    if side:
+        ok_any, any_facts = eval_tree(crit.met, facts, Context(None, ctx.conditions))
+        other = [f for f in any_facts if f.side == _OTHER.get(side)]
+        if ok_any and other:
+            other_ev = _evidence(other)
+            rationale += f" The findings that would meet it are documented only on the {_OTHER[side]} side."
+    return CriterionResult(id=crit.id, title=crit.title, status="insufficient", rationale=rationale,
+                           evidence=other_ev, missing=missing)
+
+
+def _select_pathway(code: ResolvedCode, facts: Sequence, ctx: Context) -> tuple[str | None, tuple[CriterionSpec, ...]]:
+    if not code.pathways:
+        return None, code.criteria
+    by_id = {c.id: c for c in code.criteria}
+    for p in code.pathways:
+        if p.when == "otherwise" or eval_tree(p.when, facts, ctx)[0]:
+            return p.id, tuple(by_id[c] for c in p.criteria)
+    return None, code.criteria  # pragma: no cover - the last pathway is "otherwise"
+
+
+def evaluate_code(req: RequestedCode, facts: Sequence, criteria: CriteriaSet | None = None) -> Determination:
+    """The determination of one requested code."""
+    cs = criteria or load_criteria()
+    code = cs.codes[req.code]
+    ctx = Context(req.side, {**cs.conditions, **code.spec.conditions})
+    pathway, crits = _select_pathway(code, facts, ctx)
+    results = tuple(evaluate_criterion(c, facts, ctx, req.code) for c in crits)
+    statuses = {r.status for r in results}
+    outcome = "refer" if "not_met" in statuses else "pend" if "insufficient" in statuses else "approve"
+    missing = tuple(r.missing for r in results if r.status == "insufficient" and r.missing)
+    supporting = tuple(_reports(cs.supporting.items, facts, ctx, SupportingFinding))
+    return Determination(code=req.code, side=req.side, title=code.spec.title, outcome=outcome, pathway=pathway,
+                         criteria=results, missing=missing, supporting=supporting,
+                         criteria_version=code.spec.version)
+
+
+def _reports(items: Sequence[ReportSpec], facts: Sequence, ctx: Context, model: type) -> list:
+    out = []
+    for item in items:
+        ok, found = eval_tree(item.when, facts, ctx)
+        if not ok:
+            continue
+        extra: list = []
+        for tree in item.also:
+            extra.extend(eval_tree(tree, facts, ctx)[1])
+        ev = _evidence(found)
+        ev = ev + tuple(e for e in _evidence(extra) if e not in ev)
+        if ev:
+            out.append(model(kind=item.kind, summary=_fill(item.summary, ev, ctx.side, ""), evidence=ev[:MAX_EVIDENCE]))
+    return out
+
+
+def evaluate_caveats(facts: Sequence, criteria: CriteriaSet | None = None) -> tuple[Caveat, ...]:
+    """The caveats of POLICY present in the chart, each with its evidence."""
+    cs = criteria or load_criteria()
+    return tuple(_reports(cs.caveats.items, facts, Context(None, cs.conditions), Caveat))

@@ -1,0 +1,146 @@
+"""Load and validate the criteria files (with ``importlib.resources``), once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from mednec.criteria.schema import (
+    All,
+    Any_,
+    CodeSpec,
+    CriterionSpec,
+    Leaf,
+    NamedConditions,
+    Not,
+    Pathway,
+    Ref,
+    ReferenceFile,
+    ReportFile,
+    SharedCriteria,
+    Tree,
+)
+from mednec.errors import CriteriaError
+
+M = TypeVar("M", bound=BaseModel)
+_PKG = "mednec.criteria"
+
+
+def _load(rel: str, model: type[M]) -> M:
+    path = f"criteria/{rel}"
+    try:
+        text = resources.files(_PKG).joinpath(rel).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CriteriaError("criteria file not found", path) from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CriteriaError(f"not valid YAML ({exc})", path) from exc
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise CriteriaError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}", path) from exc
+
+
+@dataclass(frozen=True)
+class ResolvedCode:
+    """A code with its criteria resolved (shared ones copied in by reference, not by text)."""
+
+    spec: CodeSpec
+    criteria: tuple[CriterionSpec, ...]
+    pathways: tuple[Pathway, ...]
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """Everything the evaluator needs: codes, named conditions, caveats, supporting findings, references."""
+
+    codes: dict[str, ResolvedCode]
+    conditions: dict[str, Tree]
+    caveats: ReportFile
+    supporting: ReportFile
+    references: ReferenceFile
+
+
+def _check_refs(tree: Tree, names: set[str], where: str) -> None:
+    if isinstance(tree, Ref):
+        if tree.ref not in names:
+            raise CriteriaError(f"unknown condition ref {tree.ref!r}", where)
+    elif isinstance(tree, All):
+        for t in tree.all:
+            _check_refs(t, names, where)
+    elif isinstance(tree, Any_):
+        for t in tree.any:
+            _check_refs(t, names, where)
+    elif isinstance(tree, Not):
+        _check_refs(tree.not_, names, where)
+    elif not isinstance(tree, Leaf):  # pragma: no cover - schema guarantees the union
+        raise CriteriaError("unknown tree node", where)
+
+
+def code_files() -> list[str]:
+    """Names of the per-code files shipped in ``criteria/codes``."""
+    return sorted(p.name for p in resources.files(_PKG).joinpath("codes").iterdir() if p.name.endswith(".yaml"))
+
+
+def shared_files() -> list[str]:
+    """Names of the shared criteria files in ``criteria/shared`` (besides conditions.yaml)."""
+    return sorted(p.name for p in resources.files(_PKG).joinpath("shared").iterdir()
+                  if p.name.endswith(".yaml") and p.name != "conditions.yaml")
+
+
+@lru_cache(maxsize=1)
+def load_criteria() -> CriteriaSet:
+    """Load every criteria file, resolve shared criteria and check every reference."""
+    conditions = _load("shared/conditions.yaml", NamedConditions).conditions
+    names = set(conditions)
+    for name, tree in conditions.items():
+        _check_refs(tree, names, f"criteria/shared/conditions.yaml#{name}")
+    shared: dict[str, CriterionSpec] = {}
+    for fname in shared_files():
+        for crit in _load(f"shared/{fname}", SharedCriteria).criteria:
+            if crit.id in shared:
+                raise CriteriaError(f"criterion {crit.id} defined twice", f"criteria/shared/{fname}")
+            shared[crit.id] = crit
+    references = _load("references.yaml", ReferenceFile)
+    ref_ids = {r.id for r in references.references}
+    codes: dict[str, ResolvedCode] = {}
+    for fname in code_files():
+        where = f"criteria/codes/{fname}"
+        spec = _load(f"codes/{fname}", CodeSpec)
+        if fname != f"{spec.code}.yaml":
+            raise CriteriaError(f"file name does not match code {spec.code}", where)
+        missing = set(spec.citations) - ref_ids
+        if missing:
+            raise CriteriaError(f"cites unknown references {sorted(missing)}", where)
+        crits = []
+        for c in spec.criteria:
+            if isinstance(c, CriterionSpec):
+                crits.append(c)
+            elif c.use in shared:
+                crits.append(shared[c.use])
+            else:
+                raise CriteriaError(f"uses unknown shared criterion {c.use!r}", where)
+        names_here = names | set(spec.conditions)
+        for name, tree in spec.conditions.items():
+            _check_refs(tree, names_here, f"{where}#conditions.{name}")
+        for crit in crits:
+            for tree in (crit.met, crit.not_met, crit.not_applicable, *crit.also):
+                if tree is not None:
+                    _check_refs(tree, names_here, f"{where}#{crit.id}")
+        for p in spec.pathways or []:
+            if p.when != "otherwise":
+                _check_refs(p.when, names_here, f"{where}#{p.id}")
+        codes[spec.code] = ResolvedCode(spec, tuple(crits), tuple(spec.pathways or ()))
+    caveats = _load("caveats.yaml", ReportFile)
+    supporting = _load("supporting.yaml", ReportFile)
+    for report in (*caveats.items, *supporting.items):
+        for tree in (report.when, *report.also):
+            _check_refs(tree, names, f"criteria/caveats|supporting#{report.kind}")
+    return CriteriaSet(codes, conditions, caveats, supporting, references)

@@ -1,0 +1,128 @@
+"""The ``mednec`` command line (CONTRACT): review, triage, context, facts."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mednec.errors import MednecError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Medical-necessity review of prior-authorization requests from chart documents.")
+
+
+def _setup_logging(verbose: bool) -> None:
+    # Document text is logged only at DEBUG; the default level never shows it.
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    try:
+        from loguru import logger
+
+        logger.remove()
+        if verbose:
+            logger.add(sys.stderr, level="DEBUG")
+    except ImportError:  # pragma: no cover
+        pass
+
+
+def _fail(exc: MednecError) -> None:
+    typer.echo(exc.line(), err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def review(
+    case_dir: Annotated[Path, typer.Argument(help="A case folder (request.json and chart documents).")],
+    format: Annotated[str, typer.Option("--format", "-f", help="json or text")] = "json",  # noqa: A002
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging (may show document text).")] = False,
+) -> None:
+    """Review one case and print its determination."""
+    _setup_logging(verbose)
+    if format not in ("json", "text"):
+        typer.echo(f"[E001] --format: unknown format {format!r} (json or text)", err=True)
+        raise typer.Exit(2)
+    try:
+        from mednec.review import Reviewer, result_json
+
+        result, _ = Reviewer().review(case_dir)
+    except MednecError as exc:
+        _fail(exc)
+        return
+    if format == "json":
+        sys.stdout.write(result_json(result))
+    else:
+        from mednec.render.text import render_text
+
+        sys.stdout.write(render_text(result))
+
+
+@app.command()
+def triage(
+    cases_dir: Annotated[Path, typer.Argument(help="A folder whose sub-folders are cases.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes (default: all cores).")] = 0,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Review every case of a folder: OUT/<case_id>.json, .html and OUT/triage.csv."""
+    _setup_logging(verbose)
+    from mednec.triage import triage as run
+
+    if not cases_dir.is_dir():
+        typer.echo(f"[E100] {cases_dir}: cases folder not found or not a folder", err=True)
+        raise typer.Exit(2)
+    n = workers if workers > 0 else (os.cpu_count() or 1)
+    summary = run(cases_dir, out, workers=n, progress=True)
+    typer.echo(summary.line(), err=True)
+    if summary.cases and summary.errors == summary.cases:
+        raise typer.Exit(1)
+
+
+@app.command()
+def context(
+    sentences: Annotated[Path, typer.Argument(help="A NegEx test-kit TSV file.")],
+) -> None:
+    """Classify each row's condition as negated/affirmed/possible, its temporality and experiencer."""
+    _setup_logging(False)
+    from mednec.context_check import run_context
+
+    try:
+        run_context(sentences, sys.stdout)
+    except MednecError as exc:
+        _fail(exc)
+
+
+@app.command()
+def facts(case_dir: Annotated[Path, typer.Argument(help="A case folder.")]) -> None:
+    """Print the typed facts the pipeline reads from a case (JSON lines; contains chart words)."""
+    _setup_logging(False)
+    import json
+
+    from mednec.pipeline import build, extract_facts
+    from mednec.pipeline.doctype import find_dates
+    from mednec.pipeline.facts import facts_to_json
+    from mednec.review import load_case
+
+    try:
+        case = load_case(case_dir)
+    except MednecError as exc:
+        _fail(exc)
+        return
+    nlp = build()
+    for cdoc, doc in zip(case.documents, nlp.pipe(d.text for d in case.documents), strict=True):
+        date = find_dates(cdoc.info.date)[0][2] if cdoc.info.date else None
+        for f in facts_to_json(extract_facts(doc, cdoc.info.id, cdoc.info.type, date)):
+            sys.stdout.write(json.dumps(f) + "\n")
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)

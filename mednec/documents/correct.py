@@ -1,0 +1,181 @@
+"""Safe OCR post-correction: same-length character swaps into known clinical terms.
+
+Only the classic Tesseract confusions are undone (1 / l / I / i / |, 0 / O / o,
+5 / S / s / $, 8 / B), one character for one character, and only where the result is
+a term of ``pipeline/resources/ocr_lexicon.yaml``: a spinal level (``LS-S1`` ->
+``L5-S1``, ``Sl`` -> ``S1``) or a clinical word (``acetabu1ar`` -> ``acetabular``). The
+text keeps its length, so every offset computed on the corrected text is also an
+offset into the uncorrected OCR text. The safety rules are described in the lexicon.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+LEXICON = "ocr_lexicon.yaml"
+_CLASSES = ("1lIi|", "0Oo", "5Ss$", "8B")
+_LEVEL_CANON = {ch: f"\x00{i}" for i, members in enumerate(_CLASSES) for ch in members}
+_WORD_CANON = {ch: f"\x00{i}" for i, members in enumerate(_CLASSES) for ch in members.lower() + members}
+TOKEN = re.compile(r"[A-Za-z0-9|$]+")
+_NUMBER = re.compile(r"\$?\d+")
+_RANGE_GAP = re.compile(r"[-\u2013/]")
+_CONNECTORS = frozenset({"and", "or", "to", "through"})
+_LIST_GAP = re.compile(r"\s*(?:[-\u2013/,]|,?\s*(?:and|or|to|through)\s)\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The parsed lexicon: terms indexed by their confusion-canonical form."""
+
+    levels: dict[str, str]  # canonical -> level
+    words: dict[str, str | None]  # canonical -> lower-case term (None: ambiguous)
+    terms: frozenset[str]
+    protected: frozenset[str]
+    cues: frozenset[str]
+    veto: frozenset[str]
+    min_plain_length: int
+    digest: str
+
+
+def _canon_level(token: str) -> str:
+    return "".join(_LEVEL_CANON.get(ch, ch) for ch in token)
+
+
+def _canon_word(token: str) -> str:
+    return "".join(_WORD_CANON.get(ch, ch) for ch in token.lower())
+
+
+def lexicon_text() -> str:
+    """Raw text of the shipped lexicon file."""
+    return resources.files("mednec.pipeline").joinpath("resources", LEXICON).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Load and index ``pipeline/resources/ocr_lexicon.yaml``."""
+    raw = lexicon_text()
+    data = yaml.safe_load(raw) or {}
+    levels = {_canon_level(str(level)): str(level) for level in data.get("levels", [])}
+    words: dict[str, str | None] = {}
+    terms = frozenset(str(t).lower() for t in data.get("terms", []))
+    for term in terms:
+        key = _canon_word(term)
+        words[key] = None if key in words and words[key] != term else term
+    return Lexicon(
+        levels=levels, words=words, terms=terms,
+        protected=frozenset(str(p).lower() for p in data.get("protected", [])),
+        cues=frozenset(str(c).lower() for c in data.get("level_cues", [])),
+        veto=frozenset(str(v).lower() for v in data.get("veto", [])),
+        min_plain_length=int(data.get("min_plain_length", 5)),
+        digest=hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16],
+    )
+
+
+def _cased(term: str, token: str) -> str:
+    letters = [ch for ch in token if ch.isalpha()]
+    if len(letters) >= 2 and all(ch.isupper() for ch in letters):
+        return term.upper()
+    if token[:1].isupper() and not any(ch.isupper() for ch in token[1:]):
+        return term[:1].upper() + term[1:]
+    return term
+
+
+def _implausible(token: str, min_plain: int) -> bool:
+    """Whether a token cannot be a word as written (so rewriting it is safe)."""
+    has_alpha = any(ch.isalpha() for ch in token)
+    if has_alpha and any(ch.isdigit() or ch in "|$" for ch in token):
+        return True
+    lower_seen = False
+    for i, ch in enumerate(token):
+        if ch.islower():
+            lower_seen = True
+        elif ch.isupper() and lower_seen and i > 0:
+            return True  # a capital inside a lower-case word: "sacroIliac"
+    letters = [ch for ch in token if ch.isalpha()]
+    if len(letters) >= 3 and sum(ch.isupper() for ch in letters) == len(letters) - 1 and token[0].isupper():
+        return True  # one lower-case letter in a capitalised word: "ACETABUlAR"
+    if len(token) >= 4 and token[0] == "I" and token[1:].isalpha() and token[1:].islower():
+        return True  # a capital I before lower case: "Ieft"
+    return token.isalpha() and len(token) >= min_plain
+
+
+def _word_fix(token: str, lex: Lexicon) -> str | None:
+    if token.lower() in lex.terms or not _implausible(token, lex.min_plain_length):
+        return None
+    term = lex.words.get(_canon_word(token))
+    if not term:
+        return None
+    fixed = _cased(term, token)
+    out = "".join(f if t in _WORD_CANON and f != t else t for t, f in zip(token, fixed, strict=True))
+    return out if out != token and out.lower() == term else None
+
+
+def _level_fix(token: str, lex: Lexicon) -> str | None:
+    level = lex.levels.get(_canon_level(token))
+    return level if level is not None and level != token else None
+
+
+def correct_text(text: str) -> tuple[str, int]:
+    """Apply safe same-length corrections; return the new text and the number of tokens changed."""
+    lex = lexicon()
+    tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+    levels_known: list[bool] = []
+    pending: dict[int, str] = {}
+    changes: dict[int, str] = {}
+    for i, (_, _, tok) in enumerate(tokens):
+        if tok in lex.levels.values():
+            levels_known.append(True)
+            continue
+        level = _level_fix(tok, lex)
+        if level is not None:
+            if tok.lower() in lex.protected or _NUMBER.fullmatch(tok):
+                pending[i] = level
+                levels_known.append(False)
+            else:
+                changes[i] = level
+                levels_known.append(True)
+            continue
+        levels_known.append(False)
+        word = _word_fix(tok, lex)
+        if word is not None:
+            changes[i] = word
+    for i, level in pending.items():
+        if _level_context(text, tokens, levels_known, i, lex):
+            changes[i] = level
+    if not changes:
+        return text, 0
+    chars = list(text)
+    for i, new in changes.items():
+        start, end, _ = tokens[i]
+        chars[start:end] = new
+    return "".join(chars), len(changes)
+
+
+def _level_context(text: str, tokens: list[tuple[int, int, str]], known: list[bool], i: int,
+                   lex: Lexicon) -> bool:
+    """A protected token next to a level, or before a level cue word, is a level."""
+    start, end, tok = tokens[i]
+    number = bool(_NUMBER.fullmatch(tok))
+    gap_re = _RANGE_GAP if number else _LIST_GAP
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and not number and text[end:nxt[0]].isspace():
+        word = nxt[2].lower()
+        if word in lex.veto:
+            return False
+        if word in lex.cues:
+            return True
+    for step in (-1, 1):
+        j = i + step
+        if not number and 0 <= j < len(tokens) and tokens[j][2].lower() in _CONNECTORS:
+            j += step
+        if 0 <= j < len(tokens) and known[j]:
+            gap = text[tokens[j][1]:start] if j < i else text[end:tokens[j][0]]
+            if gap_re.fullmatch(gap):
+                return True
+    return False

@@ -1,0 +1,169 @@
+"""Review one case folder: documents -> pipeline -> facts -> criteria -> CaseResult.
+
+The NLP pipeline and the criteria are loaded once per :class:`Reviewer` (once per process);
+every case after that only runs ``nlp.pipe`` and the evaluator.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from mednec import __version__
+from mednec.errors import CaseError, DocumentError, RequestError, UnknownCodeError
+from mednec.models import CaseRequest, CaseResult, DocumentInfo
+
+log = logging.getLogger(__name__)
+
+RESERVED = frozenset({"request.json", "gold.json"})
+MAX_DOCUMENTS = 200
+
+
+@dataclass(frozen=True)
+class CaseDocument:
+    """A document of a case as the pipeline reads it."""
+
+    info: DocumentInfo
+    text: str
+
+
+@dataclass(frozen=True)
+class LoadedCase:
+    """A validated request and its readable documents."""
+
+    path: Path
+    request: CaseRequest
+    documents: tuple[CaseDocument, ...]
+
+
+def read_request(case_dir: Path, known_codes: set[str] | None = None) -> CaseRequest:
+    """Parse and validate ``request.json`` (contract v1); raise a one-line error otherwise."""
+    path = case_dir / "request.json"
+    if not case_dir.is_dir():
+        raise CaseError("case folder not found or not a folder", case_dir)
+    if not path.is_file():
+        raise RequestError("request.json is missing", path)
+    try:
+        raw = path.read_bytes()
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise RequestError("request.json is not UTF-8 text", path) from exc
+    except json.JSONDecodeError as exc:
+        raise RequestError(f"request.json is not valid JSON (line {exc.lineno}: {exc.msg})", path) from exc
+    except OSError as exc:
+        raise RequestError(f"request.json cannot be read ({exc.strerror})", path) from exc
+    if not isinstance(data, dict):
+        raise RequestError("request.json must hold a JSON object", path)
+    try:
+        request = CaseRequest.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "request"
+        raise RequestError(f"invalid request: {where}: {first['msg']}", path) from exc
+    if known_codes is not None:
+        unknown = sorted({r.code for r in request.requested} - known_codes)
+        if unknown:
+            raise UnknownCodeError(f"no criteria for code(s) {', '.join(unknown)}", path)
+    return request
+
+
+def document_paths(case_dir: Path) -> list[Path]:
+    """The chart documents of a case, sorted; symlinks that leave the folder are not followed."""
+    from mednec.documents import SUPPORTED_SUFFIXES
+
+    root = case_dir.resolve()
+    out = []
+    for p in sorted(case_dir.iterdir()):
+        if p.name.startswith(".") or p.name in RESERVED or p.suffix.lower() not in SUPPORTED_SUFFIXES:
+            continue
+        if p.is_symlink():
+            target = p.resolve()
+            if root not in target.parents:
+                log.warning("%s: symlink pointing outside the case folder was not followed", p)
+                continue
+        if p.is_file():
+            out.append(p)
+    return out
+
+
+def load_case(case_dir: Path, *, known_codes: set[str] | None = None, cache_dir: Path | None = None,
+              ocr_workers: int = 1) -> LoadedCase:
+    """Read the request and every document of a case folder."""
+    from mednec.documents import load_document
+    from mednec.pipeline import infer_date, infer_type
+
+    request = read_request(case_dir, known_codes)
+    paths = document_paths(case_dir)
+    if not paths:
+        raise CaseError("the case has no chart documents (.txt, .pdf, .png, .jpg, .tif)", case_dir)
+    if len(paths) > MAX_DOCUMENTS:
+        raise CaseError(f"the case has {len(paths)} documents; the limit is {MAX_DOCUMENTS}", case_dir)
+    docs = []
+    for p in paths:
+        loaded = load_document(p, cache_dir=cache_dir, workers=ocr_workers)
+        if not loaded.text.strip():
+            raise DocumentError("the document has no text", p)
+        date = infer_date(loaded.text, p.name)
+        info = DocumentInfo(id=p.name, type=infer_type(loaded.text), date=date.isoformat() if date else None,
+                            chars=len(loaded.text), source=loaded.source, pages=loaded.pages,
+                            ocr_confidence=None if loaded.ocr_confidence is None else round(loaded.ocr_confidence, 1),
+                            title=_title(loaded.text))
+        docs.append(CaseDocument(info, loaded.text))
+    return LoadedCase(case_dir, request, tuple(docs))
+
+
+def _title(text: str) -> str | None:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:120]
+    return None
+
+
+class Reviewer:
+    """Loads the pipeline and criteria once; reviews any number of cases."""
+
+    def __init__(self) -> None:
+        from mednec.criteria.loader import load_criteria
+        from mednec.pipeline import build
+
+        self.nlp = build()
+        self.criteria = load_criteria()
+
+    @property
+    def known_codes(self) -> set[str]:
+        """Codes with a criteria file."""
+        return set(self.criteria.codes)
+
+    def review(self, case_dir: Path, *, cache_dir: Path | None = None, ocr_workers: int = 1) -> tuple[CaseResult, LoadedCase]:
+        """Review one case folder; raises a :class:`mednec.errors.MednecError` for bad input."""
+        case = load_case(case_dir, known_codes=self.known_codes, cache_dir=cache_dir, ocr_workers=ocr_workers)
+        return self.review_loaded(case), case
+
+    def review_loaded(self, case: LoadedCase) -> CaseResult:
+        """Review an already loaded case."""
+        from mednec.criteria.evaluator import evaluate_caveats, evaluate_code
+        from mednec.pipeline import extract_facts
+        from mednec.pipeline.doctype import find_dates
+
+        facts = []
+        for doc, cdoc in zip(self.nlp.pipe(d.text for d in case.documents), case.documents, strict=True):
+            info = cdoc.info
+            date = find_dates(info.date)[0][2] if info.date else None
+            facts.extend(extract_facts(doc, info.id, info.type, date))
+        determinations = tuple(evaluate_code(req, facts, self.criteria) for req in case.request.requested)
+        caveats = evaluate_caveats(facts, self.criteria)
+        result = CaseResult(case_id=case.request.case_id, documents=tuple(d.info for d in case.documents),
+                            determinations=determinations, caveats=caveats, mednec_version=__version__)
+        # Every evidence span must be the exact words of its document (CONTRACT).
+        texts = {d.info.id: d.text for d in case.documents}
+        CaseResult.model_validate(result.model_dump(), context={"texts": texts})
+        return result
+
+
+def result_json(result: CaseResult) -> str:
+    """The determination as CONTRACT JSON (deterministic: same input, same bytes)."""
+    return result.model_dump_json(indent=2) + "\n"

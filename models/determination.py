@@ -1,0 +1,88 @@
+"""Determinations: per-criterion results, per-code outcomes and the case result (contract v1)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from mednec.models.base import Frozen
+from mednec.models.evidence import EvidenceSpan
+from mednec.models.facts import DocType
+
+Outcome = Literal["approve", "pend", "refer"]
+Status = Literal["met", "not_met", "insufficient"]
+
+
+class DocumentInfo(Frozen):
+    """A document of the case as the pipeline read it."""
+
+    id: str
+    type: DocType
+    date: str | None = None
+    chars: int = Field(ge=0)
+    source: Literal["text", "pdf-text", "ocr"] = "text"
+    pages: int = Field(default=1, ge=0)
+    ocr_confidence: float | None = None
+    title: str | None = None
+
+
+class CriterionResult(Frozen):
+    """The status of one criterion, why, and the spans that decided it."""
+
+    id: str
+    title: str = ""
+    status: Status
+    rationale: str
+    evidence: tuple[EvidenceSpan, ...] = ()
+    facts: tuple[str, ...] = Field(default=(), description="ids of the facts that decided it")
+    conflict: bool = False
+    not_applicable: bool = False
+    missing: str | None = None
+
+    @model_validator(mode="after")
+    def _decided_needs_evidence(self) -> CriterionResult:
+        # CONTRACT: every met and not_met criterion cites at least one span.
+        if self.status in ("met", "not_met") and not self.evidence:
+            raise ValueError(f"criterion {self.id} is {self.status} without evidence")
+        return self
+
+
+class SupportingFinding(Frozen):
+    """A supporting finding of POLICY (reported, never deciding)."""
+
+    kind: str
+    summary: str
+    evidence: tuple[EvidenceSpan, ...] = Field(min_length=1)
+
+
+class Determination(Frozen):
+    """The outcome for one requested code."""
+
+    code: str
+    side: Literal["left", "right"] | None = None
+    title: str = ""
+    outcome: Outcome
+    pathway: str | None = None
+    criteria: tuple[CriterionResult, ...]
+    missing: tuple[str, ...] = ()
+    supporting: tuple[SupportingFinding, ...] = ()
+    criteria_version: str = ""
+
+
+class Caveat(Frozen):
+    """A caveat of POLICY: reported with its evidence, never deciding."""
+
+    kind: str
+    summary: str
+    evidence: tuple[EvidenceSpan, ...] = Field(min_length=1)
+
+
+class CaseResult(Frozen):
+    """The determination of a whole case, as ``mednec review --format json`` prints it."""
+
+    case_id: str
+    documents: tuple[DocumentInfo, ...]
+    determinations: tuple[Determination, ...]
+    caveats: tuple[Caveat, ...] = ()
+    mednec_version: str = ""

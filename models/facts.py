@@ -1,0 +1,115 @@
+"""Typed facts: what the pipeline read in a document, as a union discriminated on ``kind``.
+
+Every fact carries its assertion flags (from ConText), its laterality, the type and date
+of its document, the normalised concept it names and the evidence span it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, TypeAdapter
+
+from mednec.models.base import Frozen
+from mednec.models.evidence import EvidenceSpan
+
+DocType = Literal["imaging", "pathology", "clinical_note", "operative", "tumor_board", "other"]
+Side = Literal["left", "right", "bilateral", "midline"]
+
+
+class Assertion(Frozen):
+    """ConText assertion flags of a mention. All false means affirmed, current, patient."""
+
+    negated: bool = False
+    uncertain: bool = False
+    historical: bool = False
+    hypothetical: bool = False
+    planned: bool = False
+    family: bool = False
+
+    @property
+    def affirmed(self) -> bool:
+        """Present, certain, current, actual and about the patient."""
+        return not (self.negated or self.uncertain or self.historical or self.hypothetical
+                    or self.planned or self.family)
+
+
+class _FactBase(Frozen):
+    id: str
+    concept: str
+    label: str
+    document: str
+    document_type: DocType
+    document_date: dt.date | None = None
+    section: str | None = None
+    sentence: int = Field(ge=0, description="index of the sentence in its document")
+    assertion: Assertion = Assertion()
+    side: Side | None = None
+    side_source: Literal["explicit", "sentence", "document", "none", "midline"] = "none"
+    relation: str | None = Field(default=None, description="relation cue, e.g. abut, invade, contact")
+    cues: tuple[str, ...] = Field(default=(), description="other cue categories in scope, e.g. tissue")
+    related: tuple[str, ...] = Field(default=(), description="concepts named in the same sentence")
+    levels: tuple[str, ...] = Field(default=(), description="spinal levels named, e.g. L5, S1")
+    evidence: tuple[EvidenceSpan, ...] = Field(min_length=1)
+
+
+class DiagnosisFact(_FactBase):
+    """A histology or tumor diagnosis (osteosarcoma, metastasis, enchondroma...)."""
+
+    kind: Literal["diagnosis"] = "diagnosis"
+    category: str
+    tissue: bool = False
+
+
+class SiteFact(_FactBase):
+    """An anatomic site (acetabular roof, hemisacrum, L4 vertebral body...)."""
+
+    kind: Literal["site"] = "site"
+    region: str
+
+
+class NerveFact(_FactBase):
+    """A nerve structure (sciatic nerve, lumbosacral plexus, S1 root...)."""
+
+    kind: Literal["nerve"] = "nerve"
+    region: str
+
+
+class TherapyFact(_FactBase):
+    """A treatment given or planned (chemotherapy cycles, weeks of PT, radiation)."""
+
+    kind: Literal["therapy"] = "therapy"
+    category: str
+    cycles: float | None = None
+    weeks: float | None = None
+
+
+class PlanFact(_FactBase):
+    """A surgical plan or intent (en bloc resection, palliative debulking, nerve sacrifice)."""
+
+    kind: Literal["plan"] = "plan"
+    category: str
+
+
+class FindingFact(_FactBase):
+    """A clinical or imaging finding (encasement, pathologic fracture, DVT, weakness...)."""
+
+    kind: Literal["finding"] = "finding"
+    category: str
+
+
+class ScoreFact(_FactBase):
+    """A number that criteria compare (ECOG, KPS, SINS, expected survival, necrosis %, age)."""
+
+    kind: Literal["score"] = "score"
+    value: float | None = None
+    comparator: Literal["=", "<", ">", "<=", ">="] = "="
+    unit: str | None = None
+
+
+Fact = Annotated[
+    DiagnosisFact | SiteFact | NerveFact | TherapyFact | PlanFact | FindingFact | ScoreFact,
+    Field(discriminator="kind"),
+]
+FactAdapter: TypeAdapter[Fact] = TypeAdapter(Fact)

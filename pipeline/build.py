@@ -1,0 +1,34 @@
+"""Assemble mednec's NLP pipeline: one ``build`` function, called once per process."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+
+# Importing the component modules registers their factories with spaCy.
+from mednec.pipeline import context as _context  # noqa: F401
+from mednec.pipeline import laterality as _laterality  # noqa: F401
+from mednec.pipeline import sections as _sections  # noqa: F401
+from mednec.pipeline import sentences as _sentences  # noqa: F401
+from mednec.pipeline import targets as _targets  # noqa: F401
+
+COMPONENTS = ("mednec_sentences", "mednec_sections", "mednec_targets", "mednec_context", "mednec_laterality")
+
+
+def _quiet_pyrush() -> None:
+    """PyRuSH (pulled in by medspaCy) logs every sentence at DEBUG through loguru: silence it."""
+    try:
+        from loguru import logger
+
+        logger.disable("PyRuSH")
+    except ImportError:  # pragma: no cover - loguru comes with medspaCy
+        pass
+
+
+def build() -> Language:
+    """A blank English spaCy pipeline with mednec's clinical components, in order."""
+    _quiet_pyrush()
+    nlp = spacy.blank("en")
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp

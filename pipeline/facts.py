@@ -1,0 +1,233 @@
+"""Read ``Span._`` attributes into typed facts: the one place that turns spaCy objects into models.
+
+For every finding span the facts carry: the concept and label from the knowledge base,
+assertion flags from ConText (plus section rules: family history makes a mention the
+family's, past medical history makes a diagnosis historical), the side, the nearest
+relation cue, the concepts named in the same sentence, spinal levels, numbers, and an
+evidence span whose text is exactly ``document_text[start:end]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from mednec.models import Assertion, EvidenceSpan, FactAdapter
+from mednec.models.facts import (
+    DiagnosisFact,
+    FindingFact,
+    NerveFact,
+    PlanFact,
+    ScoreFact,
+    SiteFact,
+    TherapyFact,
+)
+from mednec.pipeline import quantities as q
+from mednec.pipeline.kb import KnowledgeBase, load_kb
+from mednec.pipeline.targets import ALL_GROUP, GROUP
+
+Fact = DiagnosisFact | SiteFact | NerveFact | TherapyFact | PlanFact | FindingFact | ScoreFact
+
+_LEVEL_RE = re.compile(r"\b([LSCT])(\d{1,2})(?:\s*(?:-|through|to)\s*([LSCT])?(\d{1,2}))?\b")
+_LEVEL_ORDER = [f"C{i}" for i in range(1, 9)] + [f"T{i}" for i in range(1, 13)] + \
+    [f"L{i}" for i in range(1, 6)] + [f"S{i}" for i in range(1, 6)]
+# Sections whose mentions are about family members, or past problems (for diagnoses).
+_FAMILY_SECTIONS = frozenset({"family_history"})
+_PAST_SECTIONS = frozenset({"past_medical_history"})
+_TISSUE_SECTIONS_EXCLUDED = frozenset({"clinical_history", "specimen", "gross", "history_present_illness"})
+_SEPARATE = "separate"
+
+
+def parse_levels(text: str) -> tuple[str, ...]:
+    """Spinal levels named in ``text``, ranges expanded: "L4-S3" -> L4, L5, S1, S2, S3."""
+    out: list[str] = []
+    for m in _LEVEL_RE.finditer(text):
+        first = f"{m.group(1)}{int(m.group(2))}"
+        if first not in _LEVEL_ORDER:
+            continue
+        if m.group(4):
+            last = f"{m.group(3) or m.group(1)}{int(m.group(4))}"
+            if last in _LEVEL_ORDER and _LEVEL_ORDER.index(last) > _LEVEL_ORDER.index(first):
+                out.extend(_LEVEL_ORDER[_LEVEL_ORDER.index(first) : _LEVEL_ORDER.index(last) + 1])
+                continue
+        out.append(first)
+    return tuple(dict.fromkeys(out))
+
+
+def _section(span: Span) -> str | None:
+    tok = span[0]
+    return getattr(tok._, "section_category", None) if tok.has_extension("section_category") else None
+
+
+def _assertion(span: Span, section: str | None) -> Assertion:
+    return Assertion(
+        negated=bool(span._.is_negated),
+        uncertain=bool(span._.is_uncertain),
+        historical=bool(span._.is_historical) or (section in _PAST_SECTIONS and span.label_ == "DIAGNOSIS"),
+        hypothetical=bool(span._.is_hypothetical),
+        planned=bool(span._.is_planned),
+        family=bool(span._.is_family) or section in _FAMILY_SECTIONS,
+    )
+
+
+def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
+    """The nearest relation cue of ``span`` (separation wins a tie), and its modifier."""
+    intrinsic = kb[span._.concept].relation
+    best = None
+    for mod in getattr(span._, "modifiers", ()):
+        cat = mod.category
+        if not cat.startswith("REL_"):
+            continue
+        ms, me = mod.modifier_span
+        dist = span.start - me if me <= span.start else ms - span.end if ms >= span.end else 0
+        rank = (dist, 0 if cat == "REL_SEPARATE" else 1)
+        if best is None or rank < best[0]:
+            best = (rank, cat[4:].lower(), mod)
+    if best is None:
+        return intrinsic, None
+    return best[1], best[2]
+
+
+_CLAUSE_STOPS = ";:\n"
+_MAX_CLAUSE = 180
+
+
+def _clause(doc: Doc, span: Span, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) to its clause in the sentence, so a quote reads as a claim.
+
+    A clause ends at a semicolon, colon, line break or the sentence edge; when the clause
+    is longer than ``_MAX_CLAUSE`` characters the tighter span is kept.
+    """
+    text = doc.text
+    sent = span.sent
+    lo = start
+    while lo > sent.start_char and text[lo - 1] not in _CLAUSE_STOPS:
+        lo -= 1
+    hi = end
+    while hi < sent.end_char and text[hi] not in _CLAUSE_STOPS:
+        hi += 1
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and (text[hi - 1].isspace() or text[hi - 1] in ".,"):
+        hi -= 1
+    if hi - lo > _MAX_CLAUSE or lo > start or hi < end:
+        return start, end
+    return lo, hi
+
+
+def _evidence(doc: Doc, span: Span, modifier: Any, document: str, section: str | None) -> EvidenceSpan:
+    start, end = span.start_char, span.end_char
+    if modifier is not None:
+        ms, me = modifier.modifier_span
+        mspan = doc[ms:me]
+        if mspan.sent.start == span.sent.start:
+            start, end = min(start, mspan.start_char), max(end, mspan.end_char)
+    start, end = _clause(doc, span, start, end)
+    text = doc.text[start:end]
+    return EvidenceSpan(document=document, start=start, end=end, text=text, section=section)
+
+
+def _sentence_context(doc: Doc) -> tuple[dict[int, int], dict[int, list[Span]]]:
+    index: dict[int, int] = {}
+    members: dict[int, list[Span]] = {}
+    for i, sent in enumerate(doc.sents):
+        index[sent.start] = i
+    spans = doc.spans[ALL_GROUP] if ALL_GROUP in doc.spans else []
+    for s in spans:
+        members.setdefault(s.sent.start, []).append(s)
+    return index, members
+
+
+def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | None) -> list[Fact]:
+    """Typed facts of one processed document (the pipeline of :func:`mednec.pipeline.build`)."""
+    kb = load_kb()
+    sent_index, members = _sentence_context(doc)
+    facts: list[Fact] = []
+    for span in doc.spans[GROUP] if GROUP in doc.spans else []:
+        concept = kb[span._.concept]
+        if concept.label == "CUE":
+            continue
+        section = _section(span)
+        assertion = _assertion(span, section)
+        relation, modifier = _relation(span, kb)
+        sent_start = span.sent.start
+        co = [s for s in members.get(sent_start, []) if not (s.start >= span.start and s.end <= span.end
+                                                              and s._.concept == span._.concept)]
+        related = tuple(dict.fromkeys(s._.concept for s in co if s._.concept != span._.concept
+                                      or s.start != span.start))
+        cues = tuple(dict.fromkeys(
+            kb[s._.concept].category or "" for s in co
+            if kb[s._.concept].label == "CUE" and not (s._.is_negated or s._.is_planned or s._.is_hypothetical)
+        ))
+        inner = [s for s in members.get(sent_start, []) if s.start >= span.start and s.end <= span.end
+                 and s._.concept != span._.concept]
+        related = related + tuple(s._.concept for s in inner if s._.concept not in related)
+        levels = parse_levels(span.text) if concept.label in ("SITE", "NERVE") else ()
+        base: dict[str, Any] = {
+            "id": f"{document}:{span.start_char}-{span.end_char}:{concept.concept}",
+            "concept": concept.concept,
+            "label": concept.label,
+            "document": document,
+            "document_type": doc_type,
+            "document_date": doc_date,
+            "section": section,
+            "sentence": sent_index.get(sent_start, 0),
+            "assertion": assertion,
+            "side": span._.side,
+            "side_source": span._.side_source or "none",
+            "relation": relation,
+            "cues": cues,
+            "related": related,
+            "levels": levels,
+            "evidence": (_evidence(doc, span, modifier, document, section),),
+        }
+        facts.append(_typed(span, concept, base, doc_type, section, cues, doc_date))
+    return facts
+
+
+def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, section: str | None,
+           cues: tuple[str, ...], doc_date: dt.date | None) -> Fact:
+    label = concept.label
+    if label == "DIAGNOSIS":
+        tissue = (doc_type == "pathology" and section not in _TISSUE_SECTIONS_EXCLUDED) or "tissue" in cues
+        return DiagnosisFact(**base, category=concept.category, tissue=tissue)
+    if label == "SITE":
+        return SiteFact(**base, region=concept.region)
+    if label == "NERVE":
+        return NerveFact(**base, region=concept.region)
+    if label == "THERAPY":
+        cyc = wk = None
+        if concept.quantity == "cycles":
+            found = q.cycles(span)
+            cyc = max((x.value for x in found), default=None)
+        elif concept.quantity == "weeks":
+            found = q.durations(span)
+            if found:
+                wk = min(found, key=lambda x: abs(x.start - span.start)).value
+            else:
+                since = q.since_duration(span, doc_date)
+                wk = since.value if since else None
+        return TherapyFact(**base, category=concept.category, cycles=cyc, weeks=wk)
+    if label == "PLAN":
+        return PlanFact(**base, category=concept.category)
+    if label == "SCORE":
+        quantity = None
+        if concept.quantity == "score":
+            quantity = q.score_after(span, prefer_equals=concept.category == "sins",
+                                     max_gap=12 if concept.category == "sins" else 5)
+        elif concept.quantity == "survival":
+            quantity = q.survival(span)
+        elif concept.quantity == "percent":
+            quantity = q.percent_near(span)
+        if quantity is None:
+            return ScoreFact(**base)
+        return ScoreFact(**base, value=quantity.value, comparator=quantity.comparator, unit=quantity.unit)
+    return FindingFact(**base, category=concept.category)
+
+
+def facts_to_json(facts: list[Fact]) -> list[dict[str, Any]]:
+    """Facts as JSON-ready dicts (for debugging and the ``facts`` CLI command)."""
+    return [FactAdapter.dump_python(f, mode="json") for f in facts]

@@ -1,0 +1,117 @@
+"""``mednec_laterality``: the side of each finding (``span._.side``, ``span._.side_source``).
+
+Order of evidence (POLICY, Laterality): a side word in the finding's own phrase; else the
+only side named in its sentence; else the only side of the tumor mentions of its document
+(the finding inherits the side of the mass it belongs to); midline structures (sacrum as a
+whole, spinal canal) are ``midline`` when no side is written.
+"""
+
+
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from mednec.pipeline.kb import load_kb
+from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.targets import GROUP
+
+
+class LateralityConfig(BaseModel):
+    """Schema of ``laterality.yaml``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    window: int = Field(ge=1, le=20)
+    sides: dict[str, list[str]]
+    stop: list[str]
+    list_continuers: list[str]
+    tumor_labels: list[str]
+
+
+@lru_cache(maxsize=1)
+def laterality_config() -> LateralityConfig:
+    """The validated laterality rules."""
+    return load_yaml("laterality.yaml", LateralityConfig)
+
+
+def _ensure_extensions() -> None:
+    for attr in ("side", "side_source"):
+        if not Span.has_extension(attr):
+            Span.set_extension(attr, default=None)
+
+
+@Language.factory("mednec_laterality")
+def make_laterality(nlp: Language, name: str) -> "Laterality":
+    """spaCy factory for :class:`Laterality`."""
+    return Laterality()
+
+
+class Laterality:
+    """Assigns a side to every span of the ``mednec`` group."""
+
+    def __init__(self) -> None:
+        _ensure_extensions()
+        cfg = laterality_config()
+        self.window = cfg.window
+        self.side_of = {w: side for side, words in cfg.sides.items() for w in words}
+        self.stop = frozenset(cfg.stop)
+        self.tumor_labels = frozenset(cfg.tumor_labels)
+        self.kb = load_kb()
+
+    def _own_side(self, span: Span) -> str | None:
+        doc = span.doc
+        # a side word inside the span itself ("left hemisacrum" matched as one alias)
+        for tok in span:
+            side = self.side_of.get(tok.lower_)
+            if side:
+                return side
+        sent_start = span.sent.start
+        i = span.start - 1
+        steps = 0
+        while i >= sent_start and steps < self.window:
+            tok = doc[i]
+            low = tok.lower_
+            side = self.side_of.get(low)
+            if side:
+                return side
+            if low in self.stop and not (low in ("and", "or", ",") and self._in_level_list(doc, i)):
+                return None
+            if "\n" in tok.text or "\n" in tok.whitespace_:
+                return None
+            i -= 1
+            steps += 1
+        return None
+
+    @staticmethod
+    def _in_level_list(doc: Doc, i: int) -> bool:
+        # "left L5, S1 and S2 roots": the conjunction joins spinal levels, keep looking back
+        prev = doc[i - 1].text if i > 0 else ""
+        return len(prev) <= 3 and prev[:1] in "LSCT" and prev[1:].isdigit()
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans[GROUP]) if GROUP in doc.spans else []
+        sent_sides: dict[int, set[str]] = {}
+        for sent in doc.sents:
+            sides = {self.side_of[t.lower_] for t in sent if t.lower_ in self.side_of}
+            sides.discard("bilateral")
+            sent_sides[sent.start] = sides
+        for span in spans:
+            side = self._own_side(span)
+            span._.side, span._.side_source = (side, "explicit") if side else (None, "none")
+        # the side of the document's tumor, when its explicit tumor mentions agree
+        tumor_sides = {s._.side for s in spans if s.label_ in self.tumor_labels and s._.side in ("left", "right")}
+        site_sides = {s._.side for s in spans if s.label_ in ("SITE", "NERVE") and s._.side in ("left", "right")}
+        doc_side = next(iter(tumor_sides)) if len(tumor_sides) == 1 and len(site_sides) <= 1 else None
+        for span in spans:
+            if span._.side:
+                continue
+            sides = sent_sides.get(span.sent.start, set())
+            if len(sides) == 1:
+                span._.side, span._.side_source = next(iter(sides)), "sentence"
+            elif self.kb[span._.concept].midline:
+                span._.side, span._.side_source = "midline", "midline"
+            elif doc_side and not sides:
+                span._.side, span._.side_source = doc_side, "document"
+        return doc

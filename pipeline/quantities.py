@@ -1,0 +1,207 @@
+"""Numbers the criteria compare, read from words and digits near a finding.
+
+Cycles of chemotherapy ("3 cycles", "three cycles", "x3", "after cycle 3"), durations in
+weeks ("8 wks", "two months of PT", "since 07/2025"), scores (ECOG, KPS, SINS), expected
+survival with its comparator ("well beyond 3 months"), and percentages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+from spacy.tokens import Span
+
+from mednec.pipeline.doctype import find_dates
+from mednec.pipeline.resources import load_yaml
+
+_X_RE = re.compile(r"^[x×](\d{1,2})$", re.I)
+_CYCLE_TOKEN_RE = re.compile(r"^C(\d{1,2})$")
+_NUM_RE = re.compile(r"^\d+(?:\.\d+)?$")
+_PERCENT_RE = re.compile(r"^(\d{1,3}(?:\.\d+)?)%$")
+
+
+class QuantityConfig(BaseModel):
+    """Schema of ``quantities.yaml``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    number_words: dict[str, float]
+    duration_units: dict[str, float]
+    cycle_units: list[str]
+    session_units: list[str]
+    comparators: dict[str, list[str]]
+    survival_bare_units: dict[str, float | None]
+
+
+@lru_cache(maxsize=1)
+def quantity_config() -> QuantityConfig:
+    """The validated quantity vocabulary."""
+    return load_yaml("quantities.yaml", QuantityConfig)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number found near a finding, with its comparator and unit."""
+
+    value: float
+    comparator: str = "="
+    unit: str | None = None
+    start: int = 0  # token index where the expression starts
+    end: int = 0
+
+
+def _number(text: str) -> float | None:
+    low = text.lower()
+    if _NUM_RE.match(low):
+        return float(low)
+    return quantity_config().number_words.get(low)
+
+
+def _comparator_before(tokens: list[str], i: int) -> str:
+    """The comparator written just before token ``i`` (up to 4 tokens), or '='."""
+    window = " ".join(tokens[max(0, i - 4) : i]).lower()
+    best, best_len = "=", 0
+    for comp, phrases in quantity_config().comparators.items():
+        for phrase in phrases:
+            if window.endswith(phrase) and len(phrase) > best_len:
+                best, best_len = comp, len(phrase)
+    return best
+
+
+def _sentence_tokens(span: Span) -> tuple[Span, list[str]]:
+    sent = span.sent
+    return sent, [t.text for t in sent]
+
+
+def durations(span: Span) -> list[Quantity]:
+    """Durations (in weeks) in the sentence of ``span``: "9 weeks", "two months", "x 8 wks"."""
+    cfg = quantity_config()
+    sent, toks = _sentence_tokens(span)
+    out = []
+    for i, tok in enumerate(toks):
+        unit = cfg.duration_units.get(tok.lower().rstrip("."))
+        if unit is None or i == 0:
+            continue
+        j = i - 1
+        if toks[j] in ("-", "+") and j > 0:  # "6-12 weeks": the first number of a range
+            j -= 1
+        if j >= 2 and toks[j - 1] in ("-", "to") and _number(toks[j - 2]) is not None:
+            j -= 2
+        n = _number(toks[j])
+        if n is None:
+            continue
+        out.append(Quantity(n * unit, _comparator_before(toks, j), "weeks", sent.start + j, sent.start + i + 1))
+    return out
+
+
+def since_duration(span: Span, doc_date: dt.date | None) -> Quantity | None:
+    """"since 07/2025": weeks from that date to the document date."""
+    if doc_date is None:
+        return None
+    sent = span.sent
+    text = sent.text
+    for m in re.finditer(r"\bsince\s+(\d{1,2})/(\d{4})\b", text):
+        try:
+            start = dt.date(int(m.group(2)), int(m.group(1)), 1)
+        except ValueError:
+            continue
+        weeks = (doc_date - start).days / 7
+        if weeks > 0:
+            return Quantity(round(weeks, 1), "=", "weeks")
+    for s, _e, d in find_dates(text):
+        if text[max(0, s - 7) : s].lower().strip().endswith("since"):
+            weeks = (doc_date - d).days / 7
+            if weeks > 0:
+                return Quantity(round(weeks, 1), "=", "weeks")
+    return None
+
+
+def cycles(span: Span) -> list[Quantity]:
+    """Cycle counts in the sentence of ``span``: "3 cycles", "three courses", "x3", "cycle 3", "C3"."""
+    cfg = quantity_config()
+    sent, toks = _sentence_tokens(span)
+    out = []
+    units = set(cfg.cycle_units)
+    for i, tok in enumerate(toks):
+        low = tok.lower()
+        m = _X_RE.match(low)
+        if m:
+            out.append(Quantity(float(m.group(1)), "=", "cycles", sent.start + i, sent.start + i + 1))
+            continue
+        if low in units and i > 0:
+            n = _number(toks[i - 1])
+            if n is not None:
+                out.append(Quantity(n, _comparator_before(toks, i - 1), "cycles", sent.start + i - 1, sent.start + i + 1))
+                continue
+            # "cycle 3", "cycles 1-4": the number follows
+            if i + 1 < len(toks) and low in ("cycle", "course", "cycles"):
+                nums = [_number(t) for t in toks[i + 1 : i + 4] if _number(t) is not None]
+                if nums and toks[i - 1].lower() in ("after", "completed", "post", "following", "through", "of"):
+                    out.append(Quantity(max(nums), "=", "cycles", sent.start + i, sent.start + i + 2))
+        mc = _CYCLE_TOKEN_RE.match(tok)
+        if mc and i > 0 and toks[i - 1].lower() in ("after", "post", "s/p", "completed", "through"):
+            out.append(Quantity(float(mc.group(1)), "=", "cycles", sent.start + i, sent.start + i + 1))
+    return out
+
+
+def score_after(span: Span, *, prefer_equals: bool = False, max_gap: int = 5) -> Quantity | None:
+    """The score written after ``span`` ("ECOG 1", "KPS of 60%", "SINS ... = 14")."""
+    sent = span.sent
+    toks = [t.text for t in sent]
+    rel_end = span.end - sent.start
+    if prefer_equals:
+        for i in range(len(toks) - 2, rel_end - 1, -1):
+            if toks[i] == "=" and _number(toks[i + 1]) is not None:
+                return Quantity(_number(toks[i + 1]) or 0, "=", "score", sent.start + i, sent.start + i + 2)
+    for i in range(rel_end, min(len(toks), rel_end + max_gap)):
+        t = toks[i]
+        pm = _PERCENT_RE.match(t)
+        n = float(pm.group(1)) if pm else _number(t)
+        if n is None:
+            continue
+        # a range "0-1": the worse (higher) value
+        if i + 2 < len(toks) and toks[i + 1] in ("-", "to") and _number(toks[i + 2]) is not None:
+            n = max(n, _number(toks[i + 2]) or n)
+        return Quantity(n, _comparator_before(toks, i), "score", sent.start + i, sent.start + i + 1)
+    return None
+
+
+def survival(span: Span) -> Quantity | None:
+    """Expected survival in months with its comparator, anywhere in the sentence of ``span``."""
+    cfg = quantity_config()
+    sent = span.sent
+    toks = [t.text for t in sent]
+    best: Quantity | None = None
+    for q in durations(span):
+        months = q.value / 4.345
+        cand = Quantity(round(months, 2), q.comparator, "months", q.start, q.end)
+        if best is None or abs(cand.start - span.start) < abs(best.start - span.start):
+            best = cand
+    if best is not None:
+        return best
+    low = " ".join(t.lower() for t in toks)
+    for phrase, months in sorted(cfg.survival_bare_units.items(), key=lambda kv: -len(kv[0])):
+        if months is not None and re.search(rf"\b(?:is|are|of|in|be|measured in|likely)\s+{re.escape(phrase)}\b", low):
+            return Quantity(months, "<" if months < 3 else ">", "months", sent.start, sent.end)
+    return None
+
+
+def percent_near(span: Span) -> Quantity | None:
+    """The percentage nearest to ``span`` in its sentence ("95% necrosis", "necrosis of 60%")."""
+    sent = span.sent
+    best = None
+    for tok in sent:
+        m = _PERCENT_RE.match(tok.text)
+        value = float(m.group(1)) if m else None
+        if value is None and tok.i + 1 < sent.end and tok.doc[tok.i + 1].text in ("%", "percent") and _NUM_RE.match(tok.text):
+            value = float(tok.text)
+        if value is None:
+            continue
+        dist = abs(tok.i - span.start)
+        if best is None or dist < best[0]:
+            best = (dist, Quantity(value, _comparator_before([t.text for t in sent], tok.i - sent.start), "percent",
+                                   tok.i, tok.i + 1))
+    return best[1] if best else None

@@ -1,0 +1,85 @@
+"""``mednec_sentences``: a fast rule sentence splitter for clinical text.
+
+Clinical documents are line-oriented: headers, list items and templated fields each sit
+on their own line, so a line break ends a sentence unless the line was visibly wrapped
+(it ends without punctuation and the next line starts in lower case). Inside a line, a
+period, question mark, exclamation mark or semicolon-free full stop ends a sentence when
+the next token starts a new one, except after abbreviations and list numbers.
+"""
+
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+_ABBREVIATIONS = frozenset(
+    "dr mr mrs ms vs approx e.g i.e etc fig no st jr sr inc dept univ pt pts hx dx tx rx "
+    "cm mm ml mg q b.i.d t.i.d p.o i.v a.m p.m u.s".split()
+)
+_ENDERS = frozenset({".", "?", "!"})
+
+
+@Language.factory("mednec_sentences", default_config={"split_on_newline": True})
+def make_sentences(nlp: Language, name: str, split_on_newline: bool) -> "SentenceSplitter":
+    """spaCy factory for :class:`SentenceSplitter`."""
+    return SentenceSplitter(split_on_newline=split_on_newline)
+
+
+class SentenceSplitter:
+    """Sets ``token.is_sent_start`` for every token, in one linear pass."""
+
+    def __init__(self, split_on_newline: bool = True) -> None:
+        self.split_on_newline = split_on_newline
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if n == 0:
+            return doc
+        starts = [False] * n
+        starts[0] = True
+        for i in range(1, n):
+            prev = doc[i - 1]
+            tok = doc[i]
+            if tok.is_space:
+                continue
+            # the previous non-space token and whether a line break lies between
+            j = i - 1
+            newline = False
+            while j >= 0 and doc[j].is_space:
+                if "\n" in doc[j].text:
+                    newline = True
+                j -= 1
+            if j < 0:
+                starts[i] = True
+                continue
+            last = doc[j]
+            if "\n" in last.whitespace_ or newline or "\n" in prev.whitespace_:
+                newline = True
+            if newline and self.split_on_newline:
+                wrapped = last.text not in _ENDERS and last.text not in {":", ";"} and tok.text[:1].islower()
+                if not wrapped:
+                    starts[i] = True
+                    continue
+            if last.text in _ENDERS and self._ends_sentence(doc, j, tok):
+                starts[i] = True
+        for i, tok in enumerate(doc):
+            tok.is_sent_start = starts[i]
+        return doc
+
+    @staticmethod
+    def _ends_sentence(doc: Doc, j: int, nxt: "Token") -> bool:
+        """Whether the terminal punctuation at ``j`` ends a sentence before ``nxt``."""
+        if doc[j].text != ".":
+            return True
+        before = doc[j - 1] if j > 0 else None
+        if before is not None and not doc[j - 1].whitespace_:
+            word = before.text.lower()
+            if word in _ABBREVIATIONS:
+                return False
+            # "1." opening a numbered item on its line is not a sentence end
+            if before.text.isdigit() and len(before.text) <= 2 and (j - 1 == 0 or "\n" in doc[j - 2].text
+                                                                     or "\n" in doc[j - 2].whitespace_):
+                return False
+            if len(word) == 1 and word.isalpha() and nxt.text[:1].isupper() and len(nxt.text) <= 2:
+                return False  # initials such as "K. M."
+        first = nxt.text[:1]
+        return first.isupper() or first.isdigit() or first in "([\"'-*"

@@ -1,0 +1,75 @@
+"""``mednec_targets``: findings matched from the knowledge base with medspaCy's TargetMatcher.
+
+Every alias and pattern of ``concepts.jsonl`` becomes a TargetRule labelled with the
+concept's label and carrying the concept id. Overlapping matches are resolved longest
+first into the span group ``mednec`` (the spans ConText and the facts read); every match,
+including the ones inside a longer match, is kept in ``mednec_all`` so a fact can still
+see a nerve named inside a "nerve will be resected" plan.
+"""
+
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from mednec.pipeline.kb import KnowledgeBase, load_kb
+
+GROUP = "mednec"
+ALL_GROUP = "mednec_all"
+
+
+def _ensure_extensions() -> None:
+    if not Span.has_extension("concept"):
+        Span.set_extension("concept", default=None)
+
+
+def target_rules(kb: KnowledgeBase) -> list:
+    """medspaCy TargetRules for every alias and pattern of the knowledge base."""
+    from medspacy.target_matcher import TargetRule
+
+    rules = []
+    for c in kb:
+        for alias in c.aliases:
+            rules.append(TargetRule(literal=alias, category=c.label, metadata={"concept": c.concept}))
+        for i, pattern in enumerate(c.patterns):
+            rules.append(TargetRule(literal=f"{c.concept}#{i}", category=c.label, pattern=[dict(p) for p in pattern],
+                                    metadata={"concept": c.concept}))
+    return rules
+
+
+@Language.factory("mednec_targets")
+def make_targets(nlp: Language, name: str) -> "TargetFinder":
+    """spaCy factory for :class:`TargetFinder`."""
+    return TargetFinder(nlp, name)
+
+
+class TargetFinder:
+    """Finds concept mentions; writes span groups ``mednec`` and ``mednec_all`` and ``doc.ents``."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        from medspacy.target_matcher import TargetMatcher
+
+        _ensure_extensions()
+        self.kb = load_kb()
+        # prune=False: overlap resolution is ours (longest span first, then earliest).
+        self.matcher = TargetMatcher(nlp, name=f"{name}_matcher", result_type=None, prune=False,
+                                     phrase_matcher_attr="LOWER")
+        self.matcher.add(target_rules(self.kb))
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        seen: set[tuple[int, int, str]] = set()
+        for span in self.matcher(doc):
+            concept = span._.target_rule.metadata["concept"]
+            key = (span.start, span.end, concept)
+            if key in seen:
+                continue
+            seen.add(key)
+            span._.concept = concept
+            spans.append(span)
+        spans.sort(key=lambda s: (s.start, -len(s)))
+        kept = filter_spans(spans)
+        doc.spans[ALL_GROUP] = spans
+        doc.spans[GROUP] = kept
+        doc.ents = kept
+        return doc

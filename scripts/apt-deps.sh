@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install the Debian packages mednec needs at run and test time, only where missing:
+# tesseract (OCR of scanned charts), poppler-utils, fonts, and chromium for browser tests.
+set -euo pipefail
+need=()
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO=sudo
+else
+  SUDO=
+fi
+echo "mednec setup: installing system packages: ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,170 @@
+"""The ConText assertion rules (pipeline/resources/context_rules.jsonl) on hard chart patterns.
+
+Each row: a short clinical sentence, the target phrase, and the exact set of assertion
+flags the target must carry after the pipeline's ``mednec_context`` component ran on it
+(``n`` negated, ``u`` uncertain, ``h`` historical, ``y`` hypothetical, ``p`` planned,
+``f`` family; "" = affirmed, current, the patient's).
+"""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from mednec.context_check import assess
+from mednec.pipeline.resources import ContextRuleSpec, context_rule_specs, iter_jsonl, to_medspacy_context_rules
+
+FLAGS = {"n": "is_negated", "u": "is_uncertain", "h": "is_historical", "y": "is_hypothetical",
+         "p": "is_planned", "f": "is_family"}
+
+CASES: list[tuple[str, str, str]] = [
+    # --- negation and its scope
+    ("No evidence of fracture.", "fracture", "n"),
+    ("There is no sacral involvement.", "sacral involvement", "n"),
+    ("Margins are free of tumor.", "tumor", "n"),
+    ("The sciatic nerve is seen without encasement.", "encasement", "n"),
+    ("The sacrum is not involved.", "sacrum", "n"),
+    ("The left acetabulum is uninvolved.", "acetabulum", "n"),
+    ("The left SI joint is spared.", "SI joint", "n"),
+    ("Iliac mass with sparing of the acetabular roof.", "acetabular roof", "n"),
+    ("The tumor does not extend into the sacrum.", "sacrum", "n"),
+    ("Negative for malignancy.", "malignancy", "n"),
+    ("She denies fever or chills.", "chills", "n"),
+    ("Patient denied any hip pain.", "hip pain", "n"),
+    ("No fever, chills, or night sweats.", "night sweats", "n"),
+    ("She no longer has hip pain.", "hip pain", "n"),
+    ("The sacrum is unremarkable.", "sacrum", "n"),
+    ("A fracture is not seen on this study.", "fracture", "n"),
+    ("Her hyponatremia has resolved.", "hyponatremia", "n"),
+    ("Pulmonary embolism was ruled out.", "Pulmonary embolism", "n"),
+    ("Extremities: no clubbing, cyanosis, or edema.", "edema", "n"),
+    ("The patient was not tachycardic.", "tachycardic", "n"),
+    ("Former smoker.", "smoker", "n"),
+    ("In no acute distress.", "acute distress", "n"),
+    ("No pain, but there is a large soft tissue mass.", "soft tissue mass", ""),
+    ("No fracture; large soft tissue mass in the left ilium.", "soft tissue mass", ""),
+    ("No effusion, however marrow edema is present.", "marrow edema", ""),
+    ("No fracture, although cortical thinning is noted.", "cortical thinning", ""),
+    ("No DVT, positive for superficial thrombophlebitis.", "superficial thrombophlebitis", ""),
+    ("No suspicious nodes, and the patient reports hip pain.", "hip pain", ""),
+    ("1) No fracture 2) Large mass of the left ilium.", "Large mass", ""),
+    ("No change in the size of the iliac mass.", "iliac mass", ""),
+    ("No interval change in the sacral lesion.", "sacral lesion", ""),
+    ("Gram negative rods grew from the wound.", "rods", ""),
+    ("She walks without difficulty despite the pelvic mass.", "pelvic mass", ""),
+    ("Not only the ilium but also the sacrum is involved.", "sacrum", ""),
+    ("MRI with and without contrast shows a pelvic mass.", "pelvic mass", ""),
+    ("Plan reimplantation once the infection is completely resolved.", "infection", "p"),
+    ("Oral mucosa is moist with no erythema.", "Oral mucosa", ""),
+    # --- uncertainty
+    ("A pathologic fracture cannot be excluded.", "pathologic fracture", "u"),
+    ("Cannot exclude sacral involvement.", "sacral involvement", "u"),
+    ("Involvement of the sacrum is not excluded.", "Involvement", "u"),
+    ("Rule out osteomyelitis.", "osteomyelitis", "u"),
+    ("r/o DVT", "DVT", "u"),
+    ("Findings suspicious for osteosarcoma.", "osteosarcoma", "u"),
+    ("Lesion concerning for metastasis.", "metastasis", "u"),
+    ("Likely chondrosarcoma.", "chondrosarcoma", "u"),
+    ("Possible extension into the SI joint.", "SI joint", "u"),
+    ("Appearance is consistent with osteosarcoma.", "osteosarcoma", "u"),
+    ("c/w chondrosarcoma", "chondrosarcoma", "u"),
+    ("Findings favor Ewing sarcoma.", "Ewing sarcoma", "u"),
+    ("Osteomyelitis versus tumor.", "tumor", "u"),
+    ("Questionable cortical breach.", "cortical breach", "u"),
+    ("Evaluate for progression of metastatic disease.", "metastatic disease", "u"),
+    # --- history, and what ends it
+    ("History of DVT.", "DVT", "h"),
+    ("Hx of pulmonary embolism.", "pulmonary embolism", "h"),
+    ("h/o DVT", "DVT", "h"),
+    ("She is s/p left hemipelvectomy.", "hemipelvectomy", "h"),
+    ("Status post chemotherapy.", "chemotherapy", "h"),
+    ("Prior radiation to the pelvis.", "radiation", "h"),
+    ("Remote history of breast cancer.", "breast cancer", "h"),
+    ("Chondrosarcoma resected in 2019.", "Chondrosarcoma", "h"),
+    ("She had a DVT 3 years ago.", "DVT", "h"),
+    ("Past medical history: diabetes, hypertension, and gout.", "gout", "h"),
+    ("Past medical history of CAD, s/p CABG, hypertension and gout.", "gout", "h"),
+    ("Denies tobacco, alcohol, or drug use.", "alcohol", "nh"),
+    ("History of DVT, currently with a new pulmonary embolism.", "pulmonary embolism", ""),
+    ("History of hypertension who presents with hip pain.", "hip pain", ""),
+    ("She presents with a two-week history of hip pain.", "hip pain", ""),
+    ("History of present illness: left hip pain.", "left hip pain", ""),
+    ("A 45-year-old man with pelvic pain.", "pelvic pain", ""),
+    ("No history of seizure.", "seizure", "nh"),
+    # --- family and other experiencers
+    ("Family history of sarcoma.", "sarcoma", "fh"),
+    ("Her mother had breast cancer.", "breast cancer", "f"),
+    ("FH: colon cancer.", "colon cancer", "f"),
+    ("Breast cancer in her sister.", "Breast cancer", "f"),
+    ("Paternal grandfather with prostate cancer.", "prostate cancer", "f"),
+    # --- hypothetical
+    ("Return to the ED if she develops fever.", "fever", "y"),
+    ("If pain worsens, obtain an MRI.", "pain", "y"),
+    ("Should symptoms of DVT develop, call the clinic.", "DVT", "y"),
+    ("Call for any bleeding.", "bleeding", "y"),
+    ("Resection would be considered.", "Resection", "y"),
+    ("There is a risk of pathologic fracture.", "pathologic fracture", "y"),
+    ("DVT prophylaxis with enoxaparin.", "DVT", "y"),
+    # --- planned
+    ("She will start chemotherapy next week.", "chemotherapy", "p"),
+    ("Plan to proceed with internal hemipelvectomy.", "internal hemipelvectomy", "p"),
+    ("Scheduled for sacrectomy.", "sacrectomy", "p"),
+    ("Wide resection is planned.", "Wide resection", "p"),
+    ("She is to undergo sacrectomy.", "sacrectomy", "p"),
+    ("Adjuvant chemotherapy would be given.", "Adjuvant chemotherapy", "p"),
+    ("Biopsy pending.", "Biopsy", "p"),
+    # --- plainly affirmed
+    ("Large mass involving the left acetabulum.", "left acetabulum", ""),
+    ("The patient has osteosarcoma of the left ilium.", "osteosarcoma", ""),
+]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    """The determinations' pipeline (its ConText component is the one under test)."""
+    from mednec.pipeline import build
+
+    return build()
+
+
+@pytest.mark.parametrize(("sentence", "phrase", "expected"), CASES, ids=[c[0][:48] for c in CASES])
+def test_assertion_flags(nlp: Language, sentence: str, phrase: str, expected: str) -> None:
+    span = assess(nlp, sentence, phrase)
+    assert span.text == phrase
+    assert span.start_char == sentence.index(phrase)
+    got = {key for key, attr in FLAGS.items() if getattr(span._, attr)}
+    assert got == set(expected), [m.rule.literal for m in span._.modifiers]
+
+
+def test_table_is_large_enough() -> None:
+    assert len(CASES) >= 60
+
+
+def test_every_rule_line_validates() -> None:
+    lines = list(iter_jsonl("context_rules.jsonl"))
+    assert lines
+    for lineno, obj in lines:
+        ContextRuleSpec.model_validate(obj), lineno
+    specs = context_rule_specs()
+    assert len(specs) == len(lines)
+    assert len(to_medspacy_context_rules(specs)) == len(specs)
+
+
+def test_rules_cover_every_category() -> None:
+    cats = {spec.category for spec in context_rule_specs()}
+    assert cats == {"NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY",
+                    "PLANNED", "PSEUDO", "TERMINATE", "CURRENT"}
+
+
+def test_historical_rules_end_at_current_cues() -> None:
+    for spec in context_rule_specs():
+        if spec.category == "HISTORICAL":
+            assert spec.terminated_by and "CURRENT" in spec.terminated_by, spec.literal
+
+
+def test_terminators_have_a_window() -> None:
+    # medspaCy misses a terminator whose scope contains the whole scope of a short-range
+    # modifier (its overlap test ignores containment): a one-token window avoids that.
+    for spec in context_rule_specs():
+        if spec.direction == "TERMINATE":
+            assert spec.max_scope == 1, spec.literal
