@@ -75,6 +75,8 @@ def _leaf_filters(leaf: Leaf, f) -> bool:  # noqa: ANN001, C901 - flat list of f
         return False
     if leaf.concept is not None and f.concept not in leaf.concept:
         return False
+    if leaf.not_concept is not None and f.concept in leaf.not_concept:
+        return False
     if leaf.category is not None and getattr(f, "category", None) not in leaf.category:
         return False
     if leaf.region is not None and getattr(f, "region", None) not in leaf.region:

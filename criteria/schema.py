@@ -32,6 +32,7 @@ class Leaf(_Strict):
 
     fact: FactKind
     concept: list[str] | None = None
+    not_concept: list[str] | None = None
     category: list[str] | None = None
     region: list[str] | None = None
     relation: list[str] | None = None
@@ -180,6 +181,7 @@ class Reference(_Strict):
     url: str | None = None
     doi: str | None = None
     supports: str
+    checked: str | None = Field(default=None, description="how and when the reference was verified")
 
 
 class ReferenceFile(_Strict):

@@ -103,6 +103,7 @@ class ScoreFact(_FactBase):
     """A number that criteria compare (ECOG, KPS, SINS, expected survival, necrosis %, age)."""
 
     kind: Literal["score"] = "score"
+    category: str
     value: float | None = None
     comparator: Literal["=", "<", ">", "<=", ">="] = "="
     unit: str | None = None

@@ -25,6 +25,8 @@ class DocTypeConfig(BaseModel):
     types: list[_TypeRule]
     date_labels: list[str]
     months: dict[str, int]
+    letterhead_lines: int = 8
+    letterhead_words: list[str] = []
 
 
 @lru_cache(maxsize=1)
@@ -103,3 +105,25 @@ def infer_date(text: str, filename: str | None = None) -> dt.date | None:
         if dates:
             return dates[-1][2]
     return None
+
+
+def letterhead_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of letterhead lines (institution or department names) at the top of a document.
+
+    A letterhead line is one of the first ``letterhead_lines`` lines that names an institution
+    word and has no colon, digits or sentence punctuation (so "Date of service:" or a finding
+    line is never one).
+    """
+    cfg = _config()[0]
+    words = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in cfg.letterhead_words) + r")\b", re.I)
+    out = []
+    pos = 0
+    for i, line in enumerate(text.split("\n")):
+        if i >= cfg.letterhead_lines:
+            break
+        stripped = line.strip()
+        if stripped and words.search(stripped) and not re.search(r"[:.;,]\s|\d", stripped + " ") \
+                and len(stripped.split()) <= 12 and i > 0:
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out

@@ -13,6 +13,10 @@ import datetime as dt
 import re
 from typing import Any
 
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Doc, Span
 
 from mednec.models import Assertion, EvidenceSpan, FactAdapter
@@ -26,7 +30,9 @@ from mednec.models.facts import (
     TherapyFact,
 )
 from mednec.pipeline import quantities as q
+from mednec.pipeline.doctype import letterhead_ranges
 from mednec.pipeline.kb import KnowledgeBase, load_kb
+from mednec.pipeline.resources import load_yaml
 from mednec.pipeline.targets import ALL_GROUP, GROUP
 
 Fact = DiagnosisFact | SiteFact | NerveFact | TherapyFact | PlanFact | FindingFact | ScoreFact
@@ -34,9 +40,6 @@ Fact = DiagnosisFact | SiteFact | NerveFact | TherapyFact | PlanFact | FindingFa
 _LEVEL_RE = re.compile(r"\b([LSCT])(\d{1,2})(?:\s*(?:-|through|to)\s*([LSCT])?(\d{1,2}))?\b")
 _LEVEL_ORDER = [f"C{i}" for i in range(1, 9)] + [f"T{i}" for i in range(1, 13)] + \
     [f"L{i}" for i in range(1, 6)] + [f"S{i}" for i in range(1, 6)]
-# Sections whose mentions are about family members, or past problems (for diagnoses).
-_FAMILY_SECTIONS = frozenset({"family_history"})
-_PAST_SECTIONS = frozenset({"past_medical_history"})
 _TISSUE_SECTIONS_EXCLUDED = frozenset({"clinical_history", "specimen", "gross", "history_present_illness"})
 _SEPARATE = "separate"
 
@@ -62,15 +65,51 @@ def _section(span: Span) -> str | None:
     return getattr(tok._, "section_category", None) if tok.has_extension("section_category") else None
 
 
+class _OverrideRule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    sections: list[str]
+    labels: list[str]
+    set: Literal["negated", "uncertain", "historical", "hypothetical", "planned", "family"]
+    unless: list[str] = []
+
+
+class _Overrides(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    rules: list[_OverrideRule]
+
+
+@lru_cache(maxsize=1)
+def _overrides() -> _Overrides:
+    return load_yaml("assertion_overrides.yaml", _Overrides)
+
+
 def _assertion(span: Span, section: str | None) -> Assertion:
-    return Assertion(
-        negated=bool(span._.is_negated),
-        uncertain=bool(span._.is_uncertain),
-        historical=bool(span._.is_historical) or (section in _PAST_SECTIONS and span.label_ == "DIAGNOSIS"),
-        hypothetical=bool(span._.is_hypothetical),
-        planned=bool(span._.is_planned),
-        family=bool(span._.is_family) or section in _FAMILY_SECTIONS,
-    )
+    flags = {
+        "negated": bool(span._.is_negated),
+        "uncertain": bool(span._.is_uncertain),
+        "historical": bool(span._.is_historical),
+        "hypothetical": bool(span._.is_hypothetical),
+        "planned": bool(span._.is_planned),
+        "family": bool(span._.is_family),
+    }
+    for rule in _overrides().rules:
+        if section in rule.sections and span.label_ in rule.labels and not flags[rule.set]:
+            sent = span.sent.text.lower()
+            if not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", sent) for w in rule.unless):
+                flags[rule.set] = True
+    return Assertion(**flags)
+
+
+def _label_of_line(doc: Doc, span: Span) -> bool:
+    """Whether ``span`` sits in a sub-heading such as "Acetabulum:" or "Lumbar spine and sacrum:"."""
+    text = doc.text
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    colon = text.find(":", span.end_char, span.end_char + 3)
+    if colon < 0 or text[span.end_char:colon].strip():
+        return False
+    head = text[line_start:span.start_char]
+    head = re.sub(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])?\s*", "", head)
+    return len(head) <= 40 and len(head.split()) <= 5 and not re.search(r"[.;,:]", head)
 
 
 def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
@@ -141,18 +180,34 @@ def _sentence_context(doc: Doc) -> tuple[dict[int, int], dict[int, list[Span]]]:
     return index, members
 
 
+def _first_tumor_after(doc: Doc, span: Span, members: list[Span], kb: KnowledgeBase) -> Span | None:
+    colon = doc.text.find(":", span.end_char)
+    after = [s for s in members if s.start_char > colon and kb[s._.concept].label == "DIAGNOSIS"]
+    return min(after, key=lambda s: s.start) if after else None
+
+
 def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | None) -> list[Fact]:
     """Typed facts of one processed document (the pipeline of :func:`mednec.pipeline.build`)."""
     kb = load_kb()
     sent_index, members = _sentence_context(doc)
+    letterhead = letterhead_ranges(doc.text)
     facts: list[Fact] = []
     for span in doc.spans[GROUP] if GROUP in doc.spans else []:
         concept = kb[span._.concept]
-        if concept.label == "CUE":
+        if concept.label == "CUE" or any(a <= span.start_char < b for a, b in letterhead):
             continue
         section = _section(span)
         assertion = _assertion(span, section)
         relation, modifier = _relation(span, kb)
+        if _label_of_line(doc, span):
+            # A sub-heading names the structure the clause after its colon describes: it takes
+            # the assertion of the first tumor mention there ("Sacrum: no metastatic disease").
+            if concept.label not in ("SITE", "NERVE"):
+                continue
+            head = _first_tumor_after(doc, span, members.get(span.sent.start, []), kb)
+            if head is None:
+                continue
+            assertion, relation, modifier = _assertion(head, _section(head)), "tumor", None
         sent_start = span.sent.start
         co = [s for s in members.get(sent_start, []) if not (s.start >= span.start and s.end <= span.end
                                                               and s._.concept == span._.concept)]
@@ -165,7 +220,13 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
         inner = [s for s in members.get(sent_start, []) if s.start >= span.start and s.end <= span.end
                  and s._.concept != span._.concept]
         related = related + tuple(s._.concept for s in inner if s._.concept not in related)
-        levels = parse_levels(span.text) if concept.label in ("SITE", "NERVE") else ()
+        if concept.label in ("SITE", "NERVE"):
+            levels = parse_levels(span.text)
+        elif concept.label == "PLAN":
+            # the roots a plan names ("S4 and S5 roots will be sacrificed")
+            levels = tuple(dict.fromkeys(lv for s in co if s._.concept == "nerve_root" for lv in parse_levels(s.text)))
+        else:
+            levels = ()
         base: dict[str, Any] = {
             "id": f"{document}:{span.start_char}-{span.end_char}:{concept.concept}",
             "concept": concept.concept,
@@ -223,8 +284,9 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
         elif concept.quantity == "percent":
             quantity = q.percent_near(span)
         if quantity is None:
-            return ScoreFact(**base)
-        return ScoreFact(**base, value=quantity.value, comparator=quantity.comparator, unit=quantity.unit)
+            return ScoreFact(**base, category=concept.category)
+        return ScoreFact(**base, category=concept.category, value=quantity.value, comparator=quantity.comparator,
+                         unit=quantity.unit)
     return FindingFact(**base, category=concept.category)
 
 

@@ -59,7 +59,7 @@ def to_gray(img: Image.Image) -> Image.Image:
 
 
 def otsu_threshold(gray: np.ndarray) -> int:
-    """Otsu's global threshold of an 8-bit grey array."""
+    """Otsu's global threshold of an 8-bit grey array: levels up to it are ink."""
     hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
     total = hist.sum()
     if total == 0:
@@ -91,7 +91,7 @@ def skew_angle(img: Image.Image, max_angle: float = 5.0) -> float:
     factor = max(1, round(gray.width / 850))
     small = gray.reduce(factor) if factor > 1 else gray
     arr = np.asarray(small)
-    ink = Image.fromarray(np.where(arr < otsu_threshold(arr), 255, 0).astype(np.uint8), "L")
+    ink = Image.fromarray(np.where(arr <= otsu_threshold(arr), 255, 0).astype(np.uint8), "L")
     coarse = np.arange(-max_angle, max_angle + 1e-9, 0.5)
     best = max(coarse, key=lambda a: _profile_score(ink, float(a)))
     fine = np.arange(best - 0.4, best + 0.4 + 1e-9, 0.1)
@@ -129,7 +129,7 @@ def preprocess(img: Image.Image, options: OcrOptions = DEFAULT_OPTIONS,
         img = (img if img.mode in ("L", "RGB") else img.convert("L")).filter(ImageFilter.MedianFilter(3))
     if options.binarize:
         gray = np.asarray(to_gray(img))
-        img = Image.fromarray(np.where(gray < otsu_threshold(gray), 0, 255).astype(np.uint8), "L")
+        img = Image.fromarray(np.where(gray <= otsu_threshold(gray), 0, 255).astype(np.uint8), "L")
     return img
 
 

@@ -9,10 +9,15 @@ flags the target must carry after the pipeline's ``mednec_context`` component ra
 from __future__ import annotations
 
 import pytest
+from mednec.pipeline.resources import (
+    ContextRuleSpec,
+    context_rule_specs,
+    iter_jsonl,
+    to_medspacy_context_rules,
+)
 from spacy.language import Language
 
 from mednec.context_check import assess
-from mednec.pipeline.resources import ContextRuleSpec, context_rule_specs, iter_jsonl, to_medspacy_context_rules
 
 FLAGS = {"n": "is_negated", "u": "is_uncertain", "h": "is_historical", "y": "is_hypothetical",
          "p": "is_planned", "f": "is_family"}
@@ -54,7 +59,17 @@ CASES: list[tuple[str, str, str]] = [
     ("She walks without difficulty despite the pelvic mass.", "pelvic mass", ""),
     ("Not only the ilium but also the sacrum is involved.", "sacrum", ""),
     ("MRI with and without contrast shows a pelvic mass.", "pelvic mass", ""),
-    ("Plan reimplantation once the infection is completely resolved.", "infection", "p"),
+    ("Plan reimplantation once the infection is completely resolved.", "infection", ""),
+    ("Nine weeks of PT without meaningful improvement in pain.", "pain", ""),
+    ("No relief of buttock pain after the injection.", "buttock pain", ""),
+    ("Thrombus, not significantly changed from the CT of 11/18/2025.", "CT", ""),
+    ("MRI pelvis without and with contrast: large iliac mass.", "iliac mass", ""),
+    ("T9 and L2 without epidural extension, multiple ribs, left acetabulum.", "left acetabulum", ""),
+    ("T9 and L2 without epidural extension, multiple ribs.", "epidural extension", "n"),
+    ("He cannot sit through a full shift, and requests definitive surgery.", "definitive surgery", ""),
+    ("No radiation is indicated for conventional chondrosarcoma.", "conventional chondrosarcoma", ""),
+    ("No suspicious osseous lesion.", "osseous lesion", "n"),
+    ("Nerve sacrifice is not planned.", "Nerve sacrifice", "np"),
     ("Oral mucosa is moist with no erythema.", "Oral mucosa", ""),
     # --- uncertainty
     ("A pathologic fracture cannot be excluded.", "pathologic fracture", "u"),
@@ -84,7 +99,12 @@ CASES: list[tuple[str, str, str]] = [
     ("She had a DVT 3 years ago.", "DVT", "h"),
     ("Past medical history: diabetes, hypertension, and gout.", "gout", "h"),
     ("Past medical history of CAD, s/p CABG, hypertension and gout.", "gout", "h"),
-    ("Denies tobacco, alcohol, or drug use.", "alcohol", "nh"),
+    ("Compared to the prior study the iliac mass has grown.", "iliac mass", ""),
+    ("The previously described sacral mass is larger.", "sacral mass", ""),
+    ("Hip pain over the past 2 weeks.", "Hip pain", ""),
+    ("Status post biopsy, large pelvic mass.", "pelvic mass", ""),
+    ("Old rib fracture.", "rib fracture", "h"),
+    ("Allergies: penicillin.", "penicillin", "h"),
     ("History of DVT, currently with a new pulmonary embolism.", "pulmonary embolism", ""),
     ("History of hypertension who presents with hip pain.", "hip pain", ""),
     ("She presents with a two-week history of hip pain.", "hip pain", ""),
@@ -105,8 +125,11 @@ CASES: list[tuple[str, str, str]] = [
     ("Resection would be considered.", "Resection", "y"),
     ("There is a risk of pathologic fracture.", "pathologic fracture", "y"),
     ("DVT prophylaxis with enoxaparin.", "DVT", "y"),
+    ("Discussed that 6 weeks of conservative care is usually tried first.", "conservative care", "y"),
+    ("Physical therapy is usually tried before surgery.", "Physical therapy", "y"),
     # --- planned
     ("She will start chemotherapy next week.", "chemotherapy", "p"),
+    ("Pain persists despite scheduled oxycodone.", "Pain", ""),
     ("Plan to proceed with internal hemipelvectomy.", "internal hemipelvectomy", "p"),
     ("Scheduled for sacrectomy.", "sacrectomy", "p"),
     ("Wide resection is planned.", "Wide resection", "p"),
