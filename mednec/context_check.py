@@ -6,9 +6,11 @@ row per input row, in input order::
 
     line number<TAB>negation<TAB>temporality<TAB>experiencer
 
-The Condition phrase is located in its sentence, set as the only entity of the doc and
-handed to the same ConText component the determinations use, so the scores measure
-the shipped assertion rules (``pipeline/resources/context_rules.jsonl``).
+The doc is made with the pipeline's tokenizer and sentence splitter only; the Condition
+phrase is located in it (verbatim, else the closest span), set as the only target of the
+pipeline's own ConText component (``mednec_context``, which reads the target span group)
+and classified from the modifiers it receives, so the scores measure the shipped
+assertion rules (``pipeline/resources/context_rules.jsonl``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import csv
 import difflib
 import re
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -43,7 +45,7 @@ def default_nlp() -> Language:
     return build()
 
 
-def context_component(nlp: Language):  # noqa: ANN201 - medspaCy ConText instance
+def context_component(nlp: Language) -> Any:
     """The pipeline's ConText component (named ``mednec_context``, else the first ConText)."""
     if CONTEXT_PIPE in nlp.pipe_names:
         return nlp.get_pipe(CONTEXT_PIPE)
@@ -78,8 +80,8 @@ def locate(doc: Doc, condition: str) -> Span:
     Case-insensitive and whitespace-tolerant. Of several occurrences, a heading ("Allergies:")
     loses to a mention in running text; then the one written in the Condition's own case
     wins, then one in capitals (the NegEx kit capitalises the annotated mention), then the
-    first. When the phrase is not there verbatim, the span
-    with the best token overlap (fuzzy token equality) is used.
+    first. When the phrase is not there verbatim, the span with the best token overlap
+    (fuzzy token equality) is used.
     """
     words = condition.split()
     if words:
@@ -142,16 +144,16 @@ def _categories(span: Span) -> set[str]:
     return {modifier.category.upper() for modifier in effective_modifiers(span)}
 
 
-def assess(nlp: Language, sentence: str, condition: str) -> Span:
+def assess(nlp: Language, sentence: str, condition: str, label: str = TARGET_LABEL) -> Span:
     """The Condition's span in ``sentence`` after the pipeline's ConText component ran on it.
 
     The doc is tokenised and sentence-split only; the located span is the one target
-    (label ``CONDITION``), so its ``_.modifiers`` and ``_.is_negated`` ... ``_.is_planned``
+    (``label``, by default ``CONDITION``), so its ``_.modifiers`` and ``_.is_negated`` ... ``_.is_planned``
     flags are exactly what the determinations would see for it.
     """
     doc = sentence_doc(nlp, sentence)
     found = locate(doc, condition) if len(doc) else doc[0:0]
-    target = Span(doc, found.start, found.end, label=TARGET_LABEL)
+    target = Span(doc, found.start, found.end, label=label)
     ctx = context_component(nlp)
     if getattr(ctx, "input_span_type", "ents") == "group":
         doc.spans[ctx.span_group_name] = [target]
@@ -191,7 +193,8 @@ def read_sentences(tsv_path: Path) -> list[tuple[str, str, str]]:
         raise SentenceSetError("file not found", tsv_path) from exc
     except (IsADirectoryError, PermissionError, OSError) as exc:
         raise SentenceSetError(f"cannot read ({exc.__class__.__name__})", tsv_path) from exc
-    rows = list(csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    rows = list(csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
     if not rows:
         raise SentenceSetError("empty file: expected a header line", tsv_path)
     header = [h.strip().lower() for h in rows[0]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import spacy
 from spacy.language import Language
 
@@ -28,6 +30,9 @@ def _quiet_pyrush() -> None:
 def build() -> Language:
     """A blank English spaCy pipeline with mednec's clinical components, in order."""
     _quiet_pyrush()
+    # medspaCy keeps an empty token matcher next to its phrase matcher; spaCy warns (W036) on
+    # every document about it. The warning says nothing about our rules.
+    warnings.filterwarnings("ignore", message=r"\[W036\]")
     nlp = spacy.blank("en")
     for name in COMPONENTS:
         nlp.add_pipe(name)

@@ -199,11 +199,9 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
         section = _section(span)
         assertion = _assertion(span, section)
         relation, modifier = _relation(span, kb)
-        if _label_of_line(doc, span):
+        if concept.label in ("SITE", "NERVE") and _label_of_line(doc, span):
             # A sub-heading names the structure the clause after its colon describes: it takes
             # the assertion of the first tumor mention there ("Sacrum: no metastatic disease").
-            if concept.label not in ("SITE", "NERVE"):
-                continue
             head = _first_tumor_after(doc, span, members.get(span.sent.start, []), kb)
             if head is None:
                 continue
@@ -246,7 +244,24 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             "evidence": (_evidence(doc, span, modifier, document, section),),
         }
         facts.append(_typed(span, concept, base, doc_type, section, cues, doc_date))
-    return facts
+    return _share_hedges(facts)
+
+
+def _share_hedges(facts: list[Fact]) -> list[Fact]:
+    """A concept named twice in one sentence, once hedged, is hedged in both mentions.
+
+    "Intrathecal enhancing focus: possible intradural extension" states one uncertain finding,
+    not an affirmed one beside an uncertain one.
+    """
+    hedged = {(f.sentence, f.concept) for f in facts if f.assertion.uncertain and not f.assertion.negated}
+    if not hedged:
+        return facts
+    out: list[Fact] = []
+    for f in facts:
+        if (f.sentence, f.concept) in hedged and not f.assertion.uncertain and not f.assertion.negated:
+            f = f.model_copy(update={"assertion": f.assertion.model_copy(update={"uncertain": True})})
+        out.append(f)
+    return out
 
 
 def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, section: str | None,
@@ -285,6 +300,15 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
             quantity = q.percent_near(span)
         if quantity is None:
             return ScoreFact(**base, category=concept.category)
+        if quantity.end > quantity.start:
+            # the quote must show the number it states: "SINS ... = 14", "ECOG 1"
+            doc = span.doc
+            qspan = doc[quantity.start : quantity.end]
+            start, end = min(span.start_char, qspan.start_char), max(span.end_char, qspan.end_char)
+            start, end = _clause(doc, span, start, end)
+            ev = base["evidence"][0]
+            base = {**base, "evidence": (EvidenceSpan(document=ev.document, start=start, end=end,
+                                                      text=doc.text[start:end], section=ev.section),)}
         return ScoreFact(**base, category=concept.category, value=quantity.value, comparator=quantity.comparator,
                          unit=quantity.unit)
     return FindingFact(**base, category=concept.category)

@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Token
 
 _ABBREVIATIONS = frozenset(
     "dr mr mrs ms vs approx e.g i.e etc fig no st jr sr inc dept univ pt pts hx dx tx rx "
-    "cm mm ml mg q b.i.d t.i.d p.o i.v a.m p.m u.s".split()
+    "q b.i.d t.i.d p.o i.v a.m p.m u.s".split()
 )
 _ENDERS = frozenset({".", "?", "!"})
 

@@ -3,6 +3,8 @@
 # tesseract (OCR of scanned charts), poppler-utils, fonts, and chromium for browser tests.
 set -euo pipefail
 need=()
+# A fresh Debian has python3 without venv/ensurepip.
+if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then need+=(python3-venv); fi
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)

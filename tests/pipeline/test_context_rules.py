@@ -159,6 +159,14 @@ def test_assertion_flags(nlp: Language, sentence: str, phrase: str, expected: st
     assert got == set(expected), [m.rule.literal for m in span._.modifiers]
 
 
+@pytest.mark.parametrize(("label", "planned"), [("DIAGNOSIS", False), ("SITE", True), ("CONDITION", True)])
+def test_a_plan_never_applies_to_a_diagnosis(nlp: Language, label: str, planned: bool) -> None:
+    span = assess(nlp, "She will undergo resection of the iliac osteosarcoma.", "osteosarcoma", label=label)
+    assert span._.is_planned is planned
+    lesion = assess(nlp, "Recommend biopsy of the iliac lesion.", "iliac lesion", label=label)
+    assert lesion._.is_planned is planned
+
+
 def test_table_is_large_enough() -> None:
     assert len(CASES) >= 60
 
@@ -167,7 +175,7 @@ def test_every_rule_line_validates() -> None:
     lines = list(iter_jsonl("context_rules.jsonl"))
     assert lines
     for lineno, obj in lines:
-        ContextRuleSpec.model_validate(obj), lineno
+        assert ContextRuleSpec.model_validate(obj).literal, f"line {lineno}"
     specs = context_rule_specs()
     assert len(specs) == len(lines)
     assert len(to_medspacy_context_rules(specs)) == len(specs)

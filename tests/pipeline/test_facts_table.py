@@ -1,0 +1,85 @@
+"""Rule table: short clinical texts -> the exact fact, span, side, relation and assertion."""
+
+from __future__ import annotations
+
+import pytest
+
+AFFIRMED: frozenset[str] = frozenset()
+
+# text, concept, evidence text, side, relation, assertion flags set, extra attributes
+ROWS = [
+    ("The mass abuts the left acetabular roof.", "acetabulum", "The mass abuts the left acetabular roof",
+     "left", "abut", AFFIRMED, {}),
+    ("The right acetabulum is not involved.", "acetabulum", "The right acetabulum is not involved",
+     "right", "involve", {"negated"}, {}),
+    ("No intradural or intrathecal extension.", "compartment_intradural", "No intradural or intrathecal extension",
+     None, None, {"negated"}, {}),
+    ("Tumor contacts the left L5, S1 and S2 nerve roots and the left lumbosacral plexus.", "nerve_root",
+     "Tumor contacts the left L5, S1 and S2 nerve roots and the left lumbosacral plexus", "left", "contact",
+     AFFIRMED, {"levels": ("L5", "S1", "S2")}),
+    ("Tumor contacts the left L5, S1 and S2 nerve roots and the left lumbosacral plexus.", "lumbosacral_plexus",
+     "Tumor contacts the left L5, S1 and S2 nerve roots and the left lumbosacral plexus", "left", "contact",
+     AFFIRMED, {}),
+    ("She has completed three cycles of neoadjuvant cisplatin and doxorubicin.", "chemotherapy",
+     "She has completed three cycles of neoadjuvant cisplatin and doxorubicin", None, None, AFFIRMED,
+     {"cycles": 3.0}),
+    ("Expected survival is less than 3 months.", "survival", "Expected survival is less than 3 months",
+     None, None, AFFIRMED, {"value": 3.0, "comparator": "<"}),
+    ("ECOG performance status: 2", "ecog", "ECOG performance status: 2", None, None, AFFIRMED, {"value": 2.0}),
+    ("SINS: 2 + 3 + 1 = 14 (unstable).", "sins", "SINS: 2 + 3 + 1 = 14 (unstable)", None, None, AFFIRMED,
+     {"value": 14.0}),
+    ("KPS 40%.", "kps", "KPS 40%", None, None, AFFIRMED, {"value": 40.0}),
+    ("Patient completed 8 wks of PT without relief.", "physical_therapy",
+     "Patient completed 8 wks of PT without relief", None, None, AFFIRMED, {"weeks": 8.0}),
+    ("Mother had breast cancer.", "carcinoma", "Mother had breast cancer", None, None, {"family"}, {}),
+    ("Possible pathologic fracture.", "pathologic_fracture", "Possible pathologic fracture", None, None,
+     {"uncertain"}, {}),
+    ("If margins are positive, radiation will be considered.", "radiation",
+     "If margins are positive, radiation will be considered", None, None, {"hypothetical"}, {}),
+    ("Left internal iliac vein thrombosis on enoxaparin.", "vte", "Left internal iliac vein thrombosis on enoxaparin",
+     "left", None, AFFIRMED, {}),
+    ("The sciatic nerve will be resected.", "nerve_sacrifice", "The sciatic nerve will be resected", None, None,
+     {"planned"}, {}),
+    ("Acetabulum: no tumor.", "acetabulum", "Acetabulum", None, "tumor", {"negated"}, {}),
+    ("Sacrum: destructive mass.", "sacrum", "Sacrum", "midline", "tumor", AFFIRMED, {}),
+    ("The inferior margin ends 3.6 cm superior to the right acetabular roof.", "acetabulum",
+     "The inferior margin ends 3.6 cm superior to the right acetabular roof", "right", "separate", AFFIRMED, {}),
+    ("Mass centered in the posterior left ilium.", "ilium", "Mass centered in the posterior left ilium",
+     "left", "involve", AFFIRMED, {}),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "evidence", "side", "relation", "flags", "extra"), ROWS,
+                         ids=[f"{i}-{r[1]}" for i, r in enumerate(ROWS)])
+def test_fact_row(facts_of, text, concept, evidence, side, relation, flags, extra):
+    found = [f for f in facts_of(text) if f.concept == concept]
+    assert found, f"no {concept} fact in {text!r}"
+    fact = found[0]
+    assert fact.evidence[0].text == evidence
+    assert text[fact.evidence[0].start : fact.evidence[0].end] == evidence
+    assert fact.side == side
+    assert fact.relation == relation
+    set_flags = {k for k, v in fact.assertion.model_dump().items() if v}
+    assert set_flags == set(flags)
+    for key, value in extra.items():
+        assert getattr(fact, key) == value
+
+
+def test_letterhead_names_no_finding(facts_of):
+    text = "CT CHEST\nWillow Creek Cancer Center - Diagnostic Radiology\nDate of service: 01/08/2026\nNo nodules.\n"
+    assert not [f for f in facts_of(text) if f.concept == "malignancy"]
+
+
+def test_family_history_section_marks_family(facts_of):
+    text = "HPI: Left hip pain.\nFAMILY HISTORY: Osteosarcoma in a cousin.\n"
+    dx = [f for f in facts_of(text, "clinical_note") if f.concept == "osteosarcoma"]
+    assert dx and dx[0].assertion.family
+
+
+def test_plan_section_therapy_is_planned_unless_completed(facts_of):
+    text = "PLAN:\n1. Physical therapy 2x/week for 6 weeks.\n2. Completed 8 weeks of naproxen without relief.\n"
+    facts = facts_of(text, "clinical_note")
+    pt = [f for f in facts if f.concept == "physical_therapy"]
+    med = [f for f in facts if f.concept == "neuropathic_medication"]
+    assert pt and pt[0].assertion.planned
+    assert med and not med[0].assertion.planned and med[0].weeks == 8.0
