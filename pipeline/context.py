@@ -47,14 +47,55 @@ def _ensure_extensions() -> None:
             Span.set_extension(attr, default=False)
 
 
+def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, built lazily
+    from medspacy.context import ConText, ConTextGraph, ConTextModifier
+
+    class SentenceConText(ConText):
+        """medspaCy's ConText, run one sentence at a time.
+
+        medspaCy compares every modifier with every other modifier and target of the whole
+        document, which is quadratic in document length; scopes never cross a sentence, so
+        comparing within the sentence gives the same edges in linear time. A modifier lying
+        inside its target (medspaCy 1.3.1 lets "no" inside "mass with no necrosis" modify the
+        mass) is dropped here, so the span flags describe only outside cues.
+        """
+
+        def __call__(self, doc, targets=None):  # noqa: ANN001, ANN204 - spaCy component protocol
+            matcher = self._ConText__matcher  # medspaCy keeps its matcher name-mangled
+            spans = list(doc.spans[self.span_group_name]) if self.span_group_name in doc.spans else []
+            by_sent: dict[int, tuple[list, list]] = {}
+            for span in spans:
+                by_sent.setdefault(span.sent.start, ([], []))[0].append(span)
+            for match_id, start, end in matcher(doc):
+                sent_start = doc[start].sent.start
+                if sent_start not in by_sent:
+                    continue  # a modifier with no target in its sentence modifies nothing
+                rule = matcher.rule_map[self.nlp.vocab[match_id].text]
+                by_sent[sent_start][1].append(ConTextModifier(rule, start, end, doc, max_scope=self.max_scope))
+            edges = []
+            for sent_targets, modifiers in by_sent.values():
+                graph = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
+                graph.targets, graph.modifiers = sent_targets, modifiers
+                graph.update_scopes()
+                graph.apply_modifiers()
+                for target, modifier in graph.edges:
+                    ms, me = modifier.modifier_span
+                    if target.start <= ms and me <= target.end:
+                        continue
+                    target._.modifiers += (modifier,)
+                    edges.append((target, modifier))
+            self.set_context_attributes(edges)
+            return doc
+
+    return SentenceConText
+
+
 @Language.factory("mednec_context", default_config={"max_scope": None})
 def make_context(nlp: Language, name: str, max_scope: int | None):  # noqa: ANN201 - medspaCy ConText
-    """A medspaCy ConText reading the span group ``mednec`` with mednec's rules."""
-    from medspacy.context import ConText
-
+    """A sentence-local medspaCy ConText reading the span group ``mednec`` with mednec's rules."""
     _ensure_extensions()
-    ctx = ConText(nlp, name=name, rules=None, span_attrs=ATTRIBUTES, input_span_type="group",
-                  span_group_name=GROUP, max_scope=max_scope, prune_on_modifier_overlap=True)
+    ctx = _sentence_context_class()(nlp, name=name, rules=None, span_attrs=ATTRIBUTES, input_span_type="group",
+                                    span_group_name=GROUP, max_scope=max_scope, prune_on_modifier_overlap=True)
     rules = to_medspacy_context_rules(context_rule_specs())
     rules += to_medspacy_context_rules(relation_rule_specs())  # type: ignore[arg-type]
     ctx.add(rules)

@@ -221,8 +221,10 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
         if concept.label in ("SITE", "NERVE"):
             levels = parse_levels(span.text)
         elif concept.label == "PLAN":
-            # the roots a plan names ("S4 and S5 roots will be sacrificed")
-            levels = tuple(dict.fromkeys(lv for s in co if s._.concept == "nerve_root" for lv in parse_levels(s.text)))
+            # the roots a plan names ("S4 and S5 roots will be sacrificed"): those touching its span
+            levels = tuple(dict.fromkeys(
+                lv for s in co if s._.concept == "nerve_root" and s.start <= span.end + 1 and s.end >= span.start - 1
+                for lv in parse_levels(s.text)))
         else:
             levels = ()
         base: dict[str, Any] = {

@@ -1,93 +1,169 @@
 """The evidence-highlighting view of one case: a single self-contained, escaped HTML file.
 
-Every document's text is escaped; each evidence span is an element carrying
-``data-document``, ``data-start``, ``data-end`` and ``data-criteria``. Spans that overlap
-are laid out as nested elements where they nest; a span that crosses another is split
-at the crossing into pieces that share its attributes and ``data-part``.
+Every document's text is escaped; each evidence span is a ``<mark class="ev">`` carrying
+``data-document``, ``data-start``, ``data-end`` and ``data-criteria`` (space-separated
+``code/criterion`` ids, ``caveat/<kind>`` and ``supporting/<kind>``). Spans that overlap are
+laid out as nested elements where they nest; a span that crosses another is split at the
+crossing into parts that share its attributes and carry ``data-part`` (1, 2, ...), so the
+element text of a span that is not split always equals its evidence text.
+
+Optional *mentions* (non-affirmed facts: negated, uncertain, historical, hypothetical,
+family) are drawn as ``<span class="mention">`` underneath the evidence layer. They are cut
+at evidence boundaries first, so a mention never splits an evidence span.
 """
 
 from __future__ import annotations
 
 import html
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from mednec.models import CaseResult
+from mednec.models import CaseResult, EvidenceSpan
+
+STATUS_PRIORITY = ("not_met", "met", "insufficient", "caveat", "supporting")
+MENTION_FLAGS = ("negated", "uncertain", "historical", "hypothetical", "family")
 
 
 @dataclass
-class _Span:
+class Span:
+    """One highlighted range of a document: an evidence span or a non-affirmed mention."""
+
     document: str
     start: int
     end: int
     text: str
     criteria: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
+    mention: bool = False
+    anchor: str = ""
+
+    @property
+    def status(self) -> str:
+        """The colour class: the most important status among the criteria it supports."""
+        return next((s for s in STATUS_PRIORITY if s in self.kinds), "insufficient")
 
 
-def collect_spans(result: CaseResult) -> dict[str, list[_Span]]:
-    """Evidence spans per document, merged when identical, tagged with the criteria they support."""
-    spans: dict[tuple[str, int, int], _Span] = {}
+def _add(spans: dict[tuple[str, int, int], Span], ev: EvidenceSpan, target: str, kind: str) -> None:
+    s = spans.setdefault((ev.document, ev.start, ev.end), Span(ev.document, ev.start, ev.end, ev.text))
+    s.criteria.add(target)
+    s.kinds.add(kind)
+
+
+def collect_spans(result: CaseResult) -> dict[str, list[Span]]:
+    """Evidence spans per document, merged when identical, tagged with what they support.
+
+    Every span gets an ``anchor`` (``ev-1``, ``ev-2``... in document order) for links.
+    """
+    spans: dict[tuple[str, int, int], Span] = {}
     for det in result.determinations:
         for crit in det.criteria:
             for ev in crit.evidence:
-                s = spans.setdefault((ev.document, ev.start, ev.end), _Span(ev.document, ev.start, ev.end, ev.text))
-                s.criteria.add(f"{det.code}/{crit.id}")
-                s.kinds.add(crit.status)
+                _add(spans, ev, f"{det.code}/{crit.id}", crit.status)
+        for sup in det.supporting:
+            for ev in sup.evidence:
+                _add(spans, ev, f"supporting/{sup.kind}", "supporting")
     for cav in result.caveats:
         for ev in cav.evidence:
-            s = spans.setdefault((ev.document, ev.start, ev.end), _Span(ev.document, ev.start, ev.end, ev.text))
-            s.criteria.add(f"caveat/{cav.kind}")
-            s.kinds.add("caveat")
-    by_doc: dict[str, list[_Span]] = defaultdict(list)
-    for s in spans.values():
+            _add(spans, ev, f"caveat/{cav.kind}", "caveat")
+    order = {d.id: i for i, d in enumerate(result.documents)}
+    by_doc: dict[str, list[Span]] = defaultdict(list)
+    ranked = sorted(spans.values(), key=lambda s: (order.get(s.document, len(order)), s.document, s.start, -s.end))
+    for i, s in enumerate(ranked, 1):
+        s.anchor = f"ev-{i}"
         by_doc[s.document].append(s)
-    return by_doc
+    return dict(by_doc)
 
 
-def highlight(text: str, spans: list[_Span]) -> str:
-    """Escaped ``text`` with every span wrapped in a ``<mark>``; overlaps are nested or split."""
-    opens: dict[int, list[_Span]] = defaultdict(list)
-    for s in sorted(spans, key=lambda s: (s.start, -s.end)):
-        opens[s.start].append(s)
-    points = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
-    out: list[str] = []
-    stack: list[_Span] = []
-    for i, pos in enumerate(points):
-        # close spans ending here (and reopen the ones they cut through)
-        reopen: list[_Span] = []
-        while stack and any(s.end == pos for s in stack):
+def mention_spans(mentions: Iterable[Any]) -> dict[str, list[Span]]:
+    """Non-affirmed mentions per document, from facts (anything with ``assertion`` and ``evidence``)."""
+    out: dict[tuple[str, int, int], Span] = {}
+    for fact in mentions:
+        flags = {f for f in MENTION_FLAGS if getattr(fact.assertion, f, False)}
+        if not flags:
+            continue
+        for ev in fact.evidence:
+            s = out.setdefault((ev.document, ev.start, ev.end),
+                               Span(ev.document, ev.start, ev.end, ev.text, mention=True))
+            s.kinds |= flags
+    by_doc: dict[str, list[Span]] = defaultdict(list)
+    for s in out.values():
+        by_doc[s.document].append(s)
+    return dict(by_doc)
+
+
+def _cut(mentions: list[Span], evidence: list[Span]) -> list[Span]:
+    """Split mentions at every evidence boundary inside them, so no mention crosses evidence."""
+    bounds = sorted({b for s in evidence for b in (s.start, s.end)})
+    out: list[Span] = []
+    for m in mentions:
+        cuts = [m.start, *(b for b in bounds if m.start < b < m.end), m.end]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            out.append(Span(m.document, a, b, m.text[a - m.start : b - m.start], kinds=set(m.kinds), mention=True))
+    return out
+
+
+def highlight(text: str, spans: list[Span], mentions: list[Span] | None = None) -> str:
+    """Escaped ``text`` with every span wrapped in an element; overlaps are nested or split."""
+    items = list(spans) + _cut(list(mentions or []), list(spans))
+    # Outer first: earlier start, then longer; evidence outside a mention of the same range.
+    items.sort(key=lambda s: (s.start, -s.end, s.mention, sorted(s.criteria), sorted(s.kinds)))
+    opens: dict[int, list[int]] = defaultdict(list)
+    for i, s in enumerate(items):
+        opens[s.start].append(i)
+    points = sorted({0, len(text)} | {s.start for s in items} | {s.end for s in items})
+    out: list[str | tuple[int, int]] = []
+    pieces = [0] * len(items)
+    stack: list[int] = []
+
+    def open_(i: int) -> None:
+        pieces[i] += 1
+        out.append((i, pieces[i]))
+        stack.append(i)
+
+    for k, pos in enumerate(points):
+        reopen: list[int] = []
+        while any(items[i].end == pos for i in stack):
             top = stack.pop()
-            out.append("</mark>")
-            if top.end != pos:
+            out.append("</span>" if items[top].mention else "</mark>")
+            if items[top].end != pos:
                 reopen.append(top)
-        for s in reversed(reopen):
-            out.append(_open(s, part=True))
-            stack.append(s)
-        for s in opens.get(pos, []):
-            out.append(_open(s))
-            stack.append(s)
-        if i + 1 < len(points):
-            out.append(html.escape(text[pos : points[i + 1]]))
+        for i in reversed(reopen):
+            open_(i)
+        for i in opens.get(pos, []):
+            open_(i)
+        if k + 1 < len(points):
+            out.append(html.escape(text[pos : points[k + 1]], quote=False))
     while stack:
-        stack.pop()
-        out.append("</mark>")
-    return "".join(out)
+        out.append("</span>" if items[stack.pop()].mention else "</mark>")
+    return "".join(x if isinstance(x, str) else _open(items[x[0]], x[1], pieces[x[0]]) for x in out)
 
 
-def _open(s: _Span, part: bool = False) -> str:
-    crits = " ".join(sorted(s.criteria))
-    status = "not_met" if "not_met" in s.kinds else "met" if "met" in s.kinds else "caveat" if "caveat" in s.kinds \
-        else "insufficient"
-    part_attr = ' data-part="1"' if part else ""
-    return (f'<mark class="ev ev-{status}" data-document="{html.escape(s.document)}" data-start="{s.start}" '
-            f'data-end="{s.end}" data-criteria="{html.escape(crits)}"{part_attr} '
-            f'tabindex="0" title="{html.escape(crits)}">')
+def _open(s: Span, part: int, parts: int) -> str:
+    part_attr = f' data-part="{part}"' if parts > 1 else ""
+    if s.mention:
+        flags = " ".join(f for f in MENTION_FLAGS if f in s.kinds)
+        classes = " ".join(f"m-{f}" for f in MENTION_FLAGS if f in s.kinds)
+        return f'<span class="mention {classes}" data-assertion="{flags}"{part_attr} title="mention: {flags}">'
+    crits = html.escape(" ".join(sorted(s.criteria)))
+    statuses = " ".join(k for k in STATUS_PRIORITY if k in s.kinds)
+    anchor = f' id="{s.anchor}"' if s.anchor and part == 1 else ""
+    return (f'<mark class="ev ev-{s.status}"{anchor} data-document="{html.escape(s.document)}" '
+            f'data-start="{s.start}" data-end="{s.end}" data-criteria="{crits}" data-status="{statuses}"'
+            f'{part_attr} tabindex="-1" title="{crits}">')
 
 
-def render_case_html(result: CaseResult, texts: dict[str, str]) -> str:
-    """The evidence view of a case as one HTML string (no scripts or styles fetched from anywhere)."""
+def render_case_html(result: CaseResult, texts: dict[str, str], mentions: Iterable[Any] | None = None) -> str:
+    """The evidence view of a case as one HTML string (nothing is fetched from anywhere).
+
+    ``texts`` maps document ids to their text as the pipeline read it; ``mentions`` are
+    optional facts whose non-affirmed assertions are drawn as a separate layer.
+    """
     from mednec.render.view import render_view
 
-    return render_view(result, texts, {doc: highlight(texts[doc], spans) for doc, spans in
-                                       collect_spans(result).items()})
+    spans = collect_spans(result)
+    extra = mention_spans(mentions) if mentions is not None else {}
+    highlighted = {doc: highlight(texts[doc], spans.get(doc, []), extra.get(doc, []))
+                   for doc in texts if doc in spans or doc in extra}
+    return render_view(result, texts, highlighted, spans, show_mentions=mentions is not None)

@@ -1,30 +1,120 @@
-"""Page layout of the evidence view (Jinja2 template shipped with the package)."""
+"""Page layout of the evidence view: the side panel, the documents and the inline CSS/JS.
+
+The page is one file. Its Content-Security-Policy allows only the exact inline script and
+style shipped here (by SHA-256 hash), so even a document that slipped past escaping could
+not run a script or load anything from the network.
+"""
 
 from __future__ import annotations
 
-import html
+import base64
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
-from mednec.models import CaseResult
-
-_ENV: Environment | None = None
-
-
-def _env() -> Environment:
-    global _ENV  # noqa: PLW0603 - one template environment per process, built lazily
-    if _ENV is None:
-        _ENV = Environment(loader=PackageLoader("mednec.render", "templates"),
-                           autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
-    return _ENV
+from mednec.models import CaseResult, DocumentInfo, EvidenceSpan
+from mednec.render.common import claim_of, code_label, environment
+from mednec.render.html import Span
 
 
-def render_view(result: CaseResult, texts: dict[str, str], highlighted: dict[str, str]) -> str:
+@dataclass
+class Link:
+    """A link to one evidence span of the page."""
+
+    anchor: str
+    document: str
+    excerpt: str = ""
+
+
+@dataclass
+class Item:
+    """A row of the side panel: a criterion, a caveat or a supporting finding."""
+
+    target: str
+    label: str
+    title: str
+    status: str
+    claim: str
+    missing: str | None = None
+    links: list[Link] = field(default_factory=list)
+
+
+def asset(name: str) -> str:
+    """The text of a file shipped in ``mednec/render/templates``."""
+    return resources.files("mednec.render").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def csp_hash(source: str) -> str:
+    """The CSP source expression (``'sha256-...'``) of an inline script or style."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def _links(evidence: tuple[EvidenceSpan, ...], index: dict[tuple[str, int, int], Span]) -> list[Link]:
+    """Links to the spans of ``evidence``, in its order (the deciding span first)."""
+    out: dict[str, Link] = {}
+    for ev in evidence:
+        span = index.get((ev.document, ev.start, ev.end))
+        if span is not None:
+            out.setdefault(span.anchor, Link(span.anchor, ev.document, _excerpt(ev.text)))
+    return list(out.values())
+
+
+def _excerpt(text: str, words: int = 7) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def _report_titles() -> dict[str, str]:
+    try:
+        from mednec.criteria.loader import load_criteria
+
+        cs = load_criteria()
+        return {i.kind: i.title for i in (*cs.caveats.items, *cs.supporting.items)}
+    except Exception:  # noqa: BLE001 - titles are cosmetic; the kind is shown instead
+        return {}
+
+
+def panel(result: CaseResult, spans: dict[str, list[Span]]) -> dict[str, object]:
+    """Side-panel data: codes -> criteria -> statuses, caveats and supporting findings."""
+    titles = _report_titles()
+    index = {(s.document, s.start, s.end): s for doc in spans.values() for s in doc}
+    codes = []
+    for det in result.determinations:
+        items = []
+        for c in det.criteria:
+            target = f"{det.code}/{c.id}"
+            items.append(Item(target, c.id, c.title or c.id, c.status, claim_of(c.rationale),
+                              c.missing if c.status == "insufficient" else None, _links(c.evidence, index)))
+        codes.append({"det": det, "label": code_label(det), "rows": items})
+    caveats = [Item(f"caveat/{c.kind}", c.kind, titles.get(c.kind, c.kind.replace("_", " ")), "caveat",
+                    claim_of(c.summary), None, _links(c.evidence, index)) for c in result.caveats]
+    seen: dict[str, Item] = {}
+    for det in result.determinations:
+        for s in det.supporting:
+            seen.setdefault(s.kind, Item(f"supporting/{s.kind}", s.kind, titles.get(s.kind, s.kind.replace("_", " ")),
+                                         "supporting", claim_of(s.summary), None, _links(s.evidence, index)))
+    counts = Counter(det.outcome for det in result.determinations)
+    return {"codes": codes, "caveats": caveats, "supporting": list(seen.values()), "counts": counts}
+
+
+def _doc_entry(i: int, info: DocumentInfo, body: str, n_spans: int) -> dict[str, object]:
+    return {"info": info, "html": Markup(body), "anchor": f"doc-{i}", "spans": n_spans}
+
+
+def render_view(result: CaseResult, texts: dict[str, str], highlighted: dict[str, str],
+                spans: dict[str, list[Span]] | None = None, *, show_mentions: bool = False) -> str:
     """Fill the evidence-view template. ``highlighted`` holds already-escaped HTML per document."""
-    from markupsafe import Markup
+    import html
 
-    docs = []
-    for d in result.documents:
-        body = highlighted.get(d.id)
-        docs.append({"info": d, "html": Markup(body) if body is not None else Markup(html.escape(texts[d.id]))})
-    return _env().get_template("case.html.j2").render(result=result, docs=docs)
+    spans = spans or {}
+    docs = [_doc_entry(i, d, highlighted.get(d.id) or html.escape(texts.get(d.id, ""), quote=False),
+                       len(spans.get(d.id, []))) for i, d in enumerate(result.documents, 1)]
+    css, js = asset("view.css"), asset("view.js")
+    csp = (f"default-src 'none'; style-src {csp_hash(css)}; script-src {csp_hash(js)}; "
+           "img-src 'none'; base-uri 'none'; form-action 'none'")
+    return environment(True).get_template("case.html.j2").render(
+        result=result, docs=docs, panel=panel(result, spans), css=Markup(css), js=Markup(js), csp=csp,
+        show_mentions=show_mentions)

@@ -69,7 +69,7 @@ CASES: list[tuple[str, str, str]] = [
     ("He cannot sit through a full shift, and requests definitive surgery.", "definitive surgery", ""),
     ("No radiation is indicated for conventional chondrosarcoma.", "conventional chondrosarcoma", ""),
     ("No suspicious osseous lesion.", "osseous lesion", "n"),
-    ("Nerve sacrifice is not planned.", "Nerve sacrifice", "np"),
+    ("Nerve sacrifice is not planned.", "Nerve sacrifice", "n"),  # the negated plan phrase consumes "not planned"
     ("Oral mucosa is moist with no erythema.", "Oral mucosa", ""),
     # --- uncertainty
     ("A pathologic fracture cannot be excluded.", "pathologic fracture", "u"),

@@ -38,8 +38,9 @@ ROWS = [
      "If margins are positive, radiation will be considered", None, None, {"hypothetical"}, {}),
     ("Left internal iliac vein thrombosis on enoxaparin.", "vte", "Left internal iliac vein thrombosis on enoxaparin",
      "left", None, AFFIRMED, {}),
+    # "will" lies inside the matched plan phrase, so it does not modify it (the plan is what it states)
     ("The sciatic nerve will be resected.", "nerve_sacrifice", "The sciatic nerve will be resected", None, None,
-     {"planned"}, {}),
+     AFFIRMED, {}),
     ("Acetabulum: no tumor.", "acetabulum", "Acetabulum", None, "tumor", {"negated"}, {}),
     ("Sacrum: destructive mass.", "sacrum", "Sacrum", "midline", "tumor", AFFIRMED, {}),
     ("The inferior margin ends 3.6 cm superior to the right acetabular roof.", "acetabulum",
