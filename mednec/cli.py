@@ -83,6 +83,25 @@ def triage(
 
 
 @app.command()
+def letter(
+    case_dir: Annotated[Path, typer.Argument(help="A case folder (request.json and chart documents).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Letter file: .md, .html or .pdf (by extension).")],
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging (may show document text).")] = False,
+) -> None:
+    """Review one case and write its determination letter (format from the extension of FILE)."""
+    _setup_logging(verbose)
+    try:
+        from mednec.render.letter_out import letter_format, write_letter
+        from mednec.review import Reviewer
+
+        letter_format(out)  # a bad extension fails before the pipeline loads
+        result, case = Reviewer().review(case_dir)
+        write_letter(result, case.request, out)
+    except MednecError as exc:
+        _fail(exc)
+
+
+@app.command()
 def context(
     sentences: Annotated[Path, typer.Argument(help="A NegEx test-kit TSV file.")],
 ) -> None:

@@ -112,8 +112,28 @@ def _label_of_line(doc: Doc, span: Span) -> bool:
     return len(head) <= 40 and len(head.split()) <= 5 and not re.search(r"[.;,:]", head)
 
 
+class _RelationNegation(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    window: int
+    negators: list[str]
+
+
+@lru_cache(maxsize=1)
+def _relation_negation() -> _RelationNegation:
+    return load_yaml("relation_negation.yaml", _RelationNegation)
+
+
+def _denied(doc: Doc, start: int, sent_start: int) -> bool:
+    cfg = _relation_negation()
+    lo = max(sent_start, start - cfg.window)
+    return any(t.lower_ in cfg.negators for t in doc[lo:start])
+
+
 def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
-    """The nearest relation cue of ``span`` (separation wins a tie), and its modifier."""
+    """The nearest relation cue of ``span`` (separation wins a tie), and its modifier.
+
+    A cue that is itself denied ("not encased") states no relation.
+    """
     intrinsic = kb[span._.concept].relation
     best = None
     for mod in getattr(span._, "modifiers", ()):
@@ -121,6 +141,8 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         if not cat.startswith("REL_"):
             continue
         ms, me = mod.modifier_span
+        if _denied(span.doc, ms, span.sent.start):
+            continue
         dist = span.start - me if me <= span.start else ms - span.end if ms >= span.end else 0
         rank = (dist, 0 if cat == "REL_SEPARATE" else 1)
         if best is None or rank < best[0]:

@@ -19,7 +19,6 @@ from mednec.render.common import claim_of, code_label, plain, quote_of
 MAX_CHART_CITES = 3
 SEX = {"F": "female", "M": "male"}
 SUMMARY_GROUPS = (("Diagnosis", ("A1", "B1")), ("Extent and level", ("A2", "B2")), ("Nerve", ("C1", "C0", "C1'")))
-_ET_AL = "et al."
 
 
 @dataclass
@@ -50,6 +49,7 @@ class Point:
     status: str
     claim: str
     quote: Cite | None = None
+    cid: str = ""
     more: list[Cite] = field(default_factory=list)
     lit: list[Cite] = field(default_factory=list)
     missing: str | None = None
@@ -86,13 +86,22 @@ class Letter:
 
 
 def split_citation(citation: str) -> tuple[str, str, str]:
-    """``(authors, title, rest)`` of a Vancouver-style citation; ``("", "", citation)`` if unsure."""
-    protected = citation.replace(_ET_AL, "et al\x00")
-    parts = re.split(r"(?<=[^\s.])\.\s+", protected, maxsplit=2)
-    if len(parts) < 3:
+    """``(authors, title, rest)`` of a Vancouver-style citation; ``("", "", citation)`` if unsure.
+
+    The authors end at the first full stop after a word; the title runs to the journal,
+    which is the last sentence before the year (``Spine. 1997;``), or else to the next full stop.
+    """
+    head = re.search(r"(?<=[^\s.])\.\s+", citation)
+    if head is None:
         return "", "", citation
-    authors, title, rest = (p.replace("\x00", ".") for p in parts)
-    return authors + ".", title + ".", rest
+    authors, body = citation[: head.start() + 1], citation[head.end() :]
+    journal = re.search(r"(?:^|\.\s+)[^.]+\.\s+(?:1[89]|20)\d\d\b", body)
+    if journal is not None and journal.start() > 0:
+        return authors, body[: journal.start() + 1], body[journal.start() + 1 :].strip()
+    parts = re.split(r"(?<=[^\s.])\.\s+", body, maxsplit=1)
+    if len(parts) < 2:
+        return "", "", citation
+    return authors, parts[0] + ".", parts[1]
 
 
 class _Refs:
@@ -137,13 +146,14 @@ def _point(crit: CriterionResult, refs: _Refs, lit_ids: list[str]) -> Point:
     more = [refs.chart(e) for e in ev[1:]]
     lit = [c for c in (refs.literature(r) for r in lit_ids) if c is not None]
     label = f"{crit.id} {plain(crit.title)}" if crit.title else crit.id
-    return Point(label, crit.status, claim_of(crit.rationale), quote, more, lit,
-                 plain(crit.missing) if crit.status == "insufficient" and crit.missing else None)
+    return Point(label, crit.status, claim_of(crit.rationale), quote, crit.id, more, lit,
+                 plain(crit.missing).rstrip(". ") if crit.status == "insufficient" and crit.missing else None)
 
 
 def _report_point(kind_title: str, summary: str, evidence: tuple[EvidenceSpan, ...], refs: _Refs) -> Point:
     ev = evidence[:MAX_CHART_CITES]
-    return Point(plain(kind_title), "reported", claim_of(summary), refs.chart(ev[0]), [refs.chart(e) for e in ev[1:]])
+    return Point(plain(kind_title), "reported", claim_of(summary), refs.chart(ev[0]),
+                 more=[refs.chart(e) for e in ev[1:]])
 
 
 def _patient(request: CaseRequest | None) -> str | None:
@@ -167,13 +177,14 @@ def build_letter(result: CaseResult, request: CaseRequest | None = None) -> Lett
     seen: set[tuple[str, int, int]] = set()
     for label, ids in SUMMARY_GROUPS:
         for det in result.determinations:
-            crit = next((c for c in det.criteria if c.id in ids and c.evidence and not c.not_applicable), None)
+            crit = next((c for c in det.criteria if c.id in ids and not c.not_applicable), None)
             if crit is None:
                 continue
-            ev = crit.evidence[0]
-            if (ev.document, ev.start, ev.end) not in seen:
+            if not crit.evidence:
+                summary.append(Point(f"{label} ({crit.id})", crit.status, claim_of(crit.rationale), cid=crit.id))
+            elif (ev := crit.evidence[0]) and (ev.document, ev.start, ev.end) not in seen:
                 seen.add((ev.document, ev.start, ev.end))
-                summary.append(Point(label, crit.status, "", refs.chart(ev)))
+                summary.append(Point(f"{label} ({crit.id})", crit.status, "", refs.chart(ev), crit.id))
             break
     codes = []
     for det in result.determinations:
@@ -185,7 +196,7 @@ def build_letter(result: CaseResult, request: CaseRequest | None = None) -> Lett
                  *(c for c in det.criteria if c.status == "met")]
         for crit in order:
             groups[crit.status].append(_point(crit, refs, _criterion_refs(crit.id, code_refs, references)))
-        basis = [c for c in (refs.literature(r) for r in code_refs) if c is not None]
+        basis = sorted((c for c in (refs.literature(r) for r in code_refs) if c is not None), key=lambda c: c.n)
         codes.append(CodeSection(det, code_label(det), groups["not_met"], groups["insufficient"], groups["met"], basis))
     supporting: dict[str, Point] = {}
     for det in result.determinations:

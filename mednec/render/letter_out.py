@@ -25,11 +25,12 @@ def letter_format(path: Path) -> str:
     return fmt
 
 
-def _source(cite: object) -> str:
-    """'the pathology report of 2025-10-22' for a chart citation."""
+def _source(cite: object, cap: bool = False) -> str:
+    """'the pathology report of 2025-10-22' for a chart citation ('The ...' with ``cap``)."""
     label = DOC_LABEL.get(getattr(cite, "doc_type", ""), "document")
     date = getattr(cite, "date", None)
-    return f"the {label} of {date}" if date else f"the {label} {getattr(cite, 'document', '')}".rstrip()
+    text = f"the {label} of {date}" if date else f"the undated {label}"
+    return text[0].upper() + text[1:] if cap else text
 
 
 def render_letter_text(letter: Letter, fmt: str) -> str:

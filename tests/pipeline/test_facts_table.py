@@ -10,8 +10,11 @@ AFFIRMED: frozenset[str] = frozenset()
 ROWS = [
     ("The mass abuts the left acetabular roof.", "acetabulum", "The mass abuts the left acetabular roof",
      "left", "abut", AFFIRMED, {}),
+    # the relation cue is denied ("not involved"), so the structure keeps no relation
     ("The right acetabulum is not involved.", "acetabulum", "The right acetabulum is not involved",
-     "right", "involve", {"negated"}, {}),
+     "right", None, {"negated"}, {}),
+    ("The sciatic nerve is displaced but not encased.", "sciatic_nerve",
+     "The sciatic nerve is displaced but not encased", None, "displace", AFFIRMED, {}),
     ("No intradural or intrathecal extension.", "compartment_intradural", "No intradural or intrathecal extension",
      None, None, {"negated"}, {}),
     ("Tumor contacts the left L5, S1 and S2 nerve roots and the left lumbosacral plexus.", "nerve_root",

@@ -25,12 +25,15 @@ def test_every_pipeline_resource_validates():
     assert quantity_config().number_words["three"] == 3
     assert _config()[0].types
     assert _overrides().rules
+    from mednec.pipeline.facts import _relation_negation
+
+    assert _relation_negation().negators
 
 
 def test_every_resource_file_is_read():
     names = {p.name for p in resources.files("mednec.pipeline").joinpath("resources").iterdir()}
     expected = {"concepts.jsonl", "relations.jsonl", "sections.jsonl", "context_rules.jsonl", "doctypes.yaml",
-                "quantities.yaml", "laterality.yaml", "assertion_overrides.yaml"}
+                "quantities.yaml", "laterality.yaml", "assertion_overrides.yaml", "relation_negation.yaml"}
     assert expected <= names
 
 
