@@ -71,3 +71,39 @@ class OutputError(MednecError):
     """An output cannot be written (bad case id, unwritable folder)."""
 
     code = "E400"
+
+
+class DuplicateCaseError(CaseError):
+    """Two case folders of one batch claim the same case_id (the later one gets this)."""
+
+    code = "E103"
+
+
+class CaseLimitError(CaseError):
+    """The case is over a documented limit (documents per case, case size, request size)."""
+
+    code = "E104"
+
+
+class DocumentLimitError(DocumentError):
+    """A document is over a documented limit (characters the pipeline reads)."""
+
+    code = "E202"
+
+
+class ProcessingError(MednecError):
+    """The review of a case did not finish (crash, killed worker, time limit)."""
+
+    code = "E500"
+
+
+class TimeLimitError(ProcessingError):
+    """The review of a case took longer than the per-case time limit."""
+
+    code = "E501"
+
+
+class WorkerDiedError(ProcessingError):
+    """The process reviewing a case ended without a result (killed, out of memory, crash)."""
+
+    code = "E502"

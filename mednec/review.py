@@ -14,13 +14,32 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from mednec import __version__
-from mednec.errors import CaseError, DocumentError, RequestError, UnknownCodeError
+from mednec.errors import (
+    CaseError,
+    CaseLimitError,
+    DocumentError,
+    DocumentLimitError,
+    MednecError,
+    ProcessingError,
+    RequestError,
+    UnknownCodeError,
+)
 from mednec.models import CaseRequest, CaseResult, DocumentInfo
 
 log = logging.getLogger(__name__)
 
 RESERVED = frozenset({"request.json", "gold.json"})
+# Limits (docs/limits.md). Per document, the loader also enforces MAX_TEXT_BYTES and MAX_PAGES.
 MAX_DOCUMENTS = 200
+"""Most chart documents one case may have."""
+MAX_REQUEST_BYTES = 1024 * 1024
+"""Largest request.json accepted, in bytes."""
+MAX_CASE_BYTES = 256 * 1024 * 1024
+"""Largest total size of a case's document files, in bytes (checked before anything is read)."""
+MAX_DOCUMENT_CHARS = 1_000_000
+"""Most characters of text one document may yield (spaCy's ``max_length``)."""
+MAX_CASE_CHARS = 2_000_000
+"""Most characters of text all documents of a case may yield together."""
 
 
 @dataclass(frozen=True)
@@ -43,12 +62,26 @@ class LoadedCase:
 def read_request(case_dir: Path, known_codes: set[str] | None = None) -> CaseRequest:
     """Parse and validate ``request.json`` (contract v1); raise a one-line error otherwise."""
     path = case_dir / "request.json"
-    if not case_dir.is_dir():
-        raise CaseError("case folder not found or not a folder", case_dir)
-    if not path.is_file():
-        raise RequestError("request.json is missing", path)
+    try:
+        if not case_dir.is_dir():
+            raise CaseError("case folder not found or not a folder", case_dir)
+        if not path.is_file():
+            if not any(case_dir.iterdir()):
+                raise CaseError("the case folder is empty (no request.json, no documents)", case_dir)
+            raise RequestError("request.json is missing", path)
+        size = path.stat().st_size
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise CaseError(f"case folder cannot be read ({reason})", case_dir) from exc
+    if size == 0:
+        raise RequestError("request.json is empty", path)
+    if size > MAX_REQUEST_BYTES:
+        limit = MAX_REQUEST_BYTES // 1024
+        raise CaseLimitError(f"request.json is {size} bytes, over the {limit} KiB limit", path)
     try:
         raw = path.read_bytes()
+        if not raw.strip():
+            raise RequestError("request.json is empty (only whitespace)", path)
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise RequestError("request.json is not UTF-8 text", path) from exc
@@ -75,42 +108,88 @@ def document_paths(case_dir: Path) -> list[Path]:
     """The chart documents of a case, sorted; symlinks that leave the folder are not followed."""
     from mednec.documents import SUPPORTED_SUFFIXES
 
-    root = case_dir.resolve()
+    try:
+        root = case_dir.resolve()
+        entries = sorted(case_dir.iterdir())
+    except (OSError, RuntimeError) as exc:
+        raise CaseError(f"case folder cannot be listed ({type(exc).__name__})", case_dir) from exc
     out = []
-    for p in sorted(case_dir.iterdir()):
+    for p in entries:
         if p.name.startswith(".") or p.name in RESERVED or p.suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
-        if p.is_symlink():
-            target = p.resolve()
-            if root not in target.parents:
-                log.warning("%s: symlink pointing outside the case folder was not followed", p)
-                continue
-        if p.is_file():
-            out.append(p)
+        try:
+            if p.is_symlink():
+                target = p.resolve()
+                if root not in target.parents:
+                    log.warning("%s: symlink pointing outside the case folder was not followed", p)
+                    continue
+                if target.parent == root and target.name in RESERVED:
+                    log.warning("%s: symlink to %s was not followed", p, target.name)
+                    continue
+            if p.is_file():
+                out.append(p)
+        except (OSError, RuntimeError):  # a symlink loop, a vanished or unreadable entry
+            log.warning("%s: unreadable entry (broken or looping link) was skipped", p)
     return out
+
+
+def _check_case_size(paths: list[Path], case_dir: Path) -> None:
+    """Refuse a case over ``MAX_DOCUMENTS`` or ``MAX_CASE_BYTES`` before reading any document."""
+    if len(paths) > MAX_DOCUMENTS:
+        raise CaseLimitError(f"the case has {len(paths)} documents; the limit is {MAX_DOCUMENTS}", case_dir)
+    total = 0
+    for p in paths:
+        try:
+            total += p.stat().st_size
+        except OSError as exc:
+            raise DocumentError(f"cannot read file ({exc.strerror or type(exc).__name__})", p) from exc
+    if total > MAX_CASE_BYTES:
+        raise CaseLimitError(f"the documents total {total / 2**20:.0f} MiB, over the "
+                             f"{MAX_CASE_BYTES // 2**20} MiB case limit", case_dir)
+
+
+def _load(path: Path, cache_dir: Path | None, ocr_workers: int):  # noqa: ANN202 - LoadedText
+    """Load one document; any failure of the loader becomes a one-line ``DocumentError``."""
+    from mednec.documents import load_document
+
+    try:
+        loaded = load_document(path, cache_dir=cache_dir, workers=ocr_workers)
+    except MednecError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a hostile file must not crash the review
+        log.debug("loader failed on %s", path, exc_info=True)
+        raise DocumentError(f"the document cannot be read ({type(exc).__name__})", path) from exc
+    if not loaded.text.strip():
+        raise DocumentError("the document has no text", path)
+    if len(loaded.text) > MAX_DOCUMENT_CHARS:
+        raise DocumentLimitError(f"the document has {len(loaded.text)} characters of text, over the "
+                                 f"{MAX_DOCUMENT_CHARS:,}-character limit", path)
+    return loaded
 
 
 def load_case(case_dir: Path, *, known_codes: set[str] | None = None, cache_dir: Path | None = None,
               ocr_workers: int = 1) -> LoadedCase:
     """Read the request and every document of a case folder."""
-    from mednec.documents import load_document
     from mednec.pipeline import infer_date, infer_type
 
     request = read_request(case_dir, known_codes)
     paths = document_paths(case_dir)
     if not paths:
         raise CaseError("the case has no chart documents (.txt, .pdf, .png, .jpg, .tif)", case_dir)
-    if len(paths) > MAX_DOCUMENTS:
-        raise CaseError(f"the case has {len(paths)} documents; the limit is {MAX_DOCUMENTS}", case_dir)
+    _check_case_size(paths, case_dir)
     docs = []
+    chars = 0
     for p in paths:
-        loaded = load_document(p, cache_dir=cache_dir, workers=ocr_workers)
-        if not loaded.text.strip():
-            raise DocumentError("the document has no text", p)
+        loaded = _load(p, cache_dir, ocr_workers)
+        chars += len(loaded.text)
+        if chars > MAX_CASE_CHARS:
+            raise CaseLimitError(f"the documents hold over {MAX_CASE_CHARS:,} characters of text together "
+                                 "(case limit)", case_dir)
         date = infer_date(loaded.text, p.name)
         info = DocumentInfo(id=p.name, type=infer_type(loaded.text), date=date.isoformat() if date else None,
                             chars=len(loaded.text), source=loaded.source, pages=loaded.pages,
-                            ocr_confidence=None if loaded.ocr_confidence is None else round(loaded.ocr_confidence, 1),
+                            ocr_confidence=None if loaded.ocr_confidence is None
+                            else round(loaded.ocr_confidence, 1),
                             title=_title(loaded.text))
         docs.append(CaseDocument(info, loaded.text))
     return LoadedCase(case_dir, request, tuple(docs))
@@ -138,10 +217,18 @@ class Reviewer:
         """Codes with a criteria file."""
         return set(self.criteria.codes)
 
-    def review(self, case_dir: Path, *, cache_dir: Path | None = None, ocr_workers: int = 1) -> tuple[CaseResult, LoadedCase]:
+    def review(self, case_dir: Path, *, cache_dir: Path | None = None,
+               ocr_workers: int = 1) -> tuple[CaseResult, LoadedCase]:
         """Review one case folder; raises a :class:`mednec.errors.MednecError` for bad input."""
         case = load_case(case_dir, known_codes=self.known_codes, cache_dir=cache_dir, ocr_workers=ocr_workers)
-        return self.review_loaded(case), case
+        try:
+            return self.review_loaded(case), case
+        except MednecError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+            log.debug("review of %s failed", case_dir, exc_info=True)
+            raise ProcessingError(f"the review failed ({type(exc).__name__}); rerun with --verbose for "
+                                  "details", case_dir) from exc
 
     def review_loaded(self, case: LoadedCase) -> CaseResult:
         """Review an already loaded case."""

@@ -175,6 +175,10 @@ def triage(cases_dir: Path, out_dir: Path, *, workers: int = 1, progress: bool =
     if bar is not None:
         bar.close()
     write_atomic(out_dir / "triage.csv", csv_text(rows))
+    # Review queue page (issue 9): OUT/index.html, built from the same rows as triage.csv.
+    from mednec.render.index import write_index
+
+    write_index(out_dir, rows)
     summary.seconds = time.perf_counter() - t0
     return summary
 
