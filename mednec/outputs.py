@@ -1,12 +1,26 @@
-"""Writing outputs safely: atomic files, case ids that never leave the output folder."""
+"""Writing outputs safely: atomic files, case ids that never leave the output folder.
+
+Every file mednec writes goes through :func:`write_atomic` (a temporary file beside the
+target, fsync, then ``os.replace``), so a reader, or a run killed at any instant, sees
+either the old file or the new one, never half of one. A killed run can leave only
+hidden ``.<name>.<random>.tmp`` files, which :func:`remove_stale_temps` clears.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from mednec.errors import OutputError
+
+log = logging.getLogger(__name__)
+
+MAX_NAME_BYTES = 200
+"""Longest output file name stem (a case id), in UTF-8 bytes: file systems allow 255."""
+_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 
 def safe_output_path(out_dir: Path, case_id: str, suffix: str) -> Path:
@@ -14,6 +28,10 @@ def safe_output_path(out_dir: Path, case_id: str, suffix: str) -> Path:
     if not case_id or "/" in case_id or "\\" in case_id or case_id in (".", "..") or "\x00" in case_id \
             or case_id.startswith("."):
         raise OutputError(f"case id {case_id!r} cannot name an output file", out_dir)
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in case_id):
+        raise OutputError(f"case id {case_id!r} contains control characters", out_dir)
+    if len(case_id.encode("utf-8", errors="replace")) > MAX_NAME_BYTES:
+        raise OutputError(f"case id is longer than {MAX_NAME_BYTES} bytes and cannot name a file", out_dir)
     path = (out_dir / f"{case_id}{suffix}")
     if path.resolve().parent != out_dir.resolve():
         raise OutputError(f"case id {case_id!r} would write outside the output folder", out_dir)
@@ -37,3 +55,22 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def remove_stale_temps(out_dir: Path) -> int:
+    """Delete temporary files a killed run of :func:`write_atomic` left in ``out_dir``; return the count."""
+    removed = 0
+    try:
+        entries = list(out_dir.iterdir())
+    except OSError:
+        return 0
+    for p in entries:
+        if _TEMP.match(p.name) and p.is_file() and not p.is_symlink():
+            try:
+                p.unlink()
+                removed += 1
+            except OSError:
+                pass
+    if removed:
+        log.info("removed %d temporary file(s) left by an interrupted run in %s", removed, out_dir)
+    return removed

@@ -21,11 +21,12 @@ class OcrOptions:
     """Which preprocessing steps run, and the Tesseract page segmentation mode."""
 
     grayscale: bool = True   # convert to 8-bit grey (transparency flattened on white)
-    upscale: bool = True     # resample pages under ``upscale_below`` dpi to TARGET_DPI
-    deskew: bool = False     # estimate the skew from row profiles and rotate it away
+    upscale: bool = False    # resample pages under ``upscale_below`` dpi to TARGET_DPI
+    deskew: bool = True      # estimate the skew from row profiles and rotate it away
     binarize: bool = False   # global Otsu threshold (Tesseract thresholds internally too)
-    despeckle: bool = True   # 3x3 median filter: removes fax specks and grain
+    despeckle: bool = True   # 3x3 median filter (pages of ``despeckle_min_dpi`` and up)
     upscale_below: int = 150
+    despeckle_min_dpi: int = 150  # below it, a median filter erases 1-2 pixel strokes
     psm: int = 3
 
     def but(self, **changes: object) -> OcrOptions:
@@ -103,9 +104,12 @@ def deskew(img: Image.Image, min_angle: float = 0.15) -> Image.Image:
     angle = skew_angle(img)
     if abs(angle) < min_angle:
         return img
+    two_level = img.mode == "1" or (img.mode == "L" and np.count_nonzero(img.histogram()) <= 2)
     base = img if img.mode in ("L", "RGB") else img.convert("L")
     fill = 255 if base.mode == "L" else (255, 255, 255)
-    return base.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=fill, expand=False)
+    # A bilevel fax stays bilevel (nearest neighbour); grey scans are interpolated.
+    resample = Image.Resampling.NEAREST if two_level else Image.Resampling.BICUBIC
+    return base.rotate(-angle, resample=resample, fillcolor=fill, expand=False)
 
 
 def preprocess(img: Image.Image, options: OcrOptions = DEFAULT_OPTIONS,
@@ -118,6 +122,7 @@ def preprocess(img: Image.Image, options: OcrOptions = DEFAULT_OPTIONS,
         img = img.convert("RGB")
     if options.upscale and dpi < options.upscale_below:
         factor = TARGET_DPI / dpi
+        dpi = float(TARGET_DPI)
         size = (round(img.width * factor), round(img.height * factor))
         if img.mode == "1":
             img = img.resize(size, Image.Resampling.NEAREST)
@@ -125,7 +130,7 @@ def preprocess(img: Image.Image, options: OcrOptions = DEFAULT_OPTIONS,
             img = img.resize(size, Image.Resampling.LANCZOS)
     if options.deskew:
         img = deskew(img)
-    if options.despeckle:
+    if options.despeckle and dpi >= options.despeckle_min_dpi:
         img = (img if img.mode in ("L", "RGB") else img.convert("L")).filter(ImageFilter.MedianFilter(3))
     if options.binarize:
         gray = np.asarray(to_gray(img))
