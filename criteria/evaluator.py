@@ -97,6 +97,8 @@ def _leaf_filters(leaf: Leaf, f) -> bool:  # noqa: ANN001, C901 - flat list of f
         return False
     if leaf.related is not None and not set(leaf.related) & set(f.related):
         return False
+    if leaf.related_affirmed is not None and not set(leaf.related_affirmed) & set(f.related_affirmed):
+        return False
     if leaf.not_related is not None and set(leaf.not_related) & set(f.related):
         return False
     if leaf.cues is not None and not set(leaf.cues) & set(f.cues):

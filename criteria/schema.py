@@ -46,6 +46,7 @@ class Leaf(_Strict):
     side: Literal["requested", "any"] = "requested"
     tissue: bool | None = None
     related: list[str] | None = None
+    related_affirmed: list[str] | None = None
     not_related: list[str] | None = None
     cues: list[str] | None = None
     not_cues: list[str] | None = None

@@ -65,8 +65,13 @@ def review(
 def triage(
     cases_dir: Annotated[Path, typer.Argument(help="A folder whose sub-folders are cases.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
-    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes (default: all cores).")] = 0,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes (default: all cores).")] \
+        = 0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip cases whose outputs are complete and current "
+                                         "(same input hash); redo the rest.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", min=0, help="Seconds per case before it is stopped "
+                                           "with an [E501] error row (0: no limit).")] = 120.0,
 ) -> None:
     """Review every case of a folder: OUT/<case_id>.json, .html and OUT/triage.csv."""
     _setup_logging(verbose)
@@ -76,7 +81,11 @@ def triage(
         typer.echo(f"[E100] {cases_dir}: cases folder not found or not a folder", err=True)
         raise typer.Exit(2)
     n = workers if workers > 0 else (os.cpu_count() or 1)
-    summary = run(cases_dir, out, workers=n, progress=True)
+    try:
+        summary = run(cases_dir, out, workers=n, progress=True, resume=resume, timeout=timeout or None)
+    except MednecError as exc:
+        _fail(exc)
+        return
     typer.echo(summary.line(), err=True)
     if summary.cases and summary.errors == summary.cases:
         raise typer.Exit(1)

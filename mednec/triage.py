@@ -2,6 +2,9 @@
 
 Cases are streamed: each result is written as soon as it is ready and nothing is held
 for the whole batch. A case that cannot be read gets an error row; the batch goes on.
+Every case runs in a forked child with a time limit (``mednec.runner``); each finished
+case records its input hash (``mednec.state``) so that ``resume=True`` skips the cases
+whose outputs are complete and current and redoes the rest.
 """
 
 from __future__ import annotations
@@ -9,14 +12,23 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from mednec.errors import MednecError
-from mednec.outputs import safe_output_path, write_atomic
+from mednec import state
+from mednec.errors import (
+    CaseError,
+    MednecError,
+    OutputError,
+    ProcessingError,
+    TimeLimitError,
+    WorkerDiedError,
+)
+from mednec.outputs import remove_stale_temps, safe_output_path, write_atomic
+from mednec.runner import Job, run_jobs
+from mednec.state import CasePlan, plan_cases
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +36,8 @@ CSV_FIELDS = ["case_id", "code", "side", "outcome", "criteria_met", "criteria_to
 # Review-queue order: cases that need a person first. Errors (intake must fix the case),
 # then refer (medical director), pend (request documents), approve (nurse sign-off).
 QUEUE_ORDER = {"error": 0, "refer": 1, "pend": 2, "approve": 3}
+DEFAULT_TIMEOUT = 120.0
+"""Seconds one case may take before it is stopped and gets an ``[E501]`` row."""
 
 
 @dataclass(frozen=True)
@@ -45,9 +59,9 @@ def rows_for(result) -> list[dict[str, str]]:  # noqa: ANN001 - CaseResult
     """triage.csv rows of one determination."""
     rows = []
     for det in result.determinations:
-        met = sum(c.status == "met" for c in det.criteria)
-        rows.append({"case_id": result.case_id, "code": det.code, "side": det.side or "", "outcome": det.outcome,
-                     "criteria_met": str(met), "criteria_total": str(len(det.criteria)),
+        met, total = sum(c.status == "met" for c in det.criteria), len(det.criteria)
+        rows.append({"case_id": result.case_id, "code": det.code, "side": det.side or "",
+                     "outcome": det.outcome, "criteria_met": str(met), "criteria_total": str(total),
                      "missing": " | ".join(det.missing), "error": ""})
     return rows
 
@@ -64,13 +78,21 @@ def _reviewer():  # noqa: ANN202 - Reviewer, built once per process
     return _REVIEWER
 
 
-def process_case(folder: str, out_dir: str, ocr_workers: int = 1) -> CaseOutcome:
-    """Review one case and write its outputs; never raises for a bad case."""
+def process_case(folder: str, out_dir: str, ocr_workers: int = 1, *,
+                 input_sha256: str | None = None) -> CaseOutcome:
+    """Review one case and write its outputs; never raises for a bad case.
+
+    The outputs are written atomically, the JSON after the HTML, and the state record
+    (input hash and output hashes, see ``mednec.state``) last of all. ``input_sha256`` is
+    the hash computed before the case was read (computed here when not given).
+    """
     from mednec.render.html import render_case_html
     from mednec.review import read_request, result_json
 
     path = Path(folder)
     case_id = path.name
+    if input_sha256 is None:
+        input_sha256 = state.input_sha256(path)
     try:
         try:
             case_id = read_request(path).case_id
@@ -83,11 +105,14 @@ def process_case(folder: str, out_dir: str, ocr_workers: int = 1) -> CaseOutcome
         html_path = safe_output_path(out, result.case_id, ".html")
         texts = {d.info.id: d.text for d in case.documents}
         text_dir = safe_output_path(out, result.case_id, "")
+        written = []
         for d in case.documents:
             if d.info.source != "text":
-                write_atomic(text_dir / f"{d.info.id}.txt", d.text)
+                written.append(text_dir / f"{d.info.id}.txt")
+                write_atomic(written[-1], d.text)
         write_atomic(html_path, render_case_html(result, texts))
-        write_atomic(json_path, result_json(result))  # last: a complete JSON marks a finished case
+        write_atomic(json_path, result_json(result))  # a complete JSON marks a finished case
+        state.record(out, result.case_id, path.name, input_sha256, [*written, html_path, json_path])
         return CaseOutcome(path.name, result.case_id, tuple(rows_for(result)))
     except MednecError as exc:
         return CaseOutcome(path.name, case_id, (), exc.line())
@@ -96,21 +121,45 @@ def process_case(folder: str, out_dir: str, ocr_workers: int = 1) -> CaseOutcome
         return CaseOutcome(path.name, case_id, (), f"[E999] {path}: internal error ({type(exc).__name__})")
 
 
-def _iter_outcomes(folders: list[Path], out_dir: Path, workers: int) -> Iterator[CaseOutcome]:
-    if workers <= 1 or len(folders) <= 1:
-        for f in folders:
-            yield process_case(str(f), str(out_dir))
-        return
-    from concurrent.futures import ProcessPoolExecutor
+def _failed(plans: dict[str, CasePlan]):  # noqa: ANN202 - runner.FailFn
+    classes: dict[str, type[ProcessingError]] = {"E501": TimeLimitError, "E502": WorkerDiedError}
 
-    # Ship folder names, not nlp objects: each worker builds its own pipeline once.
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
-        yield from pool.map(process_case, [str(f) for f in folders], [str(out_dir)] * len(folders), chunksize=1)
+    def failed(job: Job, code: str, problem: str) -> CaseOutcome:
+        plan = plans[job.folder]
+        line = classes.get(code, ProcessingError)(problem, plan.folder).line()
+        return CaseOutcome(plan.folder.name, plan.case_id, (), line)
+
+    return failed
 
 
-def _init_worker() -> None:
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+def _warm() -> None:
+    """Build the pipeline (and import the renderers) once, before children are forked."""
+    import mednec.render.html  # noqa: F401
+
     _reviewer()
+
+
+def _iter_outcomes(plans: list[CasePlan], out_dir: Path, workers: int, timeout: float | None, resume: bool,
+                   summary: TriageSummary) -> Iterator[tuple[CasePlan, CaseOutcome]]:
+    """Outcomes in folder order: decided ones (duplicates, current cases on resume) and reviewed ones."""
+    ready: dict[int, CaseOutcome] = {}
+    jobs: list[Job] = []
+    for i, plan in enumerate(plans):
+        if plan.error is not None:
+            ready[i] = CaseOutcome(plan.folder.name, plan.case_id, (), plan.error)
+            continue
+        result = state.current_result(out_dir, plan.case_id, plan.input_sha256) if resume and plan.valid_id \
+            else None
+        if result is not None:
+            ready[i] = CaseOutcome(plan.folder.name, result.case_id, tuple(rows_for(result)))
+            summary.skipped += 1
+        else:
+            jobs.append(Job(str(plan.folder), plan.input_sha256))
+    failed = _failed({str(p.folder): p for p in plans})
+    reviewed = run_jobs(jobs, str(out_dir), run=process_case, failed=failed, workers=workers, timeout=timeout,
+                        warm=_warm)
+    for i, plan in enumerate(plans):
+        yield plan, ready[i] if i in ready else next(reviewed)
 
 
 def sort_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -139,33 +188,47 @@ class TriageSummary:
     refer: int = 0
     errors: int = 0
     seconds: float = 0.0
+    skipped: int = 0  # --resume: cases whose outputs were complete and current
 
     def line(self) -> str:
         """The one-line summary printed at the end of a run."""
-        return (f"mednec triage: {self.cases} cases, {self.codes} codes: {self.approve} approve, {self.pend} pend, "
-                f"{self.refer} refer; {self.errors} errors; {self.seconds:.1f} s")
+        resumed = f"; {self.skipped} unchanged (resumed)" if self.skipped else ""
+        return (f"mednec triage: {self.cases} cases, {self.codes} codes: {self.approve} approve, "
+                f"{self.pend} pend, {self.refer} refer; {self.errors} errors{resumed}; {self.seconds:.1f} s")
 
 
-def triage(cases_dir: Path, out_dir: Path, *, workers: int = 1, progress: bool = False) -> TriageSummary:
-    """Review every case folder of ``cases_dir`` into ``out_dir``."""
+def triage(cases_dir: Path, out_dir: Path, *, workers: int = 1, progress: bool = False, resume: bool = False,
+           timeout: float | None = DEFAULT_TIMEOUT) -> TriageSummary:
+    """Review every case folder of ``cases_dir`` into ``out_dir``.
+
+    ``timeout``: seconds per case (``None`` or ``0``: no limit). ``resume``: skip the cases
+    whose outputs are complete and current (see ``mednec.state``). Raises ``CaseError`` or
+    ``OutputError`` only when the folders themselves cannot be read or written.
+    """
     t0 = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    folders = case_folders(cases_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise OutputError(f"cannot create the output folder ({reason})", out_dir) from exc
+    remove_stale_temps(out_dir)
+    try:
+        folders = [f for f in case_folders(cases_dir) if f.resolve() != out_dir.resolve()]
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise CaseError(f"cases folder cannot be read ({reason})", cases_dir) from exc
     rows: list[dict[str, str]] = []
     summary = TriageSummary()
-    seen_ids: set[str] = set()
     bar = _progress(len(folders)) if progress else None
-    for outcome in _iter_outcomes(folders, out_dir, workers):
+    for plan, outcome in _iter_outcomes(plan_cases(folders), out_dir, workers, timeout, resume, summary):
         summary.cases += 1
         error = outcome.error
-        if error is None and outcome.case_id in seen_ids:
-            error = f"[E103] {outcome.folder}: duplicate case_id {outcome.case_id!r} in this batch"
         if error is not None:
             summary.errors += 1
-            rows.append({"case_id": outcome.case_id, "code": "", "side": "", "outcome": "", "criteria_met": "",
-                         "criteria_total": "", "missing": "", "error": error})
+            if plan.valid_id and plan.error is None:
+                state.discard(out_dir, plan.case_id)  # outputs of an earlier run are stale now
+            rows.append({**dict.fromkeys(CSV_FIELDS, ""), "case_id": outcome.case_id, "error": error})
         else:
-            seen_ids.add(outcome.case_id)
             for r in outcome.rows:
                 summary.codes += 1
                 setattr(summary, r["outcome"], getattr(summary, r["outcome"]) + 1)
@@ -185,9 +248,8 @@ def triage(cases_dir: Path, out_dir: Path, *, workers: int = 1, progress: bool =
 
 class _progress:  # noqa: N801 - small adapter around rich's progress bar
     def __init__(self, total: int) -> None:
-        from rich.progress import Progress
-
         from rich.console import Console
+        from rich.progress import Progress
 
         console = Console(stderr=True)
         self._p = Progress(console=console, transient=True, disable=not console.is_terminal)

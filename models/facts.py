@@ -50,6 +50,7 @@ class _FactBase(Frozen):
     relation: str | None = Field(default=None, description="relation cue, e.g. abut, invade, contact")
     cues: tuple[str, ...] = Field(default=(), description="other cue categories in scope, e.g. tissue")
     related: tuple[str, ...] = Field(default=(), description="concepts named in the same sentence")
+    related_affirmed: tuple[str, ...] = Field(default=(), description="those of them not negated")
     levels: tuple[str, ...] = Field(default=(), description="spinal levels named, e.g. L5, S1")
     evidence: tuple[EvidenceSpan, ...] = Field(min_length=1)
 

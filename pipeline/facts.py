@@ -100,6 +100,15 @@ def _assertion(span: Span, section: str | None) -> Assertion:
     return Assertion(**flags)
 
 
+def _in_title(span: Span) -> bool:
+    """Whether ``span`` is part of a section title ("PE:" is the physical exam, not an embolism)."""
+    tok = span[0]
+    if not tok.has_extension("section_title"):
+        return False
+    title = tok._.section_title
+    return title is not None and title.start <= span.start and span.end <= title.end
+
+
 def _label_of_line(doc: Doc, span: Span) -> bool:
     """Whether ``span`` sits in a sub-heading such as "Acetabulum:" or "Lumbar spine and sacrum:"."""
     text = doc.text
@@ -216,7 +225,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
     facts: list[Fact] = []
     for span in doc.spans[GROUP] if GROUP in doc.spans else []:
         concept = kb[span._.concept]
-        if concept.label == "CUE" or any(a <= span.start_char < b for a, b in letterhead):
+        if concept.label == "CUE" or any(a <= span.start_char < b for a, b in letterhead) or _in_title(span):
             continue
         section = _section(span)
         assertion = _assertion(span, section)
@@ -240,6 +249,8 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
         inner = [s for s in members.get(sent_start, []) if s.start >= span.start and s.end <= span.end
                  and s._.concept != span._.concept]
         related = related + tuple(s._.concept for s in inner if s._.concept not in related)
+        related_affirmed = tuple(dict.fromkeys(s._.concept for s in co + inner if not s._.is_negated
+                                               and s._.concept != span._.concept))
         if concept.label in ("SITE", "NERVE"):
             levels = parse_levels(span.text)
         elif concept.label == "PLAN":
@@ -264,6 +275,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             "relation": relation,
             "cues": cues,
             "related": related,
+            "related_affirmed": related_affirmed,
             "levels": levels,
             "evidence": (_evidence(doc, span, modifier, document, section),),
         }

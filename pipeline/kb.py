@@ -56,8 +56,11 @@ class KnowledgeBase:
         self.alias_index: dict[str, str] = {}
         for c in concepts:
             for alias in c.aliases:
-                # The first concept that names an alias keeps it (file order is priority).
-                self.alias_index.setdefault(alias.lower(), c.concept)
+                owner = self.alias_index.setdefault(alias.lower(), c.concept)
+                if owner != c.concept:
+                    # the phrase matcher keeps one rule per phrase: an alias must name one concept
+                    raise ResourceError(f"alias {alias!r} names both {owner!r} and {c.concept!r}",
+                                        "pipeline/resources/concepts.jsonl")
 
     def __getitem__(self, concept_id: str) -> Concept:
         return self.concepts[concept_id]

@@ -9,11 +9,12 @@ other double quotation mark into a single one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from mednec.models import Determination
+from mednec.models import Determination, EvidenceSpan
 
 OUTCOME_ORDER = ("refer", "pend", "approve")
 STATUS_LABEL = {"met": "met", "not_met": "not met", "insufficient": "insufficient"}
@@ -45,9 +46,17 @@ def plain(text: str) -> str:
     return text.replace('"', "'").replace("\u201c", "'").replace("\u201d", "'")
 
 
-def claim_of(rationale: str) -> str:
-    """The claim of a rationale or summary without its embedded quote and document name."""
-    out = _PAREN_QUOTE_DOC.sub("", _QUOTE_THEN_DOC.sub("", rationale))
+def claim_of(rationale: str, evidence: Sequence[EvidenceSpan] = ()) -> str:
+    """The claim of a rationale or summary without its embedded quote and document name.
+
+    The criteria files quote their first evidence span (whitespace normalised); that exact
+    passage is removed first, so a quote holding quotation marks itself is removed whole.
+    """
+    out = rationale
+    if evidence:
+        q, doc = normalise(evidence[0].text), evidence[0].document
+        out = out.replace(f': "{q}" ({doc})', "").replace(f' ("{q}", {doc})', "")
+    out = _PAREN_QUOTE_DOC.sub("", _QUOTE_THEN_DOC.sub("", out))
     out = normalise(plain(out))
     if out and out[-1] not in ".!?":
         out += "."

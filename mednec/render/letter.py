@@ -146,13 +146,13 @@ def _point(crit: CriterionResult, refs: _Refs, lit_ids: list[str]) -> Point:
     more = [refs.chart(e) for e in ev[1:]]
     lit = [c for c in (refs.literature(r) for r in lit_ids) if c is not None]
     label = f"{crit.id} {plain(crit.title)}" if crit.title else crit.id
-    return Point(label, crit.status, claim_of(crit.rationale), quote, crit.id, more, lit,
+    return Point(label, crit.status, claim_of(crit.rationale, crit.evidence), quote, crit.id, more, lit,
                  plain(crit.missing).rstrip(". ") if crit.status == "insufficient" and crit.missing else None)
 
 
 def _report_point(kind_title: str, summary: str, evidence: tuple[EvidenceSpan, ...], refs: _Refs) -> Point:
     ev = evidence[:MAX_CHART_CITES]
-    return Point(plain(kind_title), "reported", claim_of(summary), refs.chart(ev[0]),
+    return Point(plain(kind_title), "reported", claim_of(summary, evidence), refs.chart(ev[0]),
                  more=[refs.chart(e) for e in ev[1:]])
 
 
@@ -181,7 +181,7 @@ def build_letter(result: CaseResult, request: CaseRequest | None = None) -> Lett
             if crit is None:
                 continue
             if not crit.evidence:
-                summary.append(Point(f"{label} ({crit.id})", crit.status, claim_of(crit.rationale), cid=crit.id))
+                summary.append(Point(f"{label} ({crit.id})", crit.status, claim_of(crit.rationale, crit.evidence), cid=crit.id))
             elif (ev := crit.evidence[0]) and (ev.document, ev.start, ev.end) not in seen:
                 seen.add((ev.document, ev.start, ev.end))
                 summary.append(Point(f"{label} ({crit.id})", crit.status, "", refs.chart(ev), crit.id))

@@ -86,16 +86,16 @@ def panel(result: CaseResult, spans: dict[str, list[Span]]) -> dict[str, object]
         items = []
         for c in det.criteria:
             target = f"{det.code}/{c.id}"
-            items.append(Item(target, c.id, c.title or c.id, c.status, claim_of(c.rationale),
+            items.append(Item(target, c.id, c.title or c.id, c.status, claim_of(c.rationale, c.evidence),
                               c.missing if c.status == "insufficient" else None, _links(c.evidence, index)))
         codes.append({"det": det, "label": code_label(det), "rows": items})
     caveats = [Item(f"caveat/{c.kind}", c.kind, titles.get(c.kind, c.kind.replace("_", " ")), "caveat",
-                    claim_of(c.summary), None, _links(c.evidence, index)) for c in result.caveats]
+                    claim_of(c.summary, c.evidence), None, _links(c.evidence, index)) for c in result.caveats]
     seen: dict[str, Item] = {}
     for det in result.determinations:
         for s in det.supporting:
             seen.setdefault(s.kind, Item(f"supporting/{s.kind}", s.kind, titles.get(s.kind, s.kind.replace("_", " ")),
-                                         "supporting", claim_of(s.summary), None, _links(s.evidence, index)))
+                                         "supporting", claim_of(s.summary, s.evidence), None, _links(s.evidence, index)))
     counts = Counter(det.outcome for det in result.determinations)
     return {"codes": codes, "caveats": caveats, "supporting": list(seen.values()), "counts": counts}
 
