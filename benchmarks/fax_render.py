@@ -18,6 +18,11 @@ replaced by ``NAME.png`` / ``NAME.tif`` / ``NAME.pdf`` holding its pages at 200 
   image-only PDF (no text layer), one G4 image per page.
 
 Everything is seeded (``--seed``, default 0), so a rerun writes identical pages.
+
+    python benchmarks/fax_render.py --corpus corpora/scanned
+
+rebuilds every case listed in ``corpora/scanned/manifest.json`` (source folder relative
+to the manifest, kind, noise, seed, new case id).
 """
 
 from __future__ import annotations
@@ -219,11 +224,27 @@ def render_case(case_dir: Path, out_dir: Path, *, kind: str, noise: str = "mild"
     return written
 
 
+def build_corpus(folder: Path) -> int:
+    """Rebuild every scanned case listed in ``folder/manifest.json``."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for name, spec in sorted(manifest["cases"].items()):
+        source = (folder / spec["source"]).resolve()
+        if not (source / "request.json").is_file():
+            print(f"{name}: source {source} not found, skipped", file=sys.stderr)
+            continue
+        written = render_case(source, folder / name, kind=spec["kind"], noise=spec["noise"],
+                              seed=int(spec.get("seed", manifest.get("seed", 0))), case_id=spec["case_id"])
+        size = sum(p.stat().st_size for p in written)
+        print(f"{name}: {len(written)} documents ({spec['kind']}, {spec['noise']}), {size / 1024:.0f} KiB")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("case_dir", type=Path)
-    ap.add_argument("out_dir", type=Path)
+    ap.add_argument("case_dir", type=Path, nargs="?")
+    ap.add_argument("out_dir", type=Path, nargs="?")
+    ap.add_argument("--corpus", type=Path, default=None, help="rebuild the scanned corpus of this manifest folder")
     ap.add_argument("--kind", choices=sorted(EXTENSIONS), default="png")
     ap.add_argument("--noise", choices=sorted(NOISE), default="mild")
     ap.add_argument("--mode", choices=("1bit", "gray"), default="1bit")
@@ -231,6 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dpi", type=int, default=200)
     ap.add_argument("--case-id", default=None, help="case_id of the new case (default: original + '-scan')")
     args = ap.parse_args(argv)
+    if args.corpus is not None:
+        return build_corpus(args.corpus)
+    if args.case_dir is None or args.out_dir is None:
+        ap.error("CASE_DIR and OUT_CASE_DIR are required (or --corpus)")
     if not (args.case_dir / "request.json").is_file():
         print(f"{args.case_dir}: no request.json", file=sys.stderr)
         return 2

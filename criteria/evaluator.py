@@ -85,6 +85,8 @@ def _leaf_filters(leaf: Leaf, f) -> bool:  # noqa: ANN001, C901 - flat list of f
         return False
     if leaf.not_relation is not None and (f.relation or "none") in leaf.not_relation:
         return False
+    if leaf.denied is not None and not set(leaf.denied) & set(f.denied):
+        return False
     if leaf.doc_type is not None and f.document_type not in leaf.doc_type:
         return False
     if leaf.not_doc_type is not None and f.document_type in leaf.not_doc_type:

@@ -37,6 +37,7 @@ class Leaf(_Strict):
     region: list[str] | None = None
     relation: list[str] | None = None
     not_relation: list[str] | None = None
+    denied: list[str] | None = Field(default=None, description="relation cues stated as absent")
     assertion: Literal["affirmed", "negated", "uncertain", "any"] = "affirmed"
     allow: list[Flag] = Field(default_factory=list, description="flags tolerated besides the assertion")
     doc_type: list[str] | None = None

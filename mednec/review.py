@@ -203,14 +203,26 @@ def _title(text: str) -> str | None:
 
 
 class Reviewer:
-    """Loads the pipeline and criteria once; reviews any number of cases."""
+    """Loads the pipeline and criteria once; reviews any number of cases.
+
+    The criteria load at once; the NLP pipeline (the slow part) on first use, so a case
+    whose request or documents are unreadable is refused without building it.
+    """
 
     def __init__(self) -> None:
         from mednec.criteria.loader import load_criteria
-        from mednec.pipeline import build
 
-        self.nlp = build()
+        self._nlp = None
         self.criteria = load_criteria()
+
+    @property
+    def nlp(self):  # noqa: ANN201 - spacy.language.Language
+        """The NLP pipeline, built on first use."""
+        if self._nlp is None:
+            from mednec.pipeline import build
+
+            self._nlp = build()
+        return self._nlp
 
     @property
     def known_codes(self) -> set[str]:

@@ -136,7 +136,7 @@ def _warm() -> None:
     """Build the pipeline (and import the renderers) once, before children are forked."""
     import mednec.render.html  # noqa: F401
 
-    _reviewer()
+    _reviewer().nlp  # noqa: B018 - built now, inherited by every child
 
 
 def _iter_outcomes(plans: list[CasePlan], out_dir: Path, workers: int, timeout: float | None, resume: bool,

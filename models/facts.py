@@ -48,6 +48,7 @@ class _FactBase(Frozen):
     side: Side | None = None
     side_source: Literal["explicit", "sentence", "document", "none", "midline"] = "none"
     relation: str | None = Field(default=None, description="relation cue, e.g. abut, invade, contact")
+    denied: tuple[str, ...] = Field(default=(), description="relation cues stated as absent (without invasion)")
     cues: tuple[str, ...] = Field(default=(), description="other cue categories in scope, e.g. tissue")
     related: tuple[str, ...] = Field(default=(), description="concepts named in the same sentence")
     related_affirmed: tuple[str, ...] = Field(default=(), description="those of them not negated")

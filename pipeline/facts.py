@@ -100,6 +100,32 @@ def _assertion(span: Span, section: str | None) -> Assertion:
     return Assertion(**flags)
 
 
+class _LevelRefs(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    before: list[str]
+    after: list[str]
+    needs_after: list[str]
+
+
+@lru_cache(maxsize=1)
+def _level_refs() -> _LevelRefs:
+    return load_yaml("level_references.yaml", _LevelRefs)
+
+
+def _height_mark(span: Span) -> bool:
+    """Whether a spinal level is used as a height mark ("from L1 to the iliac fossa")."""
+    cfg = _level_refs()
+    doc = span.doc
+    before = " ".join(t.lower_ for t in doc[max(span.sent.start, span.start - 3) : span.start])
+    after = " ".join(t.lower_ for t in doc[span.end : min(span.sent.end, span.end + 2)])
+    for phrase in cfg.before:
+        if before == phrase or before.endswith(" " + phrase):
+            if phrase not in cfg.needs_after:
+                return True
+            return any(after == a or after.startswith(a + " ") for a in cfg.after)
+    return False
+
+
 def _in_title(span: Span) -> bool:
     """Whether ``span`` is part of a section title ("PE:" is the physical exam, not an embolism)."""
     tok = span[0]
@@ -136,6 +162,15 @@ def _denied(doc: Doc, start: int, sent_start: int) -> bool:
     cfg = _relation_negation()
     lo = max(sent_start, start - cfg.window)
     return any(t.lower_ in cfg.negators for t in doc[lo:start])
+
+
+def _denied_relations(span: Span) -> tuple[str, ...]:
+    """Relation cues in scope of ``span`` that are stated as absent ("without cortical erosion")."""
+    out = []
+    for mod in getattr(span._, "modifiers", ()):
+        if mod.category.startswith("REL_") and _denied(span.doc, mod.modifier_span[0], span.sent.start):
+            out.append(mod.category[4:].lower())
+    return tuple(dict.fromkeys(out))
 
 
 def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
@@ -227,14 +262,17 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
         concept = kb[span._.concept]
         if concept.label == "CUE" or any(a <= span.start_char < b for a, b in letterhead) or _in_title(span):
             continue
+        if concept.concept == "spinal_level" and _height_mark(span):
+            continue
         section = _section(span)
         assertion = _assertion(span, section)
         relation, modifier = _relation(span, kb)
         if concept.label in ("SITE", "NERVE") and _label_of_line(doc, span):
-            # A sub-heading names the structure the clause after its colon describes: it takes
-            # the assertion of the first tumor mention there ("Sacrum: no metastatic disease").
+            # A sub-heading names the structure the clause after its colon describes.
+            # Only a denial carries over: "Spine: the mass abuts L3" says nothing about the spine
+            # as a whole, while "Sacrum: no metastatic disease" clears it.
             head = _first_tumor_after(doc, span, members.get(span.sent.start, []), kb)
-            if head is None:
+            if head is None or not head._.is_negated:
                 continue
             assertion, relation, modifier = _assertion(head, _section(head)), "tumor", None
         sent_start = span.sent.start
@@ -273,6 +311,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             "side": span._.side,
             "side_source": span._.side_source or "none",
             "relation": relation,
+            "denied": _denied_relations(span),
             "cues": cues,
             "related": related,
             "related_affirmed": related_affirmed,

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mednec.models import CaseResult, EvidenceSpan
+from mednec.models import CaseResult, DocumentInfo, EvidenceSpan
 
 STATUS_PRIORITY = ("not_met", "met", "insufficient", "caveat", "supporting")
 MENTION_FLAGS = ("negated", "uncertain", "historical", "hypothetical", "family")
@@ -45,6 +45,11 @@ class Span:
         return next((s for s in STATUS_PRIORITY if s in self.kinds), "insufficient")
 
 
+def document_order(result: CaseResult) -> list[DocumentInfo]:
+    """Documents as a chart is read: by date (undated last), then by name."""
+    return sorted(result.documents, key=lambda d: (d.date is None, d.date or "", d.id))
+
+
 def _add(spans: dict[tuple[str, int, int], Span], ev: EvidenceSpan, target: str, kind: str) -> None:
     s = spans.setdefault((ev.document, ev.start, ev.end), Span(ev.document, ev.start, ev.end, ev.text))
     s.criteria.add(target)
@@ -67,7 +72,7 @@ def collect_spans(result: CaseResult) -> dict[str, list[Span]]:
     for cav in result.caveats:
         for ev in cav.evidence:
             _add(spans, ev, f"caveat/{cav.kind}", "caveat")
-    order = {d.id: i for i, d in enumerate(result.documents)}
+    order = {d.id: i for i, d in enumerate(document_order(result))}
     by_doc: dict[str, list[Span]] = defaultdict(list)
     ranked = sorted(spans.values(), key=lambda s: (order.get(s.document, len(order)), s.document, s.start, -s.end))
     for i, s in enumerate(ranked, 1):

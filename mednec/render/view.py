@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from mednec.models import CaseResult, DocumentInfo, EvidenceSpan
 from mednec.render.common import claim_of, code_label, environment
-from mednec.render.html import Span
+from mednec.render.html import Span, document_order
 
 
 @dataclass
@@ -111,7 +111,7 @@ def render_view(result: CaseResult, texts: dict[str, str], highlighted: dict[str
 
     spans = spans or {}
     docs = [_doc_entry(i, d, highlighted.get(d.id) or html.escape(texts.get(d.id, ""), quote=False),
-                       len(spans.get(d.id, []))) for i, d in enumerate(result.documents, 1)]
+                       len(spans.get(d.id, []))) for i, d in enumerate(document_order(result), 1)]
     css, js = asset("view.css"), asset("view.js")
     csp = (f"default-src 'none'; style-src {csp_hash(css)}; script-src {csp_hash(js)}; "
            "img-src 'none'; base-uri 'none'; form-action 'none'")

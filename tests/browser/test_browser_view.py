@@ -79,6 +79,8 @@ def test_d01_view_in_chromium(page: Any, reviewer: Any, tmp_path: Path, artifact
     c2.focus()
     page.keyboard.press("Enter")
     assert page.evaluate(IN_VIEW_JS, c2.get_attribute("data-anchors").split()[0])
+    page.locator("button.crit[data-target='27076/A2']").click()
+    assert page.get_attribute("button.crit[data-target='27076/A2']", "aria-pressed") == "true"
     page.screenshot(path=str(artifacts / "view_d01_selected.png"))
     page.emulate_media(media="print")
     assert page.evaluate("getComputedStyle(document.querySelector('nav.panel')).position") == "static"
@@ -116,10 +118,11 @@ def test_triage_index_in_chromium(page: Any, reviewer: Any, tmp_path: Path, arti
     cases = tmp_path / "cases"
     for d in sorted(DEV_CASES.glob("d0*")):
         shutil.copytree(d, cases / d.name)
-    write_hostile_case(cases / "hostile", case_id="<img src=x onerror=alert(5)>")
+    write_hostile_case(cases / "hostile", case_id="d09 <i>&amp; \"escaped\"")
     (cases / "unreadable").mkdir()
     out = tmp_path / "out"
-    triage.triage(cases, out, workers=1)
+    monkeypatch.chdir(tmp_path)  # relative paths keep the error row short in the screenshot
+    triage.triage(Path("cases"), Path("out"), workers=1)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto((out / "index.html").as_uri())

@@ -45,7 +45,6 @@ ROWS = [
     ("The sciatic nerve will be resected.", "nerve_sacrifice", "The sciatic nerve will be resected", None, None,
      AFFIRMED, {}),
     ("Acetabulum: no tumor.", "acetabulum", "Acetabulum", None, "tumor", {"negated"}, {}),
-    ("Sacrum: destructive mass.", "sacrum", "Sacrum", "midline", "tumor", AFFIRMED, {}),
     ("The inferior margin ends 3.6 cm superior to the right acetabular roof.", "acetabulum",
      "The inferior margin ends 3.6 cm superior to the right acetabular roof", "right", "separate", AFFIRMED, {}),
     ("Mass centered in the posterior left ilium.", "ilium", "Mass centered in the posterior left ilium",
@@ -67,6 +66,16 @@ def test_fact_row(facts_of, text, concept, evidence, side, relation, flags, extr
     assert set_flags == set(flags)
     for key, value in extra.items():
         assert getattr(fact, key) == value
+
+
+def test_affirmed_sub_heading_is_not_a_finding(facts_of):
+    # "Spine:" only introduces the sentence; the sentence names the structure itself
+    assert not [f for f in facts_of("Spine: the mass abuts the L3 vertebral body.") if f.evidence[0].text == "Spine"]
+
+
+@pytest.mark.parametrize("text", ["The mass extends from L1 to the iliac fossa.", "A node at the level of L3."])
+def test_spinal_level_as_height_mark_is_no_site(facts_of, text):
+    assert not [f for f in facts_of(text) if f.concept == "spinal_level"]
 
 
 def test_letterhead_names_no_finding(facts_of):

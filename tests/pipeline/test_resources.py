@@ -28,12 +28,15 @@ def test_every_pipeline_resource_validates():
     from mednec.pipeline.facts import _relation_negation
 
     assert _relation_negation().negators
+    from mednec.pipeline.facts import _level_refs
+
+    assert _level_refs().before
 
 
 def test_every_resource_file_is_read():
     names = {p.name for p in resources.files("mednec.pipeline").joinpath("resources").iterdir()}
     expected = {"concepts.jsonl", "relations.jsonl", "sections.jsonl", "context_rules.jsonl", "doctypes.yaml",
-                "quantities.yaml", "laterality.yaml", "assertion_overrides.yaml", "relation_negation.yaml"}
+                "quantities.yaml", "laterality.yaml", "assertion_overrides.yaml", "relation_negation.yaml", "level_references.yaml"}
     assert expected <= names
 
 

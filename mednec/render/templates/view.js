@@ -31,6 +31,7 @@
         m.getAttribute('data-document') === head.getAttribute('data-document');
     });
     clearFlash();
+    buttons.forEach(function (b) { b.setAttribute('aria-pressed', b === button ? 'true' : 'false'); });
     head.scrollIntoView({block: 'center', inline: 'nearest'});
     all.forEach(function (m) { m.classList.add('flash'); });
     head.focus({preventScroll: true});
