@@ -244,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("case_dir", type=Path, nargs="?")
     ap.add_argument("out_dir", type=Path, nargs="?")
-    ap.add_argument("--corpus", type=Path, default=None, help="rebuild the scanned corpus of this manifest folder")
+    ap.add_argument("--corpus", type=Path, default=None,
+                    help="rebuild the scanned corpus listed in this folder's manifest.json")
     ap.add_argument("--kind", choices=sorted(EXTENSIONS), default="png")
     ap.add_argument("--noise", choices=sorted(NOISE), default="mild")
     ap.add_argument("--mode", choices=("1bit", "gray"), default="1bit")

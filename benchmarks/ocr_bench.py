@@ -64,7 +64,8 @@ def run_jobs(jobs: list[Job], workers: int) -> tuple[list[tuple[str, float, floa
     return results, time.perf_counter() - started
 
 
-def make_pages(source: Path, noise: str, limit: int, dpi: int = 200, seed: int = 0) -> list[tuple[Image.Image, str]]:
+def make_pages(source: Path, noise: str, limit: int, dpi: int = 200,
+               seed: int = 0) -> list[tuple[Image.Image, str]]:
     """Render up to ``limit`` pages of the source case's documents at one noise level."""
     pages: list[tuple[Image.Image, str]] = []
     for doc in sorted(source.glob("*.txt")):
@@ -78,8 +79,9 @@ def throughput(pages: list[tuple[Image.Image, str]], cores: int) -> None:
     jobs = [(img, DEFAULT_OPTIONS) for img, _ in pages]
     _, one = run_jobs(jobs, 1)
     _, many = run_jobs(jobs, cores)
-    print(f"  1 worker (OMP_THREAD_LIMIT=1): {len(jobs) / one:.2f} pages/s ({one / len(jobs):.2f} s/page)")
-    print(f"  {cores} workers (all cores):       {len(jobs) / many:.2f} pages/s ({many / len(jobs):.2f} s/page)")
+    n = len(jobs)
+    print(f"  1 worker (OMP_THREAD_LIMIT=1):           {n / one:.2f} pages/s ({one / n:.2f} s/page)")
+    print(f"  {cores} workers (all cores):                {n / many:.2f} pages/s ({many / n:.2f} s/page)")
     few = jobs[: max(1, min(3, len(jobs)))]
     old = os.environ.pop("OMP_THREAD_LIMIT", None)
     try:
@@ -90,7 +92,8 @@ def throughput(pages: list[tuple[Image.Image, str]], cores: int) -> None:
     finally:
         if old is not None:
             os.environ["OMP_THREAD_LIMIT"] = old
-    print(f"  1 process, Tesseract default threading: {len(few) / omp:.2f} pages/s ({omp / len(few):.2f} s/page)")
+    print(f"  1 process, Tesseract default threading: {len(few) / omp:.2f} pages/s "
+          f"({omp / len(few):.2f} s/page)")
 
 
 def score(pages: list[tuple[Image.Image, str]], options: OcrOptions, cores: int) -> dict[str, float]:

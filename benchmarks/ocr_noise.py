@@ -159,19 +159,6 @@ def noisy(text: str, level: str, seed: int) -> str:
     return apply(text, plan(text, level, seed))
 
 
-def to_clean_offset(events: list[Damage], pos: int) -> int:
-    """Map an offset into the noisy text back to the clean text (inside a replacement: its start)."""
-    shift = 0
-    for d in events:
-        noisy_start = d.start + shift
-        if pos < noisy_start:
-            break
-        if pos < noisy_start + len(d.replacement):
-            return d.start
-        shift += len(d.replacement) - (d.end - d.start)
-    return pos - shift
-
-
 def document_seed(seed: int, name: str) -> int:
     """The seed of one document of a case: stable across processes and Python versions."""
     return int.from_bytes(hashlib.sha256(f"{seed}/{name}".encode()).digest()[:8], "big")
@@ -184,22 +171,39 @@ def noisy_case(case_dir: Path, out_dir: Path, level: str, seed: int) -> dict[str
     """
     if level not in LEVELS:
         raise ValueError(f"unknown noise level {level!r}; expected one of {', '.join(LEVELS)}")
+    texts = case_texts(case_dir)
+    events = {name: plan(text, level, document_seed(seed, name)) for name, text in texts.items()}
+    return write_case(case_dir, out_dir, events)
+
+
+def case_texts(case_dir: Path) -> dict[str, str]:
+    """The decoded text of every ``.txt`` document of a case (request and gold excluded)."""
+    return {p.name: p.read_bytes().decode("utf-8", errors="replace") for p in sorted(case_dir.iterdir())
+            if p.suffix.lower() == ".txt" and p.name not in RESERVED and not p.name.startswith(".")
+            and p.is_file()}
+
+
+def write_case(case_dir: Path, out_dir: Path,
+               events: dict[str, list[Damage]]) -> dict[str, tuple[str, list[Damage]]]:
+    """Copy ``case_dir`` to ``out_dir`` with ``events[name]`` applied to each ``.txt`` document.
+
+    ``request.json``, ``gold.json`` and every other non-hidden file are copied byte for byte.
+    """
     if out_dir.resolve() == case_dir.resolve():
         raise ValueError("the noisy copy must not overwrite its source case")
     out_dir.mkdir(parents=True, exist_ok=True)
+    texts = case_texts(case_dir)
     damaged: dict[str, tuple[str, list[Damage]]] = {}
     for src in sorted(case_dir.iterdir()):
         if src.name.startswith(".") or not src.is_file():
             continue
-        dst = out_dir / src.name
-        if src.name in RESERVED or src.suffix.lower() != ".txt":
-            shutil.copyfile(src, dst)
+        if src.name not in texts:
+            shutil.copyfile(src, out_dir / src.name)
             continue
-        text = src.read_bytes().decode("utf-8", errors="replace")
-        events = plan(text, level, document_seed(seed, src.name))
-        out = apply(text, events)
-        dst.write_bytes(out.encode("utf-8"))
-        damaged[src.name] = (out, events)
+        doc_events = events.get(src.name, [])
+        out = apply(texts[src.name], doc_events)
+        (out_dir / src.name).write_bytes(out.encode("utf-8"))
+        damaged[src.name] = (out, doc_events)
     return damaged
 
 

@@ -95,7 +95,7 @@ def triage(
 def letter(
     case_dir: Annotated[Path, typer.Argument(help="A case folder (request.json and chart documents).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Letter file: .md, .html or .pdf (by extension).")],
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging (may show document text).")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging (may show text).")] = False,
 ) -> None:
     """Review one case and write its determination letter (format from the extension of FILE)."""
     _setup_logging(verbose)

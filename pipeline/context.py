@@ -47,6 +47,49 @@ def _ensure_extensions() -> None:
             Span.set_extension(attr, default=False)
 
 
+def _scope(direction: str, max_scope: int | None, start: int, end: int, ss: int, se: int) -> tuple[int, int]:
+    """A modifier's scope inside its sentence, as medspaCy computes it (without walking the doc)."""
+    d = direction.upper()
+    if d == "FORWARD":
+        lo, hi = end, se
+        if max_scope is not None and hi - lo > max_scope:
+            hi = end + max_scope
+    elif d == "BACKWARD":
+        lo, hi = ss, start
+        if max_scope is not None and hi - lo > max_scope:
+            lo = start - max_scope
+    else:
+        lo, hi = ss, se
+        if max_scope is not None and start - lo > max_scope:
+            lo = start - max_scope
+        if max_scope is not None and hi - end > max_scope:
+            hi = end + max_scope
+    return lo, hi
+
+
+def _fast_regex(ctx) -> None:  # noqa: ANN001 - a medspaCy ConText
+    """Let medspaCy's regex matcher read ``doc.text`` once per document, not once per rule."""
+    from medspacy.common.regex_matcher import RegexMatcher
+
+    class OnceTextRegexMatcher(RegexMatcher):
+        def __call__(self, doc):  # noqa: ANN001, ANN204 - medspaCy matcher protocol
+            text = doc.text_with_ws
+            matches = []
+            for match_id, patterns in self._patterns.items():
+                on_match = self._callbacks[match_id]
+                for pattern in patterns:
+                    for m in pattern.finditer(text):
+                        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                        if span is not None and len(span):
+                            matches.append((match_id, span.start, span.end))
+                        if on_match is not None:
+                            on_match(self, doc, len(matches) - 1, matches)
+            return matches
+
+    inner = ctx._ConText__matcher._MedspacyMatcher__regex_matcher
+    inner.__class__ = OnceTextRegexMatcher
+
+
 def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, built lazily
     from medspacy.context import ConText, ConTextGraph, ConTextModifier
 
@@ -61,17 +104,21 @@ def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, bu
         """
 
         def __call__(self, doc, targets=None):  # noqa: ANN001, ANN204 - spaCy component protocol
+            from mednec.pipeline.sentmap import sentence_map
+
             matcher = self._ConText__matcher  # medspaCy keeps its matcher name-mangled
+            sents = sentence_map(doc)
             spans = list(doc.spans[self.span_group_name]) if self.span_group_name in doc.spans else []
             by_sent: dict[int, tuple[list, list]] = {}
             for span in spans:
-                by_sent.setdefault(span.sent.start, ([], []))[0].append(span)
+                by_sent.setdefault(sents.starts[span.start], ([], []))[0].append(span)
             for match_id, start, end in matcher(doc):
-                sent_start = doc[start].sent.start
-                if sent_start not in by_sent:
+                ss, se = sents.of(start)
+                if ss not in by_sent:
                     continue  # a modifier with no target in its sentence modifies nothing
                 rule = matcher.rule_map[self.nlp.vocab[match_id].text]
-                by_sent[sent_start][1].append(ConTextModifier(rule, start, end, doc, max_scope=self.max_scope))
+                lo, hi = _scope(rule.direction, rule.max_scope, start, end, ss, se)
+                by_sent[ss][1].append(ConTextModifier(rule, start, end, doc, scope_start=lo, scope_end=hi))
             edges = []
             for sent_targets, modifiers in by_sent.values():
                 graph = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
@@ -99,4 +146,5 @@ def make_context(nlp: Language, name: str, max_scope: int | None):  # noqa: ANN2
     rules = to_medspacy_context_rules(context_rule_specs())
     rules += to_medspacy_context_rules(relation_rule_specs())  # type: ignore[arg-type]
     ctx.add(rules)
+    _fast_regex(ctx)
     return ctx

@@ -31,6 +31,7 @@ from mednec.models.facts import (
 )
 from mednec.pipeline import quantities as q
 from mednec.pipeline.doctype import letterhead_ranges
+from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map
 from mednec.pipeline.kb import KnowledgeBase, load_kb
 from mednec.pipeline.resources import load_yaml
 from mednec.pipeline.targets import ALL_GROUP, GROUP
@@ -94,7 +95,7 @@ def _assertion(span: Span, section: str | None) -> Assertion:
     }
     for rule in _overrides().rules:
         if section in rule.sections and span.label_ in rule.labels and not flags[rule.set]:
-            sent = span.sent.text.lower()
+            sent = sent_of(span).text.lower()
             if not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", sent) for w in rule.unless):
                 flags[rule.set] = True
     return Assertion(**flags)
@@ -116,8 +117,8 @@ def _height_mark(span: Span) -> bool:
     """Whether a spinal level is used as a height mark ("from L1 to the iliac fossa")."""
     cfg = _level_refs()
     doc = span.doc
-    before = " ".join(t.lower_ for t in doc[max(span.sent.start, span.start - 3) : span.start])
-    after = " ".join(t.lower_ for t in doc[span.end : min(span.sent.end, span.end + 2)])
+    before = " ".join(t.lower_ for t in doc[max(sent_start(span), span.start - 3) : span.start])
+    after = " ".join(t.lower_ for t in doc[span.end : min(sent_of(span).end, span.end + 2)])
     for phrase in cfg.before:
         if before == phrase or before.endswith(" " + phrase):
             if phrase not in cfg.needs_after:
@@ -137,7 +138,7 @@ def _in_title(span: Span) -> bool:
 
 def _label_of_line(doc: Doc, span: Span) -> bool:
     """Whether ``span`` sits in a sub-heading such as "Acetabulum:" or "Lumbar spine and sacrum:"."""
-    text = doc.text
+    text = doc_text(doc)
     line_start = text.rfind("\n", 0, span.start_char) + 1
     colon = text.find(":", span.end_char, span.end_char + 3)
     if colon < 0 or text[span.end_char:colon].strip():
@@ -158,9 +159,9 @@ def _relation_negation() -> _RelationNegation:
     return load_yaml("relation_negation.yaml", _RelationNegation)
 
 
-def _denied(doc: Doc, start: int, sent_start: int) -> bool:
+def _denied(doc: Doc, start: int, first: int) -> bool:
     cfg = _relation_negation()
-    lo = max(sent_start, start - cfg.window)
+    lo = max(first, start - cfg.window)
     return any(t.lower_ in cfg.negators for t in doc[lo:start])
 
 
@@ -168,7 +169,7 @@ def _denied_relations(span: Span) -> tuple[str, ...]:
     """Relation cues in scope of ``span`` that are stated as absent ("without cortical erosion")."""
     out = []
     for mod in getattr(span._, "modifiers", ()):
-        if mod.category.startswith("REL_") and _denied(span.doc, mod.modifier_span[0], span.sent.start):
+        if mod.category.startswith("REL_") and _denied(span.doc, mod.modifier_span[0], sent_start(span)):
             out.append(mod.category[4:].lower())
     return tuple(dict.fromkeys(out))
 
@@ -185,7 +186,7 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         if not cat.startswith("REL_"):
             continue
         ms, me = mod.modifier_span
-        if _denied(span.doc, ms, span.sent.start):
+        if _denied(span.doc, ms, sent_start(span)):
             continue
         dist = span.start - me if me <= span.start else ms - span.end if ms >= span.end else 0
         rank = (dist, 0 if cat == "REL_SEPARATE" else 1)
@@ -206,8 +207,8 @@ def _clause(doc: Doc, span: Span, start: int, end: int) -> tuple[int, int]:
     A clause ends at a semicolon, colon, line break or the sentence edge; when the clause
     is longer than ``_MAX_CLAUSE`` characters the tighter span is kept.
     """
-    text = doc.text
-    sent = span.sent
+    text = doc_text(doc)
+    sent = sent_of(span)
     lo = start
     while lo > sent.start_char and text[lo - 1] not in _CLAUSE_STOPS:
         lo -= 1
@@ -228,26 +229,26 @@ def _evidence(doc: Doc, span: Span, modifier: Any, document: str, section: str |
     if modifier is not None:
         ms, me = modifier.modifier_span
         mspan = doc[ms:me]
-        if mspan.sent.start == span.sent.start:
+        if sent_start(mspan) == sent_start(span):
             start, end = min(start, mspan.start_char), max(end, mspan.end_char)
     start, end = _clause(doc, span, start, end)
-    text = doc.text[start:end]
+    text = doc_text(doc)[start:end]
     return EvidenceSpan(document=document, start=start, end=end, text=text, section=section)
 
 
 def _sentence_context(doc: Doc) -> tuple[dict[int, int], dict[int, list[Span]]]:
     index: dict[int, int] = {}
     members: dict[int, list[Span]] = {}
-    for i, sent in enumerate(doc.sents):
-        index[sent.start] = i
+    for i, (start, _end) in enumerate(sentence_map(doc).bounds):
+        index[start] = i
     spans = doc.spans[ALL_GROUP] if ALL_GROUP in doc.spans else []
     for s in spans:
-        members.setdefault(s.sent.start, []).append(s)
+        members.setdefault(sent_start(s), []).append(s)
     return index, members
 
 
 def _first_tumor_after(doc: Doc, span: Span, members: list[Span], kb: KnowledgeBase) -> Span | None:
-    colon = doc.text.find(":", span.end_char)
+    colon = doc_text(doc).find(":", span.end_char)
     after = [s for s in members if s.start_char > colon and kb[s._.concept].label == "DIAGNOSIS"]
     return min(after, key=lambda s: s.start) if after else None
 
@@ -256,7 +257,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
     """Typed facts of one processed document (the pipeline of :func:`mednec.pipeline.build`)."""
     kb = load_kb()
     sent_index, members = _sentence_context(doc)
-    letterhead = letterhead_ranges(doc.text)
+    letterhead = letterhead_ranges(doc_text(doc))
     facts: list[Fact] = []
     for span in doc.spans[GROUP] if GROUP in doc.spans else []:
         concept = kb[span._.concept]
@@ -271,12 +272,12 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             # A sub-heading names the structure the clause after its colon describes.
             # Only a denial carries over: "Spine: the mass abuts L3" says nothing about the spine
             # as a whole, while "Sacrum: no metastatic disease" clears it.
-            head = _first_tumor_after(doc, span, members.get(span.sent.start, []), kb)
+            head = _first_tumor_after(doc, span, members.get(sent_start(span), []), kb)
             if head is None or not head._.is_negated:
                 continue
             assertion, relation, modifier = _assertion(head, _section(head)), "tumor", None
-        sent_start = span.sent.start
-        co = [s for s in members.get(sent_start, []) if not (s.start >= span.start and s.end <= span.end
+        s_start = sent_start(span)
+        co = [s for s in members.get(s_start, []) if not (s.start >= span.start and s.end <= span.end
                                                               and s._.concept == span._.concept)]
         related = tuple(dict.fromkeys(s._.concept for s in co if s._.concept != span._.concept
                                       or s.start != span.start))
@@ -284,7 +285,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             kb[s._.concept].category or "" for s in co
             if kb[s._.concept].label == "CUE" and not (s._.is_negated or s._.is_planned or s._.is_hypothetical)
         ))
-        inner = [s for s in members.get(sent_start, []) if s.start >= span.start and s.end <= span.end
+        inner = [s for s in members.get(s_start, []) if s.start >= span.start and s.end <= span.end
                  and s._.concept != span._.concept]
         related = related + tuple(s._.concept for s in inner if s._.concept not in related)
         related_affirmed = tuple(dict.fromkeys(s._.concept for s in co + inner if not s._.is_negated
@@ -306,7 +307,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             "document_type": doc_type,
             "document_date": doc_date,
             "section": section,
-            "sentence": sent_index.get(sent_start, 0),
+            "sentence": sent_index.get(s_start, 0),
             "assertion": assertion,
             "side": span._.side,
             "side_source": span._.side_source or "none",
@@ -383,7 +384,7 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
             start, end = _clause(doc, span, start, end)
             ev = base["evidence"][0]
             base = {**base, "evidence": (EvidenceSpan(document=ev.document, start=start, end=end,
-                                                      text=doc.text[start:end], section=ev.section),)}
+                                                      text=doc_text(doc)[start:end], section=ev.section),)}
         return ScoreFact(**base, category=concept.category, value=quantity.value, comparator=quantity.comparator,
                          unit=quantity.unit)
     return FindingFact(**base, category=concept.category)

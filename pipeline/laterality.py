@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from mednec.pipeline.kb import load_kb
 from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.sentmap import sentence_map
 from mednec.pipeline.targets import GROUP
 
 
@@ -67,7 +68,7 @@ class Laterality:
             side = self.side_of.get(tok.lower_)
             if side:
                 return side
-        sent_start = span.sent.start
+        sent_start = sentence_map(span.doc).starts[span.start]
         i = span.start - 1
         steps = 0
         while i >= sent_start and steps < self.window:
@@ -107,7 +108,7 @@ class Laterality:
         for span in spans:
             if span._.side:
                 continue
-            sides = sent_sides.get(span.sent.start, set())
+            sides = sent_sides.get(sentence_map(doc).starts[span.start], set())
             if len(sides) == 1:
                 span._.side, span._.side_source = next(iter(sides)), "sentence"
             elif self.kb[span._.concept].midline:

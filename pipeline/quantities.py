@@ -17,6 +17,7 @@ from spacy.tokens import Span
 
 from mednec.pipeline.doctype import find_dates
 from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.sentmap import sent_of
 
 _X_RE = re.compile(r"^[x×](\d{1,2})$", re.I)
 _CYCLE_TOKEN_RE = re.compile(r"^C(\d{1,2})$")
@@ -72,7 +73,7 @@ def _comparator_before(tokens: list[str], i: int) -> str:
 
 
 def _sentence_tokens(span: Span) -> tuple[Span, list[str]]:
-    sent = span.sent
+    sent = sent_of(span)
     return sent, [t.text for t in sent]
 
 
@@ -101,7 +102,7 @@ def since_duration(span: Span, doc_date: dt.date | None) -> Quantity | None:
     """"since 07/2025": weeks from that date to the document date."""
     if doc_date is None:
         return None
-    sent = span.sent
+    sent = sent_of(span)
     text = sent.text
     for m in re.finditer(r"\bsince\s+(\d{1,2})/(\d{4})\b", text):
         try:
@@ -149,7 +150,7 @@ def cycles(span: Span) -> list[Quantity]:
 
 def score_after(span: Span, *, prefer_equals: bool = False, max_gap: int = 5) -> Quantity | None:
     """The score written after ``span`` ("ECOG 1", "KPS of 60%", "SINS ... = 14")."""
-    sent = span.sent
+    sent = sent_of(span)
     toks = [t.text for t in sent]
     rel_end = span.end - sent.start
     if prefer_equals:
@@ -172,7 +173,7 @@ def score_after(span: Span, *, prefer_equals: bool = False, max_gap: int = 5) ->
 def survival(span: Span) -> Quantity | None:
     """Expected survival in months with its comparator, anywhere in the sentence of ``span``."""
     cfg = quantity_config()
-    sent = span.sent
+    sent = sent_of(span)
     toks = [t.text for t in sent]
     best: Quantity | None = None
     for q in durations(span):
@@ -191,7 +192,7 @@ def survival(span: Span) -> Quantity | None:
 
 def percent_near(span: Span) -> Quantity | None:
     """The percentage nearest to ``span`` in its sentence ("95% necrosis", "necrosis of 60%")."""
-    sent = span.sent
+    sent = sent_of(span)
     best = None
     for tok in sent:
         m = _PERCENT_RE.match(tok.text)

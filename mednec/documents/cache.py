@@ -21,7 +21,7 @@ from mednec.documents import LoadedText
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 ENV_VAR = "MEDNEC_CACHE_DIR"
 
 

@@ -11,12 +11,15 @@ offset into the uncorrected OCR text. The safety rules are described in the lexi
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import yaml
+
+from mednec.errors import ResourceError
 
 LEXICON = "ocr_lexicon.yaml"
 _CLASSES = ("1lIi|", "0Oo", "5Ss$", "8B")
@@ -24,7 +27,9 @@ _LEVEL_CANON = {ch: f"\x00{i}" for i, members in enumerate(_CLASSES) for ch in m
 _WORD_CANON = {ch: f"\x00{i}" for i, members in enumerate(_CLASSES) for ch in members.lower() + members}
 TOKEN = re.compile(r"[A-Za-z0-9|$]+")
 _NUMBER = re.compile(r"\$?\d+")
-_RANGE_GAP = re.compile(r"[-\u2013/]")
+_PLAIN_NUMBER = re.compile(r"\d+")
+_NUMBER_GAP = re.compile(r"[-\u2013/]|\s+(?:and|or)\s+")
+_RANGE = re.compile(r"[-\u2013/]")
 _CONNECTORS = frozenset({"and", "or", "to", "through"})
 _LIST_GAP = re.compile(r"\s*(?:[-\u2013/,]|,?\s*(?:and|or|to|through)\s)\s*", re.IGNORECASE)
 
@@ -52,8 +57,18 @@ def _canon_word(token: str) -> str:
 
 
 def lexicon_text() -> str:
-    """Raw text of the shipped lexicon file."""
-    return resources.files("mednec.pipeline").joinpath("resources", LEXICON).read_text(encoding="utf-8")
+    """Raw text of the shipped lexicon file.
+
+    The file is found through the package's import spec, without importing
+    ``mednec.pipeline`` itself (that would load spaCy in every document reader).
+    """
+    spec = importlib.util.find_spec("mednec.pipeline")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for folder in locations:
+        path = Path(folder) / "resources" / LEXICON
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise ResourceError("OCR lexicon not found", f"pipeline/resources/{LEXICON}")
 
 
 @lru_cache(maxsize=1)
@@ -145,9 +160,15 @@ def correct_text(text: str) -> tuple[str, int]:
         word = _word_fix(tok, lex)
         if word is not None:
             changes[i] = word
-    for i, level in pending.items():
-        if _level_context(text, tokens, levels_known, i, lex):
-            changes[i] = level
+    progress = True
+    while progress:  # a level settled in context can settle its neighbour ("54 and $5 segments")
+        progress = False
+        for i, level in list(pending.items()):
+            if _level_context(text, tokens, levels_known, i, lex):
+                changes[i] = level
+                levels_known[i] = True
+                del pending[i]
+                progress = True
     if not changes:
         return text, 0
     chars = list(text)
@@ -159,23 +180,36 @@ def correct_text(text: str) -> tuple[str, int]:
 
 def _level_context(text: str, tokens: list[tuple[int, int, str]], known: list[bool], i: int,
                    lex: Lexicon) -> bool:
-    """A protected token next to a level, or before a level cue word, is a level."""
+    """A protected token next to a level, or before a level cue word, is a level.
+
+    A plain number ("51") needs a level right beside it, joined by a hyphen or slash
+    ("L5-51"), or by "and"/"or" when a cue word follows ("54 and S5 segments"); a
+    protected abbreviation or "$N" also becomes a level in a comma list or before a cue
+    word ("$5 segments").
+    """
     start, end, tok = tokens[i]
-    number = bool(_NUMBER.fullmatch(tok))
-    gap_re = _RANGE_GAP if number else _LIST_GAP
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    if nxt is not None and not number and text[end:nxt[0]].isspace():
-        word = nxt[2].lower()
-        if word in lex.veto:
-            return False
-        if word in lex.cues:
-            return True
+    number = bool(_PLAIN_NUMBER.fullmatch(tok))
+    gap_re = _NUMBER_GAP if number else _LIST_GAP
+    cue = _next_word(text, tokens, i)
+    if not number and cue in lex.veto:
+        return False
+    if not number and cue in lex.cues:
+        return True
     for step in (-1, 1):
         j = i + step
-        if not number and 0 <= j < len(tokens) and tokens[j][2].lower() in _CONNECTORS:
+        if 0 <= j < len(tokens) and tokens[j][2].lower() in _CONNECTORS:
             j += step
         if 0 <= j < len(tokens) and known[j]:
             gap = text[tokens[j][1]:start] if j < i else text[end:tokens[j][0]]
-            if gap_re.fullmatch(gap):
+            if not gap_re.fullmatch(gap):
+                continue
+            if not number or _RANGE.fullmatch(gap) or lex.cues & {cue, _next_word(text, tokens, max(i, j))}:
                 return True
     return False
+
+
+def _next_word(text: str, tokens: list[tuple[int, int, str]], i: int) -> str:
+    """The lower-cased token after token ``i`` when only spaces separate them, else ''."""
+    if i + 1 < len(tokens) and text[tokens[i][1]:tokens[i + 1][0]].isspace():
+        return tokens[i + 1][2].lower()
+    return ""

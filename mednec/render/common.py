@@ -104,6 +104,7 @@ def environment(markup: bool = True) -> Environment:
         undefined=StrictUndefined,
     )
     env.filters["md"] = md_escape
+    env.filters["plain"] = plain
     env.globals.update(STATUS_LABEL=STATUS_LABEL, DOC_LABEL=DOC_LABEL, SOURCE_LABEL=SOURCE_LABEL,
                        LOW_OCR_CONFIDENCE=LOW_OCR_CONFIDENCE)
     return env

@@ -74,7 +74,8 @@ def collect_spans(result: CaseResult) -> dict[str, list[Span]]:
             _add(spans, ev, f"caveat/{cav.kind}", "caveat")
     order = {d.id: i for i, d in enumerate(document_order(result))}
     by_doc: dict[str, list[Span]] = defaultdict(list)
-    ranked = sorted(spans.values(), key=lambda s: (order.get(s.document, len(order)), s.document, s.start, -s.end))
+    ranked = sorted(spans.values(),
+                    key=lambda s: (order.get(s.document, len(order)), s.document, s.start, -s.end))
     for i, s in enumerate(ranked, 1):
         s.anchor = f"ev-{i}"
         by_doc[s.document].append(s)
@@ -105,7 +106,8 @@ def _cut(mentions: list[Span], evidence: list[Span]) -> list[Span]:
     for m in mentions:
         cuts = [m.start, *(b for b in bounds if m.start < b < m.end), m.end]
         for a, b in zip(cuts, cuts[1:], strict=False):
-            out.append(Span(m.document, a, b, m.text[a - m.start : b - m.start], kinds=set(m.kinds), mention=True))
+            piece = m.text[a - m.start : b - m.start]
+            out.append(Span(m.document, a, b, piece, kinds=set(m.kinds), mention=True))
     return out
 
 
@@ -150,7 +152,8 @@ def _open(s: Span, part: int, parts: int) -> str:
     if s.mention:
         flags = " ".join(f for f in MENTION_FLAGS if f in s.kinds)
         classes = " ".join(f"m-{f}" for f in MENTION_FLAGS if f in s.kinds)
-        return f'<span class="mention {classes}" data-assertion="{flags}"{part_attr} title="mention: {flags}">'
+        return (f'<span class="mention {classes}" data-assertion="{flags}"{part_attr} '
+                f'title="mention: {flags}">')
     crits = html.escape(" ".join(sorted(s.criteria)))
     statuses = " ".join(k for k in STATUS_PRIORITY if k in s.kinds)
     anchor = f' id="{s.anchor}"' if s.anchor and part == 1 else ""

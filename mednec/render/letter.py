@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from mednec.criteria.schema import Reference
 from mednec.models import CaseRequest, CaseResult, CriterionResult, Determination, DocumentInfo, EvidenceSpan
 from mednec.render.common import claim_of, code_label, plain, quote_of
 
 MAX_CHART_CITES = 3
 SEX = {"F": "female", "M": "male"}
-SUMMARY_GROUPS = (("Diagnosis", ("A1", "B1")), ("Extent and level", ("A2", "B2")), ("Nerve", ("C1", "C0", "C1'")))
+SUMMARY_GROUPS = (("Diagnosis", ("A1", "B1")), ("Extent and level", ("A2", "B2")),
+                  ("Nerve", ("C1", "C0", "C1'")))
 
 
 @dataclass
@@ -107,7 +109,7 @@ def split_citation(citation: str) -> tuple[str, str, str]:
 class _Refs:
     """Numbers citations in order of first use, one number per passage or reference."""
 
-    def __init__(self, docs: dict[str, DocumentInfo], references: dict[str, object]) -> None:
+    def __init__(self, docs: dict[str, DocumentInfo], references: dict[str, Reference]) -> None:
         self.docs, self.lit_refs = docs, references
         self.items: dict[tuple, Cite] = {}
 
@@ -115,9 +117,9 @@ class _Refs:
         key = ("chart", ev.document, ev.start, ev.end)
         if key not in self.items:
             info = self.docs.get(ev.document)
-            self.items[key] = Cite(len(self.items) + 1, "chart", ev.document, plain(info.title or "") if info else "",
-                                   info.type if info else "", info.date if info else None, ev.start, ev.end,
-                                   quote_of(ev.text))
+            self.items[key] = Cite(len(self.items) + 1, "chart", ev.document,
+                                   plain(info.title or "") if info else "", info.type if info else "",
+                                   info.date if info else None, ev.start, ev.end, quote_of(ev.text))
         return self.items[key]
 
     def literature(self, ref_id: str) -> Cite | None:
@@ -128,12 +130,13 @@ class _Refs:
         if key not in self.items:
             authors, title, rest = split_citation(ref.citation)
             link = f"https://doi.org/{ref.doi}" if ref.doi else ref.url
-            self.items[key] = Cite(len(self.items) + 1, "literature", authors=plain(authors), title=plain(title),
-                                   rest=plain(rest), link=link, supports=plain(ref.supports))
+            self.items[key] = Cite(len(self.items) + 1, "literature", authors=plain(authors),
+                                   title=plain(title), rest=plain(rest), link=link,
+                                   supports=plain(ref.supports))
         return self.items[key]
 
 
-def _criterion_refs(crit_id: str, code_refs: list[str], references: dict[str, object]) -> list[str]:
+def _criterion_refs(crit_id: str, code_refs: list[str], references: dict[str, Reference]) -> list[str]:
     """References of the code whose ``supports`` text names this criterion, e.g. ``(A1, A3)`` or ``B3c``."""
     base = crit_id.rstrip("'")
     pat = re.compile(rf"(?<![A-Za-z0-9]){re.escape(base)}(?:'|[a-c])?(?![0-9])")
@@ -181,7 +184,8 @@ def build_letter(result: CaseResult, request: CaseRequest | None = None) -> Lett
             if crit is None:
                 continue
             if not crit.evidence:
-                summary.append(Point(f"{label} ({crit.id})", crit.status, claim_of(crit.rationale, crit.evidence), cid=crit.id))
+                claim = claim_of(crit.rationale)
+                summary.append(Point(f"{label} ({crit.id})", crit.status, claim, cid=crit.id))
             elif (ev := crit.evidence[0]) and (ev.document, ev.start, ev.end) not in seen:
                 seen.add((ev.document, ev.start, ev.end))
                 summary.append(Point(f"{label} ({crit.id})", crit.status, "", refs.chart(ev), crit.id))
@@ -196,8 +200,9 @@ def build_letter(result: CaseResult, request: CaseRequest | None = None) -> Lett
                  *(c for c in det.criteria if c.status == "met")]
         for crit in order:
             groups[crit.status].append(_point(crit, refs, _criterion_refs(crit.id, code_refs, references)))
-        basis = sorted((c for c in (refs.literature(r) for r in code_refs) if c is not None), key=lambda c: c.n)
-        codes.append(CodeSection(det, code_label(det), groups["not_met"], groups["insufficient"], groups["met"], basis))
+        basis = sorted((c for c in map(refs.literature, code_refs) if c is not None), key=lambda c: c.n)
+        codes.append(CodeSection(det, code_label(det), groups["not_met"], groups["insufficient"],
+                                 groups["met"], basis))
     supporting: dict[str, Point] = {}
     for det in result.determinations:
         for s in det.supporting:

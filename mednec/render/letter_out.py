@@ -21,7 +21,8 @@ def letter_format(path: Path) -> str:
     """``md``, ``html`` or ``pdf`` from the extension of ``path``; a one-line error otherwise."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise OutputError(f"unknown letter format {path.suffix or '(no extension)'!r} (use .md, .html or .pdf)", path)
+        shown = path.suffix or "(no extension)"
+        raise OutputError(f"unknown letter format {shown!r} (use .md, .html or .pdf)", path)
     return fmt
 
 

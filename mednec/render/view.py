@@ -49,7 +49,8 @@ def asset(name: str) -> str:
 
 def csp_hash(source: str) -> str:
     """The CSP source expression (``'sha256-...'``) of an inline script or style."""
-    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
 def _links(evidence: tuple[EvidenceSpan, ...], index: dict[tuple[str, int, int], Span]) -> list[Link]:
@@ -94,8 +95,9 @@ def panel(result: CaseResult, spans: dict[str, list[Span]]) -> dict[str, object]
     seen: dict[str, Item] = {}
     for det in result.determinations:
         for s in det.supporting:
-            seen.setdefault(s.kind, Item(f"supporting/{s.kind}", s.kind, titles.get(s.kind, s.kind.replace("_", " ")),
-                                         "supporting", claim_of(s.summary, s.evidence), None, _links(s.evidence, index)))
+            title = titles.get(s.kind, s.kind.replace("_", " "))
+            seen.setdefault(s.kind, Item(f"supporting/{s.kind}", s.kind, title, "supporting",
+                                         claim_of(s.summary, s.evidence), None, _links(s.evidence, index)))
     counts = Counter(det.outcome for det in result.determinations)
     return {"codes": codes, "caveats": caveats, "supporting": list(seen.values()), "counts": counts}
 

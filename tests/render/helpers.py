@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from mednec.models import CaseResult
+
 from mednec.render.common import normalise
 
 HOSTILE_MRI = """MRI PELVIS WITH AND WITHOUT CONTRAST

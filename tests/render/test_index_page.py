@@ -14,8 +14,8 @@ from tests.render.helpers import write_hostile_case
 ROWS = [
     {"case_id": "c-2", "code": "27076", "side": "left", "outcome": "approve", "criteria_met": "5",
      "criteria_total": "5", "missing": "", "error": ""},
-    {"case_id": "c-1", "code": "63303", "side": "", "outcome": "pend", "criteria_met": "3", "criteria_total": "4",
-     "missing": "Pathology <report> & more | ECOG", "error": ""},
+    {"case_id": "c-1", "code": "63303", "side": "", "outcome": "pend", "criteria_met": "3",
+     "criteria_total": "4", "missing": "Pathology <report> & more | ECOG", "error": ""},
     {"case_id": "c-1", "code": "27076", "side": "right", "outcome": "refer", "criteria_met": "4",
      "criteria_total": "5", "missing": "", "error": ""},
     {"case_id": "x<script>alert(1)</script>", "code": "", "side": "", "outcome": "", "criteria_met": "",

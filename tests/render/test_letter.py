@@ -110,11 +110,18 @@ def test_hostile_documents_are_escaped_in_letters(review, hostile_case) -> None:
     _check_quotes(letter, {d.info.id: d.text for d in case.documents}, result)
     # A quote that holds quotation marks itself is cited whole, never turned into a pseudo-quote.
     assert "'x''" not in md
+    assert '"' not in _md_without_quotes(md, letter)
+    # Quotation marks in a case id or file name are not chart words: they never appear as quotes.
+    odd = result.model_copy(update={"case_id": 'case "7"'})
+    parser = QuoteParser()
+    parser.feed(render_letter(odd, case.request, "html"))
+    assert '"' not in "".join(parser.outside)
+    assert all(text.startswith('"') and text.endswith('"') for _, text in parser.quotes)
 
 
 def test_split_citation_sets_the_title_apart() -> None:
-    assert split_citation("Boriani S, Weinstein JN. Primary bone tumors of the spine. Terminology and staging. "
-                          "Spine. 1997;22(9):1036-1044.") == (
+    assert split_citation("Boriani S, Weinstein JN. Primary bone tumors of the spine. Terminology and "
+                          "staging. Spine. 1997;22(9):1036-1044.") == (
         "Boriani S, Weinstein JN.", "Primary bone tumors of the spine. Terminology and staging.",
         "Spine. 1997;22(9):1036-1044.")
     assert split_citation("Doe J, et al. A title. Lancet. 2005;1:1.")[1] == "A title."

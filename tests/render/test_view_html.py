@@ -81,7 +81,8 @@ def test_highlight_keeps_text_and_every_span(layout: tuple[str, list[Span], list
             assert numbers == list(range(1, len(parts) + 1))
             assert "".join(t for _, t in sorted(parts, key=lambda p: int(p[0]["data-part"]))) == s.text
     # A mention never splits an evidence span: evidence crosses only other evidence.
-    crossing = {id(s) for s in ev for o in ev if s.start < o.start < s.end < o.end or o.start < s.start < o.end < s.end}
+    crossing = {id(s) for s in ev for o in ev
+                if s.start < o.start < s.end < o.end or o.start < s.start < o.end < s.end}
     for s in ev:
         if id(s) not in crossing:
             n = sum(1 for a, _ in marks if (a["data-start"], a["data-end"]) == (str(s.start), str(s.end)))
@@ -113,7 +114,8 @@ def test_d01_view_marks_every_evidence_span(review, dev_case) -> None:  # noqa: 
     for det in result.determinations:
         for crit in det.criteria:
             for ev in crit.evidence:
-                assert f"{det.code}/{crit.id}" in marks[(ev.document, ev.start, ev.end)][0]["data-criteria"].split()
+                attrs = marks[(ev.document, ev.start, ev.end)][0]
+                assert f"{det.code}/{crit.id}" in attrs["data-criteria"].split()
     for cav in result.caveats:
         ev = cav.evidence[0]
         assert f"caveat/{cav.kind}" in marks[(ev.document, ev.start, ev.end)][0]["data-criteria"].split()

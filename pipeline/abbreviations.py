@@ -1,0 +1,199 @@
+"""``mednec_abbreviations``: clinical abbreviations and in-document abbreviation definitions.
+
+Two sources add target spans after ``mednec_targets``:
+
+- the shipped lexicon ``abbreviations.yaml``: abbreviations a chart uses without defining
+  them ("NV", "BLE", "CPN"), matched case-sensitively where the lexicon says so. Forms that
+  are already aliases or token patterns of ``concepts.jsonl`` and the ConText cues (s/p,
+  h/o, r/o ...) are listed there too, for documentation and tests;
+- scispaCy's :class:`~scispacy.abbreviation.AbbreviationDetector` (Schwartz & Hearst) for
+  definitions in the document, "giant cell tumor of bone (GCTB)": when the long form is a
+  concept the target matcher found, every later occurrence of the short form becomes a
+  span of that concept.
+
+New spans never overlap an existing one and go into both span groups, so ConText and the
+facts treat them like any other target.
+"""
+
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from mednec.errors import ResourceError
+from mednec.pipeline.kb import load_kb
+from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.targets import ALL_GROUP, GROUP
+
+LEXICON = "abbreviations.yaml"
+NUM = "<num>"
+Modifier = Literal["NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY", "PLANNED"]
+
+
+class AbbreviationEntry(BaseModel):
+    """One abbreviation of the lexicon."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    form: str = Field(min_length=1)
+    expansion: str
+    concept: str | None = None
+    modifier: Modifier | None = None
+    handled_by: Literal["targets", "lexicon", "context"]
+    case_sensitive: bool = False
+    not_before: tuple[str, ...] = ()
+    not_after: tuple[str, ...] = ()
+    example: str
+
+    @model_validator(mode="after")
+    def _check(self) -> "AbbreviationEntry":
+        if (self.concept is None) == (self.modifier is None):
+            raise ValueError("an entry names either a concept or a modifier")
+        if (self.modifier is not None) != (self.handled_by == "context"):
+            raise ValueError("modifiers, and only they, are handled_by context")
+        return self
+
+
+class AbbreviationLexicon(BaseModel):
+    """The validated lexicon file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: Literal[1]
+    entries: tuple[AbbreviationEntry, ...]
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> AbbreviationLexicon:
+    """Load ``abbreviations.yaml``; every concept must exist in the knowledge base."""
+    lexicon = load_yaml(LEXICON, AbbreviationLexicon)
+    kb = load_kb()
+    for entry in lexicon.entries:
+        if entry.concept is not None and entry.concept not in kb:
+            raise ResourceError(f"{entry.form!r}: unknown concept {entry.concept!r}", f"pipeline/resources/{LEXICON}")
+    return lexicon
+
+
+def ensure_extensions() -> None:
+    """Span extensions the mednec target components write (concept id, linker score)."""
+    for attr in ("concept", "link_score"):
+        if not Span.has_extension(attr):
+            Span.set_extension(attr, default=None)
+
+
+def overlaps(start: int, end: int, taken: Iterable[tuple[int, int]]) -> bool:
+    """Whether the token range [start, end) overlaps any of ``taken``."""
+    return any(start < e and s < end for s, e in taken)
+
+
+def add_target_spans(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Add spans (label and ``_.concept`` set) to both span groups, skipping any that overlap.
+
+    Returns the spans added. The resolved group and ``doc.ents`` stay non-overlapping.
+    """
+    if not spans:
+        return []
+    existing = list(doc.spans[ALL_GROUP]) if ALL_GROUP in doc.spans else []
+    resolved = list(doc.spans[GROUP]) if GROUP in doc.spans else []
+    taken = [(s.start, s.end) for s in existing]
+    added: list[Span] = []
+    for span in spans:
+        if overlaps(span.start, span.end, taken):
+            continue
+        taken.append((span.start, span.end))
+        added.append(span)
+    if added:
+        def key(s: Span) -> tuple[int, int]:
+            return s.start, -len(s)
+
+        doc.spans[ALL_GROUP] = sorted(existing + added, key=key)
+        doc.spans[GROUP] = sorted(resolved + added, key=key)
+        doc.ents = list(doc.spans[GROUP])
+    return added
+
+
+def make_span(doc: Doc, start: int, end: int, concept: str, score: float | None = None) -> Span:
+    """A target span of ``concept`` over tokens [start, end), labelled with the concept's label."""
+    span = Span(doc, start, end, label=load_kb()[concept].label)
+    span._.concept = concept
+    span._.link_score = score
+    return span
+
+
+@Language.factory("mednec_abbreviations")
+def make_abbreviations(nlp: Language, name: str) -> "AbbreviationFinder":
+    """spaCy factory for :class:`AbbreviationFinder`."""
+    return AbbreviationFinder(nlp)
+
+
+class AbbreviationFinder:
+    """Adds target spans for lexicon abbreviations and for short forms defined in the document."""
+
+    def __init__(self, nlp: Language) -> None:
+        from scispacy.abbreviation import AbbreviationDetector
+
+        ensure_extensions()
+        self.detector = AbbreviationDetector(nlp)
+        self.matcher = Matcher(nlp.vocab)
+        self.entries: dict[str, AbbreviationEntry] = {}
+        for i, entry in enumerate(load_lexicon().entries):
+            if entry.handled_by != "lexicon":
+                continue
+            attr = "ORTH" if entry.case_sensitive else "LOWER"
+            words = [t.text if entry.case_sensitive else t.lower_ for t in nlp.make_doc(entry.form)]
+            key = f"mednec_abbr_{i}"
+            self.entries[key] = entry
+            self.matcher.add(key, [[{attr: w} for w in words]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        add_target_spans(doc, self._lexicon_spans(doc))
+        add_target_spans(doc, self._defined_spans(doc))
+        return doc
+
+    @staticmethod
+    def _vetoed(words: tuple[str, ...], tok: Token | None) -> bool:
+        if tok is None:
+            return False
+        return tok.lower_ in words or (NUM in words and tok.like_num)
+
+    def _lexicon_spans(self, doc: Doc) -> list[Span]:
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            entry = self.entries[doc.vocab.strings[match_id]]
+            after = doc[end] if end < len(doc) else None
+            before = doc[start - 1] if start > 0 else None
+            if self._vetoed(entry.not_before, after) or self._vetoed(entry.not_after, before):
+                continue
+            spans.append(make_span(doc, start, end, entry.concept or ""))
+        return spans
+
+    def _defined_spans(self, doc: Doc) -> list[Span]:
+        """Later occurrences of short forms whose long form is a target concept."""
+        if "(" not in doc.text:
+            return []
+        if doc.has_extension("abbreviations"):
+            doc._.abbreviations = []
+        self.detector(doc)
+        resolved = list(doc.spans[GROUP]) if GROUP in doc.spans else []
+        spans = []
+        for short in doc._.abbreviations:
+            long = short._.long_form
+            concept = _concept_of(long, resolved)
+            if concept is None or short.start < long.end:
+                continue
+            if short.start == long.end + 1 and doc[long.end].text == "(":
+                continue  # the definition itself: "giant cell tumor of bone (GCTB)"
+            spans.append(make_span(doc, short.start, short.end, concept))
+        return spans
+
+
+def _concept_of(long: Span, resolved: list[Span]) -> str | None:
+    """The concept of a target span that ends the long form and covers most of it."""
+    for span in resolved:
+        if span.end == long.end and span.start >= long.start and 2 * len(span) >= len(long):
+            return span._.concept
+    return None

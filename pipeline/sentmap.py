@@ -1,0 +1,67 @@
+"""Token -> sentence bounds for a whole doc in one pass.
+
+spaCy's ``Span.sent`` walks the doc to find a sentence each time it is called; the
+components and the facts module ask for it thousands of times per document, so they
+share one precomputed map instead (linear in document length).
+"""
+
+from __future__ import annotations
+
+from array import array
+
+from spacy.tokens import Doc, Span
+
+
+class SentenceMap:
+    """Sentence start/end (token indices) and sentence number of every token."""
+
+    __slots__ = ("starts", "ends", "index", "bounds")
+
+    def __init__(self, doc: Doc) -> None:
+        n = len(doc)
+        self.starts = array("l", [0]) * n
+        self.ends = array("l", [0]) * n
+        self.index = array("l", [0]) * n
+        self.bounds: list[tuple[int, int]] = []
+        for k, sent in enumerate(doc.sents):
+            self.bounds.append((sent.start, sent.end))
+            for i in range(sent.start, sent.end):
+                self.starts[i] = sent.start
+                self.ends[i] = sent.end
+                self.index[i] = k
+
+    def of(self, token_i: int) -> tuple[int, int]:
+        """(start, end) token indices of the sentence holding token ``token_i``."""
+        return self.starts[token_i], self.ends[token_i]
+
+
+def sentence_map(doc: Doc) -> SentenceMap:
+    """The doc's sentence map, computed once and kept in ``doc.user_data``."""
+    cached = doc.user_data.get("mednec_sentmap")
+    if cached is None or len(cached.starts) != len(doc):
+        cached = SentenceMap(doc)
+        doc.user_data["mednec_sentmap"] = cached
+    return cached
+
+
+def sent_of(span) -> "Span":  # noqa: ANN001, UP037 - a spaCy Span
+    """The sentence of ``span`` (its first token's), without spaCy's walk."""
+    doc = span.doc
+    m = sentence_map(doc)
+    i = span.start if len(span) else max(0, span.start - 1)
+    return doc[m.starts[i] : m.ends[i]]
+
+
+def sent_start(span) -> int:  # noqa: ANN001 - a spaCy Span
+    """Token index where the sentence of ``span`` starts."""
+    m = sentence_map(span.doc)
+    return m.starts[span.start if len(span) else max(0, span.start - 1)]
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once (spaCy rebuilds it from the tokens on every access)."""
+    text = doc.user_data.get("mednec_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["mednec_text"] = text
+    return text

@@ -1,0 +1,88 @@
+"""Fuzzing: hostile and mutated clinical text through the pipeline and the criteria.
+
+Properties, for every generated case: ``Reviewer.review_loaded`` raises nothing; every
+evidence span is the exact words of its document (``text == document[start:end]``); the
+result is a valid CONTRACT object that survives a JSON round trip, with one determination
+per requested code in request order. Derandomized and bounded, so CI is deterministic
+and fast.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mednec.models import CaseResult, EvidenceSpan
+
+from mednec.review import LoadedCase, result_json
+from tests.reliability.conftest import d01_texts, needs_d01
+from tests.reliability.fuzz import fuzz_text, loaded_case, mutated_text, requested
+
+pytestmark = needs_d01
+FUZZ = settings(
+    derandomize=True,
+    deadline=None,
+    max_examples=60,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+
+
+def _spans(result: CaseResult) -> list[EvidenceSpan]:
+    spans = [e for d in result.determinations for c in d.criteria for e in c.evidence]
+    spans += [e for d in result.determinations for s in d.supporting for e in s.evidence]
+    return spans + [e for c in result.caveats for e in c.evidence]
+
+
+def check(reviewer, case: LoadedCase) -> CaseResult:  # noqa: ANN001 - Reviewer
+    """Review ``case`` and assert the properties of the module docstring."""
+    result = reviewer.review_loaded(case)
+    texts = {d.info.id: d.text for d in case.documents}
+    for span in _spans(result):
+        assert span.text == texts[span.document][span.start : span.end], span
+    CaseResult.model_validate(result.model_dump(), context={"texts": texts})
+    assert CaseResult.model_validate_json(result_json(result)) == result
+    assert [(d.code, d.side) for d in result.determinations] == [
+        (r.code, r.side) for r in case.request.requested
+    ]
+    for det in result.determinations:
+        assert det.outcome in {"approve", "pend", "refer"}
+        for crit in det.criteria:
+            assert crit.status in {"met", "not_met", "insufficient"}
+            assert crit.status == "insufficient" or crit.evidence
+    return result
+
+
+@FUZZ
+@given(texts=st.lists(fuzz_text, min_size=1, max_size=3), codes=requested)
+def test_random_clinical_text(reviewer, texts: list[str], codes: list) -> None:  # noqa: ANN001
+    check(reviewer, loaded_case(texts, codes))
+
+
+@settings(FUZZ, max_examples=40)
+@given(texts=st.lists(mutated_text(), min_size=1, max_size=3), codes=requested)
+def test_mutated_d01_documents(reviewer, texts: list[str], codes: list) -> None:  # noqa: ANN001
+    check(reviewer, loaded_case(texts, codes))
+
+
+@settings(FUZZ, max_examples=25)
+@given(noise=fuzz_text, codes=requested)
+def test_noise_beside_the_real_chart(reviewer, noise: str, codes: list) -> None:  # noqa: ANN001
+    check(reviewer, loaded_case([*d01_texts().values(), noise], codes))
+
+
+def test_edge_texts(reviewer) -> None:  # noqa: ANN001
+    """A few fixed extremes: one huge token, a bracket tower, only controls, only a header."""
+    for text in [
+        "a" * 200_000,
+        "(" * 5000 + "osteosarcoma" + ")" * 5000,
+        "\x00\x01\x02\x1b[31m\x7f" * 100,
+        "IMPRESSION:",
+        "\ufeff\u200b\u2028\u2029",
+        "No.\n" * 3000,
+        "left " * 20000,
+    ]:
+        check(reviewer, loaded_case([text], [("27076", "left"), ("64712", "left"), ("63303", None)]))
