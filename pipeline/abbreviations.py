@@ -19,19 +19,20 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Literal
 
+from mednec.pipeline.kb import load_kb
+from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.targets import ALL_GROUP, GROUP
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from mednec.errors import ResourceError
-from mednec.pipeline.kb import load_kb
-from mednec.pipeline.resources import load_yaml
-from mednec.pipeline.targets import ALL_GROUP, GROUP
 
 LEXICON = "abbreviations.yaml"
 NUM = "<num>"
-Modifier = Literal["NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY", "PLANNED"]
+Modifier = Literal["NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY",
+                   "PLANNED"]
 
 
 class AbbreviationEntry(BaseModel):
@@ -74,7 +75,8 @@ def load_lexicon() -> AbbreviationLexicon:
     kb = load_kb()
     for entry in lexicon.entries:
         if entry.concept is not None and entry.concept not in kb:
-            raise ResourceError(f"{entry.form!r}: unknown concept {entry.concept!r}", f"pipeline/resources/{LEXICON}")
+            raise ResourceError(f"{entry.form!r}: unknown concept {entry.concept!r}",
+                                f"pipeline/resources/{LEXICON}")
     return lexicon
 
 

@@ -11,6 +11,7 @@ from spacy.language import Language
 from mednec.pipeline import abbreviations as _abbreviations  # noqa: F401
 from mednec.pipeline import context as _context  # noqa: F401
 from mednec.pipeline import laterality as _laterality  # noqa: F401
+from mednec.pipeline import lazy as _lazy
 from mednec.pipeline import linker as _linker  # noqa: F401
 from mednec.pipeline import sections as _sections  # noqa: F401
 from mednec.pipeline import sentences as _sentences  # noqa: F401
@@ -32,6 +33,7 @@ def _quiet_pyrush() -> None:
 
 def build() -> Language:
     """A blank English spaCy pipeline with mednec's clinical components, in order."""
+    _lazy.defer()  # medspaCy's unused QuickUMLS -> NLTK -> SciPy chain loads only if something uses it
     _quiet_pyrush()
     # medspaCy keeps an empty token matcher next to its phrase matcher; spaCy warns (W036) on
     # every document about it. The warning says nothing about our rules.

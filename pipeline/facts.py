@@ -106,6 +106,8 @@ class _LevelRefs(BaseModel):
     before: list[str]
     after: list[str]
     needs_after: list[str]
+    cycle_before: list[str]
+    cycle_after: list[str]
 
 
 @lru_cache(maxsize=1)
@@ -119,6 +121,9 @@ def _height_mark(span: Span) -> bool:
     doc = span.doc
     before = " ".join(t.lower_ for t in doc[max(sent_start(span), span.start - 3) : span.start])
     after = " ".join(t.lower_ for t in doc[span.end : min(sent_of(span).end, span.end + 2)])
+    if span.text[:1] in "Cc" and (any(before == b or before.endswith(" " + b) for b in cfg.cycle_before)
+                                 or after.split(" ")[0] in cfg.cycle_after):
+        return True
     for phrase in cfg.before:
         if before == phrase or before.endswith(" " + phrase):
             if phrase not in cfg.needs_after:

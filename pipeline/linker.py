@@ -1,71 +1,43 @@
 """``mednec_linker``: concept normalisation of misspelt and OCR-damaged mentions.
 
-scispaCy's :class:`~scispacy.candidate_generation.CandidateGenerator` over a scispaCy
-knowledge base built from the aliases of ``concepts.jsonl`` (mednec's own concept ids):
-a TF-IDF vectorizer of character 3-grams and an nmslib HNSW index, built with the steps of
-``scispacy.candidate_generation.create_tfidf_ann_index`` and cached on disk under a key of
-``concepts.jsonl``. Only words where damage is likely and no target lies are looked up
-(mixed letters and digits, a capital inside a word, "vv", unknown words, fragments whose
-join is a KB word: "sacroi liac"), in one batch per document, with a word of context on
-each side. An alias is accepted when its similarity reaches the threshold of ``linker.yaml``
-and it is within a small edit distance once OCR confusions (1/l/i, 0/o, 5/s, rn/m, cl/d,
-vv/w) are folded. Spans are token spans of the original text, so offsets stay exact.
+scispaCy's :class:`~scispacy.candidate_generation.CandidateGenerator` over the aliases of
+``concepts.jsonl`` (see :mod:`mednec.pipeline.linker_index`). Only words where damage is
+likely and no target lies are looked up (letters mixed with digits, a capital inside a word,
+"vv", words of no vocabulary, fragments whose join is a KB word: "sacroi liac"), in one
+batch per document, alone and with a word of context on either side. An alias is accepted
+when its similarity reaches the threshold of ``linker.yaml`` and it is within a small edit
+distance once OCR confusions (1/l/i, 0/o, 5/s, rn/m, cl/d, vv/w) are folded. Spans are
+token spans of the original text, so evidence offsets stay exact.
 """
 
-import hashlib
-import json
-import os
 import re
-import shutil
-import tempfile
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.metadata import version
-from pathlib import Path
-from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from spacy.language import Language
-from spacy.tokens import Doc, Token
-
-from mednec.pipeline.abbreviations import add_target_spans, ensure_extensions, load_lexicon, make_span, overlaps
+from mednec.pipeline.abbreviations import (
+    add_target_spans,
+    ensure_extensions,
+    load_lexicon,
+    make_span,
+    overlaps,
+)
 from mednec.pipeline.kb import load_kb
-from mednec.pipeline.resources import context_rule_specs, load_yaml, resource_text
+from mednec.pipeline.linker_index import candidate_generator, load_config
+from mednec.pipeline.resources import context_rule_specs
 from mednec.pipeline.targets import ALL_GROUP
+from spacy.language import Language
+from spacy.tokens import Doc
 
-CONFIG = "linker.yaml"
-INDEX_FORMAT = 1
-FILES = ("tfidf_vectorizer.joblib", "nmslib_index.bin", "tfidf_vectors_sparse.npz", "concept_aliases.json")
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "al", "ally", "ic", "ness", "ment", "ments")
 _FOLD = (("rn", "m"), ("cl", "d"), ("vv", "w"))
 _DIGITS = str.maketrans("1058|", "losbl")
 _CANON = str.maketrans("1058|i", "losbll")
-
-
-class LinkerConfig(BaseModel):
-    """Settings of ``linker.yaml`` (see the comments there)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    version: Literal[1]
-    threshold: float = Field(ge=0, le=1)
-    min_length_ratio: float = Field(gt=0, le=1)
-    min_alias_length: int = Field(ge=1)
-    max_edits: tuple[tuple[int, int], ...]
-    min_word_length: int = Field(ge=2)
-    window: int = Field(ge=0, le=3)
-    k: int = Field(ge=1)
-    ef_search: int = Field(ge=1)
-    hnsw_m: int = Field(ge=2)
-    hnsw_ef_construction: int = Field(ge=1)
-    common_words: str
-
-
-@lru_cache(maxsize=1)
-def load_config() -> LinkerConfig:
-    """The validated ``linker.yaml``."""
-    return load_yaml(CONFIG, LinkerConfig)
+_INNER_CAP = re.compile(r"[a-z][A-Z]")
+_DIGIT = re.compile(r"[0-9|]")
+_ALPHA = re.compile(r"[^\W\d_]")
+# codes and quantities, not damaged words: SATB2, EWSR1, CD99, T12, 10mg, 2cm, 3rd
+_CODE = re.compile(r"^(?:[A-Z]+[0-9]+[A-Z]?|[0-9]{2,}[A-Za-z]+|[0-9][A-Za-z]{1,3}|[A-Za-z]{1,3}[0-9]+)$")
 
 
 def canonical(text: str) -> str:
@@ -103,124 +75,41 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
-# -- the index: built once, cached on disk ---------------------------------------------------
-
-def cache_dir() -> Path:
-    """Where the linker index is cached: ``$MEDNEC_CACHE_DIR`` or ``~/.cache/mednec``."""
-    return Path(os.environ.get("MEDNEC_CACHE_DIR") or Path.home() / ".cache" / "mednec") / "linker"
-
-
-def index_key() -> str:
-    """Hash of ``concepts.jsonl``, the index parameters and the library versions that read it."""
-    cfg = load_config()
-    h = hashlib.sha256(resource_text("concepts.jsonl").encode("utf-8"))
-    h.update(json.dumps([INDEX_FORMAT, cfg.hnsw_m, cfg.hnsw_ef_construction, version("scikit-learn"),
-                         version("scispacy"), version("numpy")]).encode())
-    return h.hexdigest()
-
-
-def build_index(aliases: list[str], out: Path) -> None:
-    """Fit the char-3-gram TF-IDF vectorizer and the nmslib HNSW index over ``aliases`` into ``out``.
-
-    The steps of scispaCy's ``create_tfidf_ann_index`` (which needs scipy < 1.11 for its float16
-    vectors and drops 3-grams seen in fewer than 10 aliases, too many for a small KB).
-    """
-    import joblib
-    import nmslib
-    import numpy
-    import scipy.sparse
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 3), min_df=1, dtype=numpy.float32)
-    vectors = vectorizer.fit_transform(aliases)
-    keep = numpy.asarray(vectors.sum(axis=1) != 0).reshape(-1)
-    aliases = [a for a, k in zip(aliases, keep, strict=True) if k]
-    vectors = vectors[keep]
-    cfg = load_config()
-    index = nmslib.init(method="hnsw", space="cosinesimil_sparse", data_type=nmslib.DataType.SPARSE_VECTOR)
-    index.addDataPointBatch(vectors)
-    index.createIndex({"M": cfg.hnsw_m, "efConstruction": cfg.hnsw_ef_construction, "post": 0}, print_progress=False)
-    joblib.dump(vectorizer, out / FILES[0])
-    index.saveIndex(str(out / FILES[1]))
-    scipy.sparse.save_npz(out / FILES[2], vectors.astype(numpy.float32))
-    (out / FILES[3]).write_text(json.dumps(aliases), encoding="utf-8")
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _valid(path: Path, key: str) -> bool:
-    try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-        return manifest["key"] == key and all(_digest(path / f) == manifest["files"][f] for f in FILES)
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-
-
-def index_dir() -> Path:
-    """The cached index for the current ``concepts.jsonl``, built (atomically) if missing or corrupt."""
-    root, key = cache_dir(), index_key()
-    final = root / f"index-{key[:24]}"
-    if _valid(final, key):
-        return final
-    shutil.rmtree(final, ignore_errors=True)
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
-    try:
-        build_index(sorted(load_kb().alias_index), tmp)
-        manifest = {"key": key, "files": {f: _digest(tmp / f) for f in FILES}}
-        (tmp / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-        try:
-            os.rename(tmp, final)  # atomic; fails if another process got there first
-        except OSError:
-            if not _valid(final, key):
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return final
-
-
-@lru_cache(maxsize=1)
-def candidate_generator() -> Any:
-    """scispaCy's CandidateGenerator over mednec's KB, loaded from the on-disk cache (once per process)."""
-    import joblib
-    from scispacy.candidate_generation import CandidateGenerator, LinkerPaths, load_approximate_nearest_neighbours_index
-    from scispacy.linking_utils import Entity, KnowledgeBase
-
-    kb = load_kb()
-
-    class MednecKnowledgeBase(KnowledgeBase):
-        """scispaCy's KB view of ``concepts.jsonl``: alias -> concept id, concept id -> Entity."""
-
-        def __init__(self) -> None:  # no file: the concepts come from load_kb()
-            self.alias_to_cuis = {alias: {cid} for alias, cid in kb.alias_index.items()}
-            self.cui_to_entity = {c.concept: Entity(c.concept, (c.aliases or (c.concept,))[0], list(c.aliases),
-                                                    [c.label]) for c in kb}
-
-    path = index_dir()
-    paths = LinkerPaths(tfidf_vectorizer=str(path / FILES[0]), ann_index=str(path / FILES[1]),
-                        tfidf_vectors=str(path / FILES[2]), concept_aliases_list=str(path / FILES[3]))
-    ann_index = load_approximate_nearest_neighbours_index(paths, ef_search=load_config().ef_search)
-    aliases = json.loads(Path(paths.concept_aliases_list).read_text(encoding="utf-8"))
-    return CandidateGenerator(ann_index=ann_index, tfidf_vectorizer=joblib.load(paths.tfidf_vectorizer),
-                              ann_concept_aliases_list=aliases, kb=MednecKnowledgeBase())
-
-
 @lru_cache(maxsize=1)
 def vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
     """(words that are not damage, sorted words of the KB aliases)."""
+    from mednec.pipeline.sections import section_rule_specs
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    words = lambda text: re.findall(r"[a-z]+", text.lower())  # noqa: E731
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z]+", text.lower())
+
     kb_words = {w for alias in load_kb().alias_index for w in words(alias)}
     known = set(kb_words) | set(STOP_WORDS) | set(words(load_config().common_words))
     known |= {w for s in context_rule_specs() for w in words(s.literal)}
     known |= {w for e in load_lexicon().entries for w in words(f"{e.form} {e.expansion}")}
-    from mednec.pipeline.sections import section_rule_specs
-
     known |= {w for s in section_rule_specs() for w in words(s.literal)}
     return frozenset(known), tuple(sorted(kb_words))
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    out = frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out = out | frontier
+    return out
+
+
+@lru_cache(maxsize=1)
+def kb_neighbourhood() -> dict[str, frozenset[str]]:
+    """SymSpell index of the canonical KB words: each deletion variant -> the words it comes from."""
+    depth = max(edits for _, edits in load_config().max_edits)
+    index: dict[str, set[str]] = {}
+    for word in vocabulary()[1]:
+        c = canonical(word)
+        for variant in _deletions(c, depth):
+            index.setdefault(variant, set()).add(c)
+    return {k: frozenset(v) for k, v in index.items()}
 
 
 # -- the component -----------------------------------------------------------------------------
@@ -252,9 +141,11 @@ class Linker:
         vocab, self.kb_words = vocabulary()
         self.known = vocab if known is None else known
         self.generator = candidate_generator()
+        self.neighbourhood = kb_neighbourhood()
+        self._damaged: dict[str, bool] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        chosen = self.select(self.proposals(doc), self.threshold)
+        chosen = self.select(self.proposals(doc, self.threshold), self.threshold)
         add_target_spans(doc, [make_span(doc, p.start, p.end, p.concept, p.score) for p in chosen])
         return doc
 
@@ -267,105 +158,134 @@ class Linker:
                 chosen.append(p)
         return sorted(chosen, key=lambda p: p.start)
 
-    def proposals(self, doc: Doc) -> list[Proposal]:
-        """Every verified candidate link of ``doc`` (one per token range, its best score)."""
-        covered = [False] * len(doc)
-        for span in doc.spans[ALL_GROUP] if ALL_GROUP in doc.spans else []:
-            covered[span.start:span.end] = [True] * len(span)
-        free = [not covered[i] and _wordlike(t) for i, t in enumerate(doc)]
-        queries: dict[str, set[tuple[int, int, str]]] = {}
-        for start, end, core in self._sites(doc, free):
-            for s, e, text in self._windows(doc, free, start, end, core):
+    def proposals(self, doc: Doc, floor: float = 0.0) -> list[Proposal]:
+        """Verified candidate links of ``doc`` scoring at least ``floor`` (per token range, the best)."""
+        toks = _Tokens(doc)
+        queries: dict[str, set[tuple[int, int, str, int]]] = {}
+        for start, end, core in self._sites(toks):
+            budget = self.budget(core)
+            if not self.near_kb(core, budget):
+                continue  # no KB word within the edit budget: nothing could be verified
+            for s, e, text in toks.windows(start, end, core, self.cfg.window):
                 for variant in {text.lower(), deconfuse(text)}:
-                    queries.setdefault(variant, set()).add((s, e, text))
+                    queries.setdefault(variant, set()).add((s, e, text, budget))
         if not queries:
             return []
         texts = list(queries)
+        scored = sorted(((sim, alias, cand.concept_id, text)
+                         for text, candidates in zip(texts, self.generator(texts, self.cfg.k), strict=True)
+                         for cand in candidates
+                         for alias, sim in zip(cand.aliases, cand.similarities, strict=True) if sim >= floor),
+                        reverse=True)
         best: dict[tuple[int, int], Proposal] = {}
-        for text, candidates in zip(texts, self.generator(texts, self.cfg.k), strict=True):
-            for cand in candidates:
-                for alias, sim in zip(cand.aliases, cand.similarities, strict=True):
-                    for s, e, mention in queries[text]:
-                        old = best.get((s, e))
-                        if (old is None or sim > old.score) and self._verified(mention, alias):
-                            best[(s, e)] = Proposal(s, e, cand.concept_id, alias, round(float(sim), 4))
+        for sim, alias, concept, text in scored:
+            for s, e, mention, budget in queries[text]:
+                if (s, e) not in best and self.verified(mention, alias, budget):
+                    best[(s, e)] = Proposal(s, e, concept, alias, round(float(sim), 4))
         return list(best.values())
 
-    def _verified(self, mention: str, alias: str) -> bool:
+    def budget(self, core: str) -> int:
+        """Edits allowed for a damaged word, by its canonical length (``max_edits``)."""
+        n = len(canonical(core))
+        return max((edits for length, edits in self.cfg.max_edits if n >= length), default=0)
+
+    def verified(self, mention: str, alias: str, budget: int) -> bool:
+        """Whether ``alias`` can be ``mention`` damaged: same first letter, comparable length, few edits."""
         if len(alias) < self.cfg.min_alias_length:
             return False
         a, b = canonical(mention), canonical(alias)
-        if min(len(a), len(b)) < self.cfg.min_length_ratio * max(len(a), len(b)):
+        if a[:1] != b[:1] or min(len(a), len(b)) < self.cfg.min_length_ratio * max(len(a), len(b)):
             return False
-        limit = max(edits for length, edits in self.cfg.max_edits if len(b) >= length)
-        return edit_distance(a, b, limit) <= limit
+        return edit_distance(a, b, budget) <= budget
 
-    def _known(self, word: str) -> bool:
+    def near_kb(self, word: str, budget: int) -> bool:
+        """Whether some KB word is within ``budget`` edits of ``word`` (both canonical)."""
+        c = canonical(word)
+        near = {w for v in _deletions(c, budget) for w in self.neighbourhood.get(v, ())}
+        return any(edit_distance(c, w, budget) <= budget for w in near)
+
+    def known_word(self, word: str) -> bool:
+        """Whether a lower-case word (or its stem without a common suffix) is in the vocabulary."""
         if word in self.known:
             return True
         return any(word.endswith(s) and (word[:-len(s)] in self.known or word[:-len(s)] + "e" in self.known)
                    for s in _SUFFIXES if len(word) - len(s) >= 3)
 
-    def _damaged(self, tok: Token) -> bool:
-        text = tok.text
-        if any(ch.isdigit() or ch == "|" for ch in text):
-            letters = sum(ch.isalpha() for ch in text)
-            return letters >= 3 and letters >= 0.6 * len(text)
-        if not text.isalpha():
-            return False
-        if re.search(r"[a-z][A-Z]", text) or "vv" in text.lower():
-            return True
-        return len(text) >= self.cfg.min_word_length and not self._known(text.lower())
+    def damaged(self, text: str) -> bool:
+        """Whether a token looks misspelt or OCR-damaged: letters with digits, an inner capital, unknown."""
+        hit = self._damaged.get(text)
+        if hit is None:
+            hit = self._damaged[text] = self._judge(text)
+        return hit
 
-    def _sites(self, doc: Doc, free: list[bool]) -> list[tuple[int, int, str]]:
+    def _judge(self, text: str) -> bool:
+        if text.isalpha():
+            if (len(text) >= 4 and _INNER_CAP.search(text)) or "vv" in text.lower():
+                return True
+            return len(text) >= self.cfg.min_word_length and not self.known_word(text.lower())
+        if not _DIGIT.search(text):
+            return False
+        letters = sum(ch.isalpha() for ch in text)
+        return letters >= 3 and letters >= 0.6 * len(text) and not _CODE.match(text)
+
+    def _sites(self, t: "_Tokens") -> list[tuple[int, int, str]]:
         """Token ranges where damage is likely, with the text to look up."""
-        sites = [(i, i + 1, tok.text) for i, tok in enumerate(doc) if free[i] and self._damaged(tok)]
-        for i in range(len(doc) - 1):
-            parts = [doc[i].lower_]
-            for j in range(i + 1, min(i + 3, len(doc))):
-                if not (free[j] and doc[j].is_alpha and doc[j - 1].is_alpha and free[j - 1]
-                        and doc[j - 1].whitespace_ == " " and not doc[j].is_sent_start):
+        sites = [(i, i + 1, t.text[i]) for i in range(t.n) if t.free[i] and self.damaged(t.text[i])]
+        for i in range(t.n - 1):
+            if not (t.alpha[i] and t.joined[i]):
+                continue
+            parts = [t.lower[i]]
+            for j in range(i + 1, min(i + 3, t.n)):
+                if not (t.alpha[j] and t.joined[j - 1]):
                     break
-                parts.append(doc[j].lower_)
+                parts.append(t.lower[j])
                 joined = "".join(parts)
-                if all(self._known(p) for p in parts):
-                    continue
-                if len(joined) >= self.cfg.min_word_length and self._kb_word(joined):
-                    sites.append((i, j + 1, joined))
+                k = bisect_left(self.kb_words, joined)
+                hit = self.kb_words[k] if k < len(self.kb_words) else ""
+                if not hit.startswith(joined):
                     break
-                if not self._kb_prefix(joined):
+                if hit == joined and len(joined) >= self.cfg.min_word_length \
+                        and not all(self.known_word(p) for p in parts):
+                    sites.append((i, j + 1, joined))
                     break
         return sites
 
-    def _kb_word(self, word: str) -> bool:
-        i = bisect_left(self.kb_words, word)
-        return i < len(self.kb_words) and self.kb_words[i] == word
 
-    def _kb_prefix(self, word: str) -> bool:
-        i = bisect_left(self.kb_words, word)
-        return i < len(self.kb_words) and self.kb_words[i].startswith(word)
+class _Tokens:
+    """Per-token facts of one document, read in one pass (spaCy token access is slow in loops)."""
 
-    def _windows(self, doc: Doc, free: list[bool], start: int, end: int, core: str) -> list[tuple[int, int, str]]:
-        """The site alone and with up to ``window`` free words of the same line on each side."""
-        left = []
-        i = start - 1
-        while i >= 0 and len(left) < self.cfg.window and free[i] and " " == doc[i].whitespace_ \
-                and not doc[i + 1].is_sent_start:
-            left.insert(0, i)
-            i -= 1
-        right = []
-        j = end
-        while j < len(doc) and len(right) < self.cfg.window and free[j] and doc[j - 1].whitespace_ == " " \
-                and not doc[j].is_sent_start:
-            right.append(j)
-            j += 1
-        out = []
-        for n_left in range(len(left) + 1):
-            for n_right in range(len(right) + 1):
-                words = [doc[k].text for k in left[len(left) - n_left:]] + [core] + [doc[k].text for k in right[:n_right]]
-                out.append((start - n_left, end + n_right, " ".join(words)))
+    def __init__(self, doc: Doc) -> None:
+        self.n = len(doc)
+        self.free = [False] * self.n
+        self.text = [""] * self.n
+        space, sent_start = [False] * self.n, [False] * self.n
+        for i, tok in enumerate(doc):
+            self.text[i] = tok.text
+            space[i] = tok.whitespace_ == " "
+            sent_start[i] = bool(tok.is_sent_start)
+            self.free[i] = not (tok.is_space or tok.is_punct or tok.like_url or tok.like_email) \
+                and _ALPHA.search(tok.text) is not None
+        for span in doc.spans[ALL_GROUP] if ALL_GROUP in doc.spans else []:
+            self.free[span.start:span.end] = [False] * len(span)
+        self.lower = [t.lower() for t in self.text]
+        self.alpha = [f and t.isalpha() for f, t in zip(self.free, self.text, strict=True)]
+        # a free word joined to the next free word by one space, in the same sentence
+        self.joined = [self.free[i] and space[i] and self.free[i + 1] and not sent_start[i + 1]
+                       for i in range(self.n - 1)] + [False]
+
+    def windows(self, start: int, end: int, core: str, width: int) -> list[tuple[int, int, str]]:
+        """The site alone, then with up to ``width`` joined words on its left or on its right."""
+        out = [(start, end, core)]
+        words = [core]
+        for k in range(1, width + 1):
+            if start - k < 0 or not self.joined[start - k]:
+                break
+            words.insert(0, self.text[start - k])
+            out.append((start - k, end, " ".join(words)))
+        words = [core]
+        for k in range(width):
+            if not self.joined[end - 1 + k]:
+                break
+            words.append(self.text[end + k])
+            out.append((start, end + k + 1, " ".join(words)))
         return out
-
-
-def _wordlike(tok: Token) -> bool:
-    return not (tok.is_space or tok.is_punct or tok.like_url or tok.like_email) and any(ch.isalpha() for ch in tok.text)

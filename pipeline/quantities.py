@@ -23,6 +23,9 @@ _X_RE = re.compile(r"^[x×](\d{1,2})$", re.I)
 _CYCLE_TOKEN_RE = re.compile(r"^C(\d{1,2})$")
 _NUM_RE = re.compile(r"^\d+(?:\.\d+)?$")
 _PERCENT_RE = re.compile(r"^(\d{1,3}(?:\.\d+)?)%$")
+# "6/52" (weeks), "3/12" (months), "10/7" (days): the British chart notation for durations
+_FRACTION_RE = re.compile(r"^(\d{1,2})/(52|12|7)$")
+_FRACTION_WEEKS = {"52": 1.0, "12": 4.345, "7": 1 / 7}
 
 
 class QuantityConfig(BaseModel):
@@ -83,6 +86,14 @@ def durations(span: Span) -> list[Quantity]:
     sent, toks = _sentence_tokens(span)
     out = []
     for i, tok in enumerate(toks):
+        frac = _FRACTION_RE.match(tok)
+        nxt = toks[i + 1].lower() if i + 1 < len(toks) else ""
+        prv = toks[i - 1].lower() if i > 0 else ""
+        # "6/52 of physio", "x 6/52", "for 3/12": not a date or a pain score
+        if frac and (nxt in ("of", "weeks", "wks", "months", "duration") or prv in ("x", "for", "over", "past", "last")):
+            out.append(Quantity(float(frac.group(1)) * _FRACTION_WEEKS[frac.group(2)], _comparator_before(toks, i),
+                                "weeks", sent.start + i, sent.start + i + 1))
+            continue
         unit = cfg.duration_units.get(tok.lower().rstrip("."))
         if unit is None or i == 0:
             continue
@@ -143,7 +154,9 @@ def cycles(span: Span) -> list[Quantity]:
                 if nums and toks[i - 1].lower() in ("after", "completed", "post", "following", "through", "of"):
                     out.append(Quantity(max(nums), "=", "cycles", sent.start + i, sent.start + i + 2))
         mc = _CYCLE_TOKEN_RE.match(tok)
-        if mc and i > 0 and toks[i - 1].lower() in ("after", "post", "s/p", "completed", "through"):
+        before = "".join(toks[max(0, i - 3) : i]).lower()
+        if mc and i > 0 and (toks[i - 1].lower() in ("after", "post", "s/p", "completed", "through")
+                             or before.endswith("s/p")):
             out.append(Quantity(float(mc.group(1)), "=", "cycles", sent.start + i, sent.start + i + 1))
     return out
 

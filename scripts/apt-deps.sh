@@ -5,7 +5,11 @@ set -euo pipefail
 need=()
 # A fresh Debian has python3 without venv/ensurepip.
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then need+=(python3-venv); fi
-command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng)
+if ! command -v tesseract >/dev/null 2>&1; then
+  need+=(tesseract-ocr tesseract-ocr-eng)
+elif ! tesseract --list-langs 2>/dev/null | grep -qx eng; then
+  need+=(tesseract-ocr-eng)  # the binary without its English model cannot OCR a chart
+fi
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)

@@ -31,6 +31,7 @@ from mednec.errors import DocumentError, OCRUnavailableError
 log = logging.getLogger(__name__)
 
 PDF_RENDER_DPI = 300
+MAX_RENDER_PIXELS = 40_000_000  # a Letter page at 300 dpi is 8.4 million
 PAGE_TIMEOUT_S = 300
 LANG = "eng"
 INSTALL_HINT = "install tesseract-ocr (apt-get install tesseract-ocr, or run scripts/apt-deps.sh)"
@@ -92,11 +93,14 @@ def load_page_image(task: PageTask) -> tuple[Image.Image, float | None]:
         doc = pdfium.PdfDocument(task.path)
         try:
             page = doc[task.index]
-            bitmap = page.render(scale=PDF_RENDER_DPI / 72, grayscale=True, may_draw_forms=True)
+            width, height = page.get_size()
+            # PDF_RENDER_DPI, unless the page is so large that the bitmap would pass MAX_RENDER_PIXELS.
+            scale = min(PDF_RENDER_DPI / 72, (MAX_RENDER_PIXELS / max(width * height, 1.0)) ** 0.5)
+            bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=True)
             img = bitmap.to_pil().convert("L")
         finally:
             doc.close()
-        return img, float(PDF_RENDER_DPI)
+        return img, scale * 72
     with Image.open(task.path) as im:
         im.seek(task.index)
         im.load()

@@ -128,7 +128,8 @@ def _layout_facts(data: bytes, path: Path, count: int) -> list[tuple[float, bool
             covered, drawing = 0.0, False
             for obj in page.get_objects(max_depth=4):
                 if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-                    left, bottom, right, top = obj.get_bounds()
+                    bounds = getattr(obj, "get_bounds", None) or obj.get_pos  # pypdfium2 5 / 4
+                    left, bottom, right, top = bounds()
                     visible_w = max(0.0, min(right, width) - max(left, 0.0))
                     covered += visible_w * max(0.0, min(top, height) - max(bottom, 0.0))
                 elif obj.type in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_SHADING):

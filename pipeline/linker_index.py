@@ -1,0 +1,169 @@
+"""The linker's knowledge base and index: scispaCy's CandidateGenerator over ``concepts.jsonl``.
+
+A scispaCy :class:`~scispacy.linking_utils.KnowledgeBase` view of mednec's concepts (alias ->
+concept id; mednec's own ids, no UMLS CUIs), a TF-IDF vectorizer of character 3-grams and an
+nmslib HNSW index over the aliases, built with the steps of scispaCy's
+``create_tfidf_ann_index`` and cached on disk (``$MEDNEC_CACHE_DIR`` or ``~/.cache/mednec``)
+under a hash of ``concepts.jsonl``: a process builds it at most once, and only when the
+cache is missing, stale or corrupt. It is written to a temporary directory and renamed into
+place, so a half-written index is never read. No network.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Literal
+
+from mednec.pipeline.kb import load_kb
+from mednec.pipeline.resources import load_yaml, resource_text
+from pydantic import BaseModel, ConfigDict, Field
+
+CONFIG = "linker.yaml"
+INDEX_FORMAT = 1
+FILES = ("tfidf_vectorizer.joblib", "nmslib_index.bin", "tfidf_vectors_sparse.npz", "concept_aliases.json")
+
+
+class LinkerConfig(BaseModel):
+    """Settings of ``linker.yaml`` (see the comments there)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: Literal[1]
+    threshold: float = Field(ge=0, le=1)
+    min_length_ratio: float = Field(gt=0, le=1)
+    min_alias_length: int = Field(ge=1)
+    max_edits: tuple[tuple[int, int], ...]
+    min_word_length: int = Field(ge=2)
+    window: int = Field(ge=0, le=3)
+    k: int = Field(ge=1)
+    ef_search: int = Field(ge=1)
+    hnsw_m: int = Field(ge=2)
+    hnsw_ef_construction: int = Field(ge=1)
+    space: Literal["cosinesimil_sparse", "cosinesimil_sparse_fast"]
+    common_words: str
+
+
+@lru_cache(maxsize=1)
+def load_config() -> LinkerConfig:
+    """The validated ``linker.yaml``."""
+    return load_yaml(CONFIG, LinkerConfig)
+
+
+def cache_dir() -> Path:
+    """Where the linker index is cached: ``$MEDNEC_CACHE_DIR`` or ``~/.cache/mednec``."""
+    return Path(os.environ.get("MEDNEC_CACHE_DIR") or Path.home() / ".cache" / "mednec") / "linker"
+
+
+def index_key() -> str:
+    """Hash of ``concepts.jsonl``, the index parameters and the library versions that read it."""
+    cfg = load_config()
+    h = hashlib.sha256(resource_text("concepts.jsonl").encode("utf-8"))
+    params = [INDEX_FORMAT, cfg.space, cfg.hnsw_m, cfg.hnsw_ef_construction,
+              version("scikit-learn"), version("scispacy"), version("numpy")]
+    h.update(json.dumps(params).encode())
+    return h.hexdigest()
+
+
+def build_index(aliases: list[str], out: Path) -> None:
+    """Fit the char-3-gram TF-IDF vectorizer and the nmslib HNSW index over ``aliases`` into ``out``.
+
+    The steps of scispaCy's ``create_tfidf_ann_index`` (which needs scipy < 1.11 for its float16
+    vectors and drops 3-grams seen in fewer than 10 aliases, too many for a small KB).
+    """
+    import joblib
+    import nmslib
+    import numpy
+    import scipy.sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 3), min_df=1, dtype=numpy.float32)
+    vectors = vectorizer.fit_transform(aliases)
+    keep = numpy.asarray(vectors.sum(axis=1) != 0).reshape(-1)
+    aliases = [a for a, k in zip(aliases, keep, strict=True) if k]
+    vectors = vectors[keep]
+    cfg = load_config()
+    index = nmslib.init(method="hnsw", space=cfg.space, data_type=nmslib.DataType.SPARSE_VECTOR)
+    index.addDataPointBatch(vectors)
+    params = {"M": cfg.hnsw_m, "efConstruction": cfg.hnsw_ef_construction, "post": 0}
+    index.createIndex(params, print_progress=False)
+    joblib.dump(vectorizer, out / FILES[0])
+    index.saveIndex(str(out / FILES[1]))
+    scipy.sparse.save_npz(out / FILES[2], vectors.astype(numpy.float32))
+    (out / FILES[3]).write_text(json.dumps(aliases), encoding="utf-8")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _valid(path: Path, key: str) -> bool:
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        return manifest["key"] == key and all(_digest(path / f) == manifest["files"][f] for f in FILES)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def index_dir() -> Path:
+    """The cached index for the current ``concepts.jsonl``, built (atomically) if missing or corrupt."""
+    root, key = cache_dir(), index_key()
+    final = root / f"index-{key[:24]}"
+    if _valid(final, key):
+        return final
+    shutil.rmtree(final, ignore_errors=True)
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
+    try:
+        build_index(sorted(load_kb().alias_index), tmp)
+        manifest = {"key": key, "files": {f: _digest(tmp / f) for f in FILES}}
+        (tmp / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        try:
+            os.rename(tmp, final)  # atomic; fails if another process got there first
+        except OSError:
+            if not _valid(final, key):
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return final
+
+
+def _load_ann_index(path: Path, cfg: LinkerConfig) -> Any:
+    """scispaCy's ``load_approximate_nearest_neighbours_index``, with the configured sparse space."""
+    import nmslib
+    import numpy
+    import scipy.sparse
+
+    index = nmslib.init(method="hnsw", space=cfg.space, data_type=nmslib.DataType.SPARSE_VECTOR)
+    index.addDataPointBatch(scipy.sparse.load_npz(path / FILES[2]).astype(numpy.float32))
+    index.loadIndex(str(path / FILES[1]))
+    index.setQueryTimeParams({"efSearch": cfg.ef_search})
+    return index
+
+
+@lru_cache(maxsize=1)
+def candidate_generator() -> Any:
+    """scispaCy's CandidateGenerator over mednec's KB, loaded from the on-disk cache (once per process)."""
+    import joblib
+    from scispacy.candidate_generation import CandidateGenerator
+    from scispacy.linking_utils import Entity, KnowledgeBase
+
+    kb = load_kb()
+
+    class MednecKnowledgeBase(KnowledgeBase):
+        """scispaCy's KB view of ``concepts.jsonl``: alias -> concept id, concept id -> Entity."""
+
+        def __init__(self) -> None:  # no file: the concepts come from load_kb()
+            self.alias_to_cuis = {alias: {cid} for alias, cid in kb.alias_index.items()}
+            self.cui_to_entity = {c.concept: Entity(c.concept, (c.aliases or (c.concept,))[0],
+                                                    list(c.aliases), [c.label]) for c in kb}
+
+    path = index_dir()
+    aliases = json.loads((path / FILES[3]).read_text(encoding="utf-8"))
+    return CandidateGenerator(ann_index=_load_ann_index(path, load_config()),
+                              tfidf_vectorizer=joblib.load(path / FILES[0]),
+                              ann_concept_aliases_list=aliases, kb=MednecKnowledgeBase())
