@@ -27,6 +27,7 @@ from mednec.criteria.schema import (
 )
 from mednec.errors import CriteriaError
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same data, ~10x faster
 M = TypeVar("M", bound=BaseModel)
 _PKG = "mednec.criteria"
 
@@ -38,7 +39,7 @@ def _load(rel: str, model: type[M]) -> M:
     except FileNotFoundError as exc:
         raise CriteriaError("criteria file not found", path) from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         raise CriteriaError(f"not valid YAML ({exc})", path) from exc
     try:

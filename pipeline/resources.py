@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from mednec.errors import ResourceError
 
 _PACKAGE = "mednec.pipeline"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same data, ~10x faster
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -83,7 +84,7 @@ def load_jsonl(name: str, model: type[M]) -> list[M]:
 def load_yaml(name: str, model: type[M]) -> M:
     """Validate a YAML resource against ``model``."""
     try:
-        data = yaml.safe_load(resource_text(name))
+        data = yaml.load(resource_text(name), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         raise ResourceError(f"not valid YAML ({exc})", f"pipeline/resources/{name}") from exc
     try:

@@ -1,0 +1,159 @@
+"""Choose the linker threshold on data: linking of OCR-damaged aliases, and false links on clean text.
+
+Damaged set: every alias of ``concepts.jsonl`` with a word of at least 5 letters, damaged by
+a seeded OCR-noise function (:func:`ocr_noise`: l/1/I, O/0, S/5, rn/m, cl/d, vv/w confusions,
+a dropped, doubled, swapped or substituted letter, a word split by a space) at two levels
+(mild: one operation, medium: two), placed in a carrier sentence and run through the
+pipeline. Examples the target matcher still resolves to the right concept are left out; on
+the rest a link to the alias's concept over the damaged words is a true positive, a link to
+another concept a false positive, no link a miss. Clean set: the case documents of
+``/work/shared/cases`` and ``corpora/cases``, where every link is a false link (they are typed
+text). One run scores every threshold: the candidates are generated once per document and
+:meth:`Linker.select` is applied at each threshold.
+
+Usage: ``.venv/bin/python benchmarks/linker_threshold.py [--variants N] [--seed S] [--show T]``
+
+Measured (seed 13, 2 variants per alias and level; 2026-01, concepts.jsonl with 1,505 aliases):
+see the table printed by the script; the chosen threshold is the one in ``linker.yaml``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CLEAN = [str(ROOT.parent / "shared" / "cases" / "*" / "*.txt"), str(ROOT / "corpora" / "cases" / "*" / "*.txt")]
+THRESHOLDS = [0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]
+CONFUSIONS = [("l", "1"), ("l", "I"), ("i", "l"), ("I", "l"), ("o", "0"), ("O", "0"), ("s", "5"), ("S", "5"),
+              ("m", "rn"), ("d", "cl"), ("w", "vv"), ("e", "c"), ("h", "b"), ("n", "ri")]
+OPERATIONS = ("confuse", "confuse", "drop", "double", "swap", "substitute", "split")
+
+
+def ocr_noise(text: str, rng: random.Random, operations: int = 1) -> str:
+    """``text`` with ``operations`` OCR/typing errors inside one of its words of >= 5 letters."""
+    words = text.split(" ")
+    long = [i for i, w in enumerate(words) if sum(ch.isalpha() for ch in w) >= 5]
+    if not long:
+        return text
+    i = rng.choice(long)
+    word = words[i]
+    for _ in range(operations):
+        word = _damage(word, rng)
+    words[i] = word
+    return " ".join(words)
+
+
+def _damage(word: str, rng: random.Random) -> str:
+    op = rng.choice(OPERATIONS)
+    if op == "confuse":
+        options = [(k, a, b) for a, b in CONFUSIONS for k in range(len(word)) if word.startswith(a, k)]
+        if options:
+            k, a, b = rng.choice(options)
+            return word[:k] + b + word[k + len(a):]
+        op = "substitute"
+    k = rng.randrange(1, len(word) - 1) if len(word) > 2 else 0
+    if op == "drop":
+        return word[:k] + word[k + 1:]
+    if op == "double":
+        return word[:k] + word[k] + word[k:]
+    if op == "swap":
+        return word[:k] + word[k + 1] + word[k] + word[k + 2:] if k + 1 < len(word) else word
+    if op == "split":
+        return word[:k] + " " + word[k:]
+    return word[:k] + rng.choice("abcdefghijklmnopqrstuvwxyz") + word[k + 1:]
+
+
+def damaged_examples(variants: int, seed: int) -> list[tuple[str, str, int, str, str]]:
+    """(level, text, start char, damaged alias, concept) for every alias, ``variants`` per level."""
+    from mednec.pipeline.kb import load_kb
+
+    rng = random.Random(seed)
+    out = []
+    for alias, concept in sorted(load_kb().alias_index.items()):
+        if not any(sum(ch.isalpha() for ch in w) >= 5 for w in alias.split()):
+            continue
+        for level, ops in (("mild", 1), ("medium", 2)):
+            for _ in range(variants):
+                bad = ocr_noise(alias, rng, ops)
+                prefix = "Imaging shows the "
+                out.append((level, f"{prefix}{bad} today.", len(prefix), bad, concept))
+    return out
+
+
+def _upstream(nlp):  # noqa: ANN001, ANN202 - the pipeline without the linker and what follows it
+    names = [n for n in nlp.pipe_names if n in ("mednec_linker", "mednec_context", "mednec_laterality")]
+    return nlp.select_pipes(disable=names)
+
+
+def main() -> None:
+    """Print the threshold table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--show", type=float, default=None, help="list the links at this threshold")
+    args = parser.parse_args()
+    from mednec.pipeline import build
+    from mednec.pipeline.linker import Linker
+    from mednec.pipeline.targets import ALL_GROUP
+
+    nlp = build()
+    linker: Linker = nlp.get_pipe("mednec_linker")
+    examples = damaged_examples(args.variants, args.seed)
+    scored = []  # (level, proposals, start token range of the damage, concept, text)
+    skipped = {"mild": 0, "medium": 0}
+    with _upstream(nlp):
+        docs = list(nlp.pipe(text for _, text, *_ in examples))
+    for (level, text, start, bad, concept), doc in zip(examples, docs, strict=True):
+        span = doc.char_span(start, start + len(bad), alignment_mode="expand")
+        if any(s._.concept == concept and s.start < span.end and span.start < s.end for s in doc.spans[ALL_GROUP]):
+            skipped[level] += 1  # the target matcher still finds it: nothing for the linker to do
+            continue
+        scored.append((level, linker.proposals(doc, 0.0), (span.start, span.end), concept, bad))
+    clean_paths = sorted(p for pattern in CLEAN for p in glob.glob(pattern))
+    t0 = time.perf_counter()
+    with _upstream(nlp):
+        clean_docs = list(nlp.pipe(Path(p).read_text(encoding="utf-8") for p in clean_paths))
+    clean = [linker.proposals(doc, 0.0) for doc in clean_docs]
+    bare = Linker(known=frozenset(linker.kb_words))  # the vocabulary reduced to the KB's own words
+    clean_bare = [bare.proposals(doc, 0.0) for doc in clean_docs]
+    elapsed = time.perf_counter() - t0
+
+    print(f"damaged examples: {len(examples)} ({sum(skipped.values())} still matched by the targets: "
+          f"{skipped}); scored: {len(scored)}; clean documents: {len(clean_docs)}")
+    print(f"{'threshold':>9} | {'level':>6} | {'P':>5} {'R':>5} {'F1':>5} | {'clean links':>11} "
+          f"| {'no vocab':>8}")
+    for t in THRESHOLDS:
+        false_clean = sum(len(Linker.select(p, t)) for p in clean)
+        false_bare = sum(len(Linker.select(p, t)) for p in clean_bare)
+        for level in ("mild", "medium"):
+            tp = fp = fn = 0
+            for lv, props, (a, b), concept, _ in scored:
+                if lv != level:
+                    continue
+                hits = [p for p in Linker.select(props, t) if p.start < b and a < p.end]
+                tp += any(p.concept == concept for p in hits)
+                fp += bool(hits) and not any(p.concept == concept for p in hits)
+                fn += not hits
+            prec = tp / (tp + fp) if tp + fp else 1.0
+            rec = tp / (tp + fp + fn) if tp + fp + fn else 0.0
+            f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+            print(f"{t:>9.2f} | {level:>6} | {prec:.3f} {rec:.3f} {f1:.3f} | {false_clean:>11} | {false_bare:>8}")
+    print(f"clean documents: candidate generation {1000 * elapsed / (2 * len(clean_docs)):.2f} ms per document")
+    if args.show is not None:
+        for path, doc, props in zip(clean_paths, clean_docs, clean, strict=True):
+            for p in Linker.select(props, args.show):
+                print(f"clean link: {Path(path).parent.name}/{Path(path).name}: {doc[p.start:p.end].text!r} -> "
+                      f"{p.concept} ({p.alias}, {p.score})")
+        for level, props, (a, b), concept, bad in scored:
+            for p in Linker.select(props, args.show):
+                if p.start < b and a < p.end and p.concept != concept:
+                    print(f"wrong link ({level}): {bad!r} -> {p.concept} ({p.alias}, {p.score}); gold {concept}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
