@@ -32,6 +32,7 @@ import json
 import random
 import shutil
 import sys
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,7 +192,9 @@ def save_pages(pages: list[Image.Image], out: Path, kind: str, dpi: int) -> None
         compression = "group4" if pages[0].mode == "1" else "tiff_deflate"
         pages[0].save(out, save_all=True, append_images=pages[1:], compression=compression, dpi=(dpi, dpi))
     elif kind == "pdf":
-        pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=float(dpi))
+        fixed = time.gmtime(1_767_225_600)  # 2026-01-01: fixed dates, reproducible bytes
+        pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=float(dpi),
+                      creationDate=fixed, modDate=fixed, producer="mednec fax_render")
     else:
         raise ValueError(kind)
 

@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CLEAN = [str(ROOT.parent / "shared" / "cases" / "*" / "*.txt"), str(ROOT / "corpora" / "cases" / "*" / "*.txt")]
+CLEAN = [str(ROOT.parent / "shared" / "cases" / "*" / "*.txt"),
+         str(ROOT / "corpora" / "cases" / "*" / "*.txt")]
 THRESHOLDS = [0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]
 CONFUSIONS = [("l", "1"), ("l", "I"), ("i", "l"), ("I", "l"), ("o", "0"), ("O", "0"), ("s", "5"), ("S", "5"),
               ("m", "rn"), ("d", "cl"), ("w", "vv"), ("e", "c"), ("h", "b"), ("n", "ri")]
@@ -68,21 +69,39 @@ def _damage(word: str, rng: random.Random) -> str:
     return word[:k] + rng.choice("abcdefghijklmnopqrstuvwxyz") + word[k + 1:]
 
 
-def damaged_examples(variants: int, seed: int) -> list[tuple[str, str, int, str, str]]:
-    """(level, text, start char, damaged alias, concept) for every alias, ``variants`` per level."""
+def damaged_examples(variants: int, seed: int) -> list[tuple[str, str, str, int, str]]:
+    """(level, damaged text, clean text, start char, damaged alias) per alias, ``variants`` per level."""
     from mednec.pipeline.kb import load_kb
 
     rng = random.Random(seed)
+    prefix = "Imaging shows the "
     out = []
-    for alias, concept in sorted(load_kb().alias_index.items()):
+    for alias in sorted(load_kb().alias_index):
         if not any(sum(ch.isalpha() for ch in w) >= 5 for w in alias.split()):
             continue
         for level, ops in (("mild", 1), ("medium", 2)):
             for _ in range(variants):
                 bad = ocr_noise(alias, rng, ops)
-                prefix = "Imaging shows the "
-                out.append((level, f"{prefix}{bad} today.", len(prefix), bad, concept))
+                out.append((level, f"{prefix}{bad} today.", f"{prefix}{alias} today.", len(prefix), bad))
     return out
+
+
+def _gold(doc, start: int, end: int) -> tuple[str | None, set[str]]:  # noqa: ANN001 - a spaCy Doc
+    """The resolved concept over chars [start, end) of a clean document, and every concept there."""
+    from mednec.pipeline.targets import ALL_GROUP, GROUP
+
+    resolved = [s for s in doc.spans[GROUP] if s.start_char < end and start < s.end_char]
+    best = max(resolved, key=len)._.concept if resolved else None
+    return best, {s._.concept for s in doc.spans[ALL_GROUP] if s.start_char < end and start < s.end_char}
+
+
+def _kind(bad: str, clean: str) -> str:
+    """The kind of damage: OCR confusions only, a split word, or other edits."""
+    from mednec.pipeline.linker import canonical
+
+    if bad.count(" ") > clean[:len(bad)].count(" "):
+        return "split"
+    return "confusion" if canonical(bad) in canonical(clean) else "edit"
 
 
 def _upstream(nlp):  # noqa: ANN001, ANN202 - the pipeline without the linker and what follows it
@@ -96,63 +115,92 @@ def main() -> None:
     parser.add_argument("--variants", type=int, default=2)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--show", type=float, default=None, help="list the links at this threshold")
+    parser.add_argument("--max-edits", default=None, help="override max_edits, e.g. '5:1,12:2'")
+    parser.add_argument("--misses", default=None, help="list the misses of this kind of damage")
     args = parser.parse_args()
     from mednec.pipeline import build
     from mednec.pipeline.linker import Linker
-    from mednec.pipeline.targets import ALL_GROUP
+    from mednec.pipeline.targets import GROUP
 
     nlp = build()
     linker: Linker = nlp.get_pipe("mednec_linker")
+    if args.max_edits:
+        tiers = ((0, 0), *(tuple(map(int, t.split(":"))) for t in args.max_edits.split(",")))
+        linker.cfg = linker.cfg.model_copy(update={"max_edits": tiers})
     examples = damaged_examples(args.variants, args.seed)
-    scored = []  # (level, proposals, start token range of the damage, concept, text)
+    scored = []  # (level, proposals, token range of the damage, gold concept, all clean concepts, text)
     skipped = {"mild": 0, "medium": 0}
     with _upstream(nlp):
         docs = list(nlp.pipe(text for _, text, *_ in examples))
-    for (level, text, start, bad, concept), doc in zip(examples, docs, strict=True):
+        clean_refs = list(nlp.pipe(clean for _, _, clean, *_ in examples))
+    for (level, _, clean, start, bad), doc, ref in zip(examples, docs, clean_refs, strict=True):
+        gold, anywhere = _gold(ref, start, len(clean) - len(" today."))
         span = doc.char_span(start, start + len(bad), alignment_mode="expand")
-        if any(s._.concept == concept and s.start < span.end and span.start < s.end for s in doc.spans[ALL_GROUP]):
+        if gold is None or any(s._.concept == gold and s.start < span.end and span.start < s.end
+                               for s in doc.spans[GROUP]):
             skipped[level] += 1  # the target matcher still finds it: nothing for the linker to do
             continue
-        scored.append((level, linker.proposals(doc, 0.0), (span.start, span.end), concept, bad))
+        scored.append((level, linker.proposals(doc, 0.0), (span.start, span.end), gold, anywhere, bad,
+                       _kind(bad, clean[start:start + len(bad) + 8])))
     clean_paths = sorted(p for pattern in CLEAN for p in glob.glob(pattern))
     t0 = time.perf_counter()
     with _upstream(nlp):
         clean_docs = list(nlp.pipe(Path(p).read_text(encoding="utf-8") for p in clean_paths))
     clean = [linker.proposals(doc, 0.0) for doc in clean_docs]
     bare = Linker(known=frozenset(linker.kb_words))  # the vocabulary reduced to the KB's own words
+    bare.cfg = linker.cfg
     clean_bare = [bare.proposals(doc, 0.0) for doc in clean_docs]
     elapsed = time.perf_counter() - t0
 
     print(f"damaged examples: {len(examples)} ({sum(skipped.values())} still matched by the targets: "
           f"{skipped}); scored: {len(scored)}; clean documents: {len(clean_docs)}")
-    print(f"{'threshold':>9} | {'level':>6} | {'P':>5} {'R':>5} {'F1':>5} | {'clean links':>11} "
-          f"| {'no vocab':>8}")
+    print(f"{'threshold':>9} | {'level':>6} | {'P':>5} {'R':>5} {'F1':>5} | {'P part':>6} | "
+          f"{'clean links':>11} | {'no vocab':>8}")
     for t in THRESHOLDS:
         false_clean = sum(len(Linker.select(p, t)) for p in clean)
         false_bare = sum(len(Linker.select(p, t)) for p in clean_bare)
         for level in ("mild", "medium"):
-            tp = fp = fn = 0
-            for lv, props, (a, b), concept, _ in scored:
+            exact = partial = wrong = miss = 0
+            for lv, props, (a, b), gold, anywhere, *_ in scored:
                 if lv != level:
                     continue
-                hits = [p for p in Linker.select(props, t) if p.start < b and a < p.end]
-                tp += any(p.concept == concept for p in hits)
-                fp += bool(hits) and not any(p.concept == concept for p in hits)
-                fn += not hits
-            prec = tp / (tp + fp) if tp + fp else 1.0
-            rec = tp / (tp + fp + fn) if tp + fp + fn else 0.0
+                hits = {p.concept for p in Linker.select(props, t) if p.start < b and a < p.end}
+                if gold in hits:
+                    exact += 1
+                elif hits & anywhere:
+                    partial += 1
+                elif hits:
+                    wrong += 1
+                else:
+                    miss += 1
+            links = exact + partial + wrong
+            prec = exact / links if links else 1.0
+            lenient = (exact + partial) / links if links else 1.0
+            rec = exact / (links + miss) if links + miss else 0.0
             f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-            print(f"{t:>9.2f} | {level:>6} | {prec:.3f} {rec:.3f} {f1:.3f} | {false_clean:>11} | {false_bare:>8}")
-    print(f"clean documents: candidate generation {1000 * elapsed / (2 * len(clean_docs)):.2f} ms per document")
+            print(f"{t:>9.2f} | {level:>6} | {prec:.3f} {rec:.3f} {f1:.3f} | {lenient:>6.3f} | "
+                  f"{false_clean:>11} | {false_bare:>8}")
+    per_doc = 1000 * elapsed / (2 * len(clean_docs))
+    print(f"clean documents: candidate generation {per_doc:.2f} ms per document")
+    t = linker.threshold if args.show is None else args.show
+    by_kind: dict[str, list[int]] = {}
+    for _, props, (a, b), gold, _, bad, kind in scored:
+        got = any(p.concept == gold for p in Linker.select(props, t) if p.start < b and a < p.end)
+        by_kind.setdefault(kind, [0, 0])[got] += 1
+        if not got and kind == args.misses:
+            print(f"miss ({kind}): {bad!r} {gold}")
+    print(f"recall by kind of damage at {t}: " + ", ".join(
+        f"{k} {v[1] / sum(v):.3f} (n={sum(v)})" for k, v in sorted(by_kind.items())))
     if args.show is not None:
         for path, doc, props in zip(clean_paths, clean_docs, clean, strict=True):
             for p in Linker.select(props, args.show):
-                print(f"clean link: {Path(path).parent.name}/{Path(path).name}: {doc[p.start:p.end].text!r} -> "
-                      f"{p.concept} ({p.alias}, {p.score})")
-        for level, props, (a, b), concept, bad in scored:
+                where = f"{Path(path).parent.name}/{Path(path).name}: {doc[p.start:p.end].text!r}"
+                print(f"clean link: {where} -> {p.concept} ({p.alias}, {p.score})")
+        for level, props, (a, b), gold, anywhere, bad, _ in scored:
             for p in Linker.select(props, args.show):
-                if p.start < b and a < p.end and p.concept != concept:
-                    print(f"wrong link ({level}): {bad!r} -> {p.concept} ({p.alias}, {p.score}); gold {concept}")
+                if p.start < b and a < p.end and p.concept != gold:
+                    kind = "partial" if p.concept in anywhere else "wrong"
+                    print(f"{kind} link ({level}): {bad!r} -> {p.concept} ({p.alias}, {p.score}), {gold}")
 
 
 if __name__ == "__main__":

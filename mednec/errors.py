@@ -107,3 +107,9 @@ class WorkerDiedError(ProcessingError):
     """The process reviewing a case ended without a result (killed, out of memory, crash)."""
 
     code = "E502"
+
+
+class MemoryLimitError(ProcessingError):
+    """The review of a case needed more memory than the per-case limit allows."""
+
+    code = "E503"

@@ -20,6 +20,7 @@ from mednec.errors import (
     DocumentError,
     DocumentLimitError,
     MednecError,
+    MemoryLimitError,
     ProcessingError,
     RequestError,
     UnknownCodeError,
@@ -156,6 +157,8 @@ def _load(path: Path, cache_dir: Path | None, ocr_workers: int):  # noqa: ANN202
         loaded = load_document(path, cache_dir=cache_dir, workers=ocr_workers)
     except MednecError:
         raise
+    except MemoryError as exc:
+        raise MemoryLimitError("reading the document went over the per-case memory limit", path) from exc
     except Exception as exc:  # noqa: BLE001 - a hostile file must not crash the review
         log.debug("loader failed on %s", path, exc_info=True)
         raise DocumentError(f"the document cannot be read ({type(exc).__name__})", path) from exc
@@ -237,6 +240,8 @@ class Reviewer:
             return self.review_loaded(case), case
         except MednecError:
             raise
+        except MemoryError as exc:
+            raise MemoryLimitError("the review needed more memory than the per-case limit", case_dir) from exc
         except Exception as exc:  # noqa: BLE001 - one line, never a traceback
             log.debug("review of %s failed", case_dir, exc_info=True)
             raise ProcessingError(f"the review failed ({type(exc).__name__}); rerun with --verbose for "

@@ -12,6 +12,11 @@ exceeded`` row; a child that dies without an answer (crash, out-of-memory kill) 
 (which cannot interrupt C code and leaves the process in an unknown state), a stuck case
 is really stopped and can never stall or poison the cases after it.
 
+Each child also gets a memory limit (``RLIMIT_AS``: its size at the fork plus
+``MEMORY_LIMIT_MB``, default 4096, environment ``MEDNEC_CASE_MEMORY_MB``), so a document
+that makes the pipeline allocate without bound fails its own case with ``[E503]``
+instead of waking the kernel's out-of-memory killer on a shared machine.
+
 Outcomes are yielded in job order whatever order the children finish in. Where ``fork``
 is not available (Windows), cases run one by one in this process without a time limit.
 """
@@ -28,6 +33,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 log = logging.getLogger(__name__)
+
+MEMORY_LIMIT_MB = 4096
+"""Memory a case may allocate beyond what its forked child starts with (0: no limit)."""
 
 
 @dataclass(frozen=True)
@@ -159,11 +167,29 @@ def _child(run: CaseFn, job: Job, out_dir: str, send: Connection, limit_threads:
     """Body of a child: review one case, send the outcome, exit."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent(parent)
+    _limit_memory()
     if limit_threads:
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     outcome = run(job.folder, out_dir, input_sha256=job.input_sha256)
     send.send(outcome)
     send.close()
+
+
+def _limit_memory() -> None:
+    """Cap this child's address space at its current size plus the per-case budget."""
+    try:
+        import resource
+
+        budget = int(os.environ.get("MEDNEC_CASE_MEMORY_MB", MEMORY_LIMIT_MB)) * 2**20
+        if budget <= 0:
+            return
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = size + budget if hard == resource.RLIM_INFINITY else min(size + budget, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError):  # not Linux, or a bad setting: no limit
+        log.debug("no memory limit for this case")
 
 
 def _die_with_parent(parent: int) -> None:

@@ -92,28 +92,33 @@ def overlaps(start: int, end: int, taken: Iterable[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in taken)
 
 
-def add_target_spans(doc: Doc, spans: list[Span]) -> list[Span]:
-    """Add spans (label and ``_.concept`` set) to both span groups, skipping any that overlap.
+def add_target_spans(doc: Doc, spans: list[Span], replace_contained: bool = False) -> list[Span]:
+    """Add spans (label and ``_.concept`` set) to both span groups; returns the spans added.
 
-    Returns the spans added. The resolved group and ``doc.ents`` stay non-overlapping.
+    A span overlapping an existing target is skipped, unless ``replace_contained`` is set and
+    every target it overlaps lies inside it: then it takes their place in the resolved group
+    (longest first, as the target matcher resolves) and they stay in ``mednec_all``. The
+    resolved group and ``doc.ents`` stay free of overlaps.
     """
     if not spans:
         return []
     existing = list(doc.spans[ALL_GROUP]) if ALL_GROUP in doc.spans else []
     resolved = list(doc.spans[GROUP]) if GROUP in doc.spans else []
-    taken = [(s.start, s.end) for s in existing]
     added: list[Span] = []
     for span in spans:
-        if overlaps(span.start, span.end, taken):
+        if overlaps(span.start, span.end, [(a.start, a.end) for a in added]):
             continue
-        taken.append((span.start, span.end))
+        hit = [s for s in existing if s.start < span.end and span.start < s.end]
+        if hit and not (replace_contained and all(span.start <= s.start and s.end <= span.end for s in hit)):
+            continue
         added.append(span)
     if added:
         def key(s: Span) -> tuple[int, int]:
             return s.start, -len(s)
 
+        kept = [s for s in resolved if not any(a.start <= s.start and s.end <= a.end for a in added)]
         doc.spans[ALL_GROUP] = sorted(existing + added, key=key)
-        doc.spans[GROUP] = sorted(resolved + added, key=key)
+        doc.spans[GROUP] = sorted(kept + added, key=key)
         doc.ents = list(doc.spans[GROUP])
     return added
 

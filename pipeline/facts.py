@@ -74,9 +74,16 @@ class _OverrideRule(BaseModel):
     unless: list[str] = []
 
 
+class _NotSeen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    literals: list[str]
+    labels: list[str]
+
+
 class _Overrides(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     rules: list[_OverrideRule]
+    not_seen: _NotSeen | None = None
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +100,12 @@ def _assertion(span: Span, section: str | None) -> Assertion:
         "planned": bool(span._.is_planned),
         "family": bool(span._.is_family),
     }
-    for rule in _overrides().rules:
+    cfg = _overrides()
+    if flags["negated"] and cfg.not_seen and span.label_ in cfg.not_seen.labels:
+        negators = [m for m in span._.modifiers if m.category == "NEGATED_EXISTENCE"]
+        if negators and all(m.rule.literal in cfg.not_seen.literals for m in negators):
+            flags["negated"], flags["uncertain"] = False, True
+    for rule in cfg.rules:
         if section in rule.sections and span.label_ in rule.labels and not flags[rule.set]:
             sent = sent_of(span).text.lower()
             if not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", sent) for w in rule.unless):
@@ -157,6 +169,7 @@ class _RelationNegation(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     window: int
     negators: list[str]
+    hedges: list[str] = []
 
 
 @lru_cache(maxsize=1)
@@ -168,6 +181,12 @@ def _denied(doc: Doc, start: int, first: int) -> bool:
     cfg = _relation_negation()
     lo = max(first, start - cfg.window)
     return any(t.lower_ in cfg.negators for t in doc[lo:start])
+
+
+def _hedged(doc: Doc, start: int, first: int) -> bool:
+    cfg = _relation_negation()
+    lo = max(first, start - cfg.window)
+    return any(t.lower_ in cfg.hedges for t in doc[lo:start])
 
 
 def _denied_relations(span: Span) -> tuple[str, ...]:
@@ -191,7 +210,7 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         if not cat.startswith("REL_"):
             continue
         ms, me = mod.modifier_span
-        if _denied(span.doc, ms, sent_start(span)):
+        if _denied(span.doc, ms, sent_start(span)) or _hedged(span.doc, ms, sent_start(span)):
             continue
         dist = span.start - me if me <= span.start else ms - span.end if ms >= span.end else 0
         rank = (dist, 0 if cat == "REL_SEPARATE" else 1)
@@ -325,7 +344,21 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             "evidence": (_evidence(doc, span, modifier, document, section),),
         }
         facts.append(_typed(span, concept, base, doc_type, section, cues, doc_date))
-    return _share_hedges(facts)
+    return _share_hedges(_addendum_supersedes(facts))
+
+
+def _addendum_supersedes(facts: list[Fact]) -> list[Fact]:
+    """An addendum's tissue diagnosis replaces the diagnoses stated earlier in the same report."""
+    revised = [f for f in facts if f.kind == "diagnosis" and f.section == "addendum" and f.assertion.affirmed]
+    if not revised:
+        return facts
+    cut = min(f.evidence[0].start for f in revised)
+    out: list[Fact] = []
+    for f in facts:
+        if f.kind == "diagnosis" and f.section != "addendum" and f.evidence[0].start < cut and not f.assertion.historical:
+            f = f.model_copy(update={"assertion": f.assertion.model_copy(update={"historical": True})})
+        out.append(f)
+    return out
 
 
 def _share_hedges(facts: list[Fact]) -> list[Fact]:

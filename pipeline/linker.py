@@ -4,115 +4,46 @@ scispaCy's :class:`~scispacy.candidate_generation.CandidateGenerator` over the a
 ``concepts.jsonl`` (see :mod:`mednec.pipeline.linker_index`). Only words where damage is
 likely and no target lies are looked up (letters mixed with digits, a capital inside a word,
 "vv", words of no vocabulary, fragments whose join is a KB word: "sacroi liac"), in one
-batch per document, alone and with a word of context on either side. An alias is accepted
-when its similarity reaches the threshold of ``linker.yaml`` and it is within a small edit
-distance once OCR confusions (1/l/i, 0/o, 5/s, rn/m, cl/d, vv/w) are folded. Spans are
-token spans of the original text, so evidence offsets stay exact.
+batch per document, alone and with up to three words of context ("sciatlc nerve"). An alias
+is accepted when its similarity reaches the threshold of ``linker.yaml`` and it is within a
+small edit budget once OCR confusions (1/l/i, 0/o, 5/s, rn/m, cl/d, vv/w) are folded; the
+longest accepted mention wins, and it takes the place of targets inside it ("basa1 cell
+carcinoma" is one mention, not "carcinoma"). Spans are token spans of the original text,
+so evidence offsets stay exact.
 """
 
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 
 from mednec.pipeline.abbreviations import (
     add_target_spans,
     ensure_extensions,
-    load_lexicon,
     make_span,
     overlaps,
 )
-from mednec.pipeline.kb import load_kb
-from mednec.pipeline.linker_index import candidate_generator, load_config
-from mednec.pipeline.resources import context_rule_specs
+from mednec.pipeline.linker_index import (
+    candidate_generator,
+    canonical,
+    deconfuse,
+    deletions,
+    edit_distance,
+    kb_neighbourhood,
+    load_config,
+    vocabulary,
+)
 from mednec.pipeline.targets import ALL_GROUP
 from spacy.language import Language
 from spacy.tokens import Doc
 
-_SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "al", "ally", "ic", "ness", "ment", "ments")
-_FOLD = (("rn", "m"), ("cl", "d"), ("vv", "w"))
-_DIGITS = str.maketrans("1058|", "losbl")
-_CANON = str.maketrans("1058|i", "losbll")
 _INNER_CAP = re.compile(r"[a-z][A-Z]")
 _DIGIT = re.compile(r"[0-9|]")
 _ALPHA = re.compile(r"[^\W\d_]")
 # codes and quantities, not damaged words: SATB2, EWSR1, CD99, T12, 10mg, 2cm, 3rd
 _CODE = re.compile(r"^(?:[A-Z]+[0-9]+[A-Z]?|[0-9]{2,}[A-Za-z]+|[0-9][A-Za-z]{1,3}|[A-Za-z]{1,3}[0-9]+)$")
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "al", "ally", "ic", "ness", "ment", "ments")
+_CONNECTORS = frozenset({"-", "/"})
 
-
-def canonical(text: str) -> str:
-    """Lower case with OCR confusions folded (1/l/i/|, 0/o, 5/s, 8/b, rn/m, cl/d, vv/w)."""
-    text = text.lower().translate(_CANON)
-    for a, b in _FOLD:
-        text = text.replace(a, b)
-    return text
-
-
-def deconfuse(text: str) -> str:
-    """A query variant with likely OCR confusions undone ("acetabu1ar" -> "acetabular")."""
-    text = re.sub(r"(?<=[a-z])I", "l", text).lower().translate(_DIGITS)
-    for a, b in _FOLD:
-        text = text.replace(a, b)
-    return text
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
-    """(words that are not damage, sorted words of the KB aliases)."""
-    from mednec.pipeline.sections import section_rule_specs
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    def words(text: str) -> list[str]:
-        return re.findall(r"[a-z]+", text.lower())
-
-    kb_words = {w for alias in load_kb().alias_index for w in words(alias)}
-    known = set(kb_words) | set(STOP_WORDS) | set(words(load_config().common_words))
-    known |= {w for s in context_rule_specs() for w in words(s.literal)}
-    known |= {w for e in load_lexicon().entries for w in words(f"{e.form} {e.expansion}")}
-    known |= {w for s in section_rule_specs() for w in words(s.literal)}
-    return frozenset(known), tuple(sorted(kb_words))
-
-
-def _deletions(word: str, depth: int) -> set[str]:
-    out = frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        out = out | frontier
-    return out
-
-
-@lru_cache(maxsize=1)
-def kb_neighbourhood() -> dict[str, frozenset[str]]:
-    """SymSpell index of the canonical KB words: each deletion variant -> the words it comes from."""
-    depth = max(edits for _, edits in load_config().max_edits)
-    index: dict[str, set[str]] = {}
-    for word in vocabulary()[1]:
-        c = canonical(word)
-        for variant in _deletions(c, depth):
-            index.setdefault(variant, set()).add(c)
-    return {k: frozenset(v) for k, v in index.items()}
-
-
-# -- the component -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Proposal:
@@ -146,14 +77,15 @@ class Linker:
 
     def __call__(self, doc: Doc) -> Doc:
         chosen = self.select(self.proposals(doc, self.threshold), self.threshold)
-        add_target_spans(doc, [make_span(doc, p.start, p.end, p.concept, p.score) for p in chosen])
+        spans = [make_span(doc, p.start, p.end, p.concept, p.score) for p in chosen]
+        add_target_spans(doc, spans, replace_contained=True)
         return doc
 
     @staticmethod
     def select(proposals: list[Proposal], threshold: float) -> list[Proposal]:
-        """Proposals at or above ``threshold``, best first, without overlaps."""
+        """Proposals at or above ``threshold`` without overlaps: longest first (as the targets), then best."""
         chosen: list[Proposal] = []
-        for p in sorted(proposals, key=lambda p: (-p.score, p.start - p.end, p.start)):
+        for p in sorted(proposals, key=lambda p: (p.start - p.end, -p.score, p.start)):
             if p.score >= threshold and not overlaps(p.start, p.end, [(c.start, c.end) for c in chosen]):
                 chosen.append(p)
         return sorted(chosen, key=lambda p: p.start)
@@ -201,7 +133,7 @@ class Linker:
     def near_kb(self, word: str, budget: int) -> bool:
         """Whether some KB word is within ``budget`` edits of ``word`` (both canonical)."""
         c = canonical(word)
-        near = {w for v in _deletions(c, budget) for w in self.neighbourhood.get(v, ())}
+        near = {w for v in deletions(c, budget) for w in self.neighbourhood.get(v, ())}
         return any(edit_distance(c, w, budget) <= budget for w in near)
 
     def known_word(self, word: str) -> bool:
@@ -255,37 +187,44 @@ class _Tokens:
     """Per-token facts of one document, read in one pass (spaCy token access is slow in loops)."""
 
     def __init__(self, doc: Doc) -> None:
-        self.n = len(doc)
-        self.free = [False] * self.n
-        self.text = [""] * self.n
-        space, sent_start = [False] * self.n, [False] * self.n
+        n = self.n = len(doc)
+        self.text, self.ws = [""] * n, [""] * n
+        self.word, sent_start = [False] * n, [False] * n
         for i, tok in enumerate(doc):
-            self.text[i] = tok.text
-            space[i] = tok.whitespace_ == " "
-            sent_start[i] = bool(tok.is_sent_start)
-            self.free[i] = not (tok.is_space or tok.is_punct or tok.like_url or tok.like_email) \
+            self.text[i], self.ws[i], sent_start[i] = tok.text, tok.whitespace_, bool(tok.is_sent_start)
+            self.word[i] = not (tok.is_space or tok.is_punct or tok.like_url or tok.like_email) \
                 and _ALPHA.search(tok.text) is not None
+        self.free = list(self.word)  # words no target covers: where a damaged word can be
         for span in doc.spans[ALL_GROUP] if ALL_GROUP in doc.spans else []:
             self.free[span.start:span.end] = [False] * len(span)
         self.lower = [t.lower() for t in self.text]
         self.alpha = [f and t.isalpha() for f, t in zip(self.free, self.text, strict=True)]
-        # a free word joined to the next free word by one space, in the same sentence
-        self.joined = [self.free[i] and space[i] and self.free[i + 1] and not sent_start[i + 1]
-                       for i in range(self.n - 1)] + [False]
+        # how many tokens on from i the next word of the same phrase starts: 1 after one space,
+        # 2 across a hyphen or slash written without spaces ("en-bloc", "bowel/bladder"), else 0
+        self.step = [0] * n
+        for i in range(n - 1):
+            if not self.word[i]:
+                continue
+            if self.ws[i] == " " and self.word[i + 1] and not sent_start[i + 1]:
+                self.step[i] = 1
+            elif not self.ws[i] and self.text[i + 1] in _CONNECTORS and not self.ws[i + 1] and i + 2 < n \
+                    and self.word[i + 2]:
+                self.step[i] = 2
+        self.joined = [self.step[i] == 1 and self.free[i + 1] for i in range(n - 1)] + [False]
 
     def windows(self, start: int, end: int, core: str, width: int) -> list[tuple[int, int, str]]:
-        """The site alone, then with up to ``width`` joined words on its left or on its right."""
-        out = [(start, end, core)]
-        words = [core]
-        for k in range(1, width + 1):
-            if start - k < 0 or not self.joined[start - k]:
+        """The site with 0..``width`` neighbouring words of its phrase (at most ``width`` in all)."""
+        lefts = [start]
+        while len(lefts) <= width:
+            first = lefts[-1]
+            prev = [j for j in (first - 1, first - 2) if j >= 0 and self.step[j] == first - j]
+            if not prev:
                 break
-            words.insert(0, self.text[start - k])
-            out.append((start - k, end, " ".join(words)))
-        words = [core]
-        for k in range(width):
-            if not self.joined[end - 1 + k]:
-                break
-            words.append(self.text[end + k])
-            out.append((start, end + k + 1, " ".join(words)))
-        return out
+            lefts.append(prev[0])
+        rights = [end]
+        while len(rights) <= width and self.step[rights[-1] - 1]:
+            rights.append(rights[-1] + self.step[rights[-1] - 1])
+        before = ["".join(self.text[k] + self.ws[k] for k in range(s, start)) for s in lefts]
+        after = ["".join(self.ws[k - 1] + self.text[k] for k in range(end, e)) for e in rights]
+        return [(s, e, before[n_l] + core + after[n_r]) for n_l, s in enumerate(lefts)
+                for n_r, e in enumerate(rights[:width + 1 - n_l])]

@@ -12,6 +12,7 @@ place, so a half-written index is never read. No network.
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from functools import lru_cache
@@ -19,8 +20,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal
 
+from mednec.pipeline.abbreviations import load_lexicon
 from mednec.pipeline.kb import load_kb
-from mednec.pipeline.resources import load_yaml, resource_text
+from mednec.pipeline.resources import context_rule_specs, load_yaml, resource_text
 from pydantic import BaseModel, ConfigDict, Field
 
 CONFIG = "linker.yaml"
@@ -167,3 +169,83 @@ def candidate_generator() -> Any:
     return CandidateGenerator(ann_index=_load_ann_index(path, load_config()),
                               tfidf_vectorizer=joblib.load(path / FILES[0]),
                               ann_concept_aliases_list=aliases, kb=MednecKnowledgeBase())
+
+
+# -- comparing words with the KB ----------------------------------------------------------------
+
+_FOLD = (("rn", "m"), ("cl", "d"), ("vv", "w"))
+_DIGITS = str.maketrans("1058|", "losbl")
+_CANON = str.maketrans("1058|i", "losbll")
+
+
+def canonical(text: str) -> str:
+    """Lower case with OCR confusions folded (1/l/i/|, 0/o, 5/s, 8/b, rn/m, cl/d, vv/w)."""
+    text = text.lower().translate(_CANON)
+    for a, b in _FOLD:
+        text = text.replace(a, b)
+    return text
+
+
+def deconfuse(text: str) -> str:
+    """A query variant with likely OCR confusions undone ("acetabu1ar" -> "acetabular")."""
+    text = re.sub(r"(?<=[a-z])I", "l", text).lower().translate(_DIGITS)
+    for a, b in _FOLD:
+        text = text.replace(a, b)
+    return text
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
+    """(words that are not damage, sorted words of the KB aliases)."""
+    from mednec.pipeline.sections import section_rule_specs
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z]+", text.lower())
+
+    kb_words = {w for alias in load_kb().alias_index for w in words(alias)}
+    known = set(kb_words) | set(STOP_WORDS) | set(words(load_config().common_words))
+    known |= {w for s in context_rule_specs() for w in words(s.literal)}
+    known |= {w for e in load_lexicon().entries for w in words(f"{e.form} {e.expansion}")}
+    known |= {w for s in section_rule_specs() for w in words(s.literal)}
+    return frozenset(known), tuple(sorted(kb_words))
+
+
+def deletions(word: str, depth: int) -> set[str]:
+    """``word`` and every string made from it by deleting up to ``depth`` characters."""
+    out = frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out = out | frontier
+    return out
+
+
+@lru_cache(maxsize=1)
+def kb_neighbourhood() -> dict[str, frozenset[str]]:
+    """SymSpell index of the canonical KB words: each deletion variant -> the words it comes from."""
+    depth = max(edits for _, edits in load_config().max_edits)
+    index: dict[str, set[str]] = {}
+    for word in vocabulary()[1]:
+        c = canonical(word)
+        for variant in deletions(c, depth):
+            index.setdefault(variant, set()).add(c)
+    return {k: frozenset(v) for k, v in index.items()}

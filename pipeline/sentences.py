@@ -59,7 +59,8 @@ class SentenceSplitter:
                 if not wrapped:
                     starts[i] = True
                     continue
-            if last.text in _ENDERS and self._ends_sentence(doc, j, tok):
+            # "?L sciatic neuropathy": a query mark glued to the next word ends nothing
+            if last.text in _ENDERS and last.whitespace_ and self._ends_sentence(doc, j, tok):
                 starts[i] = True
         for i, tok in enumerate(doc):
             tok.is_sent_start = starts[i]

@@ -1,0 +1,160 @@
+"""Skip regular expressions that cannot match a document, without changing any result.
+
+medspaCy's regex matcher runs every ConText pattern over the whole text of every document.
+mednec's patterns are case-insensitive and start with ``(?<![\\w])`` (the match starts at
+the start of a word), which gives Python's ``re`` no literal prefix to search for: each
+pattern costs a full scan at about 25 ns a character, and ConText has over a hundred.
+
+Most patterns, though, can only match where a word starts with one of a few known
+prefixes (``(?:denie[sd]|deny)`` needs a word starting ``deni`` or ``deny``). This module
+reads those prefixes off the parsed pattern (:func:`word_prefixes`), indexes the word
+prefixes of a document once (:class:`DocWords`), and a pattern runs only when one of its
+prefixes is there. The test is a necessary condition, so the matches are exactly those of
+running every pattern; a pattern whose prefixes cannot be derived, and any text that is
+not ASCII (where case folding is not plain ``str.lower``), always run.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as C  # noqa: N812 - the parser's opcodes
+from re import _parser
+
+PREFIX_LEN = 4
+"""Length of the word prefixes compared (longer: more selective, larger index)."""
+MAX_PREFIXES = 256
+"""A pattern with more prefixes than this is not filtered."""
+_WORD = re.compile(r"\w+")
+_ANY = frozenset({""})  # "no constraint": the pattern must run
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _starts_at_word(items: list) -> bool:
+    """Whether the pattern opens with ``(?<![\\w...])``: a match starts where a word starts (or at a non-word)."""
+    if not items or items[0][0] is not C.ASSERT_NOT:
+        return False
+    direction, sub = items[0][1]
+    sub = list(sub)
+    if direction != -1 or len(sub) != 1 or sub[0][0] is not C.IN:
+        return False
+    return any(op is C.CATEGORY and av is C.CATEGORY_WORD for op, av in sub[0][1])
+
+
+def _cap(out: set[str]) -> frozenset[str]:
+    return _ANY if len(out) > MAX_PREFIXES or "" in out else frozenset(out)
+
+
+def _prefixes(items: list, k: int) -> frozenset[str]:
+    """Lower-case word-character prefixes (up to ``k`` long) every match of ``items`` starts with.
+
+    ``""`` in the result means a match may start otherwise (no constraint); a caller that has
+    already matched literal characters just prepends them, so the answer is never too narrow.
+    """
+    if not items or k == 0:
+        return _ANY
+    op, av = items[0]
+    rest = items[1:]
+    if op is C.LITERAL:
+        ch = chr(av).lower()
+        if not ch.isascii() or not _is_word_char(ch):
+            return _ANY
+        return frozenset(ch + s for s in _prefixes(rest, k - 1))
+    if op is C.IN:
+        chars = [chr(a).lower() for o, a in av if o is C.LITERAL]
+        if len(chars) != len(av) or not chars or len(chars) > 8:
+            return _ANY
+        out: set[str] = set()
+        for ch in set(chars):
+            out |= _prefixes([(C.LITERAL, ord(ch)), *rest], k)
+        return _cap(out)
+    if op is C.SUBPATTERN:
+        return _prefixes([*av[-1], *rest], k)
+    if op is C.BRANCH:
+        out = set()
+        for alt in av[1]:
+            out |= _prefixes([*alt, *rest], k)
+        return _cap(out)
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        lo, hi, item = av
+        if hi == 1:  # optional, or exactly once
+            out = set(_prefixes([*item, *rest], k))
+        else:  # repeated: what follows the first repetition is unknown here
+            out = set(_prefixes(list(item), k))
+        if lo == 0:
+            out |= _prefixes(rest, k)
+        return _cap(out)
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return _prefixes(rest, k)  # zero width
+    return _ANY
+
+
+def _separator(item: tuple) -> bool:
+    """Whether ``item`` guarantees that the character before the next item is not a word character."""
+    op, av = item
+    if op is C.ASSERT_NOT:
+        return _starts_at_word([item])
+    if op is C.LITERAL:
+        return not _is_word_char(chr(av))
+    if op is C.IN:
+        return all((o is C.LITERAL and not _is_word_char(chr(a))) or (o is C.CATEGORY and a is C.CATEGORY_SPACE)
+                   for o, a in av)
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        lo, _, sub = av
+        sub = list(sub)
+        return lo >= 1 and len(sub) == 1 and _separator(sub[-1])
+    return False
+
+
+def _best(conds: list[frozenset[str]]) -> frozenset[str]:
+    """The condition likely to reject most texts: longest shortest prefix, then the last one."""
+    return max(reversed(conds), key=lambda c: min(map(len, c)))
+
+
+def _required(items: list, at_word: bool, k: int) -> list[frozenset[str]]:
+    """Necessary conditions of a match of ``items``: sets of word prefixes, one of each must occur."""
+    conds: list[frozenset[str]] = []
+    for i, (op, av) in enumerate(items):
+        word = at_word if i == 0 else _separator(items[i - 1])
+        if word:
+            found = _prefixes(items[i:], k)
+            if "" not in found:
+                conds.append(found)
+        if op is C.SUBPATTERN:
+            conds += _required(list(av[-1]), word, k)
+        elif op is C.BRANCH:
+            per_alt = [_required(list(alt), word, k) for alt in av[1]]
+            if all(per_alt):
+                union = frozenset().union(*(_best(c) for c in per_alt))
+                if len(union) <= MAX_PREFIXES:
+                    conds.append(union)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
+            conds += _required(list(av[2]), word, k)
+    return conds
+
+
+def word_conditions(pattern: re.Pattern[str], k: int = PREFIX_LEN) -> tuple[frozenset[str], ...]:
+    """Sets of word prefixes such that every match of ``pattern`` holds a word starting with
+    one prefix of each set (empty: the pattern cannot be filtered)."""
+    return tuple(set(_required(list(_parser.parse(pattern.pattern, pattern.flags)), False, k)))
+
+
+class DocWords:
+    """The lower-case word prefixes (up to ``PREFIX_LEN`` characters) of one text."""
+
+    __slots__ = ("prefixes",)
+
+    def __init__(self, text: str, k: int = PREFIX_LEN) -> None:
+        if not text.isascii():
+            self.prefixes = None  # case folding beyond str.lower: every pattern runs
+            return
+        words = set(_WORD.findall(text.lower()))
+        self.prefixes = {w[:i] for w in words for i in range(1, min(k, len(w)) + 1)}
+
+    def may_match(self, conditions: tuple[frozenset[str], ...]) -> bool:
+        """Whether a pattern with these :func:`word_conditions` can match the text at all."""
+        if self.prefixes is None:
+            return True
+        return all(not self.prefixes.isdisjoint(c) for c in conditions)
