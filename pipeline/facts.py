@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Doc, Span
@@ -271,6 +271,33 @@ def _sentence_context(doc: Doc) -> tuple[dict[int, int], dict[int, list[Span]]]:
     return index, members
 
 
+class _Member(NamedTuple):
+    """A span of ``mednec_all`` with the attributes the facts compare, read once per document."""
+
+    span: Span
+    start: int
+    end: int
+    concept: str
+    label: str
+    category: str | None
+    negated: bool
+    quiet: bool  # negated, planned or hypothetical
+
+
+def _member_rows(members: dict[int, list[Span]], kb: KnowledgeBase) -> dict[int, list[_Member]]:
+    """``members`` with each span's attributes read once (``span._`` is slow to read)."""
+    rows: dict[int, list[_Member]] = {}
+    for key, spans in members.items():
+        out = rows[key] = []
+        for s in spans:
+            ext = s._
+            c = kb[ext.concept]
+            negated = bool(ext.is_negated)
+            out.append(_Member(s, s.start, s.end, ext.concept, c.label, c.category, negated,
+                               bool(negated or ext.is_planned or ext.is_hypothetical)))
+    return rows
+
+
 def _first_tumor_after(doc: Doc, span: Span, members: list[Span], kb: KnowledgeBase) -> Span | None:
     colon = doc_text(doc).find(":", span.end_char)
     after = [s for s in members if s.start_char > colon and kb[s._.concept].label == "DIAGNOSIS"]
@@ -281,6 +308,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
     """Typed facts of one processed document (the pipeline of :func:`mednec.pipeline.build`)."""
     kb = load_kb()
     sent_index, members = _sentence_context(doc)
+    rows = _member_rows(members, kb)
     letterhead = letterhead_ranges(doc_text(doc))
     facts: list[Fact] = []
     for span in doc.spans[GROUP] if GROUP in doc.spans else []:
@@ -301,26 +329,22 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
                 continue
             assertion, relation, modifier = _assertion(head, _section(head)), "tumor", None
         s_start = sent_start(span)
-        co = [s for s in members.get(s_start, []) if not (s.start >= span.start and s.end <= span.end
-                                                              and s._.concept == span._.concept)]
-        related = tuple(dict.fromkeys(s._.concept for s in co if s._.concept != span._.concept
-                                      or s.start != span.start))
-        cues = tuple(dict.fromkeys(
-            kb[s._.concept].category or "" for s in co
-            if kb[s._.concept].label == "CUE" and not (s._.is_negated or s._.is_planned or s._.is_hypothetical)
-        ))
-        inner = [s for s in members.get(s_start, []) if s.start >= span.start and s.end <= span.end
-                 and s._.concept != span._.concept]
-        related = related + tuple(s._.concept for s in inner if s._.concept not in related)
-        related_affirmed = tuple(dict.fromkeys(s._.concept for s in co + inner if not s._.is_negated
-                                               and s._.concept != span._.concept))
+        own, first, last = span._.concept, span.start, span.end
+        sent_rows = rows.get(s_start, [])
+        co = [m for m in sent_rows if not (m.start >= first and m.end <= last and m.concept == own)]
+        related = tuple(dict.fromkeys(m.concept for m in co if m.concept != own or m.start != first))
+        cues = tuple(dict.fromkeys(m.category or "" for m in co if m.label == "CUE" and not m.quiet))
+        inner = [m for m in sent_rows if m.start >= first and m.end <= last and m.concept != own]
+        related = related + tuple(m.concept for m in inner if m.concept not in related)
+        related_affirmed = tuple(dict.fromkeys(m.concept for m in co + inner
+                                               if not m.negated and m.concept != own))
         if concept.label in ("SITE", "NERVE"):
             levels = parse_levels(span.text)
         elif concept.label == "PLAN":
             # the roots a plan names ("S4 and S5 roots will be sacrificed"): those touching its span
             levels = tuple(dict.fromkeys(
-                lv for s in co if s._.concept == "nerve_root" and s.start <= span.end + 1 and s.end >= span.start - 1
-                for lv in parse_levels(s.text)))
+                lv for m in co if m.concept == "nerve_root" and m.start <= last + 1 and m.end >= first - 1
+                for lv in parse_levels(m.span.text)))
         else:
             levels = ()
         base: dict[str, Any] = {
