@@ -12,7 +12,9 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Span
 
+from mednec.pipeline.regex_filter import DocWords, word_conditions
 from mednec.pipeline.resources import ContextRuleSpec, context_rule_specs, load_jsonl, to_medspacy_context_rules
+from mednec.pipeline.sentmap import doc_text
 from mednec.pipeline.targets import GROUP
 
 ATTRIBUTES = {
@@ -68,16 +70,20 @@ def _scope(direction: str, max_scope: int | None, start: int, end: int, ss: int,
 
 
 def _fast_regex(ctx) -> None:  # noqa: ANN001 - a medspaCy ConText
-    """Let medspaCy's regex matcher read ``doc.text`` once per document, not once per rule."""
+    """Let medspaCy's regex matcher read ``doc.text`` once per document, not once per rule,
+    and skip the patterns that cannot match it (``mednec.pipeline.regex_filter``: same matches)."""
     from medspacy.common.regex_matcher import RegexMatcher
 
     class OnceTextRegexMatcher(RegexMatcher):
         def __call__(self, doc):  # noqa: ANN001, ANN204 - medspaCy matcher protocol
-            text = doc.text_with_ws
+            text = doc_text(doc)
+            words = DocWords(text)
             matches = []
             for match_id, patterns in self._patterns.items():
                 on_match = self._callbacks[match_id]
                 for pattern in patterns:
+                    if not words.may_match(word_conditions(pattern)):
+                        continue
                     for m in pattern.finditer(text):
                         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                         if span is not None and len(span):

@@ -17,6 +17,7 @@ not ASCII (where case folding is not plain ``str.lower``), always run.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from re import _constants as C  # noqa: N812 - the parser's opcodes
 from re import _parser
 
@@ -33,14 +34,16 @@ def _is_word_char(ch: str) -> bool:
 
 
 def _starts_at_word(items: list) -> bool:
-    """Whether the pattern opens with ``(?<![\\w...])``: a match starts where a word starts (or at a non-word)."""
+    """Whether the pattern opens with ``(?<![\\w...])``: a match starts at a word start or a non-word."""
     if not items or items[0][0] is not C.ASSERT_NOT:
         return False
     direction, sub = items[0][1]
     sub = list(sub)
     if direction != -1 or len(sub) != 1 or sub[0][0] is not C.IN:
         return False
-    return any(op is C.CATEGORY and av is C.CATEGORY_WORD for op, av in sub[0][1])
+    members = sub[0][1]
+    return all(op is not C.NEGATE for op, _ in members) and \
+        any(op is C.CATEGORY and av is C.CATEGORY_WORD for op, av in members)
 
 
 def _cap(out: set[str]) -> frozenset[str]:
@@ -99,8 +102,8 @@ def _separator(item: tuple) -> bool:
     if op is C.LITERAL:
         return not _is_word_char(chr(av))
     if op is C.IN:
-        return all((o is C.LITERAL and not _is_word_char(chr(a))) or (o is C.CATEGORY and a is C.CATEGORY_SPACE)
-                   for o, a in av)
+        return all((o is C.LITERAL and not _is_word_char(chr(a)))
+                   or (o is C.CATEGORY and a is C.CATEGORY_SPACE) for o, a in av)
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
         lo, _, sub = av
         sub = list(sub)
@@ -135,6 +138,7 @@ def _required(items: list, at_word: bool, k: int) -> list[frozenset[str]]:
     return conds
 
 
+@lru_cache(maxsize=4096)
 def word_conditions(pattern: re.Pattern[str], k: int = PREFIX_LEN) -> tuple[frozenset[str], ...]:
     """Sets of word prefixes such that every match of ``pattern`` holds a word starting with
     one prefix of each set (empty: the pattern cannot be filtered)."""

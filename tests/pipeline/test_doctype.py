@@ -16,6 +16,7 @@ TYPES = [
     ("ELECTRODIAGNOSTIC CONSULTATION (EMG/NCS)\n", "other"),
     ("OPERATIVE REPORT\n", "operative"),
     ("PET/CT SKULL BASE TO MID-THIGH\n", "imaging"),
+    ("INTERVENTIONAL RADIOLOGY PROCEDURE NOTE\n", "operative"),
 ]
 
 
