@@ -41,7 +41,9 @@ Fact = DiagnosisFact | SiteFact | NerveFact | TherapyFact | PlanFact | FindingFa
 _LEVEL_RE = re.compile(r"\b([LSCT])(\d{1,2})(?:\s*(?:-|through|to)\s*([LSCT])?(\d{1,2}))?\b")
 _LEVEL_ORDER = [f"C{i}" for i in range(1, 9)] + [f"T{i}" for i in range(1, 13)] + \
     [f"L{i}" for i in range(1, 6)] + [f"S{i}" for i in range(1, 6)]
-_TISSUE_SECTIONS_EXCLUDED = frozenset({"clinical_history", "specimen", "gross", "history_present_illness"})
+# A pathology report's words are a tissue diagnosis only inside its diagnosis, addendum,
+# comment or microscopic sections: its clinical history repeats the referrer's suspicion.
+_TISSUE_SECTIONS = frozenset({"diagnosis", "addendum", "comment", "microscopic", "impression"})
 _SEPARATE = "separate"
 
 
@@ -406,7 +408,7 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
            cues: tuple[str, ...], doc_date: dt.date | None) -> Fact:
     label = concept.label
     if label == "DIAGNOSIS":
-        tissue = (doc_type == "pathology" and section not in _TISSUE_SECTIONS_EXCLUDED) or "tissue" in cues
+        tissue = (doc_type == "pathology" and section in _TISSUE_SECTIONS) or "tissue" in cues
         return DiagnosisFact(**base, category=concept.category, tissue=tissue)
     if label == "SITE":
         return SiteFact(**base, region=concept.region)
