@@ -81,7 +81,7 @@ def throughput(pages: list[tuple[Image.Image, str]], cores: int) -> None:
     n = len(jobs)
     print(f"  1 worker (OMP_THREAD_LIMIT=1):           {n / one:.2f} pages/s ({one / n:.2f} s/page)")
     print(f"  {cores} workers (all cores):                {n / many:.2f} pages/s ({many / n:.2f} s/page)")
-    few = jobs[: max(1, min(3, len(jobs)))]
+    few = jobs[: max(1, min(2, len(jobs)))]
     old = os.environ.pop("OMP_THREAD_LIMIT", None)
     try:
         started = time.perf_counter()
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="case folder whose .txt are rendered")
-    ap.add_argument("--pages", type=int, default=8, help="pages per noise level")
+    ap.add_argument("--pages", type=int, default=6, help="pages per noise level")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--no-ablation", action="store_true")
     ap.add_argument("--scanned", type=Path, default=None, help="also score a scanned corpus (manifest.json)")

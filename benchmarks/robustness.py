@@ -32,10 +32,16 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ocr_noise import LEVELS, Damage, case_texts, noisy_case, write_case  # noqa: E402
+
+if TYPE_CHECKING:
+    from mednec.models import CaseResult
+
+    from mednec.review import LoadedCase, Reviewer
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DIRS = (ROOT.parent / "shared" / "cases", ROOT / "corpora" / "cases", ROOT / "corpora" / "demo")
@@ -93,9 +99,9 @@ def _show(text: str, d: Damage) -> str:
     return f"{d.kind} {text[a:b]!r}->{text[a:d.start] + d.replacement + text[d.end:b]!r}"
 
 
-def _changed_criteria(code: str, clean, noisy) -> list[str]:  # noqa: ANN001 - CaseResult
+def _changed_criteria(code: str, clean: CaseResult, noisy: CaseResult | None) -> list[str]:
     """``id clean->noisy`` for every criterion of ``code`` whose status changed."""
-    def statuses(result) -> dict[str, str]:  # noqa: ANN001
+    def statuses(result: CaseResult) -> dict[str, str]:
         return {c.id: c.status for det in result.determinations if det.code == code for c in det.criteria}
 
     before, after = statuses(clean), statuses(noisy) if noisy else {}
@@ -103,7 +109,8 @@ def _changed_criteria(code: str, clean, noisy) -> list[str]:  # noqa: ANN001 - C
             if before.get(k) != after.get(k)]
 
 
-def _doc_changes(clean_case, noisy_case_) -> list[str]:  # noqa: ANN001 - LoadedCase
+def _doc_changes(clean_case: LoadedCase, noisy_case_: LoadedCase) -> list[str]:
+    """Documents whose inferred type or date differs between the clean and the noisy copy."""
     infos = {d.info.id: d.info for d in clean_case.documents}
     out = []
     for d in noisy_case_.documents:
@@ -113,7 +120,7 @@ def _doc_changes(clean_case, noisy_case_) -> list[str]:  # noqa: ANN001 - Loaded
     return out
 
 
-def minimal_damage(case: Path, change: Change, reviewer, workdir: Path) -> list[str]:  # noqa: ANN001
+def minimal_damage(case: Path, change: Change, reviewer: Reviewer, workdir: Path) -> list[str]:
     """A 1-minimal subset of the damage that still gives ``change.noisy`` (ddmin on complements)."""
     from mednec.errors import MednecError
 
@@ -148,8 +155,8 @@ def minimal_damage(case: Path, change: Change, reviewer, workdir: Path) -> list[
     return [f"{doc}@{d.start} {_show(texts[doc], d)}" for doc, d in cur]
 
 
-def run(cases: list[Path], levels: Iterable[str], seeds: Iterable[int], reviewer,  # noqa: ANN001
-        log=None) -> tuple[dict[str, LevelStats], list[Change]]:  # noqa: ANN001 - file-like
+def run(cases: list[Path], levels: Iterable[str], seeds: Iterable[int], reviewer: Reviewer,
+        log: TextIO | None = None) -> tuple[dict[str, LevelStats], list[Change]]:
     """Review clean and noisy copies of ``cases``; per-level statistics and every changed outcome."""
     from mednec.errors import MednecError
 
@@ -222,8 +229,7 @@ def targets_met(stats: dict[str, LevelStats]) -> list[str]:
     return missed
 
 
-def print_report(stats: dict[str, LevelStats], changes: list[Change],
-                 out=sys.stdout) -> None:  # noqa: ANN001 - file-like
+def print_report(stats: dict[str, LevelStats], changes: list[Change], out: TextIO = sys.stdout) -> None:
     """The table, the changed outcomes and the targets."""
     head = f"{'level':<7} {'cases':>5} {'runs':>5} {'codes':>6} {'unchanged':>10} {'new approvals':>14} " \
            f"{'exact evidence':>15} {'touched':>8}"
@@ -235,11 +241,13 @@ def print_report(stats: dict[str, LevelStats], changes: list[Change],
               f"{_pct(st.events, st.chars):>8}", file=out)
     print("(codes = outcomes compared: cases x seeds x requested codes; touched = damage events per "
           "character)", file=out)
+    print("Under each change: 'noisy copy' = document type/date inferred differently in the full noisy "
+          "copy;\n'cause' = a 1-minimal set of damage events that alone gives the noisy outcome.", file=out)
     print(f"\nChanged outcomes ({len(changes)}):", file=out)
     for ch in changes:
         print(f"  {ch.case.name} {ch.code}: {ch.clean} -> {ch.noisy}  [{ch.level}, seed {ch.seed}]  "
               f"{'; '.join(ch.criteria)}", file=out)
-        for line in ch.documents + [f"cause: {c}" for c in ch.cause or ()]:
+        for line in [f"noisy copy: {d}" for d in ch.documents] + [f"cause: {c}" for c in ch.cause or ()]:
             print(f"      {line}", file=out)
     missed = targets_met(stats)
     print("\nTargets: " + ("all met" if not missed else "MISSED: " + "; ".join(missed)), file=out)
@@ -268,9 +276,10 @@ def main(argv: list[str] | None = None) -> int:
     reviewer = Reviewer()
     stats, changes = run(cases, levels, range(1, args.seeds + 1), reviewer, log=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="mednec-robust-") as tmp:
-        for ch in changes:
-            if args.explain or (ch.noisy == "approve" and ch.clean != "approve"):
-                ch.cause = minimal_damage(ch.case, ch, reviewer, Path(tmp))
+        todo = [ch for ch in changes if args.explain or (ch.noisy == "approve" and ch.clean != "approve")]
+        for i, ch in enumerate(todo, 1):
+            print(f"minimising the damage behind change {i}/{len(todo)}", file=sys.stderr)
+            ch.cause = minimal_damage(ch.case, ch, reviewer, Path(tmp))
     print_report(stats, changes)
     print(f"({len(cases)} cases, {args.seeds} seed(s), {time.perf_counter() - started:.0f} s)")
     return 1 if targets_met(stats) else 0

@@ -72,17 +72,27 @@ def triage(
                                          "(same input hash); redo the rest.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", min=0, help="Seconds per case before it is stopped "
                                            "with an [E501] error row (0: no limit).")] = 120.0,
+    engine: Annotated[str, typer.Option("--engine", help="local (worker processes on this machine) or dask "
+                                        "(a Dask cluster; needs mednec[dask]).")] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. "
+                                                  "tcp://host:8786 (default: start a LocalCluster).")] = None,
 ) -> None:
     """Review every case of a folder: OUT/<case_id>.json, .html and OUT/triage.csv."""
     _setup_logging(verbose)
+    from mednec.engines import check_engine
     from mednec.triage import triage as run
 
+    problem = check_engine(engine, scheduler)
+    if problem:
+        typer.echo(f"[E001] {problem}", err=True)
+        raise typer.Exit(2)
     if not cases_dir.is_dir():
         typer.echo(f"[E100] {cases_dir}: cases folder not found or not a folder", err=True)
         raise typer.Exit(2)
     n = workers if workers > 0 else (os.cpu_count() or 1)
     try:
-        summary = run(cases_dir, out, workers=n, progress=True, resume=resume, timeout=timeout or None)
+        summary = run(cases_dir, out, workers=n, progress=True, resume=resume, timeout=timeout or None,
+                      engine=engine, scheduler=scheduler)
     except MednecError as exc:
         _fail(exc)
         return

@@ -189,7 +189,7 @@ def load_case(case_dir: Path, *, known_codes: set[str] | None = None, cache_dir:
             raise CaseLimitError(f"the documents hold over {MAX_CASE_CHARS:,} characters of text together "
                                  "(case limit)", case_dir)
         date = infer_date(loaded.text, p.name)
-        info = DocumentInfo(id=p.name, type=infer_type(loaded.text), date=date.isoformat() if date else None,
+        info = DocumentInfo(id=p.name, type=infer_type(loaded.text, p.name), date=date.isoformat() if date else None,
                             chars=len(loaded.text), source=loaded.source, pages=loaded.pages,
                             ocr_confidence=None if loaded.ocr_confidence is None
                             else round(loaded.ocr_confidence, 1),

@@ -133,17 +133,19 @@ def _failed(plans: dict[str, CasePlan]):  # noqa: ANN202 - runner.FailFn
 
 
 def _warm() -> None:
-    """Build the pipeline (and import the renderers) once, before children are forked."""
-    import mednec.render.html  # noqa: F401
+    """Build the pipeline and pay every first-use cost once, before children are forked."""
+    from mednec.engines import warm
 
-    _reviewer().nlp  # noqa: B018 - built now, inherited by every child
+    warm()  # a small built-in review: imports, pipeline, caches, templates, inherited by every child
 
 
 def _iter_outcomes(plans: list[CasePlan], out_dir: Path, workers: int, timeout: float | None, resume: bool,
-                   summary: TriageSummary) -> Iterator[tuple[CasePlan, CaseOutcome]]:
+                   summary: TriageSummary, *, engine: str = "local",
+                   scheduler: str | None = None) -> Iterator[tuple[CasePlan, CaseOutcome]]:
     """Outcomes in folder order: decided ones (duplicates, current cases on resume) and reviewed ones."""
     ready: dict[int, CaseOutcome] = {}
     jobs: list[Job] = []
+    job_plans: list[CasePlan] = []
     for i, plan in enumerate(plans):
         if plan.error is not None:
             ready[i] = CaseOutcome(plan.folder.name, plan.case_id, (), plan.error)
@@ -155,9 +157,15 @@ def _iter_outcomes(plans: list[CasePlan], out_dir: Path, workers: int, timeout: 
             summary.skipped += 1
         else:
             jobs.append(Job(str(plan.folder), plan.input_sha256))
+            job_plans.append(plan)
     failed = _failed({str(p.folder): p for p in plans})
-    reviewed = run_jobs(jobs, str(out_dir), run=process_case, failed=failed, workers=workers, timeout=timeout,
-                        warm=_warm)
+    if engine == "dask":  # the same process_case on a Dask cluster (mednec.dask_engine)
+        from mednec.dask_engine import run_dask
+
+        reviewed = run_dask(job_plans, str(out_dir), workers=workers, timeout=timeout, scheduler=scheduler)
+    else:
+        reviewed = run_jobs(jobs, str(out_dir), run=process_case, failed=failed, workers=workers,
+                            timeout=timeout, warm=_warm)
     for i, plan in enumerate(plans):
         yield plan, ready[i] if i in ready else next(reviewed)
 
@@ -198,12 +206,15 @@ class TriageSummary:
 
 
 def triage(cases_dir: Path, out_dir: Path, *, workers: int = 1, progress: bool = False, resume: bool = False,
-           timeout: float | None = DEFAULT_TIMEOUT) -> TriageSummary:
+           timeout: float | None = DEFAULT_TIMEOUT, engine: str = "local",
+           scheduler: str | None = None) -> TriageSummary:
     """Review every case folder of ``cases_dir`` into ``out_dir``.
 
     ``timeout``: seconds per case (``None`` or ``0``: no limit). ``resume``: skip the cases
-    whose outputs are complete and current (see ``mednec.state``). Raises ``CaseError`` or
-    ``OutputError`` only when the folders themselves cannot be read or written.
+    whose outputs are complete and current (see ``mednec.state``). ``engine``: ``local``
+    (forked workers) or ``dask`` (a Dask cluster at ``scheduler``, or a LocalCluster; see
+    ``mednec.engines``). Raises ``CaseError`` or ``OutputError`` only when the folders
+    themselves cannot be read or written.
     """
     t0 = time.perf_counter()
     try:
@@ -220,7 +231,8 @@ def triage(cases_dir: Path, out_dir: Path, *, workers: int = 1, progress: bool =
     rows: list[dict[str, str]] = []
     summary = TriageSummary()
     bar = _progress(len(folders)) if progress else None
-    for plan, outcome in _iter_outcomes(plan_cases(folders), out_dir, workers, timeout, resume, summary):
+    for plan, outcome in _iter_outcomes(plan_cases(folders), out_dir, workers, timeout, resume, summary,
+                                        engine=engine, scheduler=scheduler):
         summary.cases += 1
         error = outcome.error
         if error is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 
 import spacy
-from spacy.language import Language
 
 # Importing the component modules registers their factories with spaCy.
 from mednec.pipeline import abbreviations as _abbreviations  # noqa: F401
@@ -16,9 +15,12 @@ from mednec.pipeline import linker as _linker  # noqa: F401
 from mednec.pipeline import sections as _sections  # noqa: F401
 from mednec.pipeline import sentences as _sentences  # noqa: F401
 from mednec.pipeline import targets as _targets  # noqa: F401
+from spacy.language import Language
 
-COMPONENTS = ("mednec_sentences", "mednec_sections", "mednec_targets", "mednec_abbreviations", "mednec_linker",
-              "mednec_context", "mednec_laterality")
+COMPONENTS = (
+    "mednec_sentences", "mednec_sections", "mednec_targets", "mednec_abbreviations", "mednec_linker",
+    "mednec_context", "mednec_laterality",
+)
 
 
 def _quiet_pyrush() -> None:

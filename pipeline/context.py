@@ -12,7 +12,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Span
 
-from mednec.pipeline.regex_filter import DocWords, word_conditions
+from mednec.pipeline.regex_filter import DocWords, plan
 from mednec.pipeline.resources import ContextRuleSpec, context_rule_specs, load_jsonl, to_medspacy_context_rules
 from mednec.pipeline.sentmap import doc_text
 from mednec.pipeline.targets import GROUP
@@ -71,7 +71,7 @@ def _scope(direction: str, max_scope: int | None, start: int, end: int, ss: int,
 
 def _fast_regex(ctx) -> None:  # noqa: ANN001 - a medspaCy ConText
     """Let medspaCy's regex matcher read ``doc.text`` once per document, not once per rule,
-    and skip the patterns that cannot match it (``mednec.pipeline.regex_filter``: same matches)."""
+    and try each pattern only where it can match (``mednec.pipeline.regex_filter``: same matches)."""
     from medspacy.common.regex_matcher import RegexMatcher
 
     class OnceTextRegexMatcher(RegexMatcher):
@@ -82,9 +82,7 @@ def _fast_regex(ctx) -> None:  # noqa: ANN001 - a medspaCy ConText
             for match_id, patterns in self._patterns.items():
                 on_match = self._callbacks[match_id]
                 for pattern in patterns:
-                    if not words.may_match(word_conditions(pattern)):
-                        continue
-                    for m in pattern.finditer(text):
+                    for m in words.finditer(pattern):
                         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                         if span is not None and len(span):
                             matches.append((match_id, span.start, span.end))
@@ -94,6 +92,9 @@ def _fast_regex(ctx) -> None:  # noqa: ANN001 - a medspaCy ConText
 
     inner = ctx._ConText__matcher._MedspacyMatcher__regex_matcher
     inner.__class__ = OnceTextRegexMatcher
+    for patterns in inner._patterns.values():
+        for pattern in patterns:
+            plan(pattern)  # read each pattern's words now, at build time, not in every worker
 
 
 def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, built lazily

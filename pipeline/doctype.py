@@ -46,10 +46,16 @@ def _config() -> tuple[DocTypeConfig, list[tuple[str, re.Pattern[str]]], re.Patt
     return cfg, rules, date_re, label_re
 
 
-def infer_type(text: str) -> str:
-    """The document type from its first title lines: imaging, pathology, clinical_note, ..."""
+def infer_type(text: str, filename: str | None = None) -> str:
+    """The document type from its first title lines (imaging, pathology, clinical_note, ...).
+
+    When no title line names a type (a letterhead only, or OCR damage), the file name is
+    read the same way ("ortho_hip_preservation_note_2026-02-24.txt" is a clinical note).
+    """
     cfg, rules, _, _ = _config()
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()][: cfg.title_lines]
+    if filename:
+        lines.append(re.sub(r"[_.]+", " ", filename.rsplit(".", 1)[0]))
     for line in lines:
         for doc_type, pattern in rules:
             if pattern.search(line):

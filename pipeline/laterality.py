@@ -105,6 +105,10 @@ class Laterality:
         tumor_sides = {s._.side for s in spans if s.label_ in self.tumor_labels and s._.side in ("left", "right")}
         site_sides = {s._.side for s in spans if s.label_ in ("SITE", "NERVE") and s._.side in ("left", "right")}
         doc_side = next(iter(tumor_sides)) if len(tumor_sides) == 1 and len(site_sides) <= 1 else None
+        if not tumor_sides and len(site_sides) == 1:
+            # "Specimen: right superior pubic ramus ... CHONDROSARCOMA": the structures of a
+            # document that all sit on one side give its tumor that side
+            doc_side = next(iter(site_sides))
         for span in spans:
             if span._.side:
                 continue

@@ -33,6 +33,7 @@ from mednec.pipeline.linker_index import (
     vocabulary,
 )
 from mednec.pipeline.targets import ALL_GROUP
+from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_EMAIL, LIKE_URL, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -41,7 +42,10 @@ _DIGIT = re.compile(r"[0-9|]")
 _ALPHA = re.compile(r"[^\W\d_]")
 # codes and quantities, not damaged words: SATB2, EWSR1, CD99, T12, 10mg, 2cm, 3rd
 _CODE = re.compile(r"^(?:[A-Z]+[0-9]+[A-Z]?|[0-9]{2,}[A-Za-z]+|[0-9][A-Za-z]{1,3}|[A-Za-z]{1,3}[0-9]+)$")
-_SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "al", "ally", "ic", "ness", "ment", "ments")
+# inflectional and derivational endings: a word whose stem is the stem of a known word is known
+# ("fingers" / "finger", "dancer" / "dance", "dorsiflexion" / "dorsiflexor")
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ness", "ings", "ally", "ions", "ing", "ion", "ies", "ers",
+             "ors", "ory", "eal", "ed", "er", "or", "es", "al", "ly", "s", "e", "y")
 _CONNECTORS = frozenset({"-", "/"})
 
 
@@ -71,9 +75,12 @@ class Linker:
         self.threshold = self.cfg.threshold if threshold is None else threshold
         vocab, self.kb_words = vocabulary()
         self.known = vocab if known is None else known
+        self.stems = frozenset(stem(w) for w in self.known)
         self.generator = candidate_generator()
         self.neighbourhood = kb_neighbourhood()
         self._damaged: dict[str, bool] = {}
+        self._has_letter: dict[str, bool] = {}
+        self._known: dict[str, bool] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         chosen = self.select(self.proposals(doc, self.threshold), self.threshold)
@@ -92,7 +99,7 @@ class Linker:
 
     def proposals(self, doc: Doc, floor: float = 0.0) -> list[Proposal]:
         """Verified candidate links of ``doc`` scoring at least ``floor`` (per token range, the best)."""
-        toks = _Tokens(doc)
+        toks = _Tokens(doc, self._has_letter)
         queries: dict[str, set[tuple[int, int, str, int]]] = {}
         for start, end, core in self._sites(toks):
             budget = self.budget(core)
@@ -128,6 +135,8 @@ class Linker:
         a, b = canonical(mention), canonical(alias)
         if a[:1] != b[:1] or min(len(a), len(b)) < self.cfg.min_length_ratio * max(len(a), len(b)):
             return False
+        if any(a[k:] == b for k in (1, 2, 3)):
+            return False  # a short word run into the term ("Ifintradural"): a cue in it would be lost
         return edit_distance(a, b, budget) <= budget
 
     def near_kb(self, word: str, budget: int) -> bool:
@@ -137,11 +146,11 @@ class Linker:
         return any(edit_distance(c, w, budget) <= budget for w in near)
 
     def known_word(self, word: str) -> bool:
-        """Whether a lower-case word (or its stem without a common suffix) is in the vocabulary."""
-        if word in self.known:
-            return True
-        return any(word.endswith(s) and (word[:-len(s)] in self.known or word[:-len(s)] + "e" in self.known)
-                   for s in _SUFFIXES if len(word) - len(s) >= 3)
+        """Whether a lower-case word, or another form of it (same :func:`stem`), is in the vocabulary."""
+        hit = self._known.get(word)
+        if hit is None:
+            hit = self._known[word] = word in self.known or stem(word) in self.stems
+        return hit
 
     def damaged(self, text: str) -> bool:
         """Whether a token looks misspelt or OCR-damaged: letters with digits, an inner capital, unknown."""
@@ -157,57 +166,74 @@ class Linker:
             return len(text) >= self.cfg.min_word_length and not self.known_word(text.lower())
         if not _DIGIT.search(text):
             return False
-        letters = sum(ch.isalpha() for ch in text)
+        letters = sum(ch.isalpha() or ch in "0158|" for ch in text)  # digits that OCR makes of letters
         return letters >= 3 and letters >= 0.6 * len(text) and not _CODE.match(text)
 
     def _sites(self, t: "_Tokens") -> list[tuple[int, int, str]]:
         """Token ranges where damage is likely, with the text to look up."""
         sites = [(i, i + 1, t.text[i]) for i in range(t.n) if t.free[i] and self.damaged(t.text[i])]
-        for i in range(t.n - 1):
-            if not (t.alpha[i] and t.joined[i]):
+        for i in range(t.n - 1):  # fragments of a broken word: "sacroi liac"
+            if not (t.joined[i] and t.text[i].isalpha() and t.text[i + 1].isalpha()):
                 continue
-            parts = [t.lower[i]]
+            parts = [t.text[i].lower(), t.text[i + 1].lower()]
+            if self.known_word(parts[0]) and self.known_word(parts[1]):
+                continue
             for j in range(i + 1, min(i + 3, t.n)):
-                if not (t.alpha[j] and t.joined[j - 1]):
-                    break
-                parts.append(t.lower[j])
+                if j > i + 1:
+                    if not (t.joined[j - 1] and t.text[j].isalpha()):
+                        break
+                    parts.append(t.text[j].lower())
                 joined = "".join(parts)
                 k = bisect_left(self.kb_words, joined)
                 hit = self.kb_words[k] if k < len(self.kb_words) else ""
                 if not hit.startswith(joined):
                     break
-                if hit == joined and len(joined) >= self.cfg.min_word_length \
-                        and not all(self.known_word(p) for p in parts):
+                if hit == joined and len(joined) >= self.cfg.min_word_length:
                     sites.append((i, j + 1, joined))
                     break
         return sites
 
 
+def _has_letter(text: str, cache: dict[str, bool]) -> bool:
+    hit = cache.get(text)
+    if hit is None:
+        hit = cache[text] = _ALPHA.search(text) is not None
+    return hit
+
+
+def stem(word: str) -> str:
+    """``word`` without up to two endings ("occupational" -> "occupat"), keeping at least 4 letters."""
+    for _ in range(2):
+        cut = next((s for s in _SUFFIXES if word.endswith(s) and len(word) - len(s) >= 4), "")
+        word = word[:len(word) - len(cut)]
+    return word
+
+
 class _Tokens:
     """Per-token facts of one document, read in one pass (spaCy token access is slow in loops)."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, has_letter: dict[str, bool]) -> None:
         n = self.n = len(doc)
-        self.text, self.ws = [""] * n, [""] * n
-        self.word, sent_start = [False] * n, [False] * n
-        for i, tok in enumerate(doc):
-            self.text[i], self.ws[i], sent_start[i] = tok.text, tok.whitespace_, bool(tok.is_sent_start)
-            self.word[i] = not (tok.is_space or tok.is_punct or tok.like_url or tok.like_email) \
-                and _ALPHA.search(tok.text) is not None
+        arr = doc.to_array([ORTH, SPACY, IS_SPACE, IS_PUNCT, LIKE_URL, LIKE_EMAIL, SENT_START]).tolist()
+        strings = doc.vocab.strings
+        self.text = [strings[row[0]] for row in arr]
+        space = [row[1] == 1 for row in arr]  # followed by one space (other whitespace is a token)
+        sent_start = [row[6] == 1 for row in arr]
+        self.word = [not (row[2] or row[3] or row[4] or row[5]) and _has_letter(t, has_letter)
+                     for row, t in zip(arr, self.text, strict=True)]
         self.free = list(self.word)  # words no target covers: where a damaged word can be
         for span in doc.spans[ALL_GROUP] if ALL_GROUP in doc.spans else []:
             self.free[span.start:span.end] = [False] * len(span)
-        self.lower = [t.lower() for t in self.text]
-        self.alpha = [f and t.isalpha() for f, t in zip(self.free, self.text, strict=True)]
+        self.ws = [" " if sp else "" for sp in space]
         # how many tokens on from i the next word of the same phrase starts: 1 after one space,
         # 2 across a hyphen or slash written without spaces ("en-bloc", "bowel/bladder"), else 0
         self.step = [0] * n
         for i in range(n - 1):
             if not self.word[i]:
                 continue
-            if self.ws[i] == " " and self.word[i + 1] and not sent_start[i + 1]:
+            if space[i] and self.word[i + 1] and not sent_start[i + 1]:
                 self.step[i] = 1
-            elif not self.ws[i] and self.text[i + 1] in _CONNECTORS and not self.ws[i + 1] and i + 2 < n \
+            elif not space[i] and self.text[i + 1] in _CONNECTORS and not space[i + 1] and i + 2 < n \
                     and self.word[i + 2]:
                 self.step[i] = 2
         self.joined = [self.step[i] == 1 and self.free[i + 1] for i in range(n - 1)] + [False]

@@ -164,22 +164,29 @@ def candidate_generator() -> Any:
             self.cui_to_entity = {c.concept: Entity(c.concept, (c.aliases or (c.concept,))[0],
                                                     list(c.aliases), [c.label]) for c in kb}
 
+    def load(path: Path) -> CandidateGenerator:
+        aliases = json.loads((path / FILES[3]).read_text(encoding="utf-8"))
+        return CandidateGenerator(ann_index=_load_ann_index(path, load_config()),
+                                  tfidf_vectorizer=joblib.load(path / FILES[0]),
+                                  ann_concept_aliases_list=aliases, kb=MednecKnowledgeBase())
+
     path = index_dir()
-    aliases = json.loads((path / FILES[3]).read_text(encoding="utf-8"))
-    return CandidateGenerator(ann_index=_load_ann_index(path, load_config()),
-                              tfidf_vectorizer=joblib.load(path / FILES[0]),
-                              ann_concept_aliases_list=aliases, kb=MednecKnowledgeBase())
+    try:
+        return load(path)
+    except Exception:  # noqa: BLE001 - an index that cannot be read (whatever the reader raises) is rebuilt once
+        shutil.rmtree(path, ignore_errors=True)
+        return load(index_dir())
 
 
 # -- comparing words with the KB ----------------------------------------------------------------
 
-_FOLD = (("rn", "m"), ("cl", "d"), ("vv", "w"))
+_FOLD = (("lvl", "m"), ("rn", "m"), ("cl", "d"), ("vv", "w"))  # after 1/I/i -> l: "IVI" -> m
 _DIGITS = str.maketrans("1058|", "losbl")
 _CANON = str.maketrans("1058|i", "losbll")
 
 
 def canonical(text: str) -> str:
-    """Lower case with OCR confusions folded (1/l/i/|, 0/o, 5/s, 8/b, rn/m, cl/d, vv/w)."""
+    """Lower case with OCR confusions folded (1/l/i/|, 0/o, 5/s, 8/b, IVI/m, rn/m, cl/d, vv/w)."""
     text = text.lower().translate(_CANON)
     for a, b in _FOLD:
         text = text.replace(a, b)
@@ -188,6 +195,7 @@ def canonical(text: str) -> str:
 
 def deconfuse(text: str) -> str:
     """A query variant with likely OCR confusions undone ("acetabu1ar" -> "acetabular")."""
+    text = re.sub(r"[Il1|]V[Il1|]", "M", text)  # "SACRUIVI"
     text = re.sub(r"(?<=[a-z])I", "l", text).lower().translate(_DIGITS)
     for a, b in _FOLD:
         text = text.replace(a, b)

@@ -1,4 +1,4 @@
-"""Skip regular expressions that cannot match a document, without changing any result.
+"""Run ConText's regular expressions only where they can match, with the same matches.
 
 medspaCy's regex matcher runs every ConText pattern over the whole text of every document.
 mednec's patterns are case-insensitive and start with ``(?<![\\w])`` (the match starts at
@@ -6,17 +6,22 @@ the start of a word), which gives Python's ``re`` no literal prefix to search fo
 pattern costs a full scan at about 25 ns a character, and ConText has over a hundred.
 
 Most patterns, though, can only match where a word starts with one of a few known
-prefixes (``(?:denie[sd]|deny)`` needs a word starting ``deni`` or ``deny``). This module
-reads those prefixes off the parsed pattern (:func:`word_prefixes`), indexes the word
-prefixes of a document once (:class:`DocWords`), and a pattern runs only when one of its
-prefixes is there. The test is a necessary condition, so the matches are exactly those of
-running every pattern; a pattern whose prefixes cannot be derived, and any text that is
-not ASCII (where case folding is not plain ``str.lower``), always run.
+prefixes (``(?:denie[sd]|deny)`` needs a word starting ``deni`` or ``deny``), and need
+other words further on (``no\\s+longer`` needs a word starting ``long``). This module reads
+those prefixes off the parsed pattern (:func:`plan`), indexes where each word prefix of a
+document starts once (:class:`DocWords`), skips a pattern whose words are not all there,
+and tries the others with ``pattern.match`` only at the words a match can start at, in
+text order, exactly as ``finditer`` would find them. The tests are necessary conditions,
+so the matches are those of ``pattern.finditer(text)``; a pattern whose prefixes cannot be
+derived, and any text that is not ASCII (where case folding is not plain ``str.lower``),
+is scanned in full.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from re import _constants as C  # noqa: N812 - the parser's opcodes
 from re import _parser
@@ -138,27 +143,72 @@ def _required(items: list, at_word: bool, k: int) -> list[frozenset[str]]:
     return conds
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What a pattern needs of a text: ``conditions`` (sets of word prefixes, one of each set
+    must start a word of the text) and ``start`` (the prefixes one of which starts the word
+    where every match begins; ``None`` when the pattern may start elsewhere)."""
+
+    conditions: tuple[frozenset[str], ...]
+    start: frozenset[str] | None
+
+
 @lru_cache(maxsize=4096)
+def plan(pattern: re.Pattern[str], k: int = PREFIX_LEN) -> Plan:
+    """The :class:`Plan` of ``pattern`` (computed once per pattern)."""
+    items = list(_parser.parse(pattern.pattern, pattern.flags))
+    start = _prefixes(items[1:], k) if _starts_at_word(items) else _ANY
+    return Plan(tuple(set(_required(items, False, k))), None if "" in start else start)
+
+
 def word_conditions(pattern: re.Pattern[str], k: int = PREFIX_LEN) -> tuple[frozenset[str], ...]:
     """Sets of word prefixes such that every match of ``pattern`` holds a word starting with
     one prefix of each set (empty: the pattern cannot be filtered)."""
-    return tuple(set(_required(list(_parser.parse(pattern.pattern, pattern.flags)), False, k)))
+    return plan(pattern, k).conditions
 
 
 class DocWords:
-    """The lower-case word prefixes (up to ``PREFIX_LEN`` characters) of one text."""
+    """Where each lower-case word prefix (up to ``PREFIX_LEN`` characters) starts a word of one text."""
 
-    __slots__ = ("prefixes",)
+    __slots__ = ("text", "starts")
 
     def __init__(self, text: str, k: int = PREFIX_LEN) -> None:
+        self.text = text
+        self.starts: dict[str, list[int]] | None = None
         if not text.isascii():
-            self.prefixes = None  # case folding beyond str.lower: every pattern runs
-            return
-        words = set(_WORD.findall(text.lower()))
-        self.prefixes = {w[:i] for w in words for i in range(1, min(k, len(w)) + 1)}
+            return  # case folding beyond str.lower: every pattern runs in full
+        starts: dict[str, list[int]] = {}
+        for m in _WORD.finditer(text.lower()):
+            w, at = m.group(), m.start()
+            for i in range(1, min(k, len(w)) + 1):
+                starts.setdefault(w[:i], []).append(at)
+        self.starts = starts
 
     def may_match(self, conditions: tuple[frozenset[str], ...]) -> bool:
         """Whether a pattern with these :func:`word_conditions` can match the text at all."""
-        if self.prefixes is None:
+        if self.starts is None:
             return True
-        return all(not self.prefixes.isdisjoint(c) for c in conditions)
+        return all(not self.starts.keys().isdisjoint(c) for c in conditions)
+
+    def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)``, trying only the words a match can start at."""
+        found = plan(pattern)
+        if self.starts is None:
+            yield from pattern.finditer(self.text)
+            return
+        if not self.may_match(found.conditions):
+            return
+        if found.start is None:
+            yield from pattern.finditer(self.text)
+            return
+        candidates: set[int] = set()
+        for prefix in found.start:
+            candidates.update(self.starts.get(prefix, ()))
+        pos = 0
+        for at in sorted(candidates):
+            if at < pos:
+                continue
+            m = pattern.match(self.text, at)  # lookbehinds still see the text before ``at``
+            if m is not None:
+                yield m
+                pos = m.end()  # never empty: a match starts with a word character

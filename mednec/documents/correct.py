@@ -23,7 +23,10 @@ from mednec.errors import ResourceError
 
 LEXICON = "ocr_lexicon.yaml"
 _CLASSES = ("1lIi|", "0Oo", "5Ss$", "8B")
-_LEVEL_CANON = {ch: f"\x00{i}" for i, members in enumerate(_CLASSES) for ch in members}
+# A spinal level is read position by position: its letter (C, T, L, S) may only have been
+# misread as 5 / $ / s (for S); its digits as l / I / i / | (1), O / o (0), S / s (5), B (8).
+_LEVEL_LETTER = {"5": "S", "$": "S", "s": "S"}
+_LEVEL_DIGIT = {"l": "1", "I": "1", "i": "1", "|": "1", "O": "0", "o": "0", "S": "5", "s": "5", "B": "8"}
 _WORD_CANON = {ch: f"\x00{i}" for i, members in enumerate(_CLASSES) for ch in members.lower() + members}
 TOKEN = re.compile(r"[A-Za-z0-9|$]+")
 _NUMBER = re.compile(r"\$?\d+")
@@ -49,7 +52,10 @@ class Lexicon:
 
 
 def _canon_level(token: str) -> str:
-    return "".join(_LEVEL_CANON.get(ch, ch) for ch in token)
+    """The level a token would be with its confusable characters read back (may be no level)."""
+    if not token:
+        return token
+    return _LEVEL_LETTER.get(token[0], token[0]) + "".join(_LEVEL_DIGIT.get(ch, ch) for ch in token[1:])
 
 
 def _canon_word(token: str) -> str:

@@ -13,7 +13,8 @@ from PIL import Image, ImageDraw, ImageFont
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 HAVE_TESSERACT = shutil.which("tesseract") is not None
 requires_tesseract = pytest.mark.skipif(
-    not HAVE_TESSERACT, reason="tesseract is not installed (apt-get install tesseract-ocr, or scripts/apt-deps.sh)"
+    not HAVE_TESSERACT,
+    reason="tesseract is not installed (apt-get install tesseract-ocr, or run scripts/apt-deps.sh)",
 )
 
 PAGE_ONE = [

@@ -43,6 +43,7 @@ def test_corrections(ocr: str, fixed: str) -> None:
         "fall risk", "the TB clinic", "left: Si. and $2 neural", "T8 vertebra", "L5 5/5 strength",
         "Sacroiliac joint", "Ewing sarcoma", "S1 and S2", "In 2019 she had PT",
         "L5, 51 years old", "age 51 and L5", "S4 and 55 mm", "between 3 and 5 cycles",
+        "the S$ segment", "IS nerve root",
     ],
 )
 def test_left_alone(text: str) -> None:

@@ -14,7 +14,6 @@ from .conftest import requires_tesseract
 
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ROOT / "corpora" / "scanned"
-pytestmark = [pytest.mark.ocr, requires_tesseract]
 
 
 def manifest() -> dict[str, dict[str, str]]:
@@ -35,6 +34,8 @@ def test_manifest_matches_folders() -> None:
         assert all(p.suffix in SUPPORTED_SUFFIXES for p in folder.iterdir() if p.suffix != ".json")
 
 
+@pytest.mark.ocr
+@requires_tesseract
 @pytest.mark.parametrize("name", ["d01_fax", "c27_pdf"])
 def test_scanned_case_reads_back(name: str, tmp_path: Path) -> None:
     spec = manifest()[name]

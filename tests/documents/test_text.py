@@ -25,7 +25,7 @@ def test_public_api() -> None:
 
 
 def test_decode_errors_replaced_and_offsets_exact(tmp_path: Path) -> None:
-    data = "MRI PELVIS\r\nDate of service: 10/20/2025\r\n".encode() + b"bad \xff\xfe bytes; " + \
+    data = b"MRI PELVIS\r\nDate of service: 10/20/2025\r\n" + b"bad \xff\xfe bytes; " + \
         "the mass abuts the left acetabular roof \u2265 2 cm.\n".encode()
     loaded = load_document(write(tmp_path, "mri.txt", data))
     assert isinstance(loaded, LoadedText)

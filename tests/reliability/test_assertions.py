@@ -50,7 +50,7 @@ FINDINGS = [
     Finding("27076", "A1", "pathology", "high-grade conventional osteosarcoma of the left ilium"),
     Finding("27076", "A3", "note", "en bloc resection of the left ilium with wide margins"),
 ]
-AFFIRMED = ["There is {np}.", "{Np}.", "Findings: {np}."]
+AFFIRMED = ["There is {np}.", "{Np}.", "{Np} is present.", "She has {np}."]
 NEGATED = [
     "No {np}.",
     "There is no {np}.",
@@ -75,12 +75,12 @@ FAMILY = [
     "Family history of {np} in her father.",
     "Her father had {np}.",
     "Family history: maternal aunt with {np}.",
+    "Her brother was diagnosed with {np}.",
 ]
 # Found by this suite and reported to the pipeline owners; strict, so a fix turns them green.
 KNOWN_GAPS = [
     "{Np}: absent.",
     "Should {np} develop, she will return.",
-    "Her brother was diagnosed with {np}.",
 ]
 
 

@@ -106,8 +106,15 @@ def _bounded(fn: Callable[[], object], seconds: float, memory_mb: int) -> str:
 
         with open("/proc/self/statm", encoding="ascii") as fh:
             size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        resource.setrlimit(resource.RLIMIT_AS, (size + memory_mb * 2**20, resource.RLIM_INFINITY))
-        fn()
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        limit = size + memory_mb * 2**20
+        resource.setrlimit(
+            resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard)
+        )
+        try:
+            fn()
+        except BaseException:  # noqa: BLE001 - MemoryError or a failed check: reported by the exit code
+            os._exit(3)
 
     proc = ctx.Process(target=body)
     proc.start()
@@ -124,7 +131,8 @@ PATHOLOGICAL = {
     "bracket_tower_3000": "(" * 1500 + "osteosarcoma" + ")" * 1500,
     # the linker's deletion neighbourhood (pipeline/linker.py, near_kb -> _deletions) is
     # cubic in the length of a token of distinct letters: about 0.7 GB at 1,000 letters
-    "random_token_2500": "".join(random.Random(0).choice(string.ascii_lowercase) for _ in range(2500)),
+    "random_token_2500": "".join(random.Random(0).choices(string.ascii_lowercase, k=2500)),
+    "alternating_token_3000": "ab" * 1500,
 }
 
 
