@@ -78,6 +78,8 @@ def _client(scheduler: str | None, workers: int) -> tuple[Client, LocalCluster |
         return Client(scheduler), None
     # Workers of the local cluster may fork (the per-case time limit needs a child process).
     dask.config.set({"distributed.worker.daemon": False})
+    if not log.isEnabledFor(logging.DEBUG):  # the scheduler runs here: keep its INFO lines out of stderr
+        logging.getLogger("distributed").setLevel(logging.ERROR)
     cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
                            dashboard_address=None, silence_logs=logging.ERROR)
     return Client(cluster), cluster

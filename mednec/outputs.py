@@ -58,19 +58,29 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 
 def remove_stale_temps(out_dir: Path) -> int:
-    """Delete temporary files a killed run of :func:`write_atomic` left in ``out_dir``; return the count."""
+    """Delete the temporary files a killed :func:`write_atomic` left in ``out_dir`` and its sub-folders.
+
+    Only names of the form ``.<name>.<8 characters>.tmp`` are touched, one folder level
+    deep (the state records, the per-case OCR text folders); symlinks are never followed.
+    Returns the number of files removed.
+    """
     removed = 0
     try:
-        entries = list(out_dir.iterdir())
+        folders = [out_dir, *(p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink())]
     except OSError:
         return 0
-    for p in entries:
-        if _TEMP.match(p.name) and p.is_file() and not p.is_symlink():
-            try:
-                p.unlink()
-                removed += 1
-            except OSError:
-                pass
+    for folder in folders:
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for p in entries:
+            if _TEMP.match(p.name) and p.is_file() and not p.is_symlink():
+                try:
+                    p.unlink()
+                    removed += 1
+                except OSError:
+                    pass
     if removed:
         log.info("removed %d temporary file(s) left by an interrupted run in %s", removed, out_dir)
     return removed

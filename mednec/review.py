@@ -254,7 +254,14 @@ class Reviewer:
         from mednec.pipeline.doctype import find_dates
 
         facts = []
-        for doc, cdoc in zip(self.nlp.pipe(d.text for d in case.documents), case.documents, strict=True):
+        from mednec.documents.correct import correct_text
+
+        # The pipeline reads a same-length copy with OCR confusions undone ("acetabu1ar",
+        # "FIND1NGS:"); evidence is quoted from the document as read (same offsets).
+        analysed = [correct_text(d.text)[0] for d in case.documents]
+        for doc, cdoc in zip(self.nlp.pipe(analysed), case.documents, strict=True):
+            if doc.text != cdoc.text:
+                doc.user_data["mednec_source_text"] = cdoc.text
             info = cdoc.info
             date = find_dates(info.date)[0][2] if info.date else None
             facts.extend(extract_facts(doc, info.id, info.type, date))

@@ -19,10 +19,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Literal
 
+import numpy
 from mednec.pipeline.kb import load_kb
 from mednec.pipeline.resources import load_yaml
 from mednec.pipeline.targets import ALL_GROUP, GROUP
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
@@ -145,6 +147,7 @@ class AbbreviationFinder:
 
         ensure_extensions()
         self.detector = AbbreviationDetector(nlp)
+        self.open, self.close = nlp.vocab.strings.add("("), nlp.vocab.strings.add(")")
         self.matcher = Matcher(nlp.vocab)
         self.entries: dict[str, AbbreviationEntry] = {}
         for i, entry in enumerate(load_lexicon().entries):
@@ -179,22 +182,32 @@ class AbbreviationFinder:
         return spans
 
     def _defined_spans(self, doc: Doc) -> list[Span]:
-        """Later occurrences of short forms whose long form is a target concept."""
-        if "(" not in doc.text:
-            return []
-        if doc.has_extension("abbreviations"):
-            doc._.abbreviations = []
-        self.detector(doc)
+        """Later occurrences of short forms whose long form is a target concept.
+
+        scispaCy's detector considers every "( ... )"; only those next to a target can define
+        one of our concepts, so only they are handed to its filters and its Schwartz-Hearst
+        matching: right after a target ("giant cell tumor of bone (GCTB)") or closing one
+        inside the parentheses ("GCTB (giant cell tumor of bone)").
+        """
+        from scispacy.abbreviation import filter_matches
+
         resolved = list(doc.spans[GROUP]) if GROUP in doc.spans else []
+        orth = doc.to_array(ORTH)
+        opens, closes = numpy.flatnonzero(orth == self.open), numpy.flatnonzero(orth == self.close)
+        if not resolved or not len(opens) or not len(closes):
+            return []
+        ends = {s.end for s in resolved}
+        candidates = []
+        for o, i in zip(opens.tolist(), numpy.searchsorted(closes, opens).tolist(), strict=True):
+            if i < len(closes) and (o in ends or int(closes[i]) in ends):
+                candidates.append((0, o + 1, int(closes[i])))
         spans = []
-        for short in doc._.abbreviations:
-            long = short._.long_form
+        for long, shorts in self.detector.find_matches_for(filter_matches(candidates, doc), doc):
             concept = _concept_of(long, resolved)
-            if concept is None or short.start < long.end:
-                continue
-            if short.start == long.end + 1 and doc[long.end].text == "(":
-                continue  # the definition itself: "giant cell tumor of bone (GCTB)"
-            spans.append(make_span(doc, short.start, short.end, concept))
+            for short in shorts if concept else ():
+                if short.start < long.end or (short.start == long.end + 1 and doc[long.end].text == "("):
+                    continue  # before the definition, or the definition itself
+                spans.append(make_span(doc, short.start, short.end, concept))
         return spans
 
 

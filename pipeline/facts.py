@@ -31,7 +31,7 @@ from mednec.models.facts import (
 )
 from mednec.pipeline import quantities as q
 from mednec.pipeline.doctype import letterhead_ranges
-from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map
+from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map, source_text
 from mednec.pipeline.kb import KnowledgeBase, load_kb
 from mednec.pipeline.resources import load_yaml
 from mednec.pipeline.targets import ALL_GROUP, GROUP
@@ -82,10 +82,20 @@ class _NotSeen(BaseModel):
     labels: list[str]
 
 
+class _OldYear(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    years_before: int
+    labels: list[str]
+
+
 class _Overrides(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     rules: list[_OverrideRule]
     not_seen: _NotSeen | None = None
+    old_year: _OldYear | None = None
+
+
+_BARE_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/.-]|\s*-\s*\d)")
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +103,7 @@ def _overrides() -> _Overrides:
     return load_yaml("assertion_overrides.yaml", _Overrides)
 
 
-def _assertion(span: Span, section: str | None) -> Assertion:
+def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None) -> Assertion:
     flags = {
         "negated": bool(span._.is_negated),
         "uncertain": bool(span._.is_uncertain),
@@ -103,6 +113,10 @@ def _assertion(span: Span, section: str | None) -> Assertion:
         "family": bool(span._.is_family),
     }
     cfg = _overrides()
+    if doc_date and cfg.old_year and span.label_ in cfg.old_year.labels and not flags["historical"]:
+        years = [int(y) for y in _BARE_YEAR.findall(sent_of(span).text)]
+        if years and max(years) <= doc_date.year - cfg.old_year.years_before:
+            flags["historical"] = True
     if flags["negated"] and cfg.not_seen and span.label_ in cfg.not_seen.labels:
         negators = [m for m in span._.modifiers if m.category == "NEGATED_EXISTENCE"]
         if negators and all(m.rule.literal in cfg.not_seen.literals for m in negators):
@@ -258,7 +272,7 @@ def _evidence(doc: Doc, span: Span, modifier: Any, document: str, section: str |
         if sent_start(mspan) == sent_start(span):
             start, end = min(start, mspan.start_char), max(end, mspan.end_char)
     start, end = _clause(doc, span, start, end)
-    text = doc_text(doc)[start:end]
+    text = source_text(doc)[start:end]
     return EvidenceSpan(document=document, start=start, end=end, text=text, section=section)
 
 
@@ -320,7 +334,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
         if concept.concept == "spinal_level" and _height_mark(span):
             continue
         section = _section(span)
-        assertion = _assertion(span, section)
+        assertion = _assertion(span, section, doc_date)
         relation, modifier = _relation(span, kb)
         if concept.label in ("SITE", "NERVE") and _label_of_line(doc, span):
             # A sub-heading names the structure the clause after its colon describes.
@@ -448,7 +462,7 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
             start, end = _clause(doc, span, start, end)
             ev = base["evidence"][0]
             base = {**base, "evidence": (EvidenceSpan(document=ev.document, start=start, end=end,
-                                                      text=doc_text(doc)[start:end], section=ev.section),)}
+                                                      text=source_text(doc)[start:end], section=ev.section),)}
         return ScoreFact(**base, category=concept.category, value=quantity.value, comparator=quantity.comparator,
                          unit=quantity.unit)
     return FindingFact(**base, category=concept.category)

@@ -47,6 +47,7 @@ _CODE = re.compile(r"^(?:[A-Z]+[0-9]+[A-Z]?|[0-9]{2,}[A-Za-z]+|[0-9][A-Za-z]{1,3
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ness", "ings", "ally", "ions", "ing", "ion", "ies", "ers",
              "ors", "ory", "eal", "ed", "er", "or", "es", "al", "ly", "s", "e", "y")
 _CONNECTORS = frozenset({"-", "/"})
+_CACHE_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,12 @@ class Linker:
         self._damaged: dict[str, bool] = {}
         self._has_letter: dict[str, bool] = {}
         self._known: dict[str, bool] = {}
+        self._near: dict[tuple[str, int], bool] = {}
 
     def __call__(self, doc: Doc) -> Doc:
+        if len(self._damaged) + len(self._known) > _CACHE_LIMIT:  # per-word memos of a long-lived process
+            for memo in (self._damaged, self._has_letter, self._known, self._near):
+                memo.clear()
         chosen = self.select(self.proposals(doc, self.threshold), self.threshold)
         spans = [make_span(doc, p.start, p.end, p.concept, p.score) for p in chosen]
         add_target_spans(doc, spans, replace_contained=True)
@@ -141,9 +146,12 @@ class Linker:
 
     def near_kb(self, word: str, budget: int) -> bool:
         """Whether some KB word is within ``budget`` edits of ``word`` (both canonical)."""
-        c = canonical(word)
-        near = {w for v in deletions(c, budget) for w in self.neighbourhood.get(v, ())}
-        return any(edit_distance(c, w, budget) <= budget for w in near)
+        hit = self._near.get((word, budget))
+        if hit is None:
+            c = canonical(word)
+            near = {w for v in deletions(c, budget) for w in self.neighbourhood.get(v, ())}
+            hit = self._near[(word, budget)] = any(edit_distance(c, w, budget) <= budget for w in near)
+        return hit
 
     def known_word(self, word: str) -> bool:
         """Whether a lower-case word, or another form of it (same :func:`stem`), is in the vocabulary."""
@@ -222,8 +230,9 @@ class _Tokens:
         self.word = [not (row[2] or row[3] or row[4] or row[5]) and _has_letter(t, has_letter)
                      for row, t in zip(arr, self.text, strict=True)]
         self.free = list(self.word)  # words no target covers: where a damaged word can be
-        for span in doc.spans[ALL_GROUP] if ALL_GROUP in doc.spans else []:
-            self.free[span.start:span.end] = [False] * len(span)
+        self.targets = [(s.start, s.end) for s in doc.spans[ALL_GROUP]] if ALL_GROUP in doc.spans else []
+        for a, b in self.targets:
+            self.free[a:b] = [False] * (b - a)
         self.ws = [" " if sp else "" for sp in space]
         # how many tokens on from i the next word of the same phrase starts: 1 after one space,
         # 2 across a hyphen or slash written without spaces ("en-bloc", "bowel/bladder"), else 0
@@ -236,7 +245,8 @@ class _Tokens:
             elif not space[i] and self.text[i + 1] in _CONNECTORS and not space[i + 1] and i + 2 < n \
                     and self.word[i + 2]:
                 self.step[i] = 2
-        self.joined = [self.step[i] == 1 and self.free[i + 1] for i in range(n - 1)] + [False]
+        self.joined = [self.step[i] == 1 and self.free[i] and self.free[i + 1] for i in range(n - 1)]
+        self.joined.append(False)
 
     def windows(self, start: int, end: int, core: str, width: int) -> list[tuple[int, int, str]]:
         """The site with 0..``width`` neighbouring words of its phrase (at most ``width`` in all)."""
@@ -253,4 +263,5 @@ class _Tokens:
         before = ["".join(self.text[k] + self.ws[k] for k in range(s, start)) for s in lefts]
         after = ["".join(self.ws[k - 1] + self.text[k] for k in range(end, e)) for e in rights]
         return [(s, e, before[n_l] + core + after[n_r]) for n_l, s in enumerate(lefts)
-                for n_r, e in enumerate(rights[:width + 1 - n_l])]
+                for n_r, e in enumerate(rights[:width + 1 - n_l])
+                if all(b <= s or e <= a or s <= a and b <= e for a, b in self.targets)]  # no target cut

@@ -65,3 +65,10 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         doc.user_data["mednec_text"] = text
     return text
+
+
+def source_text(doc: Doc) -> str:
+    """The text evidence quotes are cut from: the document as read, when the pipeline ran on a
+    same-length corrected copy of it (OCR confusions undone); else the doc's own text."""
+    text = doc.user_data.get("mednec_source_text")
+    return text if text is not None else doc_text(doc)
