@@ -20,9 +20,20 @@ class MednecError(Exception):
         super().__init__(self.line())
 
     def line(self) -> str:
-        """One line for standard error: ``[E101] path: problem``."""
+        """One line for standard error: ``[E101] path: problem``.
+
+        Control characters, line separators and undecodable file-name bytes (surrogates)
+        are written as escapes, so the line is always one printable UTF-8 line.
+        """
         where = f"{self.path}: " if self.path else ""
-        return f"[{self.code}] {where}{self.problem}"
+        return printable(f"[{self.code}] {where}{self.problem}")
+
+
+def printable(text: str) -> str:
+    """``text`` as one printable UTF-8 line: control characters and surrogates as escapes."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
 
 
 class CaseError(MednecError):
@@ -113,3 +124,9 @@ class MemoryLimitError(ProcessingError):
     """The review of a case needed more memory than the per-case limit allows."""
 
     code = "E503"
+
+
+class InternalError(MednecError):
+    """An unexpected failure of mednec itself on one case (a bug; the batch goes on)."""
+
+    code = "E999"

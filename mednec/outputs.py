@@ -30,7 +30,11 @@ def safe_output_path(out_dir: Path, case_id: str, suffix: str) -> Path:
         raise OutputError(f"case id {case_id!r} cannot name an output file", out_dir)
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in case_id):
         raise OutputError(f"case id {case_id!r} contains control characters", out_dir)
-    if len(case_id.encode("utf-8", errors="replace")) > MAX_NAME_BYTES:
+    try:
+        name_bytes = len(case_id.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise OutputError("case id is not valid unicode (a lone surrogate)", out_dir) from None
+    if name_bytes > MAX_NAME_BYTES:
         raise OutputError(f"case id is longer than {MAX_NAME_BYTES} bytes and cannot name a file", out_dir)
     path = (out_dir / f"{case_id}{suffix}")
     if path.resolve().parent != out_dir.resolve():

@@ -69,7 +69,8 @@ def read_request(case_dir: Path, known_codes: set[str] | None = None) -> CaseReq
         if not path.is_file():
             if not any(case_dir.iterdir()):
                 raise CaseError("the case folder is empty (no request.json, no documents)", case_dir)
-            raise RequestError("request.json is missing", path)
+            problem = "request.json is not a file" if path.exists() else "request.json is missing"
+            raise RequestError(problem, path)
         size = path.stat().st_size
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
@@ -83,11 +84,16 @@ def read_request(case_dir: Path, known_codes: set[str] | None = None) -> CaseReq
         raw = path.read_bytes()
         if not raw.strip():
             raise RequestError("request.json is empty (only whitespace)", path)
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8-sig"))  # a leading byte-order mark is harmless
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # no lone surrogate escapes ("\ud800")
     except UnicodeDecodeError as exc:
         raise RequestError("request.json is not UTF-8 text", path) from exc
+    except UnicodeEncodeError as exc:
+        raise RequestError("request.json holds an invalid \\u escape (a lone surrogate)", path) from exc
     except json.JSONDecodeError as exc:
         raise RequestError(f"request.json is not valid JSON (line {exc.lineno}: {exc.msg})", path) from exc
+    except RecursionError as exc:
+        raise RequestError("request.json is nested too deeply", path) from exc
     except OSError as exc:
         raise RequestError(f"request.json cannot be read ({exc.strerror})", path) from exc
     if not isinstance(data, dict):
@@ -154,6 +160,10 @@ def _load(path: Path, cache_dir: Path | None, ocr_workers: int):  # noqa: ANN202
     from mednec.documents import load_document
 
     try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError as exc:  # the name becomes the evidence's document id, in UTF-8 JSON
+        raise DocumentError("the file name is not valid UTF-8; rename the file", path) from exc
+    try:
         loaded = load_document(path, cache_dir=cache_dir, workers=ocr_workers)
     except MednecError:
         raise
@@ -189,8 +199,9 @@ def load_case(case_dir: Path, *, known_codes: set[str] | None = None, cache_dir:
             raise CaseLimitError(f"the documents hold over {MAX_CASE_CHARS:,} characters of text together "
                                  "(case limit)", case_dir)
         date = infer_date(loaded.text, p.name)
-        info = DocumentInfo(id=p.name, type=infer_type(loaded.text, p.name), date=date.isoformat() if date else None,
-                            chars=len(loaded.text), source=loaded.source, pages=loaded.pages,
+        info = DocumentInfo(id=p.name, type=infer_type(loaded.text, p.name),
+                            date=date.isoformat() if date else None, chars=len(loaded.text),
+                            source=loaded.source, pages=loaded.pages,
                             ocr_confidence=None if loaded.ocr_confidence is None
                             else round(loaded.ocr_confidence, 1),
                             title=_title(loaded.text))

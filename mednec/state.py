@@ -65,7 +65,11 @@ def plan_cases(folders: list[Path]) -> list[CasePlan]:
             error = OutputError(f"case_id {case_id!r} is reserved (its outputs would overwrite "
                                 f"OUT/{key}.html)", folder / "request.json").line()
         elif valid:
-            owners[key] = folder
+            try:
+                safe_output_path(folder, case_id, ".json")  # the id must be able to name its outputs
+                owners[key] = folder
+            except OutputError as exc:
+                error = OutputError(exc.problem, folder / "request.json").line()
         plans.append(CasePlan(folder, case_id, valid, input_sha256(folder) if valid else None, error))
     return plans
 

@@ -20,11 +20,13 @@ from pathlib import Path
 from mednec import state
 from mednec.errors import (
     CaseError,
+    InternalError,
     MednecError,
     OutputError,
     ProcessingError,
     TimeLimitError,
     WorkerDiedError,
+    printable,
 )
 from mednec.outputs import remove_stale_temps, safe_output_path, write_atomic
 from mednec.runner import Job, run_jobs
@@ -118,7 +120,8 @@ def process_case(folder: str, out_dir: str, ocr_workers: int = 1, *,
         return CaseOutcome(path.name, case_id, (), exc.line())
     except Exception as exc:  # noqa: BLE001 - one bad case must not stop the batch
         log.debug("unexpected error in %s", path, exc_info=True)
-        return CaseOutcome(path.name, case_id, (), f"[E999] {path}: internal error ({type(exc).__name__})")
+        line = InternalError(f"internal error ({type(exc).__name__})", path).line()
+        return CaseOutcome(path.name, case_id, (), line)
 
 
 def _failed(plans: dict[str, CasePlan]):  # noqa: ANN202 - runner.FailFn
@@ -239,7 +242,8 @@ def triage(cases_dir: Path, out_dir: Path, *, workers: int = 1, progress: bool =
             summary.errors += 1
             if plan.valid_id and plan.error is None:
                 state.discard(out_dir, plan.case_id)  # outputs of an earlier run are stale now
-            rows.append({**dict.fromkeys(CSV_FIELDS, ""), "case_id": outcome.case_id, "error": error})
+            case_id = printable(outcome.case_id)  # may be a folder name: any bytes
+            rows.append({**dict.fromkeys(CSV_FIELDS, ""), "case_id": case_id, "error": error})
         else:
             for r in outcome.rows:
                 summary.codes += 1

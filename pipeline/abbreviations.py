@@ -15,6 +15,7 @@ New spans never overlap an existing one and go into both span groups, so ConText
 facts treat them like any other target.
 """
 
+import bisect
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Literal
@@ -94,6 +95,27 @@ def overlaps(start: int, end: int, taken: Iterable[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in taken)
 
 
+class _Near:
+    """Spans sorted by start: :meth:`around` gives every span that may overlap or contain a range
+    (a superset, in start order), so a test over them costs the spans nearby, not all of them."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in self.spans]
+        self.longest = max((len(s) for s in spans), default=0)
+
+    def add(self, span: Span) -> None:
+        i = bisect.bisect_right(self.starts, span.start)
+        self.spans.insert(i, span)
+        self.starts.insert(i, span.start)
+        self.longest = max(self.longest, len(span))
+
+    def around(self, start: int, end: int) -> list[Span]:
+        """Spans starting in [start - longest, end]: all that can overlap or contain [start, end)."""
+        lo = bisect.bisect_left(self.starts, start - self.longest)
+        return self.spans[lo:bisect.bisect_right(self.starts, end)]
+
+
 def add_target_spans(doc: Doc, spans: list[Span], replace_contained: bool = False) -> list[Span]:
     """Add spans (label and ``_.concept`` set) to both span groups; returns the spans added.
 
@@ -106,19 +128,24 @@ def add_target_spans(doc: Doc, spans: list[Span], replace_contained: bool = Fals
         return []
     existing = list(doc.spans[ALL_GROUP]) if ALL_GROUP in doc.spans else []
     resolved = list(doc.spans[GROUP]) if GROUP in doc.spans else []
+    near_existing, near_added = _Near(existing), _Near([])  # overlap tests in linear time
     added: list[Span] = []
     for span in spans:
-        if overlaps(span.start, span.end, [(a.start, a.end) for a in added]):
+        nearby = near_added.around(span.start, span.end)
+        if overlaps(span.start, span.end, [(a.start, a.end) for a in nearby]):
             continue
-        hit = [s for s in existing if s.start < span.end and span.start < s.end]
+        hit = [s for s in near_existing.around(span.start, span.end)
+               if s.start < span.end and span.start < s.end]
         if hit and not (replace_contained and all(span.start <= s.start and s.end <= span.end for s in hit)):
             continue
         added.append(span)
+        near_added.add(span)
     if added:
         def key(s: Span) -> tuple[int, int]:
             return s.start, -len(s)
 
-        kept = [s for s in resolved if not any(a.start <= s.start and s.end <= a.end for a in added)]
+        kept = [s for s in resolved if not any(a.start <= s.start and s.end <= a.end
+                                               for a in near_added.around(s.start, s.end))]
         doc.spans[ALL_GROUP] = sorted(existing + added, key=key)
         doc.spans[GROUP] = sorted(kept + added, key=key)
         doc.ents = list(doc.spans[GROUP])

@@ -12,6 +12,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Span
 
+from mednec.pipeline.prune import linear_prune
 from mednec.pipeline.regex_filter import DocWords, plan
 from mednec.pipeline.resources import ContextRuleSpec, context_rule_specs, load_jsonl, to_medspacy_context_rules
 from mednec.pipeline.sentmap import doc_text
@@ -154,4 +155,5 @@ def make_context(nlp: Language, name: str, max_scope: int | None):  # noqa: ANN2
     rules += to_medspacy_context_rules(relation_rule_specs())  # type: ignore[arg-type]
     ctx.add(rules)
     _fast_regex(ctx)
+    linear_prune(ctx._ConText__matcher)  # medspaCy's overlap pruning is quadratic in the matches
     return ctx

@@ -79,6 +79,7 @@ class Linker:
         self.stems = frozenset(stem(w) for w in self.known)
         self.generator = candidate_generator()
         self.neighbourhood = kb_neighbourhood()
+        self.longest = max(len(canonical(w)) for w in self.kb_words)
         self._damaged: dict[str, bool] = {}
         self._has_letter: dict[str, bool] = {}
         self._known: dict[str, bool] = {}
@@ -149,6 +150,8 @@ class Linker:
         hit = self._near.get((word, budget))
         if hit is None:
             c = canonical(word)
+            if len(c) > self.longest + budget:  # no KB word that long (and no deletions of a long blob)
+                return False
             near = {w for v in deletions(c, budget) for w in self.neighbourhood.get(v, ())}
             hit = self._near[(word, budget)] = any(edit_distance(c, w, budget) <= budget for w in near)
         return hit

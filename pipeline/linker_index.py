@@ -7,6 +7,11 @@ nmslib HNSW index over the aliases, built with the steps of scispaCy's
 under a hash of ``concepts.jsonl``: a process builds it at most once, and only when the
 cache is missing, stale or corrupt. It is written to a temporary directory and renamed into
 place, so a half-written index is never read. No network.
+
+Also here, what the linker compares words with: the OCR-confusion folding of mentions and
+aliases, a bounded edit distance, the vocabulary of words that are not damage (alias words,
+``linker.yaml``'s common words, section titles, ConText cues, spaCy's stop words) and a
+SymSpell deletion index of the KB words.
 """
 
 import hashlib

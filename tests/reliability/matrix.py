@@ -9,12 +9,14 @@ case's row of triage.csv; ``None`` when the row cannot occur in a batch).
 from __future__ import annotations
 
 import io
+import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.reliability.conftest import d01_texts, make_case
+from tests.reliability.conftest import D01_REQUESTED, d01_texts, make_case
 
 ONE_LINE_CHARS = 200_000
 HUGE_BYTES = 20 * 1024 * 1024
@@ -123,6 +125,19 @@ def _duplicate(root: Path, row_id: str) -> Path:
     return make_case(root, f"{row_id}_b", case_id="dup-id")
 
 
+def _request_is_folder(root: Path, row_id: str) -> Path:
+    case = make_case(root, row_id)
+    (case / "request.json").unlink()
+    (case / "request.json").mkdir()
+    return case
+
+
+def _undecodable_name(root: Path, row_id: str) -> Path:
+    case = make_case(root, row_id)
+    (Path(os.fsdecode(os.fsencode(case) + b"/zz_\xff\xfe.txt"))).write_text("Note.\n", encoding="utf-8")
+    return case
+
+
 def _trailing(data: bytes, n: int) -> bytes:
     return data[: len(data) - n]
 
@@ -139,6 +154,25 @@ def rows() -> list[Row]:
         Row("request_empty", _case(request=b""), _err("E101", "empty")),
         Row("request_not_json", _case(request="{case_id: d01,"), _err("E101", "not valid JSON")),
         Row("request_not_utf8", _case(request=b'{"case_id": "\xff\xfe"}'), _err("E101", "not UTF-8")),
+        Row("request_is_folder", _request_is_folder, _err("E101", "request.json is not a file")),
+        Row(
+            "request_nested_deep",
+            _case(request="[" * 100_000 + "]" * 100_000),
+            _err("E101", "nested too deeply"),
+        ),
+        Row(
+            "request_lone_surrogate",
+            _case(request='{"case_id": "a\\ud800", "requested": ["63303"]}'),
+            _err("E101", "lone surrogate"),
+        ),
+        Row(
+            "request_with_bom",
+            _case(
+                request=b"\xef\xbb\xbf"
+                + json.dumps({"case_id": "request_with_bom", "requested": D01_REQUESTED}).encode()
+            ),
+            OK,
+        ),
         Row("request_json_array", _case(request=[1, 2]), _err("E101", "JSON object")),
         Row("request_no_case_id", _case(request={"requested": ["27076-LT"]}), _err("E101", "case_id")),
         Row("request_no_codes", _case(requested=[]), _err("E101", "requested")),
@@ -188,6 +222,8 @@ def rows() -> list[Row]:
         Row("case_id_slash", _case(case_id="nested/evil"), _err("E101", "path separator")),
         Row("case_id_backslash", _case(case_id="..\\evil"), _err("E101", "path separator")),
         Row("case_id_dotdot", _case(case_id=".."), _err("E101", "case_id")),
+        Row("case_id_control_char", _case(case_id="tab\there"), OK, _err("E400", "control characters")),
+        Row("document_name_not_utf8", _undecodable_name, _err("E200", "not valid UTF-8", "zz_")),
         Row("case_id_absolute", _case(case_id="/tmp/evil"), _err("E101", "path separator")),
         Row(
             "duplicate_case_id", _duplicate, OK, _err("E103", "already used by folder 'duplicate_case_id_a'")

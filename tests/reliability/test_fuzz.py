@@ -126,14 +126,26 @@ def _bounded(fn: Callable[[], object], seconds: float, memory_mb: int) -> str:
     return "ok" if proc.exitcode == 0 else "failed"
 
 
-PATHOLOGICAL = {
-    # scispaCy's abbreviation matcher (pipeline/abbreviations.py) is superlinear in bracket runs
+HOSTILE = {
+    # once superlinear in scispaCy's abbreviation matcher (pipeline/abbreviations.py): 11 s
     "bracket_tower_3000": "(" * 1500 + "osteosarcoma" + ")" * 1500,
-    # the linker's deletion neighbourhood (pipeline/linker.py, near_kb -> _deletions) is
+    "base64_like_blob": "".join(random.Random(1).choices(string.ascii_letters + "0123456789+/", k=3000)),
+}
+PATHOLOGICAL = {
+    # the linker's deletion neighbourhood (pipeline/linker.py, near_kb -> deletions) is
     # cubic in the length of a token of distinct letters: about 0.7 GB at 1,000 letters
     "random_token_2500": "".join(random.Random(0).choices(string.ascii_lowercase, k=2500)),
     "alternating_token_3000": "ab" * 1500,
 }
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork and RLIMIT_AS")
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_texts_stay_bounded(reviewer, name: str) -> None:  # noqa: ANN001
+    """A few thousand hostile characters review in seconds and modest memory, like any text."""
+    reviewer.nlp  # noqa: B018 - built before the fork
+    case = loaded_case([f"IMPRESSION: {HOSTILE[name]} mass."], [("27076", "left")])
+    assert _bounded(lambda: check(reviewer, case), seconds=10, memory_mb=1024) == "ok"
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="fork and RLIMIT_AS")

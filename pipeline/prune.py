@@ -1,0 +1,56 @@
+"""medspaCy's overlap pruning of matcher results, in linear time per pass.
+
+``medspacy.common.util.prune_overlapping_matches`` (what a pruning ``MedspacyMatcher``, such as
+ConText's, runs on every document) takes matches off the front of a Python list with
+``list.pop(0)``, which moves the whole list each time: quadratic in the number of matches,
+seconds on a long document. :func:`prune_overlapping` is the same algorithm on a deque, so
+it returns the same list; :func:`linear_prune` makes one matcher use it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+
+def prune_overlapping(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """``prune_overlapping_matches(matches)`` (strategy "longest"), with O(1) pops."""
+    from medspacy.util import tuple_overlaps
+
+    if not matches:
+        return matches
+    while True:
+        unpruned = deque(sorted(matches, key=lambda x: (x[1], x[2])))
+        pruned: list[tuple[int, int, int]] = []
+        curr = unpruned.popleft()
+        while True:
+            if not unpruned:
+                pruned.append(curr)
+                break
+            nxt = unpruned.popleft()
+            if tuple_overlaps((curr[1], curr[2]), (nxt[1], nxt[2])):
+                pruned.append(max(curr, nxt, key=lambda x: x[2] - x[1]))  # a tie keeps the first
+                if not unpruned:
+                    break
+                curr = unpruned.popleft()
+            else:
+                pruned.append(curr)
+                curr = nxt
+        if len(pruned) == len(matches):
+            return pruned
+        matches = pruned  # medspaCy recurses until a pass removes nothing
+
+
+def linear_prune(matcher) -> None:  # noqa: ANN001 - a medspaCy MedspacyMatcher
+    """Make ``matcher`` prune with :func:`prune_overlapping` (same matches, same order)."""
+    from medspacy.common.medspacy_matcher import MedspacyMatcher
+
+    class LinearPruneMatcher(MedspacyMatcher):
+        def __call__(self, doc):  # noqa: ANN001, ANN204 - medspaCy matcher protocol
+            matches = self._MedspacyMatcher__matcher(doc)
+            matches += self._MedspacyMatcher__phrase_matcher(doc)
+            matches += self._MedspacyMatcher__regex_matcher(doc)
+            if self._prune:
+                matches = prune_overlapping(matches)
+            return matches
+
+    matcher.__class__ = LinearPruneMatcher
