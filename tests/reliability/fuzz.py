@@ -87,7 +87,7 @@ long_token = st.one_of(
         st.sampled_from(["a", "9", ".", "/", "é", "\u200b", "_", "-"]),
         st.integers(50, 6000),
     ),
-    # alternating patterns stay short: long ones are in test_fuzz.PATHOLOGICAL (linker blow-up)
+    # alternating patterns stay short here: long ones run in test_fuzz.HOSTILE, under limits
     st.builds(lambda pat, n: pat * n, st.sampled_from(["x-", "ab", "-.", "=-", "(-)"]), st.integers(5, 60)),
 )
 nested = st.builds(
@@ -111,8 +111,8 @@ piece = st.one_of(
     numbers,
 )
 separator = st.sampled_from(["\n", " ", "\n\n", "\r\n", "\t", "", ". ", "; ", "\f", "\u2028"])
-# Random characters are never glued to each other: a run of thousands of distinct letters
-# makes the OCR-damage linker allocate without bound (see test_pathological_texts).
+# Random characters are never glued to each other: runs of thousands of distinct letters
+# run in test_fuzz.HOSTILE, in a child with a memory limit (they once exhausted memory).
 spaced = st.sampled_from(["\n", " ", "\n\n", "\r\n", "\t", ". ", "\u2028"])
 part = st.one_of(
     st.tuples(st.one_of(any_text, odd_chars), spaced),
