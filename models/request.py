@@ -5,14 +5,20 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from mednec.models.base import Frozen
+
+
+class _Input(Frozen):
+    # request.json comes from outside systems that add their own fields (payer, member id,
+    # units): the contract's fields are validated strictly, unknown ones are ignored.
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
 _CODE = re.compile(r"^(?P<code>\d{5})(?:-(?P<mod>LT|RT))?$")
 
 
-class RequestedCode(Frozen):
+class RequestedCode(_Input):
     """One requested procedure code, with its side when the request names one."""
 
     code: str = Field(pattern=r"^\d{5}$")
@@ -40,14 +46,14 @@ class RequestedCode(Frozen):
         return value
 
 
-class Patient(Frozen):
+class Patient(_Input):
     """Optional patient details of the request."""
 
     age: int | None = Field(default=None, ge=0, le=130)
     sex: str | None = None
 
 
-class CaseRequest(Frozen):
+class CaseRequest(_Input):
     """request.json: the case id, the requested codes and optional patient details."""
 
     case_id: str = Field(min_length=1, max_length=200)

@@ -66,3 +66,9 @@ def test_fact_union_discriminates_on_kind():
     assert type(fact).__name__ == "ScoreFact" and fact.value == 1
     with pytest.raises(ValidationError):
         FactAdapter.validate_python({"kind": "nope", "id": "x"})
+
+
+def test_request_ignores_fields_outside_the_contract():
+    req = CaseRequest.model_validate({"case_id": "c1", "requested": [{"code": "27076", "side": "left", "units": 1}],
+                                      "payer": "ACME", "patient": {"age": 40, "mrn": "x"}})
+    assert req.requested[0].code == "27076" and req.patient and req.patient.age == 40
