@@ -12,6 +12,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Span
 
+from mednec.pipeline.context_graph import positional_graph
 from mednec.pipeline.prune import linear_prune
 from mednec.pipeline.regex_filter import DocWords, plan
 from mednec.pipeline.resources import ContextRuleSpec, context_rule_specs, load_jsonl, to_medspacy_context_rules
@@ -99,7 +100,7 @@ def _fast_regex(ctx) -> None:  # noqa: ANN001 - a medspaCy ConText
 
 
 def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, built lazily
-    from medspacy.context import ConText, ConTextGraph, ConTextModifier
+    from medspacy.context import ConText, ConTextModifier
 
     class SentenceConText(ConText):
         """medspaCy's ConText, run one sentence at a time.
@@ -129,7 +130,7 @@ def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, bu
                 by_sent[ss][1].append(ConTextModifier(rule, start, end, doc, scope_start=lo, scope_end=hi))
             edges = []
             for sent_targets, modifiers in by_sent.values():
-                graph = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
+                graph = positional_graph(prune_on_modifier_overlap=self.prune_on_target_overlap)
                 graph.targets, graph.modifiers = sent_targets, modifiers
                 graph.update_scopes()
                 graph.apply_modifiers()

@@ -206,16 +206,32 @@ def survival(span: Span) -> Quantity | None:
 def percent_near(span: Span) -> Quantity | None:
     """The percentage nearest to ``span`` in its sentence ("95% necrosis", "necrosis of 60%")."""
     sent = sent_of(span)
+    texts, percents = _sentence_percents(sent)
     best = None
-    for tok in sent:
-        m = _PERCENT_RE.match(tok.text)
-        value = float(m.group(1)) if m else None
-        if value is None and tok.i + 1 < sent.end and tok.doc[tok.i + 1].text in ("%", "percent") and _NUM_RE.match(tok.text):
-            value = float(tok.text)
-        if value is None:
-            continue
-        dist = abs(tok.i - span.start)
+    for i, value in percents:
+        dist = abs(i - span.start)
         if best is None or dist < best[0]:
-            best = (dist, Quantity(value, _comparator_before([t.text for t in sent], tok.i - sent.start), "percent",
-                                   tok.i, tok.i + 1))
-    return best[1] if best else None
+            best = (dist, i, value)
+    if best is None:
+        return None
+    _, i, value = best
+    return Quantity(value, _comparator_before(texts, i - sent.start), "percent", i, i + 1)
+
+
+def _sentence_percents(sent: Span) -> tuple[list[str], list[tuple[int, float]]]:
+    """The token texts of ``sent`` and its percentages (token index, value), read once per sentence:
+    every finding of a long line asks for them."""
+    memo = sent.doc.user_data.setdefault("mednec_percent_memo", {})
+    key = (sent.start, sent.end)
+    if key not in memo:
+        texts = [t.text for t in sent]
+        found = []
+        for k, text in enumerate(texts):
+            m = _PERCENT_RE.match(text)
+            value = float(m.group(1)) if m else None
+            if value is None and texts[k + 1:k + 2] in (["%"], ["percent"]) and _NUM_RE.match(text):
+                value = float(text)
+            if value is not None:
+                found.append((sent.start + k, value))
+        memo[key] = (texts, found)
+    return memo[key]

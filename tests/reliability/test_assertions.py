@@ -52,6 +52,7 @@ FINDINGS = [
 ]
 AFFIRMED = ["There is {np}.", "{Np}.", "{Np} is present.", "She has {np}."]
 NEGATED = [
+    "{Np}: absent.",  # a templated line answering its own label
     "No {np}.",
     "There is no {np}.",
     "No evidence of {np}.",
@@ -64,6 +65,7 @@ NEGATED = [
     "There is no sign of {np}.",
 ]
 HYPOTHETICAL = [
+    "Should {np} develop, she will return.",
     "If {np} is found, surgery will be discussed.",
     "Return to clinic if {np} is suspected.",
     "We will consider surgery in case of {np}.",
@@ -78,10 +80,6 @@ FAMILY = [
     "Her brother was diagnosed with {np}.",
 ]
 # Found by this suite and reported to the pipeline owners; strict, so a fix turns them green.
-KNOWN_GAPS = [
-    "{Np}: absent.",
-    "Should {np} develop, she will return.",
-]
 
 
 def _sentence(template: str, phrase: str) -> str:
@@ -145,13 +143,6 @@ def test_negated_hypothetical_or_family_mention_is_never_met(
     if shout:
         sentence = sentence.upper()
     assert status(reviewer, finding, sentence) != "met", sentence
-
-
-@pytest.mark.xfail(strict=True, reason="assertion gaps of the pipeline, reported to its owners")
-@pytest.mark.parametrize("template", KNOWN_GAPS)
-def test_known_assertion_gaps(reviewer, template: str) -> None:  # noqa: ANN001
-    sentences = [(f, _sentence(template, f.phrase)) for f in FINDINGS]
-    assert all(status(reviewer, f, s) != "met" for f, s in sentences)
 
 
 def test_family_and_negation_in_a_real_chart_do_not_add_criteria(reviewer, tmp_path: Path) -> None:  # noqa: ANN001
