@@ -57,7 +57,10 @@ class SentenceSplitter:
             if "\n" in last.whitespace_ or newline or "\n" in prev.whitespace_:
                 newline = True
             if newline and self.split_on_newline:
-                wrapped = last.text not in _ENDERS and last.text not in {":", ";"} and tok.text[:1].islower()
+                # a wrapped line (typed or OCR): the line ends mid-sentence and the next one
+                # carries on in lower case or with a bracket or comma
+                wrapped = last.text not in _ENDERS and last.text not in {":", ";"} and (
+                    tok.text[:1].islower() or (tok.text[:1] in "(," and last.text[:1].isalpha()))
                 if not wrapped:
                     starts[i] = True
                     continue
