@@ -12,8 +12,14 @@ from __future__ import annotations
 from collections import deque
 
 
-def prune_overlapping(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """``prune_overlapping_matches(matches)`` (strategy "longest"), with O(1) pops."""
+def prune_overlapping(matches: list[tuple[int, int, int]], length=None) -> list[tuple[int, int, int]]:  # noqa: ANN001
+    """``prune_overlapping_matches(matches)`` (strategy "longest"), with O(1) pops.
+
+    ``length(match)`` measures a match (default: its token count); the pipeline passes one
+    that ignores whitespace tokens, so "free  of" with a doubled space is no longer than
+    "free of" (OCR and typing leave doubled spaces that spaCy keeps as tokens).
+    """
+    size = length or (lambda x: x[2] - x[1])
     from medspacy.util import tuple_overlaps
 
     if not matches:
@@ -28,7 +34,7 @@ def prune_overlapping(matches: list[tuple[int, int, int]]) -> list[tuple[int, in
                 break
             nxt = unpruned.popleft()
             if tuple_overlaps((curr[1], curr[2]), (nxt[1], nxt[2])):
-                pruned.append(max(curr, nxt, key=lambda x: x[2] - x[1]))  # a tie keeps the first
+                pruned.append(max(curr, nxt, key=size))  # a tie keeps the first
                 if not unpruned:
                     break
                 curr = unpruned.popleft()
@@ -50,7 +56,8 @@ def linear_prune(matcher) -> None:  # noqa: ANN001 - a medspaCy MedspacyMatcher
             matches += self._MedspacyMatcher__phrase_matcher(doc)
             matches += self._MedspacyMatcher__regex_matcher(doc)
             if self._prune:
-                matches = prune_overlapping(matches)
+                spaces = [t.is_space for t in doc]
+                matches = prune_overlapping(matches, lambda x: (x[2] - x[1]) - sum(spaces[x[1] : x[2]]))
             return matches
 
     matcher.__class__ = LinearPruneMatcher
