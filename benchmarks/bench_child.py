@@ -40,7 +40,6 @@ def peer() -> Runner:
     mednec's own concepts loaded as TargetRules."""
     import medspacy
     from loguru import logger
-
     from mednec.pipeline.kb import load_kb
     from mednec.pipeline.targets import target_rules
 

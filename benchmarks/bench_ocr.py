@@ -82,7 +82,8 @@ def ocr_line(min_pages: int = 8) -> str:
     one = pages_per_second(docs, 1)
     many = pages_per_second(docs, CORES)
     pages = sum(n for _, n in docs)
-    return (f"OCR (faxed pages, {pages} pages in {len(docs)} documents, cache empty): 1 worker {one:.2f} pages/s, "
+    return (f"OCR (faxed pages, {pages} pages in {len(docs)} documents, cache empty): "
+            f"1 worker {one:.2f} pages/s, "
             f"{CORES} workers {many:.2f} pages/s ({many / one:.2f}x)")
 
 

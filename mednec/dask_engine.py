@@ -2,7 +2,8 @@
 
 Each case is one task running :func:`run_case` on a worker, which runs the same per-case
 function as the local engine (:func:`mednec.triage.process_case`) in a child forked from
-the worker, with the same per-case time limit (``mednec.runner``); the case is read from
+the worker and kept for its next cases (``mednec.runner.KeptChild``), with the same
+per-case time limit; the case is read from
 and its JSON and HTML written to paths every worker shares. The client keeps at most a few
 tasks per worker in flight, streams the outcomes back in folder order and writes
 ``triage.csv`` and the queue page itself, so the outputs are byte-identical to the local
@@ -23,6 +24,7 @@ import asyncio
 import logging
 import multiprocessing as mp
 import os
+import threading
 import uuid
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -33,6 +35,7 @@ import dask
 from distributed import Client, Future, LocalCluster
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from mednec.runner import KeptChild
 from mednec.state import CasePlan
 from mednec.triage import CaseOutcome
 
@@ -58,7 +61,7 @@ class WarmPlugin(WorkerPlugin):
 def run_case(plan: CasePlan, out_dir: str, timeout: float | None) -> CaseOutcome:
     """Review one case on a worker: ``process_case`` in a forked child with the time limit."""
     from mednec.engines import warm
-    from mednec.runner import Job, fork_available, run_jobs
+    from mednec.runner import Job, fork_available
     from mednec.triage import _failed, process_case
 
     warm()  # a no-op when the plugin already ran
@@ -68,9 +71,16 @@ def run_case(plan: CasePlan, out_dir: str, timeout: float | None) -> CaseOutcome
             log.warning("%s: a daemonic Dask worker cannot fork; the case runs without a time limit",
                         plan.folder)
         return process_case(job.folder, out_dir, input_sha256=job.input_sha256)
-    outcomes = run_jobs([job], out_dir, run=process_case, failed=_failed({job.folder: plan}), workers=1,
-                        timeout=timeout)
-    return next(iter(outcomes))
+    with _kept_lock:
+        kept = _kept.get((out_dir, timeout))
+        if kept is None:
+            kept = _kept[out_dir, timeout] = KeptChild(out_dir, process_case, timeout)
+    return kept.run_one(job, _failed({job.folder: plan}))
+
+
+_kept: dict[tuple[str, float | None], KeptChild] = {}
+"""The forked child of this worker process that reviews its cases, per output folder and time limit."""
+_kept_lock = threading.Lock()
 
 
 def _client(scheduler: str | None, workers: int) -> tuple[Client, LocalCluster | None]:

@@ -33,6 +33,7 @@ import logging
 import multiprocessing as mp
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -93,6 +94,33 @@ def run_jobs(jobs: Sequence[Job], out_dir: str, *, run: CaseFn, failed: FailFn, 
     if warm is not None:
         warm()  # build the pipeline before the first fork: every child inherits it
     yield from _Scheduler(jobs, out_dir, run, failed, max(1, workers), timeout).outcomes()
+
+
+class KeptChild:
+    """A forked child kept between calls, for engines whose own workers run one case at a time.
+
+    A Dask worker calls :meth:`run_one` for each of its cases: the child is forked on the first
+    call, reused for the next ones and replaced after ``CASES_PER_WORKER`` cases, a crash or a
+    time limit, exactly as in the local pool, so a case costs the same on either engine.
+    """
+
+    def __init__(self, out_dir: str, run: CaseFn, timeout: float | None) -> None:
+        self._pool = _Scheduler([], out_dir, run, _no_failure, 1, timeout)
+        self._lock = threading.Lock()  # one case at a time per kept child
+
+    def run_one(self, job: Job, failed: FailFn) -> object:
+        """Review ``job`` in the kept child (its outcome, or ``failed(job, code, problem)``)."""
+        with self._lock:
+            pool = self._pool
+            pool.jobs, pool.failed, pool.done = [job], failed, {}
+            pool._assign(0)  # the kept child is idle (or gone): this never waits
+            while 0 not in pool.done:
+                pool._collect()
+            return pool.done.pop(0)
+
+
+def _no_failure(job: Job, code: str, problem: str) -> object:
+    raise AssertionError("KeptChild.run_one sets the failure function of each job")
 
 
 class _Scheduler:

@@ -28,7 +28,9 @@ def test_local_cluster_writes_the_same_bytes_as_the_local_engine(batch: Path, lo
 
 def test_cli_refuses_an_unknown_engine_and_a_scheduler_without_dask(batch: Path, tmp_path: Path) -> None:
     """Usage errors are one line each, exit code 2."""
-    cli = [sys.executable, "-c", "from mednec.cli import main; main()", "triage", str(batch), "-o", str(tmp_path)]
-    for args, message in ((["--engine", "spark"], "unknown engine"), (["--scheduler", "tcp://h:8786"], "needs")):
+    cli = [sys.executable, "-c", "from mednec.cli import main; main()", "triage", str(batch),
+           "-o", str(tmp_path)]
+    cases = ((["--engine", "spark"], "unknown engine"), (["--scheduler", "tcp://h:8786"], "needs"))
+    for args, message in cases:
         proc = subprocess.run([*cli, *args], capture_output=True, text=True, timeout=120)
         assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
