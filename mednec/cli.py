@@ -73,7 +73,7 @@ def triage(
     timeout: Annotated[float, typer.Option("--timeout", min=0, help="Seconds per case before it is stopped "
                                            "with an [E501] error row (0: no limit).")] = 120.0,
     engine: Annotated[str, typer.Option("--engine", help="local (worker processes on this machine) or dask "
-                                        "(a Dask cluster; needs mednec[dask]).")] = "local",
+                                        "(a Dask cluster; needs the dask extra of mednec).")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. "
                                                   "tcp://host:8786 (default: start a LocalCluster).")] = None,
 ) -> None:

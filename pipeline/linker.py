@@ -236,6 +236,10 @@ class _Tokens:
         self.targets = [(s.start, s.end) for s in doc.spans[ALL_GROUP]] if ALL_GROUP in doc.spans else []
         for a, b in self.targets:
             self.free[a:b] = [False] * (b - a)
+        # the targets by start, so a window is checked against the targets near it only
+        self._by_start = sorted(self.targets)
+        self._starts = [a for a, _ in self._by_start]
+        self._longest = max((b - a for a, b in self.targets), default=0)
         self.ws = [" " if sp else "" for sp in space]
         # how many tokens on from i the next word of the same phrase starts: 1 after one space,
         # 2 across a hyphen or slash written without spaces ("en-bloc", "bowel/bladder"), else 0
@@ -265,6 +269,9 @@ class _Tokens:
             rights.append(rights[-1] + self.step[rights[-1] - 1])
         before = ["".join(self.text[k] + self.ws[k] for k in range(s, start)) for s in lefts]
         after = ["".join(self.ws[k - 1] + self.text[k] for k in range(end, e)) for e in rights]
+        # only targets overlapping [lefts[-1], rights[-1]) can be cut: look at those, not at all
+        near = self._by_start[bisect_left(self._starts, lefts[-1] - self._longest):
+                              bisect_left(self._starts, rights[-1])]
         return [(s, e, before[n_l] + core + after[n_r]) for n_l, s in enumerate(lefts)
                 for n_r, e in enumerate(rights[:width + 1 - n_l])
-                if all(b <= s or e <= a or s <= a and b <= e for a, b in self.targets)]  # no target cut
+                if all(b <= s or e <= a or s <= a and b <= e for a, b in near)]  # no target cut

@@ -142,6 +142,27 @@ def _level_fix(token: str, lex: Lexicon) -> str | None:
     return level if level is not None and level != token else None
 
 
+_FIXES: dict[tuple[str, str], tuple[bool, str | None, str | None]] = {}
+_FIXES_MAX = 1 << 16
+
+
+def _token_fixes(tok: str, lex: Lexicon) -> tuple[bool, str | None, str | None]:
+    """Whether ``tok`` is a level as written, its level fix and its word fix: pure functions of
+    the token and the lexicon, worked out once per distinct token (a chart repeats its words)."""
+    key = (lex.digest, tok)
+    found = _FIXES.get(key)
+    if found is None:
+        if tok in lex.levels.values():
+            found = (True, None, None)
+        else:
+            level = _level_fix(tok, lex)
+            found = (False, level, None if level is not None else _word_fix(tok, lex))
+        if len(_FIXES) >= _FIXES_MAX:
+            _FIXES.clear()
+        _FIXES[key] = found
+    return found
+
+
 def correct_text(text: str) -> tuple[str, int]:
     """Apply safe same-length corrections; return the new text and the number of tokens changed."""
     lex = lexicon()
@@ -150,10 +171,10 @@ def correct_text(text: str) -> tuple[str, int]:
     pending: dict[int, str] = {}
     changes: dict[int, str] = {}
     for i, (_, _, tok) in enumerate(tokens):
-        if tok in lex.levels.values():
+        as_written, level, word = _token_fixes(tok, lex)
+        if as_written:
             levels_known.append(True)
             continue
-        level = _level_fix(tok, lex)
         if level is not None:
             if tok.lower() in lex.protected or _NUMBER.fullmatch(tok):
                 pending[i] = level
@@ -163,7 +184,6 @@ def correct_text(text: str) -> tuple[str, int]:
                 levels_known.append(True)
             continue
         levels_known.append(False)
-        word = _word_fix(tok, lex)
         if word is not None:
             changes[i] = word
     progress = True

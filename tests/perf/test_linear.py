@@ -47,6 +47,29 @@ def test_work_grows_linearly_with_document_length(nlp) -> None:  # noqa: ANN001
     assert ratio < 5.0, f"4x the text made {ratio:.1f}x the calls"
 
 
+def _facts_calls(nlp, text: str) -> int:  # noqa: ANN001 - spaCy Language
+    """Python function calls of ``extract_facts`` alone on ``text``."""
+    from mednec.pipeline import extract_facts
+
+    doc = nlp(text)
+    prof = cProfile.Profile()
+    prof.enable()
+    extract_facts(doc, "doc.txt", "pathology", None)
+    prof.disable()
+    return pstats.Stats(prof).total_calls  # type: ignore[attr-defined]
+
+
+def test_facts_of_a_long_line_cost_per_finding_not_per_pair(nlp) -> None:  # noqa: ANN001
+    """One sentence of 4x the findings costs about 4x the calls in the facts (each finding used to
+    look at every other finding, the whole sentence text and every percentage of its sentence)."""
+    unit = ("no evidence of metastatic disease in the left iliac bone, chondrosarcoma abuts the sciatic "
+            "nerve, possible soft tissue mass with 40% necrosis, ")
+    short, long = (unit * 25)[:3_000], (unit * 100)[:12_000]
+    _facts_calls(nlp, unit)
+    ratio = _facts_calls(nlp, long) / _facts_calls(nlp, short)
+    assert ratio < 5.0, f"4x the line made {ratio:.1f}x the calls"
+
+
 def _context_patterns(nlp) -> list[re.Pattern[str]]:  # noqa: ANN001
     ctx = nlp.get_pipe("mednec_context")
     regex = ctx._ConText__matcher._MedspacyMatcher__regex_matcher
