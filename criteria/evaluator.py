@@ -237,7 +237,8 @@ def evaluate_criterion(crit: CriterionSpec, facts: Sequence, ctx: Context, code:
         for tree in crit.also:
             met_facts = met_facts + [f for f in eval_tree(tree, facts, ctx)[1] if f not in met_facts]
         ev = _evidence(met_facts)
-        return CriterionResult(id=crit.id, title=crit.title, status="met", rationale=_fill(crit.rationale.met, ev, side, code),
+        rationale = _fill(crit.rationale.met, ev, side, code)
+        return CriterionResult(id=crit.id, title=crit.title, status="met", rationale=rationale,
                                evidence=ev, facts=tuple(dict.fromkeys(f.id for f in met_facts)))
     if not_met and not conflict:
         ev = _evidence(nm_facts)

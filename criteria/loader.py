@@ -8,8 +8,6 @@ from importlib import resources
 from typing import TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
-
 from mednec.criteria.schema import (
     All,
     Any_,
@@ -25,6 +23,8 @@ from mednec.criteria.schema import (
     SharedCriteria,
     Tree,
 )
+from pydantic import BaseModel, ValidationError
+
 from mednec.errors import CriteriaError
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same data, ~10x faster

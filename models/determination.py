@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
-
 from mednec.models.base import Frozen
 from mednec.models.evidence import EvidenceSpan
 from mednec.models.facts import DocType
+from pydantic import Field, model_validator
 
 Outcome = Literal["approve", "pend", "refer"]
 Status = Literal["met", "not_met", "insufficient"]

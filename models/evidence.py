@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationInfo, model_validator
-
 from mednec.models.base import Frozen
+from pydantic import Field, ValidationInfo, model_validator
 
 
 class EvidenceSpan(Frozen):

@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, TypeAdapter
-
 from mednec.models.base import Frozen
 from mednec.models.evidence import EvidenceSpan
+from pydantic import Field, TypeAdapter
 
 DocType = Literal["imaging", "pathology", "clinical_note", "operative", "tumor_board", "other"]
 Side = Literal["left", "right", "bilateral", "midline"]

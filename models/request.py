@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
-
 from mednec.models.base import Frozen
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 
 class _Input(Frozen):

@@ -9,15 +9,19 @@ assertion flag and are read by the facts module.
 
 from functools import lru_cache
 
-from spacy.language import Language
-from spacy.tokens import Span
-
 from mednec.pipeline.context_graph import positional_graph
 from mednec.pipeline.prune import linear_prune
 from mednec.pipeline.regex_filter import DocWords, plan
-from mednec.pipeline.resources import ContextRuleSpec, context_rule_specs, load_jsonl, to_medspacy_context_rules
+from mednec.pipeline.resources import (
+    ContextRuleSpec,
+    context_rule_specs,
+    load_jsonl,
+    to_medspacy_context_rules,
+)
 from mednec.pipeline.sentmap import doc_text
 from mednec.pipeline.targets import GROUP
+from spacy.language import Language
+from spacy.tokens import Span
 
 ATTRIBUTES = {
     "NEGATED_EXISTENCE": {"is_negated": True},

@@ -6,9 +6,8 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict
-
 from mednec.pipeline.resources import load_yaml
+from pydantic import BaseModel, ConfigDict
 
 
 class _TypeRule(BaseModel):

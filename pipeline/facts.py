@@ -11,13 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
-
 from functools import lru_cache
-from typing import Literal, NamedTuple
-
-from pydantic import BaseModel, ConfigDict
-from spacy.tokens import Doc, Span
+from typing import Any, Literal, NamedTuple
 
 from mednec.models import Assertion, EvidenceSpan, FactAdapter
 from mednec.models.facts import (
@@ -31,10 +26,12 @@ from mednec.models.facts import (
 )
 from mednec.pipeline import quantities as q
 from mednec.pipeline.doctype import letterhead_ranges
-from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map, source_text
 from mednec.pipeline.kb import KnowledgeBase, load_kb
 from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map, source_text
 from mednec.pipeline.targets import ALL_GROUP, GROUP
+from pydantic import BaseModel, ConfigDict
+from spacy.tokens import Doc, Span
 
 Fact = DiagnosisFact | SiteFact | NerveFact | TherapyFact | PlanFact | FindingFact | ScoreFact
 
@@ -468,7 +465,8 @@ def _addendum_supersedes(facts: list[Fact]) -> list[Fact]:
     cut = min(f.evidence[0].start for f in revised)
     out: list[Fact] = []
     for f in facts:
-        if f.kind == "diagnosis" and f.section != "addendum" and f.evidence[0].start < cut and not f.assertion.historical:
+        earlier = f.kind == "diagnosis" and f.section != "addendum" and f.evidence[0].start < cut
+        if earlier and not f.assertion.historical:
             f = f.model_copy(update={"assertion": f.assertion.model_copy(update={"historical": True})})
         out.append(f)
     return out

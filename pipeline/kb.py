@@ -9,10 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Literal
 
+from mednec.pipeline.resources import iter_jsonl
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mednec.errors import ResourceError
-from mednec.pipeline.resources import iter_jsonl
 
 Label = Literal["DIAGNOSIS", "SITE", "NERVE", "THERAPY", "PLAN", "FINDING", "SCORE", "CUE"]
 

@@ -9,14 +9,13 @@ whole, spinal canal) are ``midline`` when no side is written.
 
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field
-from spacy.language import Language
-from spacy.tokens import Doc, Span
-
 from mednec.pipeline.kb import load_kb
 from mednec.pipeline.resources import load_yaml
 from mednec.pipeline.sentmap import sentence_map
 from mednec.pipeline.targets import GROUP
+from pydantic import BaseModel, ConfigDict, Field
+from spacy.language import Language
+from spacy.tokens import Doc, Span
 
 
 class LateralityConfig(BaseModel):

@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict
-from spacy.tokens import Span
-
 from mednec.pipeline.doctype import find_dates
 from mednec.pipeline.resources import load_yaml
 from mednec.pipeline.sentmap import sent_of
+from pydantic import BaseModel, ConfigDict
+from spacy.tokens import Span
 
 _X_RE = re.compile(r"^[x×](\d{1,2})$", re.I)
 _CYCLE_TOKEN_RE = re.compile(r"^C(\d{1,2})$")
@@ -90,7 +89,8 @@ def durations(span: Span) -> list[Quantity]:
         nxt = toks[i + 1].lower() if i + 1 < len(toks) else ""
         prv = toks[i - 1].lower() if i > 0 else ""
         # "6/52 of physio", "x 6/52", "for 3/12": not a date or a pain score
-        if frac and (nxt in ("of", "weeks", "wks", "months", "duration") or prv in ("x", "for", "over", "past", "last")):
+        if frac and (nxt in ("of", "weeks", "wks", "months", "duration")
+                     or prv in ("x", "for", "over", "past", "last")):
             out.append(Quantity(float(frac.group(1)) * _FRACTION_WEEKS[frac.group(2)], _comparator_before(toks, i),
                                 "weeks", sent.start + i, sent.start + i + 1))
             continue
@@ -146,7 +146,8 @@ def cycles(span: Span) -> list[Quantity]:
         if low in units and i > 0:
             n = _number(toks[i - 1])
             if n is not None:
-                out.append(Quantity(n, _comparator_before(toks, i - 1), "cycles", sent.start + i - 1, sent.start + i + 1))
+                out.append(Quantity(n, _comparator_before(toks, i - 1), "cycles",
+                                    sent.start + i - 1, sent.start + i + 1))
                 continue
             # "cycle 3", "cycles 1-4": the number follows
             if i + 1 < len(toks) and low in ("cycle", "course", "cycles"):

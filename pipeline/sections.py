@@ -3,10 +3,9 @@
 
 from functools import lru_cache
 
+from mednec.pipeline.resources import load_jsonl
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.language import Language
-
-from mednec.pipeline.resources import load_jsonl
 
 
 class SectionRuleSpec(BaseModel):

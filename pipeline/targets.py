@@ -8,11 +8,10 @@ see a nerve named inside a "nerve will be resected" plan.
 """
 
 
+from mednec.pipeline.kb import KnowledgeBase, load_kb
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
-
-from mednec.pipeline.kb import KnowledgeBase, load_kb
 
 GROUP = "mednec"
 ALL_GROUP = "mednec_all"

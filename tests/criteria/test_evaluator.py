@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from mednec.criteria.evaluator import Context, eval_tree, evaluate_code, number_ok
 from mednec.criteria.schema import Leaf, NumberTest
 from mednec.models import EvidenceSpan, RequestedCode

@@ -74,7 +74,8 @@ def test_acetabulum_free_refers_27076(reviewer, tmp_path):
         text = p.read_text()
         text = text.replace("Inferiorly the mass abuts the left acetabular roof without definite intra-articular "
                             "extension.", "The left acetabulum is not involved.")
-        text = text.replace("The mass continues to abut the left acetabular roof.", "The left acetabulum is free of tumor.")
+        text = text.replace("The mass continues to abut the left acetabular roof.",
+                            "The left acetabulum is free of tumor.")
         text = text.replace("The mass abuts the left acetabular roof.", "The left acetabulum is not involved.")
         p.write_text(text)
     _edit(case, "ortho_onc_consult_2026-01-13.txt", " and abuts the left acetabular roof", "")
@@ -91,7 +92,8 @@ def test_hedged_pathology_pends_a1(reviewer, tmp_path):
           "The findings are concerning for osteosarcoma; a larger sample is needed.")
     for name in ("med_onc_note_2026-01-12.txt", "ortho_onc_consult_2026-01-13.txt"):
         p = case / name
-        p.write_text(p.read_text().replace("biopsy-proven", "suspected").replace("CT-guided biopsy 10/22/2025", "suspected"))
+        text = p.read_text().replace("biopsy-proven", "suspected")
+        p.write_text(text.replace("CT-guided biopsy 10/22/2025", "suspected"))
     out = _outcomes(reviewer, case)
     assert out["27076"][1]["A1"] == "insufficient"
     assert out["27076"][0] == "pend"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
-
 from mednec.models import CaseRequest, CriterionResult, EvidenceSpan, FactAdapter, RequestedCode
+from pydantic import ValidationError
 
 
 def test_evidence_text_must_match_document():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from mednec.pipeline import infer_date, infer_type
 
 TYPES = [

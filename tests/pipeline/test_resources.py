@@ -36,7 +36,8 @@ def test_every_pipeline_resource_validates():
 def test_every_resource_file_is_read():
     names = {p.name for p in resources.files("mednec.pipeline").joinpath("resources").iterdir()}
     expected = {"concepts.jsonl", "relations.jsonl", "sections.jsonl", "context_rules.jsonl", "doctypes.yaml",
-                "quantities.yaml", "laterality.yaml", "assertion_overrides.yaml", "relation_negation.yaml", "level_references.yaml"}
+                "quantities.yaml", "laterality.yaml", "assertion_overrides.yaml", "relation_negation.yaml",
+                "level_references.yaml"}
     assert expected <= names
 
 
