@@ -194,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         if "table" not in skip:
             header, reps = run_table(size, args.repeat, work, args.dask)
             print(format_table(header, reps), flush=True)
+            if size < 2:
+                print("  (a small batch: triage's ~2 s start-up is a large share of it; judge the triage "
+                      "targets on the default 5 MB run)", flush=True)
         if "linear" not in skip:
             print(linear_lines(work, args.quick), flush=True)
         if "memory" not in skip:

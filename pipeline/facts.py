@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from mednec.models import Assertion, EvidenceSpan, FactAdapter
 from mednec.models.facts import (
@@ -28,6 +28,7 @@ from mednec.pipeline import quantities as q
 from mednec.pipeline.doctype import letterhead_ranges
 from mednec.pipeline.kb import KnowledgeBase, load_kb
 from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.sentence_index import SentenceIndex, member_rows, sentence_says, sentence_years
 from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map, source_text
 from mednec.pipeline.targets import ALL_GROUP, GROUP
 from pydantic import BaseModel, ConfigDict
@@ -100,36 +101,6 @@ def _overrides() -> _Overrides:
     return load_yaml("assertion_overrides.yaml", _Overrides)
 
 
-def _sentence_memo(span: Span) -> tuple[str, dict[Any, Any]]:
-    """The text of ``span``'s sentence (``sent_of(span).text``, sliced from the document text)
-    and a memo for what is asked of it, kept per sentence: asked again for every finding of
-    the sentence, it costs the sentence once, not once per finding (a long line stays linear)."""
-    sent = sent_of(span)
-    memos = span.doc.user_data.setdefault("mednec_sentence_memo", {})
-    key = (sent.start_char, sent.end_char)
-    if key not in memos:
-        memos[key] = (doc_text(span.doc)[sent.start_char:sent.end_char], {})
-    return memos[key]
-
-
-def _sentence_years(span: Span) -> list[int]:
-    """Bare years written in the sentence of ``span``."""
-    text, memo = _sentence_memo(span)
-    if "years" not in memo:
-        memo["years"] = [int(y) for y in _BARE_YEAR.findall(text)]
-    return memo["years"]
-
-
-def _sentence_says(span: Span, word: str) -> bool:
-    """Whether the sentence of ``span`` has ``word`` (lower case) as a whole word."""
-    text, memo = _sentence_memo(span)
-    if "lower" not in memo:
-        memo["lower"] = text.lower()
-    if ("says", word) not in memo:
-        memo["says", word] = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", memo["lower"]) is not None
-    return memo["says", word]
-
-
 def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None) -> Assertion:
     flags = {
         "negated": bool(span._.is_negated),
@@ -141,7 +112,7 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None)
     }
     cfg = _overrides()
     if doc_date and cfg.old_year and span.label_ in cfg.old_year.labels and not flags["historical"]:
-        years = _sentence_years(span)
+        years = sentence_years(span, _BARE_YEAR)
         if years and max(years) <= doc_date.year - cfg.old_year.years_before:
             flags["historical"] = True
     if flags["negated"] and cfg.not_seen and span.label_ in cfg.not_seen.labels:
@@ -150,7 +121,7 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None)
             flags["negated"], flags["uncertain"] = False, True
     for rule in cfg.rules:
         if section in rule.sections and span.label_ in rule.labels and not flags[rule.set]:
-            if not any(_sentence_says(span, w) for w in rule.unless):
+            if not any(sentence_says(span, w) for w in rule.unless):
                 flags[rule.set] = True
     return Assertion(**flags)
 
@@ -319,74 +290,6 @@ def _sentence_context(doc: Doc) -> tuple[dict[int, int], dict[int, list[Span]]]:
     return index, members
 
 
-class _Member(NamedTuple):
-    """A span of ``mednec_all`` with the attributes the facts compare, read once per document."""
-
-    span: Span
-    start: int
-    end: int
-    concept: str
-    label: str
-    category: str | None
-    negated: bool
-    quiet: bool  # negated, planned or hypothetical
-
-
-def _member_rows(members: dict[int, list[Span]], kb: KnowledgeBase) -> dict[int, list[_Member]]:
-    """``members`` with each span's attributes read once (``span._`` is slow to read)."""
-    rows: dict[int, list[_Member]] = {}
-    for key, spans in members.items():
-        out = rows[key] = []
-        for s in spans:
-            ext = s._
-            c = kb[ext.concept]
-            negated = bool(ext.is_negated)
-            out.append(_Member(s, s.start, s.end, ext.concept, c.label, c.category, negated,
-                               bool(negated or ext.is_planned or ext.is_hypothetical)))
-    return rows
-
-
-class _Sentence:
-    """The members of one sentence, indexed once, so each span's questions cost the distinct
-    concepts of its sentence rather than all its members (a long line of findings stays linear).
-
-    For a span of concept ``own`` over tokens [first, last), the members it is compared with
-    (``co``) are all members except those of concept ``own`` inside the span.
-    """
-
-    def __init__(self, rows: list[_Member]) -> None:
-        self.first: dict[str, int] = {}  # concept -> index of its first member
-        self.by_concept: dict[str, list[tuple[int, _Member]]] = {}
-        for i, m in enumerate(rows):
-            self.first.setdefault(m.concept, i)
-            self.by_concept.setdefault(m.concept, []).append((i, m))
-        self.order = tuple(self.first)  # concepts by first mention
-        # CUE members are never of a span's own concept (CUE spans make no fact): all of them count.
-        self.cues = tuple(dict.fromkeys(m.category or "" for m in rows if m.label == "CUE" and not m.quiet))
-        self.affirmed = tuple(dict.fromkeys(m.concept for m in rows if not m.negated))
-
-    def co(self, own: str, first: int, last: int, concept: str) -> list[_Member]:
-        """The compared members of ``concept``, in sentence order."""
-        return [m for _, m in self.by_concept.get(concept, ())
-                if not (m.start >= first and m.end <= last and m.concept == own)]
-
-    def related(self, own: str, first: int, last: int) -> tuple[str, ...]:
-        """Concepts of the compared members, by first mention; ``own`` itself only when mentioned
-        again elsewhere (not at the span's start). Members inside the span of another concept are
-        compared members too, so they need no second pass."""
-        index = next((i for i, m in self.by_concept.get(own, ())
-                      if m.start != first and not (m.start >= first and m.end <= last)), None)
-        out = [c for c in self.order if c != own]
-        if index is not None:
-            at = sum(1 for c in out if self.first[c] < index)
-            out.insert(at, own)
-        return tuple(out)
-
-    def affirmed_except(self, own: str) -> tuple[str, ...]:
-        """Concepts mentioned without negation in the sentence, by first such mention, but ``own``."""
-        return tuple(c for c in self.affirmed if c != own)
-
-
 def _first_tumor_after(doc: Doc, span: Span, members: list[Span], kb: KnowledgeBase) -> Span | None:
     colon = doc_text(doc).find(":", span.end_char)
     after = [s for s in members if s.start_char > colon and kb[s._.concept].label == "DIAGNOSIS"]
@@ -397,8 +300,8 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
     """Typed facts of one processed document (the pipeline of :func:`mednec.pipeline.build`)."""
     kb = load_kb()
     sent_index, members = _sentence_context(doc)
-    rows = _member_rows(members, kb)
-    sentences: dict[int, _Sentence] = {}
+    rows = member_rows(members, kb)
+    sentences: dict[int, SentenceIndex] = {}
     letterhead = letterhead_ranges(doc_text(doc))
     facts: list[Fact] = []
     for span in doc.spans[GROUP] if GROUP in doc.spans else []:
@@ -422,7 +325,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
         own, first, last = span._.concept, span.start, span.end
         sent = sentences.get(s_start)
         if sent is None:
-            sent = sentences[s_start] = _Sentence(rows.get(s_start, []))
+            sent = sentences[s_start] = SentenceIndex(rows.get(s_start, []))
         related, cues, related_affirmed = sent.related(own, first, last), sent.cues, sent.affirmed_except(own)
         if concept.label in ("SITE", "NERVE"):
             levels = parse_levels(span.text)
