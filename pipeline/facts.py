@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
-from mednec.models import Assertion, EvidenceSpan, FactAdapter
+from mednec.models import EvidenceSpan, FactAdapter
 from mednec.models.facts import (
     DiagnosisFact,
     FindingFact,
@@ -25,13 +24,14 @@ from mednec.models.facts import (
     TherapyFact,
 )
 from mednec.pipeline import quantities as q
+from mednec.pipeline.assertions import _addendum_supersedes, _assertion, _overrides, _share_hedges  # noqa: F401
 from mednec.pipeline.doctype import letterhead_ranges
 from mednec.pipeline.kb import KnowledgeBase, load_kb
-from mednec.pipeline.resources import load_yaml
-from mednec.pipeline.sentence_index import SentenceIndex, member_rows, sentence_says, sentence_years
+from mednec.pipeline.nonfindings import _height_mark, _in_title, _label_of_line, _level_refs  # noqa: F401
+from mednec.pipeline.relations import _denied_relations, _relation, _relation_negation  # noqa: F401
+from mednec.pipeline.sentence_index import SentenceIndex, member_rows
 from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map, source_text
 from mednec.pipeline.targets import ALL_GROUP, GROUP
-from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Doc, Span
 
 Fact = DiagnosisFact | SiteFact | NerveFact | TherapyFact | PlanFact | FindingFact | ScoreFact
@@ -64,174 +64,6 @@ def parse_levels(text: str) -> tuple[str, ...]:
 def _section(span: Span) -> str | None:
     tok = span[0]
     return getattr(tok._, "section_category", None) if tok.has_extension("section_category") else None
-
-
-class _OverrideRule(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    sections: list[str]
-    labels: list[str]
-    set: Literal["negated", "uncertain", "historical", "hypothetical", "planned", "family"]
-    unless: list[str] = []
-
-
-class _NotSeen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    literals: list[str]
-    labels: list[str]
-
-
-class _OldYear(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    years_before: int
-    labels: list[str]
-
-
-class _Overrides(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    rules: list[_OverrideRule]
-    not_seen: _NotSeen | None = None
-    old_year: _OldYear | None = None
-
-
-_BARE_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/.-]|\s*-\s*\d)")
-
-
-@lru_cache(maxsize=1)
-def _overrides() -> _Overrides:
-    return load_yaml("assertion_overrides.yaml", _Overrides)
-
-
-def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None) -> Assertion:
-    flags = {
-        "negated": bool(span._.is_negated),
-        "uncertain": bool(span._.is_uncertain),
-        "historical": bool(span._.is_historical),
-        "hypothetical": bool(span._.is_hypothetical),
-        "planned": bool(span._.is_planned),
-        "family": bool(span._.is_family),
-    }
-    cfg = _overrides()
-    if doc_date and cfg.old_year and span.label_ in cfg.old_year.labels and not flags["historical"]:
-        years = sentence_years(span, _BARE_YEAR)
-        if years and max(years) <= doc_date.year - cfg.old_year.years_before:
-            flags["historical"] = True
-    if flags["negated"] and cfg.not_seen and span.label_ in cfg.not_seen.labels:
-        negators = [m for m in span._.modifiers if m.category == "NEGATED_EXISTENCE"]
-        if negators and all(m.rule.literal in cfg.not_seen.literals for m in negators):
-            flags["negated"], flags["uncertain"] = False, True
-    for rule in cfg.rules:
-        if section in rule.sections and span.label_ in rule.labels and not flags[rule.set]:
-            if not any(sentence_says(span, w) for w in rule.unless):
-                flags[rule.set] = True
-    return Assertion(**flags)
-
-
-class _LevelRefs(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    before: list[str]
-    after: list[str]
-    needs_after: list[str]
-    cycle_before: list[str]
-    cycle_after: list[str]
-
-
-@lru_cache(maxsize=1)
-def _level_refs() -> _LevelRefs:
-    return load_yaml("level_references.yaml", _LevelRefs)
-
-
-def _height_mark(span: Span) -> bool:
-    """Whether a spinal level is used as a height mark ("from L1 to the iliac fossa")."""
-    cfg = _level_refs()
-    doc = span.doc
-    before = " ".join(t.lower_ for t in doc[max(sent_start(span), span.start - 3) : span.start])
-    after = " ".join(t.lower_ for t in doc[span.end : min(sent_of(span).end, span.end + 2)])
-    if span.text[:1] in "Cc" and (any(before == b or before.endswith(" " + b) for b in cfg.cycle_before)
-                                 or after.split(" ")[0] in cfg.cycle_after):
-        return True
-    for phrase in cfg.before:
-        if before == phrase or before.endswith(" " + phrase):
-            if phrase not in cfg.needs_after:
-                return True
-            return any(after == a or after.startswith(a + " ") for a in cfg.after)
-    return False
-
-
-def _in_title(span: Span) -> bool:
-    """Whether ``span`` is part of a section title ("PE:" is the physical exam, not an embolism)."""
-    tok = span[0]
-    if not tok.has_extension("section_title"):
-        return False
-    title = tok._.section_title
-    return title is not None and title.start <= span.start and span.end <= title.end
-
-
-def _label_of_line(doc: Doc, span: Span) -> bool:
-    """Whether ``span`` sits in a sub-heading such as "Acetabulum:" or "Lumbar spine and sacrum:"."""
-    text = doc_text(doc)
-    line_start = text.rfind("\n", 0, span.start_char) + 1
-    colon = text.find(":", span.end_char, span.end_char + 3)
-    if colon < 0 or text[span.end_char:colon].strip():
-        return False
-    head = text[line_start:span.start_char]
-    head = re.sub(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])?\s*", "", head)
-    return len(head) <= 40 and len(head.split()) <= 5 and not re.search(r"[.;,:]", head)
-
-
-class _RelationNegation(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    window: int
-    negators: list[str]
-    hedges: list[str] = []
-
-
-@lru_cache(maxsize=1)
-def _relation_negation() -> _RelationNegation:
-    return load_yaml("relation_negation.yaml", _RelationNegation)
-
-
-def _denied(doc: Doc, start: int, first: int) -> bool:
-    cfg = _relation_negation()
-    lo = max(first, start - cfg.window)
-    return any(t.lower_ in cfg.negators for t in doc[lo:start])
-
-
-def _hedged(doc: Doc, start: int, first: int) -> bool:
-    cfg = _relation_negation()
-    lo = max(first, start - cfg.window)
-    return any(t.lower_ in cfg.hedges for t in doc[lo:start])
-
-
-def _denied_relations(span: Span) -> tuple[str, ...]:
-    """Relation cues in scope of ``span`` that are stated as absent ("without cortical erosion")."""
-    out = []
-    for mod in getattr(span._, "modifiers", ()):
-        if mod.category.startswith("REL_") and _denied(span.doc, mod.modifier_span[0], sent_start(span)):
-            out.append(mod.category[4:].lower())
-    return tuple(dict.fromkeys(out))
-
-
-def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
-    """The nearest relation cue of ``span`` (separation wins a tie), and its modifier.
-
-    A cue that is itself denied ("not encased") states no relation.
-    """
-    intrinsic = kb[span._.concept].relation
-    best = None
-    for mod in getattr(span._, "modifiers", ()):
-        cat = mod.category
-        if not cat.startswith("REL_"):
-            continue
-        ms, me = mod.modifier_span
-        if _denied(span.doc, ms, sent_start(span)) or _hedged(span.doc, ms, sent_start(span)):
-            continue
-        dist = span.start - me if me <= span.start else ms - span.end if ms >= span.end else 0
-        rank = (dist, 0 if cat == "REL_SEPARATE" else 1)
-        if best is None or rank < best[0]:
-            best = (rank, cat[4:].lower(), mod)
-    if best is None:
-        return intrinsic, None
-    return best[1], best[2]
 
 
 _CLAUSE_STOPS = ";:\n"
@@ -358,38 +190,6 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
         }
         facts.append(_typed(span, concept, base, doc_type, section, cues, doc_date))
     return _share_hedges(_addendum_supersedes(facts))
-
-
-def _addendum_supersedes(facts: list[Fact]) -> list[Fact]:
-    """An addendum's tissue diagnosis replaces the diagnoses stated earlier in the same report."""
-    revised = [f for f in facts if f.kind == "diagnosis" and f.section == "addendum" and f.assertion.affirmed]
-    if not revised:
-        return facts
-    cut = min(f.evidence[0].start for f in revised)
-    out: list[Fact] = []
-    for f in facts:
-        earlier = f.kind == "diagnosis" and f.section != "addendum" and f.evidence[0].start < cut
-        if earlier and not f.assertion.historical:
-            f = f.model_copy(update={"assertion": f.assertion.model_copy(update={"historical": True})})
-        out.append(f)
-    return out
-
-
-def _share_hedges(facts: list[Fact]) -> list[Fact]:
-    """A concept named twice in one sentence, once hedged, is hedged in both mentions.
-
-    "Intrathecal enhancing focus: possible intradural extension" states one uncertain finding,
-    not an affirmed one beside an uncertain one.
-    """
-    hedged = {(f.sentence, f.concept) for f in facts if f.assertion.uncertain and not f.assertion.negated}
-    if not hedged:
-        return facts
-    out: list[Fact] = []
-    for f in facts:
-        if (f.sentence, f.concept) in hedged and not f.assertion.uncertain and not f.assertion.negated:
-            f = f.model_copy(update={"assertion": f.assertion.model_copy(update={"uncertain": True})})
-        out.append(f)
-    return out
 
 
 def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, section: str | None,

@@ -1,0 +1,65 @@
+"""Mentions that name no finding: a spinal level used as a height mark, a word of a section
+title ("PE:" is the physical exam), and a sub-heading such as "Acetabulum:" whose clause
+after the colon names the structure itself."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.sentmap import doc_text, sent_of, sent_start
+from pydantic import BaseModel, ConfigDict
+from spacy.tokens import Doc, Span
+
+
+class _LevelRefs(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    before: list[str]
+    after: list[str]
+    needs_after: list[str]
+    cycle_before: list[str]
+    cycle_after: list[str]
+
+
+@lru_cache(maxsize=1)
+def _level_refs() -> _LevelRefs:
+    return load_yaml("level_references.yaml", _LevelRefs)
+
+
+def _height_mark(span: Span) -> bool:
+    """Whether a spinal level is used as a height mark ("from L1 to the iliac fossa")."""
+    cfg = _level_refs()
+    doc = span.doc
+    before = " ".join(t.lower_ for t in doc[max(sent_start(span), span.start - 3) : span.start])
+    after = " ".join(t.lower_ for t in doc[span.end : min(sent_of(span).end, span.end + 2)])
+    if span.text[:1] in "Cc" and (any(before == b or before.endswith(" " + b) for b in cfg.cycle_before)
+                                 or after.split(" ")[0] in cfg.cycle_after):
+        return True
+    for phrase in cfg.before:
+        if before == phrase or before.endswith(" " + phrase):
+            if phrase not in cfg.needs_after:
+                return True
+            return any(after == a or after.startswith(a + " ") for a in cfg.after)
+    return False
+
+
+def _in_title(span: Span) -> bool:
+    """Whether ``span`` is part of a section title ("PE:" is the physical exam, not an embolism)."""
+    tok = span[0]
+    if not tok.has_extension("section_title"):
+        return False
+    title = tok._.section_title
+    return title is not None and title.start <= span.start and span.end <= title.end
+
+
+def _label_of_line(doc: Doc, span: Span) -> bool:
+    """Whether ``span`` sits in a sub-heading such as "Acetabulum:" or "Lumbar spine and sacrum:"."""
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    colon = text.find(":", span.end_char, span.end_char + 3)
+    if colon < 0 or text[span.end_char:colon].strip():
+        return False
+    head = text[line_start:span.start_char]
+    head = re.sub(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])?\s*", "", head)
+    return len(head) <= 40 and len(head.split()) <= 5 and not re.search(r"[.;,:]", head)

@@ -1,0 +1,72 @@
+"""The relation a mention stands in to the tumor: the nearest REL_ cue of ConText.
+
+A cue that is itself denied ("not encased") or hedged ("possible contact") states no
+relation; the denied ones are kept apart so criteria can read "abuts without invasion".
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from mednec.pipeline.kb import KnowledgeBase
+from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.sentmap import sent_start
+from pydantic import BaseModel, ConfigDict
+from spacy.tokens import Doc, Span
+
+
+class _RelationNegation(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    window: int
+    negators: list[str]
+    hedges: list[str] = []
+
+
+@lru_cache(maxsize=1)
+def _relation_negation() -> _RelationNegation:
+    return load_yaml("relation_negation.yaml", _RelationNegation)
+
+
+def _denied(doc: Doc, start: int, first: int) -> bool:
+    cfg = _relation_negation()
+    lo = max(first, start - cfg.window)
+    return any(t.lower_ in cfg.negators for t in doc[lo:start])
+
+
+def _hedged(doc: Doc, start: int, first: int) -> bool:
+    cfg = _relation_negation()
+    lo = max(first, start - cfg.window)
+    return any(t.lower_ in cfg.hedges for t in doc[lo:start])
+
+
+def _denied_relations(span: Span) -> tuple[str, ...]:
+    """Relation cues in scope of ``span`` that are stated as absent ("without cortical erosion")."""
+    out = []
+    for mod in getattr(span._, "modifiers", ()):
+        if mod.category.startswith("REL_") and _denied(span.doc, mod.modifier_span[0], sent_start(span)):
+            out.append(mod.category[4:].lower())
+    return tuple(dict.fromkeys(out))
+
+
+def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
+    """The nearest relation cue of ``span`` (separation wins a tie), and its modifier.
+
+    A cue that is itself denied ("not encased") states no relation.
+    """
+    intrinsic = kb[span._.concept].relation
+    best = None
+    for mod in getattr(span._, "modifiers", ()):
+        cat = mod.category
+        if not cat.startswith("REL_"):
+            continue
+        ms, me = mod.modifier_span
+        if _denied(span.doc, ms, sent_start(span)) or _hedged(span.doc, ms, sent_start(span)):
+            continue
+        dist = span.start - me if me <= span.start else ms - span.end if ms >= span.end else 0
+        rank = (dist, 0 if cat == "REL_SEPARATE" else 1)
+        if best is None or rank < best[0]:
+            best = (rank, cat[4:].lower(), mod)
+    if best is None:
+        return intrinsic, None
+    return best[1], best[2]
