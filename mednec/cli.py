@@ -141,21 +141,17 @@ def facts(case_dir: Annotated[Path, typer.Argument(help="A case folder.")]) -> N
     _setup_logging(False)
     import json
 
-    from mednec.pipeline import build, extract_facts
-    from mednec.pipeline.doctype import find_dates
     from mednec.pipeline.facts import facts_to_json
-    from mednec.review import load_case
+    from mednec.review import Reviewer, load_case
 
     try:
         case = load_case(case_dir)
     except MednecError as exc:
         _fail(exc)
         return
-    nlp = build()
-    for cdoc, doc in zip(case.documents, nlp.pipe(d.text for d in case.documents), strict=True):
-        date = find_dates(cdoc.info.date)[0][2] if cdoc.info.date else None
-        for f in facts_to_json(extract_facts(doc, cdoc.info.id, cdoc.info.type, date)):
-            sys.stdout.write(json.dumps(f) + "\n")
+    # the same reading as a review (OCR-corrected copy, original quoted)
+    for f in facts_to_json(Reviewer().read_facts(case)):
+        sys.stdout.write(json.dumps(f) + "\n")
 
 
 def main() -> None:

@@ -258,15 +258,13 @@ class Reviewer:
             raise ProcessingError(f"the review failed ({type(exc).__name__}); rerun with --verbose for "
                                   "details", case_dir) from exc
 
-    def review_loaded(self, case: LoadedCase) -> CaseResult:
-        """Review an already loaded case."""
-        from mednec.criteria.evaluator import evaluate_caveats, evaluate_code
+    def read_facts(self, case: LoadedCase) -> list:
+        """Typed facts of every document of a loaded case (one ``nlp.pipe`` pass)."""
+        from mednec.documents.correct import correct_text
         from mednec.pipeline import extract_facts
         from mednec.pipeline.doctype import find_dates
 
-        facts = []
-        from mednec.documents.correct import correct_text
-
+        facts: list = []
         # The pipeline reads a same-length copy with OCR confusions undone ("acetabu1ar",
         # "FIND1NGS:"); evidence is quoted from the document as read (same offsets).
         analysed = [correct_text(d.text)[0] for d in case.documents]
@@ -276,6 +274,13 @@ class Reviewer:
             info = cdoc.info
             date = find_dates(info.date)[0][2] if info.date else None
             facts.extend(extract_facts(doc, info.id, info.type, date))
+        return facts
+
+    def review_loaded(self, case: LoadedCase) -> CaseResult:
+        """Review an already loaded case."""
+        from mednec.criteria.evaluator import evaluate_caveats, evaluate_code
+
+        facts = self.read_facts(case)
         determinations = tuple(evaluate_code(req, facts, self.criteria) for req in case.request.requested)
         caveats = evaluate_caveats(facts, self.criteria)
         result = CaseResult(case_id=case.request.case_id, documents=tuple(d.info for d in case.documents),
