@@ -10,6 +10,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -49,6 +50,10 @@ class CaseDocument:
 
     info: DocumentInfo
     text: str
+    analysed: str | None = None
+    """The copy the pipeline reads: OCR damage repaired (None: ``text`` itself)."""
+    offsets: Any = None
+    """An ``OffsetMap`` from ``analysed`` back to ``text`` when the repair changed its length."""
 
 
 @dataclass(frozen=True)
@@ -198,15 +203,30 @@ def load_case(case_dir: Path, *, known_codes: set[str] | None = None, cache_dir:
         if chars > MAX_CASE_CHARS:
             raise CaseLimitError(f"the documents hold over {MAX_CASE_CHARS:,} characters of text together "
                                  "(case limit)", case_dir)
-        date = infer_date(loaded.text, p.name)
-        info = DocumentInfo(id=p.name, type=infer_type(loaded.text, p.name),
+        analysed, offsets = analyse_text(loaded.text)
+        date = infer_date(analysed, p.name)
+        info = DocumentInfo(id=p.name, type=infer_type(analysed, p.name),
                             date=date.isoformat() if date else None, chars=len(loaded.text),
                             source=loaded.source, pages=loaded.pages,
                             ocr_confidence=None if loaded.ocr_confidence is None
                             else round(loaded.ocr_confidence, 1),
                             title=_title(loaded.text))
-        docs.append(CaseDocument(info, loaded.text))
+        docs.append(CaseDocument(info, loaded.text, analysed if analysed != loaded.text else None, offsets))
     return LoadedCase(case_dir, request, tuple(docs))
+
+
+def analyse_text(text: str) -> tuple[str, Any]:
+    """The copy of a document the pipeline reads, and its offset map back to ``text`` (or None).
+
+    Same-length OCR confusions are undone first ("acetabu1ar"), then damage that changes the
+    length ("withhout", "withoutpulmonary"); evidence is quoted from ``text`` through the map.
+    """
+    from mednec.documents.correct import correct_text
+    from mednec.pipeline.respell import respell
+
+    corrected = correct_text(text)[0]
+    analysed, offsets, _ = respell(corrected)
+    return analysed, offsets
 
 
 def _title(text: str) -> str | None:
@@ -260,17 +280,18 @@ class Reviewer:
 
     def read_facts(self, case: LoadedCase) -> list:
         """Typed facts of every document of a loaded case (one ``nlp.pipe`` pass)."""
-        from mednec.documents.correct import correct_text
         from mednec.pipeline import extract_facts
         from mednec.pipeline.doctype import find_dates
 
         facts: list = []
-        # The pipeline reads a same-length copy with OCR confusions undone ("acetabu1ar",
-        # "FIND1NGS:"); evidence is quoted from the document as read (same offsets).
-        analysed = [correct_text(d.text)[0] for d in case.documents]
+        # The pipeline reads a copy with OCR damage repaired ("acetabu1ar", "withhout"); evidence
+        # is quoted from the document as read, its offsets mapped back when the length changed.
+        analysed = [d.analysed if d.analysed is not None else d.text for d in case.documents]
         for doc, cdoc in zip(self.nlp.pipe(analysed), case.documents, strict=True):
             if doc.text != cdoc.text:
                 doc.user_data["mednec_source_text"] = cdoc.text
+            if cdoc.offsets is not None:
+                doc.user_data["mednec_offsets"] = cdoc.offsets
             info = cdoc.info
             date = find_dates(info.date)[0][2] if info.date else None
             facts.extend(extract_facts(doc, info.id, info.type, date))

@@ -30,7 +30,7 @@ from mednec.pipeline.kb import KnowledgeBase, load_kb
 from mednec.pipeline.nonfindings import _height_mark, _in_title, _label_of_line, _level_refs  # noqa: F401
 from mednec.pipeline.relations import _denied_relations, _relation, _relation_negation  # noqa: F401
 from mednec.pipeline.sentence_index import SentenceIndex, member_rows
-from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map, source_text
+from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map, source_span
 from mednec.pipeline.targets import ALL_GROUP, GROUP
 from spacy.tokens import Doc, Span
 
@@ -106,8 +106,7 @@ def _evidence(doc: Doc, span: Span, modifier: Any, document: str, section: str |
         mspan = doc[ms:me]
         if sent_start(mspan) == sent_start(span):
             start, end = min(start, mspan.start_char), max(end, mspan.end_char)
-    start, end = _clause(doc, span, start, end)
-    text = source_text(doc)[start:end]
+    start, end, text = source_span(doc, *_clause(doc, span, start, end))
     return EvidenceSpan(document=document, start=start, end=end, text=text, section=section)
 
 
@@ -233,10 +232,10 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
             doc = span.doc
             qspan = doc[quantity.start : quantity.end]
             start, end = min(span.start_char, qspan.start_char), max(span.end_char, qspan.end_char)
-            start, end = _clause(doc, span, start, end)
+            start, end, text = source_span(doc, *_clause(doc, span, start, end))
             ev = base["evidence"][0]
             base = {**base, "evidence": (EvidenceSpan(document=ev.document, start=start, end=end,
-                                                      text=source_text(doc)[start:end], section=ev.section),)}
+                                                      text=text, section=ev.section),)}
         return ScoreFact(**base, category=concept.category, value=quantity.value, comparator=quantity.comparator,
                          unit=quantity.unit)
     return FindingFact(**base, category=concept.category)

@@ -8,16 +8,33 @@ the next token starts a new one, except after abbreviations and list numbers.
 """
 
 
+from functools import lru_cache
+from typing import Literal
+
 import numpy
+from mednec.pipeline.resources import load_yaml
+from pydantic import BaseModel, ConfigDict, Field
 from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-_ABBREVIATIONS = frozenset(
-    "dr mr mrs ms vs approx e.g i.e etc fig no st jr sr inc dept univ pt pts hx dx tx rx "
-    "q b.i.d t.i.d p.o i.v a.m p.m u.s".split()
-)
 _ENDERS = frozenset({".", "?", "!"})
+
+
+class SentenceConfig(BaseModel):
+    """Settings of ``sentences.yaml`` (see the comments there)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: Literal[1]
+    lowercase_after_min_length: int = Field(ge=1)
+    abbreviations: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def sentence_config() -> SentenceConfig:
+    """The validated ``sentences.yaml``."""
+    return load_yaml("sentences.yaml", SentenceConfig)
 
 
 @Language.factory("mednec_sentences", default_config={"split_on_newline": True})
@@ -30,7 +47,13 @@ class SentenceSplitter:
     """Sets ``token.is_sent_start`` for every token, in one linear pass."""
 
     def __init__(self, split_on_newline: bool = True) -> None:
+        from mednec.pipeline.respell_vocab import vocabulary
+
         self.split_on_newline = split_on_newline
+        cfg = sentence_config()
+        self.abbreviations = cfg.abbreviations
+        self.min_word = cfg.lowercase_after_min_length
+        self.words = vocabulary().known
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -77,15 +100,14 @@ class SentenceSplitter:
                        .astype(numpy.uint64))
         return doc
 
-    @staticmethod
-    def _ends_sentence(doc: Doc, j: int, nxt: "Token") -> bool:
+    def _ends_sentence(self, doc: Doc, j: int, nxt: "Token") -> bool:
         """Whether the terminal punctuation at ``j`` ends a sentence before ``nxt``."""
         if doc[j].text != ".":
             return True
         before = doc[j - 1] if j > 0 else None
         if before is not None and not doc[j - 1].whitespace_:
             word = before.text.lower()
-            if word in _ABBREVIATIONS:
+            if word in self.abbreviations:
                 return False
             # "1." opening a numbered item on its line is not a sentence end
             if before.text.isdigit() and len(before.text) <= 2 and (j - 1 == 0 or "\n" in doc[j - 2].text
@@ -94,4 +116,8 @@ class SentenceSplitter:
             if len(word) == 1 and word.isalpha() and nxt.text[:1].isupper() and len(nxt.text) <= 2:
                 return False  # initials such as "K. M."
         first = nxt.text[:1]
+        if (first.islower() and before is not None and before.is_alpha and not before.whitespace_
+                and len(before.text) >= self.min_word):
+            # "response. staging negative": a sentence typed without its capital
+            return before.text.lower() in self.words and nxt.is_alpha
         return first.isupper() or first.isdigit() or first in "([\"'-*"

@@ -72,3 +72,15 @@ def source_text(doc: Doc) -> str:
     same-length corrected copy of it (OCR confusions undone); else the doc's own text."""
     text = doc.user_data.get("mednec_source_text")
     return text if text is not None else doc_text(doc)
+
+
+def source_span(doc: Doc, start: int, end: int) -> tuple[int, int, str]:
+    """``(start, end, text)`` in the document as read of the doc's characters ``[start, end)``.
+
+    The pipeline may read a repaired copy of the document; its offsets are mapped back
+    through ``doc.user_data["mednec_offsets"]`` when the repair changed the text's length.
+    """
+    mapping = doc.user_data.get("mednec_offsets")
+    if mapping is not None:
+        start, end = mapping.span(start, end)
+    return start, end, source_text(doc)[start:end]

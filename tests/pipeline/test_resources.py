@@ -31,13 +31,20 @@ def test_every_pipeline_resource_validates():
     from mednec.pipeline.facts import _level_refs
 
     assert _level_refs().before
+    from mednec.pipeline.respell import load_config
+    from mednec.pipeline.respell_vocab import vocabulary
+    from mednec.pipeline.sentences import sentence_config
+
+    assert load_config().sentence_heads and sentence_config().abbreviations
+    assert len(vocabulary().known) > 80_000
 
 
 def test_every_resource_file_is_read():
     names = {p.name for p in resources.files("mednec.pipeline").joinpath("resources").iterdir()}
     expected = {"concepts.jsonl", "relations.jsonl", "sections.jsonl", "context_rules.jsonl", "doctypes.yaml",
                 "quantities.yaml", "laterality.yaml", "assertion_overrides.yaml", "relation_negation.yaml",
-                "level_references.yaml"}
+                "level_references.yaml", "respell.yaml", "sentences.yaml", "english_words.txt",
+                "english_words.NOTICE.md"}
     assert expected <= names
 
 

@@ -13,6 +13,13 @@ CASES = [
      ["Findings: the mass extends\ninto the sacrum.", "No fracture."]),
     ("PLAN\nEn bloc resection\nIVC filter", ["PLAN", "En bloc resection", "IVC filter"]),
     ("Patient K. M. returns; doing well.", ["Patient K. M. returns; doing well."]),
+    # typed without capitals: a period after an English word still ends the sentence
+    ("Partial response. staging negative. symptoms: tingling.",
+     ["Partial response.", "staging negative.", "symptoms: tingling."]),
+    # ... but not after an abbreviation
+    ("Margins neg. for malignancy.", ["Margins neg. for malignancy."]),
+    ("Mass in the prox. femur, approx. two cm.", ["Mass in the prox. femur, approx. two cm."]),
+    ("Seen by Dr. smith; hx. of DVT.", ["Seen by Dr. smith; hx. of DVT."]),
 ]
 
 

@@ -1,0 +1,134 @@
+"""OCR repair that may change a text's length, with offsets back to the text as read.
+
+The same-length fixes of ``mednec.documents.correct`` cannot undo damage that adds or
+removes characters: a doubled letter ("withhout"), a glyph split ("vvithout", "cydes"),
+a dropped letter ("Negtive"), two words that lost their space ("withoutpulmonary"), a lost
+period ("roof No tumor"). :func:`respell` repairs those when exactly one word of the
+vocabulary (``respell_vocab.py``) lies one such edit away, and returns an
+:class:`~mednec.pipeline.offsets.OffsetMap` so facts found in the repaired copy quote the
+document's own words. Settings and safety rules: ``resources/respell.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from mednec.pipeline.offsets import OffsetMap
+from mednec.pipeline.respell_vocab import vocabulary
+from mednec.pipeline.respell_word import load_config, repair_word
+
+__all__ = ["load_config", "repair_word", "respell"]
+
+_TOKEN = re.compile(r"[A-Za-z0-9|$]+")
+_SENTENCE_END = frozenset(".!?:;\n")
+_WRAP = re.compile(r"([A-Za-z]+)[ \t]*\n[ \t]*([A-Za-z]+)")
+_CAPS_NEXT = re.compile(r"[ \t]+[A-Z]{3,}\b")
+_LETTER_OF = str.maketrans("0158$|", "OISBSI")
+_EXTRA_SPACE = re.compile(r"(?<=[^\s]) (?= [^\s])")
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    cfg = load_config()
+    heads = "|".join(re.escape(h) for h in cfg.sentence_heads)
+    # before a sentence head ("roof No tumor") or a capitalised label ("negative Symptoms: ...")
+    lost_period = re.compile(rf"\b([a-z]{{3,}}) (?=(?:{heads}) +[a-z]|[A-Z][a-z]+(?: [a-z]+){{0,2}}:)")
+    lost_space = re.compile(rf"(?<=[a-z]{{2}})\.(?=[A-Z][a-z]+\b)|(?<=\d)\.(?=(?:{heads})\b)")
+    heading = re.compile(rf"^[ \t]*((?:[A-Za-z0-9|$&/]+ ?){{1,{cfg.heading_max_words}}}):", re.MULTILINE)
+    return lost_period, lost_space, heading
+
+
+def _name_like(text: str, start: int, token: str) -> bool:
+    """A capitalised word that does not open a sentence or a line: probably a name."""
+    rest = [ch for ch in token[1:] if ch.isalpha()]
+    if not (token[:1].isupper() and rest and sum(ch.islower() for ch in rest) * 2 > len(rest)):
+        return False  # not capitalised, or a capitalised word with a misread letter ("REVlSED")
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i >= 0 and text[i] not in _SENTENCE_END
+
+
+def _short_caps(token: str) -> str | None:
+    """A two-character capitalised cue with a digit for a letter ("N0", "0R"), in capitals."""
+    if token.isalpha() or not any(ch.isalpha() for ch in token):
+        return None
+    word = token.translate(_LETTER_OF).lower()
+    return word.upper() if word in vocabulary().cues else None
+
+
+def _minimal(start: int, old: str, new: str) -> tuple[int, int, str]:
+    """The edit turning ``old`` (at ``start``) into ``new``, without their common ends, so the
+    words around a repair keep exact offsets ("withoutpulmonary" gets a space, nothing more)."""
+    p = 0
+    while p < min(len(old), len(new)) and old[p] == new[p]:
+        p += 1
+    q = 0
+    while q < min(len(old), len(new)) - p and old[-1 - q] == new[-1 - q]:
+        q += 1
+    return start + p, start + len(old) - q, new[p:len(new) - q]
+
+
+def respell(text: str) -> tuple[str, OffsetMap | None, int]:
+    """The repaired text, the map of its offsets back to ``text`` (None if unchanged) and the repair count.
+
+    Words are repaired first; lost periods and spaces are then found in the repaired words
+    ("foramen Nocomplete" -> "foramen No complete" -> "foramen. No complete").
+    """
+    lost_period, lost_space, heading = _patterns()
+    heads = [(m.start(1), m.end(1)) for m in heading.finditer(text)]
+    edits: list[tuple[int, int, str]] = []
+    k = 0
+    known = vocabulary().known
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        if token.isalpha() and token.lower() in known:
+            continue  # most words: known as written
+        start, end = m.span()
+        while k < len(heads) and heads[k][1] < end:
+            k += 1
+        head = k < len(heads) and heads[k][0] <= start
+        if len(token) == 2 and _CAPS_NEXT.match(text, end):
+            fixed = _short_caps(token)  # "N0 INTRADURAL" -> "NO INTRADURAL" (but "N0 M0" stays)
+        else:
+            fixed = repair_word(token, head, _name_like(text, start, token))
+        if fixed and fixed != token:
+            edits.append(_minimal(start, token, fixed))
+    words = OffsetMap(text, edits) if edits else None
+    repaired = words.text if words else text
+    inserts: dict[int, str] = {}
+    # a line wrapped inside a known phrase ("FIBROUS\nDYSPLASIA") is read as one line
+    pairs = vocabulary().pairs
+    for m in _WRAP.finditer(repaired):
+        if (m.group(1).lower(), m.group(2).lower()) in pairs:
+            gap = (words.start(m.end(1)), words.start(m.start(2))) if words else (m.end(1), m.start(2))
+            edits.append((*gap, " "))
+    # a doubled space between two words ("FINAL  DIAGNOSIS:") becomes one, so phrases still match
+    for m in _EXTRA_SPACE.finditer(repaired):
+        src = words.start(m.start()) if words else m.start()
+        edits.append((src, src + len(m.group()), ""))
+    stop = vocabulary().stop
+    for pattern, mark, at_end in ((lost_period, ".", False), (lost_space, " ", True)):
+        for m in pattern.finditer(repaired):
+            if not at_end and m.group(1) in stop:
+                continue  # "Date of Service:", "there is No": no sentence ends after a stop word
+            pos = m.end() if at_end else m.end(1)
+            src = words.start(pos) if words else pos
+            inserts[src] = inserts.get(src, "") + mark
+    for i, (start, end, repl) in enumerate(edits):
+        if start == end and start in inserts:
+            # a lost period before a split's space ("roof. No"), after a restored letter ("femoral.")
+            mark = inserts.pop(start)
+            edits[i] = (start, end, mark + repl if repl[:1].isspace() else repl + mark)
+    edits.extend((pos, pos, mark) for pos, mark in inserts.items())
+    if not edits:
+        return text, None, 0
+    edits.sort(key=lambda e: (e[0], e[1]))
+    kept: list[tuple[int, int, str]] = []
+    for edit in edits:  # never two edits of the same characters (the first one wins)
+        if kept and edit[0] == edit[1] == kept[-1][0] == kept[-1][1]:
+            kept[-1] = (edit[0], edit[1], kept[-1][2] + edit[2])  # two insertions at one place: both
+        elif not kept or edit[0] >= kept[-1][1]:
+            kept.append(edit)
+    mapping = OffsetMap(text, kept)
+    return mapping.text, mapping, len(kept)
