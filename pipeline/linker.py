@@ -15,6 +15,7 @@ so evidence offsets stay exact.
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import Any
 
 from mednec.pipeline.abbreviations import (
     add_target_spans,
@@ -75,15 +76,29 @@ class Linker:
         self.cfg = load_config()
         self.threshold = self.cfg.threshold if threshold is None else threshold
         vocab, self.kb_words = vocabulary()
-        self.known = vocab if known is None else known
+        if known is None:
+            # general English too: "waking" is no damaged "walking"; a chart of known words
+            # then needs no candidate generator at all
+            from mednec.pipeline.respell_vocab import vocabulary as words
+
+            known = vocab | words().known
+        self.known = known
         self.stems = frozenset(stem(w) for w in self.known)
-        self.generator = candidate_generator()
+        self._generator: Any = None
         self.neighbourhood = kb_neighbourhood()
         self.longest = max(len(canonical(w)) for w in self.kb_words)
         self._damaged: dict[str, bool] = {}
         self._has_letter: dict[str, bool] = {}
         self._known: dict[str, bool] = {}
         self._near: dict[tuple[str, int], bool] = {}
+
+    @property
+    def generator(self) -> Any:
+        """scispaCy's CandidateGenerator, loaded at the first damaged word: most clean charts
+        need none, and loading it (scikit-learn, the index) costs about 0.5 s of a cold start."""
+        if self._generator is None:
+            self._generator = candidate_generator()
+        return self._generator
 
     def __call__(self, doc: Doc) -> Doc:
         if len(self._damaged) + len(self._known) > _CACHE_LIMIT:  # per-word memos of a long-lived process

@@ -91,7 +91,7 @@ def test_clean_text_is_not_queried(nlp, monkeypatch):
     linker = nlp.get_pipe("mednec_linker")
     calls = []
     generator = linker.generator
-    monkeypatch.setattr(linker, "generator", lambda texts, k: calls.append(texts) or generator(texts, k))
+    monkeypatch.setattr(linker, "_generator", lambda texts, k: calls.append(texts) or generator(texts, k))
     nlp("The acetabular roof is eroded by a lytic lesion. No fracture. Sciatic nerve is normal.")
     assert calls == []
     nlp("The acetabu1ar roof is eroded. The sciatlc nerve is encased. Osteosarcorna.")
