@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from mednec.models import CaseResult
 
 SEED = Path(__file__).resolve().parents[2] / "corpora" / "demo" / "seed-patient"
