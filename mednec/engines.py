@@ -79,8 +79,9 @@ def _warm_once() -> None:
                                            encoding="utf-8")
         (case / "mri_pelvis_2025-01-02.txt").write_text(WARM_TEXT, encoding="utf-8")
         try:
-            result, loaded = reviewer.review(case)
-            render_case_html(result, {d.info.id: d.text for d in loaded.documents})
+            facts: list = []
+            result, loaded = reviewer.review(case, facts_out=facts)
+            render_case_html(result, {d.info.id: d.text for d in loaded.documents}, facts)
             result_json(result)
         except MednecError as exc:  # a warm-up that fails only leaves the first case slower
             log.debug("warm-up review failed: %s", exc.line())

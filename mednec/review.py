@@ -263,12 +263,16 @@ class Reviewer:
         """Codes with a criteria file."""
         return set(self.criteria.codes)
 
-    def review(self, case_dir: Path, *, cache_dir: Path | None = None,
-               ocr_workers: int = 1) -> tuple[CaseResult, LoadedCase]:
-        """Review one case folder; raises a :class:`mednec.errors.MednecError` for bad input."""
+    def review(self, case_dir: Path, *, cache_dir: Path | None = None, ocr_workers: int = 1,
+               facts_out: list | None = None) -> tuple[CaseResult, LoadedCase]:
+        """Review one case folder; raises a :class:`mednec.errors.MednecError` for bad input.
+
+        ``facts_out``, when given, receives every fact read (the evidence view draws the
+        non-deciding mentions from them without a second pass over the documents).
+        """
         case = load_case(case_dir, known_codes=self.known_codes, cache_dir=cache_dir, ocr_workers=ocr_workers)
         try:
-            return self.review_loaded(case), case
+            return self.review_loaded(case, facts_out), case
         except MednecError:
             raise
         except MemoryError as exc:
@@ -297,11 +301,13 @@ class Reviewer:
             facts.extend(extract_facts(doc, info.id, info.type, date))
         return facts
 
-    def review_loaded(self, case: LoadedCase) -> CaseResult:
-        """Review an already loaded case."""
+    def review_loaded(self, case: LoadedCase, facts_out: list | None = None) -> CaseResult:
+        """Review an already loaded case (``facts_out``: see :meth:`review`)."""
         from mednec.criteria.evaluator import evaluate_caveats, evaluate_code
 
         facts = self.read_facts(case)
+        if facts_out is not None:
+            facts_out.extend(facts)
         determinations = tuple(evaluate_code(req, facts, self.criteria) for req in case.request.requested)
         caveats = evaluate_caveats(facts, self.criteria)
         result = CaseResult(case_id=case.request.case_id, documents=tuple(d.info for d in case.documents),

@@ -101,7 +101,8 @@ def process_case(folder: str, out_dir: str, ocr_workers: int = 1, *,
         except MednecError:
             pass
         reviewer = _reviewer()
-        result, case = reviewer.review(path, ocr_workers=ocr_workers)
+        facts: list = []
+        result, case = reviewer.review(path, ocr_workers=ocr_workers, facts_out=facts)
         out = Path(out_dir)
         json_path = safe_output_path(out, result.case_id, ".json")
         html_path = safe_output_path(out, result.case_id, ".html")
@@ -112,7 +113,7 @@ def process_case(folder: str, out_dir: str, ocr_workers: int = 1, *,
             if d.info.source != "text":
                 written.append(text_dir / f"{d.info.id}.txt")
                 write_atomic(written[-1], d.text)
-        write_atomic(html_path, render_case_html(result, texts))
+        write_atomic(html_path, render_case_html(result, texts, facts))
         write_atomic(json_path, result_json(result))  # a complete JSON marks a finished case
         state.record(out, result.case_id, path.name, input_sha256, [*written, html_path, json_path])
         return CaseOutcome(path.name, result.case_id, tuple(rows_for(result)))

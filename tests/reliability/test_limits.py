@@ -100,7 +100,7 @@ def test_memory_limit_gives_an_error_row(tmp_path: Path, monkeypatch: pytest.Mon
 
     parent, real = os.getpid(), review_mod.Reviewer.review_loaded
 
-    def greedy(self, case):  # noqa: ANN001, ANN202 - in the forked child, allocates until refused
+    def greedy(self, case, facts_out=None):  # noqa: ANN001, ANN202 - in the forked child, allocates until refused
         if os.getpid() == parent:  # the parent's warm-up review
             return real(self, case)
         hoard = []

@@ -155,3 +155,15 @@ def test_mentions_layer_is_distinct(review, reviewer, dev_case) -> None:  # noqa
     for a, t in marks:
         assert t == spans[(a["data-document"], int(a["data-start"]), int(a["data-end"]))]
     assert len(collect_spans(result)) >= 5
+
+
+def test_triage_pages_carry_the_mentions_layer(dev_case, tmp_path) -> None:  # noqa: ANN001
+    from mednec.triage import process_case
+
+    outcome = process_case(str(dev_case("d01")), str(tmp_path))
+    assert outcome.error is None
+    page = (tmp_path / f"{outcome.case_id}.html").read_text(encoding="utf-8")
+    tree = _parse(page.split("<body>", 1)[1].split("<script>", 1)[0])
+    flags = {f for tag, a, _ in tree.elements if tag == "span" and "data-assertion" in a
+             for f in a["data-assertion"].split()}
+    assert {"negated", "historical"} <= flags
