@@ -25,6 +25,8 @@ _SENTENCE_END = frozenset(".!?:;\n")
 _WRAP = re.compile(r"([A-Za-z]+)[ \t]*\n[ \t]*([A-Za-z]+)")
 _CAPS_NEXT = re.compile(r"[ \t]+[A-Z]{3,}\b")
 _LETTER_OF = str.maketrans("0158$|", "OISBSI")
+_HONORIFIC = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof)\.?[ \t]+$")
+_LIST_ONE = re.compile(r"^[ \t]*([l|])(?=[.)][ \t])", re.MULTILINE)
 _EXTRA_SPACE = re.compile(r"(?<=[^\s]) (?= [^\s])")
 
 @lru_cache(maxsize=1)
@@ -32,8 +34,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     cfg = load_config()
     heads = "|".join(re.escape(h) for h in cfg.sentence_heads)
     # before a sentence head ("roof No tumor") or a capitalised label ("negative Symptoms: ...")
-    lost_period = re.compile(rf"\b([a-z]{{3,}}) (?=(?:{heads}) +[a-z]|[A-Z][a-z]+(?: [a-z]+){{0,2}}:)")
-    lost_space = re.compile(rf"(?<=[a-z]{{2}})\.(?=[A-Z][a-z]+\b)|(?<=\d)\.(?=(?:{heads})\b)")
+    # ("weeks) He has": after a closing bracket too)
+    lost_period = re.compile(rf"\b([a-z]{{3,}}) (?=(?:{heads}) +[a-z]|[A-Z][a-z]+(?: [a-z]+){{0,2}}:)"
+                             rf"|(?<=[a-z0-9])(\)) ?(?=(?:{heads}) +[a-z])")
+    # a space lost after a full stop ("roof.No", "weeks).He") or after ; , : ("S2;no", "Dx:sarcoma")
+    lost_space = re.compile(rf"(?:(?<=[a-z]{{2}})|(?<=[a-z0-9][)\]]))\.(?=[A-Z][a-z]+\b)"
+                            rf"|(?<=\d)\.(?=(?:{heads})\b)|(?<=[A-Za-z0-9)])[;,:](?=[a-z]|[A-Z][a-z])")
     heading = re.compile(rf"^[ \t]*((?:[A-Za-z0-9|$&/]+ ?){{1,{cfg.heading_max_words}}}):", re.MULTILINE)
     return lost_period, lost_space, heading
 
@@ -41,8 +47,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 def _name_like(text: str, start: int, token: str) -> bool:
     """A capitalised word that does not open a sentence or a line: probably a name."""
     rest = [ch for ch in token[1:] if ch.isalpha()]
-    if not (token[:1].isupper() and rest and sum(ch.islower() for ch in rest) * 2 > len(rest)):
-        return False  # not capitalised, or a capitalised word with a misread letter ("REVlSED")
+    if not (token[:1].isupper() and token[1:2].islower() and sum(ch.islower() for ch in rest) * 2 > len(rest)):
+        return False  # not capitalised, an acronym glued to a word ("CTnegative") or a misread letter ("REVlSED")
+    if _HONORIFIC.search(text, max(0, start - 8), start):
+        return True  # "Dr. Haddad"
     i = start - 1
     while i >= 0 and text[i] in " \t":
         i -= 1
@@ -94,6 +102,9 @@ def respell(text: str) -> tuple[str, OffsetMap | None, int]:
             fixed = repair_word(token, head, _name_like(text, start, token))
         if fixed and fixed != token:
             edits.append(_minimal(start, token, fixed))
+    # a list number read as a letter at the start of a line ("l. En bloc resection")
+    edits.extend((m.start(1), m.end(1), "1") for m in _LIST_ONE.finditer(text))
+    edits.sort(key=lambda e: (e[0], e[1]))
     words = OffsetMap(text, edits) if edits else None
     repaired = words.text if words else text
     inserts: dict[int, str] = {}
@@ -112,7 +123,11 @@ def respell(text: str) -> tuple[str, OffsetMap | None, int]:
         for m in pattern.finditer(repaired):
             if not at_end and m.group(1) in stop:
                 continue  # "Date of Service:", "there is No": no sentence ends after a stop word
-            pos = m.end() if at_end else m.end(1)
+            pos = m.end() if at_end else m.end(1) if m.group(1) else m.end(2)
+            if not at_end and m.group(2) and not repaired[pos].isspace():
+                mark = ". "  # "weeks)He": the space went too
+            elif not at_end:
+                mark = "."
             src = words.start(pos) if words else pos
             inserts[src] = inserts.get(src, "") + mark
     for i, (start, end, repl) in enumerate(edits):

@@ -24,6 +24,7 @@ _NUMBER_WORD = re.compile(r"(\d+)([a-z]{3,})")
 _DIGIT_CONFUSED = re.compile(r"\d[\dOolI|]*[OolI|][\dOolI|]*")
 _DIGITS = str.maketrans("OolI|", "00111")
 _CASE_JOIN = re.compile(r"([A-Za-z][a-z]{2,})([A-Z][a-z]+)")
+_ACRONYM_JOIN = re.compile(r"([A-Z]{2,})([a-z]{3,})")
 
 Edit = tuple[int, int, str]
 """Replace ``word[i:j]`` by a lower-case string."""
@@ -48,6 +49,8 @@ class RespellConfig(BaseModel):
     units: frozenset[str]
     prefixes: frozenset[str]
     joining_words: frozenset[str]
+    function_words: frozenset[str]
+    min_function_split: int = Field(ge=2)
     suffixes: frozenset[str]
     sentence_heads: tuple[str, ...] = Field(min_length=1)
 
@@ -113,8 +116,9 @@ def _apply(token: str, edit: Edit) -> str:
 def _split(word: str, vocab: Vocabulary, cfg: RespellConfig) -> int | None:
     """Where to split two merged words, or None. One part must be a cue word and the other a
     known word ("withoutpulmonary", "Nocomplete", "cannotbe"), both concept words
-    ("rightbrachial"), or a rule word and a joining word ("lesionof", "involvingthe"); a compound
-    of a listed prefix or suffix stays whole ("nondisplaced", "postsurgical")."""
+    ("rightbrachial"), a rule word and a joining word ("lesionof", "involvingthe"), or a function
+    word and a known word of some length ("thepsoas", "ischiumare"); a compound of a listed
+    prefix or suffix stays whole ("nondisplaced", "postsurgical")."""
     found = []
     for i in range(2, len(word) - 1):
         a, b = word[:i], word[i:]
@@ -129,6 +133,11 @@ def _split(word: str, vocab: Vocabulary, cfg: RespellConfig) -> int | None:
             found.append(i)  # "isno", "cannotbe": a short word next to a cue
         elif a in vocab.rules and a not in vocab.stop and len(a) >= cfg.min_split_part and b in cfg.joining_words:
             found.append(i)  # "lesionof", "involvingthe"
+        elif a in cfg.function_words and (b in cfg.function_words or (len(b) >= cfg.min_function_split
+                                                                       and b in vocab.known)):
+            found.append(i)  # "thepsoas", "bepreserved", "tothe"
+        elif b in cfg.function_words and len(a) >= cfg.min_function_split and a in vocab.known:
+            found.append(i)  # "ischiumare", "freein"
     if len(found) > 1:  # the most even split, if it is the only one
         best = max(min(i, len(word) - i) for i in found)
         found = [i for i in found if min(i, len(word) - i) == best]
@@ -183,7 +192,8 @@ def _repair_once(token: str, low: str, heading: bool, name_like: bool, vocab: Vo
         is_safe = kind in SAFE
         if heading and word in vocab.headings and len(word) >= cfg.heading_min_length:
             titles[word] = edit
-        if is_safe and word in vocab.known and (word in vocab.rules or len(word) >= cfg.min_english_length):
+        long_enough = word in vocab.rules or len(word) >= cfg.min_english_length
+        if is_safe and (kind == "digit" or not name_like) and word in vocab.known and long_enough:
             safe[word] = edit
         elif not is_safe and not name_like and word in vocab.rules:
             guessed[word] = edit
@@ -191,9 +201,11 @@ def _repair_once(token: str, low: str, heading: bool, name_like: bool, vocab: Vo
         titles = {w: (i, i, ch) for i in range(len(low) + 1) for ch in _LETTERS
                   if (w := low[:i] + ch + low[i:]) in vocab.headings and len(w) >= cfg.heading_min_length}
     # a rule word first ("nnominate" -> "innominate", not "nominate"), then any English word
-    in_rules = {w: e for w, e in safe.items() if w in vocab.rules}
+    # a rule word first ("nnominate" -> "innominate", not "nominate"), then any English word;
+    # two rule words by different edits are ambiguous ("planne": "plane" or "planned")
+    in_rules = {w: e for w, e in safe.items() if w in vocab.rules} | guessed
     english = {w: e for w, e in safe.items() if w not in vocab.rules}
-    for found in (titles, in_rules, guessed, english):
+    for found in (titles, in_rules, english):
         if found:
             edit = _pick(found, vocab.rules)
             return _apply(token, edit) if edit is not None else ""
@@ -205,7 +217,11 @@ def _repair_once(token: str, low: str, heading: bool, name_like: bool, vocab: Vo
 
 
 def _case_split(token: str, vocab: Vocabulary, cfg: RespellConfig) -> int | None:
-    """Where a lower-case word runs into a capitalised one ("roofNo", "excludedFinal"), when both are known."""
+    """Where a lower-case word runs into a capitalised one ("roofNo", "excludedFinal"), when both are
+    known, or an acronym into a known word ("CTnegative", "IVCfilter")."""
+    m = _ACRONYM_JOIN.fullmatch(token)
+    if m is not None and len(m.group(2)) >= cfg.min_function_split and m.group(2) in vocab.known:
+        return len(m.group(1))
     m = _CASE_JOIN.fullmatch(token)
     if m is None:
         return None

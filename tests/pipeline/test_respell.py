@@ -57,6 +57,11 @@ REPAIRS = [
     ("anclargues", "and argues"),
     ("nnominate", "innominate"),  # a rule word wins over a word that is only English
     ("5taging", "Staging"),  # a digit at a word's start was a capital
+    ("thepsoas", "the psoas"),  # a function word glued to a word
+    ("bepreserved", "be preserved"),
+    ("tothe", "to the"),
+    ("ischiumare", "ischium are"),
+    ("CTnegative", "CT negative"),  # an acronym glued to a word
 ]
 
 # words that are no damage and must stay as they are
@@ -65,7 +70,8 @@ UNTOUCHED = [
     "nondisplaced", "Nondisplaced", "presacral", "postsurgical", "hyperintensity", "transpsoas", "interbody",
     "labeling", "oncologically", "PSMA", "ECOG", "HER2", "T12", "L5", "S1", "3rd", "10mg", "ypT2N0", "mmol",
     "Keytruda", "ifosfamide", "radiculopathy", "plexopathy", "heme", "planed", "fails", "tail", "EAM",
-    "medialis", "lateralis", "nosocomial", "noncontrast", "nontender", "notochord", "dura",
+    "medialis", "lateralis", "nosocomial", "noncontrast", "nontender", "notochord", "dura", "incont",
+    "planne", "MRIs", "DVTs", "heparin", "Coumadin",
 ]
 
 
@@ -106,6 +112,13 @@ def test_capitalised_word_inside_a_sentence_is_a_name() -> None:
     ("A. ILIUM:\nFIBROUS\n  DYSPLASIA.", "A. ILIUM:\nFIBROUS DYSPLASIA."),  # wrapped inside an alias
     ("REVISED\nFINAL DIAGNOSIS:", "REVISED FINAL DIAGNOSIS:"),  # wrapped inside a section title
     ("PATHOLOGY REPORT\nFINAL DIAGNOSIS:", "PATHOLOGY REPORT\nFINAL DIAGNOSIS:"),  # two headings
+    ("Pain for 6 weeks).He walks.", "Pain for 6 weeks). He walks."),  # space lost after ")."
+    ("Pain for 6 weeks)He walks.", "Pain for 6 weeks). He walks."),  # period and space lost
+    ("Pain (for 6 weeks) and he walks.", "Pain (for 6 weeks) and he walks."),
+    ("Tumor at S1 and S2;no invasion.", "Tumor at S1 and S2; no invasion."),  # space lost after ;
+    ("Dx:sarcoma, 1,000 cells at 10:30, L4:L5.", "Dx: sarcoma, 1,000 cells at 10:30, L4:L5."),
+    ("Plan:\nl. En bloc resection.\n2. PT.", "Plan:\n1. En bloc resection.\n2. PT."),  # list number
+    ("Seen by Dr. Haddad and Dr Smiith.", "Seen by Dr. Haddad and Dr Smiith."),  # names stay
     ("IMPRESSION: N0 INTRADURAL EXTENSION.", "IMPRESSION: NO INTRADURAL EXTENSION."),  # a cue in capitals
     ("Stage pT2 N0 M0, N0 disease.", "Stage pT2 N0 M0, N0 disease."),  # nodal stage N0 stays
 ])
