@@ -16,7 +16,7 @@ from typing import Literal
 from mednec.models import Assertion
 from mednec.models.facts import DiagnosisFact, FindingFact, NerveFact, PlanFact, ScoreFact, SiteFact, TherapyFact
 from mednec.pipeline.resources import load_yaml
-from mednec.pipeline.sentence_index import sentence_says, sentence_years
+from mednec.pipeline.sentence_index import sentence_dates, sentence_says, sentence_years
 from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Span
 
@@ -25,7 +25,8 @@ Fact = DiagnosisFact | SiteFact | NerveFact | TherapyFact | PlanFact | FindingFa
 
 class _OverrideRule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    sections: list[str]
+    sections: list[str] = []  # empty: any section
+    document_types: list[str] = []  # empty: any document type
     labels: list[str]
     set: Literal["negated", "uncertain", "historical", "hypothetical", "planned", "family"]
     unless: list[str] = []
@@ -43,11 +44,41 @@ class _OldYear(BaseModel):
     labels: list[str]
 
 
+class _PastDate(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    labels: list[str]
+    unless: list[str] = []
+
+
 class _Overrides(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     rules: list[_OverrideRule]
     not_seen: _NotSeen | None = None
     old_year: _OldYear | None = None
+    past_date: _PastDate | None = None
+
+
+_SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?(?![\d/])")
+
+
+def _dated_before(span: Span, doc_date: dt.date) -> bool:
+    """Whether the sentence of ``span`` names a date (7/29, 07/29/2026) before the document's."""
+    for month, day, year in sentence_dates(span, _SLASH_DATE):
+        if year is None:
+            year = doc_date.year
+            try:
+                if dt.date(year, month, day) > doc_date:
+                    year -= 1  # "7/29" in a January note: last July
+            except ValueError:
+                continue
+        elif year < 100:
+            year += 2000
+        try:
+            if dt.date(year, month, day) < doc_date:
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 _BARE_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/.-]|\s*-\s*\d)")
@@ -58,7 +89,8 @@ def _overrides() -> _Overrides:
     return load_yaml("assertion_overrides.yaml", _Overrides)
 
 
-def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None) -> Assertion:
+def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
+               doc_type: str | None = None) -> Assertion:
     flags = {
         "negated": bool(span._.is_negated),
         "uncertain": bool(span._.is_uncertain),
@@ -72,12 +104,20 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None)
         years = sentence_years(span, _BARE_YEAR)
         if years and max(years) <= doc_date.year - cfg.old_year.years_before:
             flags["historical"] = True
+    past = cfg.past_date
+    if (doc_date and past and span.label_ in past.labels and not flags["historical"]
+            and _dated_before(span, doc_date) and not any(sentence_says(span, w) for w in past.unless)):
+        flags["historical"] = True
     if flags["negated"] and cfg.not_seen and span.label_ in cfg.not_seen.labels:
         negators = [m for m in span._.modifiers if m.category == "NEGATED_EXISTENCE"]
         if negators and all(m.rule.literal in cfg.not_seen.literals for m in negators):
             flags["negated"], flags["uncertain"] = False, True
     for rule in cfg.rules:
-        if section in rule.sections and span.label_ in rule.labels and not flags[rule.set]:
+        if rule.sections and section not in rule.sections:
+            continue
+        if rule.document_types and doc_type not in rule.document_types:
+            continue
+        if span.label_ in rule.labels and not flags[rule.set]:
             if not any(sentence_says(span, w) for w in rule.unless):
                 flags[rule.set] = True
     return Assertion(**flags)

@@ -142,7 +142,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
         if concept.concept == "spinal_level" and _height_mark(span):
             continue
         section = _section(span)
-        assertion = _assertion(span, section, doc_date)
+        assertion = _assertion(span, section, doc_date, doc_type)
         relation, modifier = _relation(span, kb)
         if concept.label in ("SITE", "NERVE") and _label_of_line(doc, span):
             # A sub-heading names the structure the clause after its colon describes.
@@ -151,7 +151,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             head = _first_tumor_after(doc, span, members.get(sent_start(span), []), kb)
             if head is None or not head._.is_negated:
                 continue
-            assertion, relation, modifier = _assertion(head, _section(head)), "tumor", None
+            assertion, relation, modifier = _assertion(head, _section(head), None, doc_type), "tumor", None
         s_start = sent_start(span)
         own, first, last = span._.concept, span.start, span.end
         sent = sentences.get(s_start)

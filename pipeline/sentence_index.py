@@ -114,3 +114,11 @@ def sentence_says(span: Span, word: str) -> bool:
     if ("says", word) not in memo:
         memo["says", word] = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", memo["lower"]) is not None
     return memo["says", word]
+
+
+def sentence_dates(span: Span, pattern: re.Pattern[str]) -> list[tuple[int, int, int | None]]:
+    """(month, day, year or None) of the slash dates written in the sentence of ``span``."""
+    text, memo = _sentence_memo(span)
+    if "dates" not in memo:
+        memo["dates"] = [(int(m), int(d), int(y) if y else None) for m, d, y in pattern.findall(text)]
+    return memo["dates"]

@@ -25,6 +25,14 @@ FLAGS = {"n": "is_negated", "u": "is_uncertain", "h": "is_historical", "y": "is_
 CASES: list[tuple[str, str, str]] = [
     # --- negation and its scope
     ("No evidence of fracture.", "fracture", "n"),
+    # structures said to be free of disease, or normal, before the cue
+    ("The lumbar spine (L1-L5) and sacrum are free of metastatic disease.", "sacrum", "n"),
+    ("L1 through L5 vertebral bodies demonstrate normal marrow signal.", "vertebral bodies", "n"),
+    ("L3 is replaced by tumor and L4 has normal signal.", "L3", ""),
+    # a missing record is not a missing treatment
+    ("No PT notes in our chart; she attended PT for a while.", "PT", ""),
+    # a conditional plan
+    ("Sacrifice of the nerve would be discussed only if it is found invaded.", "Sacrifice", "y"),
     ("There is no sacral involvement.", "sacral involvement", "n"),
     ("Margins are free of tumor.", "tumor", "n"),
     ("The sciatic nerve is seen without encasement.", "encasement", "n"),

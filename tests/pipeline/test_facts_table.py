@@ -8,6 +8,13 @@ AFFIRMED: frozenset[str] = frozenset()
 
 # text, concept, evidence text, side, relation, assertion flags set, extra attributes
 ROWS = [
+    # "separate from" keeps a structure apart from the tumor on either side of the cue
+    ("The left lumbar plexus and left femoral nerve are separate from the mass.", "femoral_nerve",
+     "The left lumbar plexus and left femoral nerve are separate from the mass", "left", "separate",
+     AFFIRMED, {}),
+    # "R" and "L" alone are sides; "27075-RT" is a code modifier, not radiation therapy
+    ("Decreased LT R anterior thigh.", "limb_lumbar", "Decreased LT R anterior thigh", "right", None,
+     AFFIRMED, {}),
     ("The mass abuts the left acetabular roof.", "acetabulum", "The mass abuts the left acetabular roof",
      "left", "abut", AFFIRMED, {}),
     # the relation cue is denied ("not involved"), so the structure keeps no relation
@@ -96,3 +103,14 @@ def test_plan_section_therapy_is_planned_unless_completed(facts_of):
     med = [f for f in facts if f.concept == "neuropathic_medication"]
     assert pt and pt[0].assertion.planned
     assert med and not med[0].assertion.planned and med[0].weeks == 8.0
+
+
+@pytest.mark.parametrize("text", ["Submit 27075-RT, 64714-RT.", "Request 27076 - LT for the pelvis."])
+def test_code_modifiers_are_no_radiation(facts_of, text):
+    assert not [f for f in facts_of(text) if f.concept == "radiation"]
+
+
+@pytest.mark.parametrize("text", ["RIGHT ILIAC WING, CURETTAGE:", "Procedure: open biopsy and curettage of the ilium."])
+def test_procedures_done_are_no_plans(facts_of, text):
+    plans = [f for f in facts_of(text) if f.kind == "plan"]
+    assert plans and all(f.assertion.historical for f in plans)
