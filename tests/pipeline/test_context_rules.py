@@ -31,6 +31,9 @@ CASES: list[tuple[str, str, str]] = [
     ("L3 is replaced by tumor and L4 has normal signal.", "L3", ""),
     # a missing record is not a missing treatment
     ("No PT notes in our chart; she attended PT for a while.", "PT", ""),
+    # a hedge reaches the structure its finding sits in; a denial of a discrete mass is hedged
+    ("Equivocal marrow signal in the posterior right greater trochanter.", "greater trochanter", "u"),
+    ("No discrete mass in the sacrum.", "sacrum", "u"),
     # a conditional plan
     ("Sacrifice of the nerve would be discussed only if it is found invaded.", "Sacrifice", "y"),
     ("There is no sacral involvement.", "sacral involvement", "n"),
