@@ -39,7 +39,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
                              rf"|(?<=[a-z0-9])(\)) ?(?=(?:{heads}) +[a-z])")
     # a space lost after a full stop ("roof.No", "weeks).He") or after ; , : ("S2;no", "Dx:sarcoma")
     lost_space = re.compile(rf"(?:(?<=[a-z]{{2}})|(?<=[a-z0-9][)\]]))\.(?=[A-Z][a-z]+\b)"
-                            rf"|(?<=\d)\.(?=(?:{heads})\b)|(?<=[A-Za-z0-9)])[;,:](?=[a-z]|[A-Z][a-z])")
+                            rf"|(?<=\d)\.(?=(?:{heads})\b)|(?<=[A-Za-z0-9)\"'\]])[;,:](?=[a-z]|[A-Z][a-z])")
     heading = re.compile(rf"^[ \t]*((?:[A-Za-z0-9|$&/]+ ?){{1,{cfg.heading_max_words}}}):", re.MULTILINE)
     return lost_period, lost_space, heading
 

@@ -12,8 +12,9 @@
   words, of at least four letters. Two merged words are split only when one part is a cue, or
   when both are concept words.
 * ``headings``: the words of section titles, for damaged headings ("EAM:").
-* ``pairs``: consecutive words of multi-word aliases and section titles; a line break between
-  such a pair is a wrapped line inside the phrase ("FIBROUS\nDYSPLASIA", "REVISED\nFINAL").
+* ``pairs``: consecutive words of multi-word aliases and section titles, and a side word before
+  an alias word; a line break between such a pair is a wrapped line inside the phrase
+  ("FIBROUS" / "DYSPLASIA", "REVISED" / "FINAL", "left" / "iliac").
 """
 
 from __future__ import annotations
@@ -115,9 +116,13 @@ def vocabulary() -> Vocabulary:
     concepts = {w for alias in load_kb().alias_index for w in words_of(alias)}
     concepts |= {w for side in laterality_config().sides.values() for s in side for w in words_of(s)}
     headings = {w for s in section_rule_specs() for w in words_of(s.literal)}
-    phrases = [words_of(alias) for alias in load_kb().alias_index]
-    phrases += [words_of(s.literal) for s in section_rule_specs()]
+    aliases = [words_of(alias) for alias in load_kb().alias_index]
+    phrases = aliases + [words_of(s.literal) for s in section_rule_specs()]
     pairs = {(p[i], p[i + 1]) for p in phrases for i in range(len(p) - 1)}
+    # a side word wrapped away from the structure it qualifies ("left\niliac mass"); never before
+    # a section title, which starts its own line ("RIGHT\nFINDINGS:")
+    sides = {w for side in laterality_config().sides.values() for s in side for w in words_of(s) if len(w) > 2}
+    pairs |= {(side, p[0]) for side in sides for p in aliases if p and p[0] not in stop and p[0] not in headings}
     return Vocabulary(known=frozenset(english).union(rules), rules=frozenset(rules),
                       cues=frozenset(_cue_words(stop)),
                       concepts=frozenset(w for w in concepts - stop if len(w) >= _MIN_CONCEPT),

@@ -111,6 +111,8 @@ def test_capitalised_word_inside_a_sentence_is_a_name() -> None:
     ("Age    62", "Age    62"),  # a layout gap stays
     ("A. ILIUM:\nFIBROUS\n  DYSPLASIA.", "A. ILIUM:\nFIBROUS DYSPLASIA."),  # wrapped inside an alias
     ("REVISED\nFINAL DIAGNOSIS:", "REVISED FINAL DIAGNOSIS:"),  # wrapped inside a section title
+    ('labeled "left\niliac mass",are six cores', 'labeled "left iliac mass", are six cores'),  # side wrapped
+    ("LEFT\nIMPRESSION: mass.", "LEFT\nIMPRESSION: mass."),  # a section title keeps its line
     ("PATHOLOGY REPORT\nFINAL DIAGNOSIS:", "PATHOLOGY REPORT\nFINAL DIAGNOSIS:"),  # two headings
     ("Pain for 6 weeks).He walks.", "Pain for 6 weeks). He walks."),  # space lost after ")."
     ("Pain for 6 weeks)He walks.", "Pain for 6 weeks). He walks."),  # period and space lost
