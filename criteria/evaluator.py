@@ -33,6 +33,12 @@ class Context:
 def match_leaf(leaf: Leaf, facts: Sequence, ctx: Context) -> list:
     """Facts that satisfy ``leaf`` on the requested side (POLICY, Laterality)."""
     found = [f for f in facts if _leaf_filters(leaf, f)]
+    if leaf.newest and found:
+        # "the newest report that speaks of it": every mention counts for the date, whatever
+        # its assertion, so a later "separate from the mass" supersedes an earlier hedge
+        anyway = leaf.model_copy(update={"assertion": "any", "newest": False})
+        newest = max((f.document_date or dt.date.min) for f in facts if _leaf_filters(anyway, f))
+        found = [f for f in found if (f.document_date or dt.date.min) == newest]
     if leaf.side == "any" or ctx.side is None:
         return found
     same = [f for f in found if f.side in (ctx.side, "bilateral", "midline")]
