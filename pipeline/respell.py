@@ -27,6 +27,7 @@ _CAPS_NEXT = re.compile(r"[ \t]+[A-Z]{3,}\b")
 _LETTER_OF = str.maketrans("0158$|", "OISBSI")
 _HONORIFIC = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof)\.?[ \t]+$")
 _LIST_ONE = re.compile(r"^[ \t]*([l|])(?=[.)][ \t])", re.MULTILINE)
+_NEXT_WORD = re.compile(r" ([a-z]{3,})\b")
 _EXTRA_SPACE = re.compile(r"(?<=[^\s]) (?= [^\s])")
 
 @lru_cache(maxsize=1)
@@ -55,6 +56,14 @@ def _name_like(text: str, start: int, token: str) -> bool:
     while i >= 0 and text[i] in " \t":
         i -= 1
     return i >= 0 and text[i] not in _SENTENCE_END
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether ``text[start]`` opens a line or follows ". ", ": " or "; "."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] == "\n" or (text[i] in ".:;" and i < start - 1)
 
 
 def _short_caps(token: str) -> str | None:
@@ -88,6 +97,7 @@ def respell(text: str) -> tuple[str, OffsetMap | None, int]:
     edits: list[tuple[int, int, str]] = []
     k = 0
     known = vocabulary().known
+    cfg = load_config()
     for m in _TOKEN.finditer(text):
         token = m.group()
         if token.isalpha() and token.lower() in known:
@@ -96,6 +106,12 @@ def respell(text: str) -> tuple[str, OffsetMap | None, int]:
         while k < len(heads) and heads[k][1] < end:
             k += 1
         head = k < len(heads) and heads[k][0] <= start
+        if token in cfg.lone_letters and _sentence_start(text, start):
+            nxt = _NEXT_WORD.match(text, end)
+            if nxt and nxt.group(1) in vocabulary().known and nxt.group(1) not in cfg.lone_letter_not_before:
+                # "N intradural extension": the "o" of a sentence's "No" was lost
+                edits.append((start, end, cfg.lone_letters[token]))
+            continue
         if len(token) == 2 and _CAPS_NEXT.match(text, end):
             fixed = _short_caps(token)  # "N0 INTRADURAL" -> "NO INTRADURAL" (but "N0 M0" stays)
         else:

@@ -121,6 +121,8 @@ def test_capitalised_word_inside_a_sentence_is_a_name() -> None:
     ("Dx:sarcoma, 1,000 cells at 10:30, L4:L5.", "Dx: sarcoma, 1,000 cells at 10:30, L4:L5."),
     ("Plan:\nl. En bloc resection.\n2. PT.", "Plan:\n1. En bloc resection.\n2. PT."),  # list number
     ("Seen by Dr. Haddad and Dr Smiith.", "Seen by Dr. Haddad and Dr Smiith."),  # names stay
+    ("IMPRESSION: N intradural extension.", "IMPRESSION: No intradural extension."),  # lost "o"
+    ("N stage: N1. Grade 2, N intradural.", "N stage: N1. Grade 2, N intradural."),
     ("IMPRESSION: N0 INTRADURAL EXTENSION.", "IMPRESSION: NO INTRADURAL EXTENSION."),  # a cue in capitals
     ("Stage pT2 N0 M0, N0 disease.", "Stage pT2 N0 M0, N0 disease."),  # nodal stage N0 stays
 ])
