@@ -10,7 +10,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -27,6 +27,9 @@ from mednec.errors import (
     UnknownCodeError,
 )
 from mednec.models import CaseRequest, CaseResult, DocumentInfo
+
+if TYPE_CHECKING:  # the pipeline package imports spaCy; document readers must not
+    from mednec.pipeline.offsets import OffsetMap
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,7 @@ class CaseDocument:
     text: str
     analysed: str | None = None
     """The copy the pipeline reads: OCR damage repaired (None: ``text`` itself)."""
-    offsets: Any = None
+    offsets: OffsetMap | None = None
     """An ``OffsetMap`` from ``analysed`` back to ``text`` when the repair changed its length."""
 
 
@@ -215,7 +218,7 @@ def load_case(case_dir: Path, *, known_codes: set[str] | None = None, cache_dir:
     return LoadedCase(case_dir, request, tuple(docs))
 
 
-def analyse_text(text: str) -> tuple[str, Any]:
+def analyse_text(text: str) -> tuple[str, OffsetMap | None]:
     """The copy of a document the pipeline reads, and its offset map back to ``text`` (or None).
 
     Same-length OCR confusions are undone first ("acetabu1ar"), then damage that changes the
@@ -292,7 +295,7 @@ class Reviewer:
         # is quoted from the document as read, its offsets mapped back when the length changed.
         analysed = [d.analysed if d.analysed is not None else d.text for d in case.documents]
         for doc, cdoc in zip(self.nlp.pipe(analysed), case.documents, strict=True):
-            if doc.text != cdoc.text:
+            if cdoc.analysed is not None:  # the pipeline read a repaired copy: quote the original
                 doc.user_data["mednec_source_text"] = cdoc.text
             if cdoc.offsets is not None:
                 doc.user_data["mednec_offsets"] = cdoc.offsets

@@ -72,6 +72,3 @@ class OffsetMap:
             e = min(s + 1, self._src_len)
             s = min(s, max(e - 1, 0))
         return s, e
-
-    def __len__(self) -> int:
-        return len(self._new_starts)

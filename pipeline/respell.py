@@ -25,13 +25,12 @@ _SENTENCE_END = frozenset(".!?:;\n")
 _WRAP = re.compile(r"([A-Za-z]+)[ \t]*\n[ \t]*([A-Za-z]+)")
 _CAPS_NEXT = re.compile(r"[ \t]+[A-Z]{3,}\b")
 _LETTER_OF = str.maketrans("0158$|", "OISBSI")
-_HONORIFIC = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof)\.?[ \t]+$")
 _LIST_ONE = re.compile(r"^[ \t]*([l|])(?=[.)][ \t])", re.MULTILINE)
 _NEXT_WORD = re.compile(r" ([a-z]{3,})\b")
 _EXTRA_SPACE = re.compile(r"(?<=[^\s]) (?= [^\s])")
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     cfg = load_config()
     heads = "|".join(re.escape(h) for h in cfg.sentence_heads)
     # before a sentence head ("roof No tumor") or a capitalised label ("negative Symptoms: ...")
@@ -42,7 +41,16 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     lost_space = re.compile(rf"(?:(?<=[a-z]{{2}})|(?<=[a-z0-9][)\]]))\.(?=[A-Z][a-z]+\b)"
                             rf"|(?<=\d)\.(?=(?:{heads})\b)|(?<=[A-Za-z0-9)\"'\]])[;,:](?=[a-z]|[A-Z][a-z])")
     heading = re.compile(rf"^[ \t]*((?:[A-Za-z0-9|$&/]+ ?){{1,{cfg.heading_max_words}}}):", re.MULTILINE)
-    return lost_period, lost_space, heading
+    honorific = re.compile(rf"\b(?:{'|'.join(re.escape(h) for h in cfg.honorifics)})\.?[ \t]+$")
+    return lost_period, lost_space, heading, honorific
+
+
+def _before(text: str, start: int) -> int:
+    """Index of the last character before ``start`` that is no space or tab (-1: none)."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i
 
 
 def _name_like(text: str, start: int, token: str) -> bool:
@@ -50,19 +58,15 @@ def _name_like(text: str, start: int, token: str) -> bool:
     rest = [ch for ch in token[1:] if ch.isalpha()]
     if not (token[:1].isupper() and token[1:2].islower() and sum(ch.islower() for ch in rest) * 2 > len(rest)):
         return False  # not capitalised, an acronym glued to a word ("CTnegative") or a misread letter ("REVlSED")
-    if _HONORIFIC.search(text, max(0, start - 8), start):
+    if _patterns()[3].search(text, max(0, start - 8), start):
         return True  # "Dr. Haddad"
-    i = start - 1
-    while i >= 0 and text[i] in " \t":
-        i -= 1
+    i = _before(text, start)
     return i >= 0 and text[i] not in _SENTENCE_END
 
 
 def _sentence_start(text: str, start: int) -> bool:
     """Whether ``text[start]`` opens a line or follows ". ", ": " or "; "."""
-    i = start - 1
-    while i >= 0 and text[i] in " \t":
-        i -= 1
+    i = _before(text, start)
     return i < 0 or text[i] == "\n" or (text[i] in ".:;" and i < start - 1)
 
 
@@ -92,7 +96,7 @@ def respell(text: str) -> tuple[str, OffsetMap | None, int]:
     Words are repaired first; lost periods and spaces are then found in the repaired words
     ("foramen Nocomplete" -> "foramen No complete" -> "foramen. No complete").
     """
-    lost_period, lost_space, heading = _patterns()
+    lost_period, lost_space, heading, _ = _patterns()
     heads = [(m.start(1), m.end(1)) for m in heading.finditer(text)]
     edits: list[tuple[int, int, str]] = []
     k = 0

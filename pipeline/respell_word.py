@@ -53,6 +53,7 @@ class RespellConfig(BaseModel):
     min_function_split: int = Field(ge=2)
     suffixes: frozenset[str]
     sentence_heads: tuple[str, ...] = Field(min_length=1)
+    honorifics: tuple[str, ...] = ()
     lone_letters: dict[str, str] = {}
     lone_letter_not_before: frozenset[str] = frozenset()
 

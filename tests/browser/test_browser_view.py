@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from mednec.render.html import render_case_html
-from mednec.render.mentions import case_mentions
 from tests.conftest import DEV_CASES
 from tests.render.helpers import evidence_keys, write_hostile_case
 
@@ -26,7 +25,7 @@ def _write_view(reviewer: Any, case_dir: Path, out: Path, mentions: bool = True)
     result, case = reviewer.review(case_dir)
     texts = {d.info.id: d.text for d in case.documents}
     path = out / "view.html"
-    path.write_text(render_case_html(result, texts, case_mentions(reviewer, case) if mentions else None),
+    path.write_text(render_case_html(result, texts, reviewer.read_facts(case) if mentions else None),
                     encoding="utf-8")
     return result, path
 

@@ -18,16 +18,16 @@ def test_newer_clear_imaging_supersedes_an_older_hedge(reviewer) -> None:  # noq
     assert det.outcome == "refer"
 
 
-def test_without_the_newer_report_the_hedge_stands(reviewer, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_newer_hedge_is_not_superseded(reviewer, tmp_path: Path) -> None:  # noqa: ANN001
     import shutil
 
+    # the same CT dated after the MRI: its indeterminate margin is now the newest word on the plexus
     case = tmp_path / "f11"
     shutil.copytree(CASE, case)
-    for p in case.glob("mri_*.txt"):
-        p.unlink()
-    for p in case.glob("*.txt"):  # the notes that quote the MRI go too
-        if "MRI" in p.read_text(encoding="utf-8"):
-            p.unlink()
+    ct = case / "ct_abdomen_pelvis_2026-08-03.txt"
+    ct.with_name("ct_abdomen_pelvis_2026-10-05.txt").write_text(
+        ct.read_text(encoding="utf-8").replace("Exam date: 08/03/2026", "Exam date: 10/05/2026"), encoding="utf-8")
+    ct.unlink()
     result, _ = reviewer.review(case)
     det = next(d for d in result.determinations if d.code == "64714")
     assert next(c for c in det.criteria if c.id == "C1").status != "not_met"

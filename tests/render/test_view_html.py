@@ -141,11 +141,9 @@ def test_hostile_documents_are_escaped_in_the_view(review, hostile_case) -> None
 
 
 def test_mentions_layer_is_distinct(review, reviewer, dev_case) -> None:  # noqa: ANN001
-    from mednec.render.mentions import case_mentions
-
     result, case = review(dev_case("d01"))
     texts = {d.info.id: d.text for d in case.documents}
-    page = render_case_html(result, texts, case_mentions(reviewer, case))
+    page = render_case_html(result, texts, reviewer.read_facts(case))
     tree = _parse(page.split("<body>", 1)[1].split("<script>", 1)[0])
     flags = {f for tag, a, _ in tree.elements if tag == "span" and "data-assertion" in a
              for f in a["data-assertion"].split()}
