@@ -6,6 +6,7 @@ Numbers carry their comparator: "survival > 3 months" passes ">= 3", "< 3 months
 from __future__ import annotations
 
 from mednec.criteria.schema import Leaf, NumberTest
+from mednec.models.lesions import INDEX_LESION
 
 _FLAGS = ("negated", "uncertain", "historical", "hypothetical", "planned")
 _REQUIRED = {"affirmed": frozenset(), "negated": frozenset({"negated"}), "uncertain": frozenset({"uncertain"})}
@@ -17,6 +18,8 @@ def _assertion_ok(leaf: Leaf, fact) -> bool:  # noqa: ANN001 - any Fact
         return False  # POLICY: family history never counts for the patient
     if leaf.assertion == "any":
         return True
+    if a.superseded:
+        return False  # a later reading of the same study replaced it (impression, addendum, re-read)
     present = {f for f in _FLAGS if getattr(a, f)}
     required = _REQUIRED[leaf.assertion]
     return required <= present and not (present - required - set(leaf.allow))
@@ -53,6 +56,8 @@ def number_ok(test: NumberTest, value: float | None, comparator: str = "=") -> b
 def _leaf_filters(leaf: Leaf, f) -> bool:  # noqa: ANN001, C901 - flat list of filters
     if f.kind != leaf.fact:
         return False
+    if leaf.lesion == "index" and f.lesion is not None and f.lesion != INDEX_LESION:
+        return False  # POLICY: only the lesion being treated counts
     if leaf.concept is not None and f.concept not in leaf.concept:
         return False
     if leaf.not_concept is not None and f.concept in leaf.not_concept:

@@ -53,6 +53,8 @@ class Leaf(_Strict):
     not_cues: list[str] | None = None
     levels: list[str] | None = None
     number: NumberTest | None = None
+    lesion: Literal["index", "any"] = Field(default="index", description="index: only facts of the lesion "
+                                            "the procedure treats (or of no known lesion); any: the whole case")
     newest: bool = Field(default=False, description="only the newest dated document that mentions the "
                          "leaf's finding (whatever its assertion) counts: a later report supersedes")
 

@@ -150,7 +150,7 @@ def facts(case_dir: Annotated[Path, typer.Argument(help="A case folder.")]) -> N
         _fail(exc)
         return
     # the same reading as a review (OCR-corrected copy, original quoted)
-    for f in facts_to_json(Reviewer().read_facts(case)):
+    for f in facts_to_json(Reviewer().read_case_facts(case)[0]):
         sys.stdout.write(json.dumps(f) + "\n")
 
 

@@ -304,17 +304,28 @@ class Reviewer:
             facts.extend(extract_facts(doc, info.id, info.type, date))
         return facts
 
+    def read_case_facts(self, case: LoadedCase) -> tuple[list, list]:
+        """The facts of a case read as a whole: re-reads applied and every statement given its lesion."""
+        from mednec.pipeline.lesions import assign_lesions
+        from mednec.pipeline.rereads import apply_rereads
+
+        facts = apply_rereads(self.read_facts(case), {d.info.id: (d.analysed or d.text) for d in case.documents})
+        return assign_lesions(facts)
+
     def review_loaded(self, case: LoadedCase, facts_out: list | None = None) -> CaseResult:
         """Review an already loaded case (``facts_out``: see :meth:`review`)."""
         from mednec.criteria.evaluator import evaluate_caveats, evaluate_code
 
-        facts = self.read_facts(case)
+        facts, lesions = self.read_case_facts(case)
         if facts_out is not None:
             facts_out.extend(facts)
-        determinations = tuple(evaluate_code(req, facts, self.criteria) for req in case.request.requested)
+        index = next((les.id for les in lesions if les.role == "index"), None)
+        determinations = tuple(evaluate_code(req, facts, self.criteria).model_copy(update={"index_lesion": index})
+                               for req in case.request.requested)
         caveats = evaluate_caveats(facts, self.criteria)
         result = CaseResult(case_id=case.request.case_id, documents=tuple(d.info for d in case.documents),
-                            determinations=determinations, caveats=caveats, mednec_version=__version__)
+                            determinations=determinations, caveats=caveats, lesions=tuple(lesions),
+                            mednec_version=__version__)
         # Every evidence span must be the exact words of its document (CONTRACT).
         texts = {d.info.id: d.text for d in case.documents}
         CaseResult.model_validate(result.model_dump(), context={"texts": texts})

@@ -18,6 +18,7 @@ from mednec.models.facts import (
     FactAdapter,
     Side,
 )
+from mednec.models.lesions import Lesion, LesionRole
 from mednec.models.request import CaseRequest, RequestedCode
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "EvidenceSpan",
     "Fact",
     "FactAdapter",
+    "Lesion",
+    "LesionRole",
     "Frozen",
     "Outcome",
     "RequestedCode",

@@ -7,6 +7,7 @@ from typing import Literal
 from mednec.models.base import Frozen
 from mednec.models.evidence import EvidenceSpan
 from mednec.models.facts import DocType
+from mednec.models.lesions import Lesion
 from pydantic import Field, model_validator
 
 Outcome = Literal["approve", "pend", "refer"]
@@ -63,6 +64,8 @@ class Determination(Frozen):
     title: str = ""
     outcome: Outcome
     pathway: str | None = None
+    index_lesion: str | None = Field(default=None, description="id of the lesion (CaseResult.lesions) the "
+                                     "procedure treats; its facts alone meet extent, level and diagnosis")
     criteria: tuple[CriterionResult, ...]
     missing: tuple[str, ...] = ()
     supporting: tuple[SupportingFinding, ...] = ()
@@ -84,4 +87,6 @@ class CaseResult(Frozen):
     documents: tuple[DocumentInfo, ...]
     determinations: tuple[Determination, ...]
     caveats: tuple[Caveat, ...] = ()
+    lesions: tuple[Lesion, ...] = Field(default=(), description="the tumors of the case: the index lesion "
+                                        "first, then the other lesions (which decide nothing)")
     mednec_version: str = ""

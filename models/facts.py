@@ -26,12 +26,16 @@ class Assertion(Frozen):
     hypothetical: bool = False
     planned: bool = False
     family: bool = False
+    superseded: bool = Field(default=False, description="a later reading of the same study replaced it: the "
+                             "impression, an addendum, a re-read, or a hedge pointing back at it")
+    superseded_by: str | None = Field(default=None, description="what superseded it, e.g. 'impression', "
+                                      "'addendum', 're-read', 'hedge in the next sentence'")
 
     @property
     def affirmed(self) -> bool:
-        """Present, certain, current, actual and about the patient."""
+        """Present, certain, current, actual, about the patient and not superseded."""
         return not (self.negated or self.uncertain or self.historical or self.hypothetical
-                    or self.planned or self.family)
+                    or self.planned or self.family or self.superseded)
 
 
 class _FactBase(Frozen):
@@ -52,6 +56,11 @@ class _FactBase(Frozen):
     related: tuple[str, ...] = Field(default=(), description="concepts named in the same sentence")
     related_affirmed: tuple[str, ...] = Field(default=(), description="those of them not negated")
     levels: tuple[str, ...] = Field(default=(), description="spinal levels named, e.g. L5, S1")
+    subject: str | None = Field(default=None, description="id of the tumor mention this statement is about "
+                                "(the diagnosis named with it in its clause)")
+    subject_category: str | None = Field(default=None, description="category of that tumor mention")
+    lesion: str | None = Field(default=None, description="id of the case lesion this fact belongs to "
+                               "(set by the case-level lesion model)")
     evidence: tuple[EvidenceSpan, ...] = Field(min_length=1)
 
 

@@ -25,12 +25,14 @@ from mednec.models.facts import (
 )
 from mednec.pipeline import quantities as q
 from mednec.pipeline.assertions import _addendum_supersedes, _assertion, _overrides, _share_hedges  # noqa: F401
+from mednec.pipeline.discourse import read_discourse
 from mednec.pipeline.doctype import letterhead_ranges
 from mednec.pipeline.kb import KnowledgeBase, load_kb
 from mednec.pipeline.nonfindings import _height_mark, _in_title, _label_of_line, _level_refs  # noqa: F401
 from mednec.pipeline.relations import _denied_relations, _relation, _relation_negation  # noqa: F401
 from mednec.pipeline.sentence_index import SentenceIndex, member_rows
 from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map, source_span
+from mednec.pipeline.subjects import subject_of
 from mednec.pipeline.targets import ALL_GROUP, GROUP
 from spacy.tokens import Doc, Span
 
@@ -133,7 +135,8 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
     sent_index, members = _sentence_context(doc)
     rows = member_rows(members, kb)
     sentences: dict[int, SentenceIndex] = {}
-    letterhead = letterhead_ranges(doc_text(doc))
+    text = doc_text(doc)
+    letterhead = letterhead_ranges(text)
     facts: list[Fact] = []
     for span in doc.spans[GROUP] if GROUP in doc.spans else []:
         concept = kb[span._.concept]
@@ -167,6 +170,9 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
                                          for lv in parse_levels(m.span.text)))
         else:
             levels = ()
+        subject = None
+        if concept.label in ("SITE", "NERVE", "FINDING"):
+            subject = subject_of(text, rows.get(s_start, []), first, last, span.start_char, span.end_char)
         base: dict[str, Any] = {
             "id": f"{document}:{span.start_char}-{span.end_char}:{concept.concept}",
             "concept": concept.concept,
@@ -185,10 +191,13 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             "related": related,
             "related_affirmed": related_affirmed,
             "levels": levels,
+            "subject": None if subject is None else
+            f"{document}:{subject.span.start_char}-{subject.span.end_char}:{subject.concept}",
+            "subject_category": None if subject is None else subject.category,
             "evidence": (_evidence(doc, span, modifier, document, section),),
         }
         facts.append(_typed(span, concept, base, doc_type, section, cues, doc_date))
-    return _share_hedges(_addendum_supersedes(facts))
+    return read_discourse(_share_hedges(_addendum_supersedes(facts)), doc, doc_type)
 
 
 def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, section: str | None,

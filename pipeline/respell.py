@@ -27,6 +27,8 @@ _CAPS_NEXT = re.compile(r"[ \t]+[A-Z]{3,}\b")
 _LETTER_OF = str.maketrans("0158$|", "OISBSI")
 _LIST_ONE = re.compile(r"^[ \t]*([l|])(?=[.)][ \t])", re.MULTILINE)
 _NEXT_WORD = re.compile(r" ([a-z]{3,})\b")
+_NEXT_ANY_WORD = re.compile(r"[ \t]+([A-Za-z]{3,})\b")
+_SPLIT_NO = re.compile(r"(?<![\w])([Nn]) ([oO])[ \t]+([A-Za-z]{3,})\b")
 _EXTRA_SPACE = re.compile(r"(?<=[^\s]) (?= [^\s])")
 
 @lru_cache(maxsize=1)
@@ -102,8 +104,15 @@ def respell(text: str) -> tuple[str, OffsetMap | None, int]:
     k = 0
     known = vocabulary().known
     cfg = load_config()
+    rule_words = vocabulary().concepts | vocabulary().cues
     for m in _TOKEN.finditer(text):
         token = m.group()
+        if token in cfg.damaged_no:
+            nxt = _NEXT_ANY_WORD.match(text, m.end())
+            if nxt and nxt.group(1).lower() in rule_words and (token.isupper() == nxt.group(1).isupper()
+                                                                  or not token.isupper()):
+                edits.append(_minimal(m.start(), token, cfg.damaged_no[token]))
+                continue
         if token.isalpha() and token.lower() in known:
             continue  # most words: known as written
         start, end = m.span()
@@ -122,6 +131,11 @@ def respell(text: str) -> tuple[str, OffsetMap | None, int]:
             fixed = repair_word(token, head, _name_like(text, start, token))
         if fixed and fixed != token:
             edits.append(_minimal(start, token, fixed))
+    if cfg.split_no:
+        # "N o intradural extension": a "No" split by the scanner, before a rule word
+        for sm in _SPLIT_NO.finditer(text):
+            if sm.group(3).lower() in rule_words:
+                edits.append((sm.end(1), sm.start(2), ""))
     # a list number read as a letter at the start of a line ("l. En bloc resection")
     edits.extend((m.start(1), m.end(1), "1") for m in _LIST_ONE.finditer(text))
     edits.sort(key=lambda e: (e[0], e[1]))

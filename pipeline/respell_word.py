@@ -55,6 +55,8 @@ class RespellConfig(BaseModel):
     sentence_heads: tuple[str, ...] = Field(min_length=1)
     honorifics: tuple[str, ...] = ()
     lone_letters: dict[str, str] = {}
+    damaged_no: dict[str, str] = {}
+    split_no: bool = False
     lone_letter_not_before: frozenset[str] = frozenset()
 
 

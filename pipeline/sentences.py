@@ -29,6 +29,7 @@ class SentenceConfig(BaseModel):
     version: Literal[1]
     lowercase_after_min_length: int = Field(ge=1)
     abbreviations: frozenset[str]
+    dangling_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +54,7 @@ class SentenceSplitter:
         cfg = sentence_config()
         self.abbreviations = cfg.abbreviations
         self.min_word = cfg.lowercase_after_min_length
+        self.dangling = cfg.dangling_words
         self.words = vocabulary().known
 
     def __call__(self, doc: Doc) -> Doc:
@@ -83,7 +85,9 @@ class SentenceSplitter:
                 # a wrapped line (typed or OCR): the line ends mid-sentence and the next one
                 # carries on in lower case or with a bracket or comma
                 wrapped = last.text not in _ENDERS and last.text not in {":", ";"} and (
-                    tok.text[:1].islower() or (tok.text[:1] in "(," and last.text[:1].isalpha()))
+                    tok.text[:1].islower() or (tok.text[:1] in "(," and last.text[:1].isalpha())
+                    or (last.lower_ in self.dangling and tok.text[:1].isalpha()
+                        and (j == 0 or doc[j - 1].text != ":")))
                 if not wrapped:
                     starts[i] = True
                     continue

@@ -1,0 +1,153 @@
+"""What a report says after a finding: hedges that point back, the impression, addenda.
+
+A reader does not take a finding from its own sentence alone:
+
+- "Marrow signal extends to the acetabular roof. This may represent reactive edema." The
+  second sentence points back ("This") with a hedge and a non-tumor explanation: the roof's
+  involvement is uncertain (POLICY, Rulings: a hedge may sit in the next sentence). A hedge
+  that only names which tumor it is ("This likely represents chondrosarcoma") leaves the
+  extent as stated. A clause that points back inside its sentence (", which may reflect
+  edema") does the same for what precedes it.
+- The impression is the radiologist's reading: when it hedges or denies a structure the
+  findings affirmed, the findings' statement is superseded.
+- An addendum supersedes what it restates from the body of the same report.
+
+Facts are frozen; each change is a copy with its assertion updated, and a superseded fact
+says what superseded it (``Assertion.superseded_by``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from mednec.pipeline.lesion_rules import lesion_rules
+from mednec.pipeline.sentmap import doc_text, sentence_map
+from spacy.tokens import Doc
+
+_STATEMENTS = ("site", "nerve", "finding")
+_INVOLVEMENT = frozenset({"involve", "tumor", "abut", "contact", "extend", "encase", "compress", "displace"})
+
+
+def _hedge_points_back(text: str, tumor_named: bool) -> bool:
+    """Whether ``text`` (a sentence or a clause) points back with a hedge that questions the finding."""
+    rules = lesion_rules()
+    if not rules.anaphor_start.search(text) or not rules.modal_hedge.search(text):
+        return False
+    return bool(rules.alternative.search(text)) or not tumor_named
+
+
+def _hedged(f: Any, why: str) -> Any:
+    a = f.assertion
+    if not a.affirmed:
+        return f
+    return f.model_copy(update={"assertion": a.model_copy(update={"uncertain": True, "superseded_by": why})})
+
+
+def _superseded(f: Any, why: str) -> Any:
+    a = f.assertion
+    if a.superseded:
+        return f
+    return f.model_copy(update={"assertion": a.model_copy(update={"superseded": True, "superseded_by": why})})
+
+
+def _sides_meet(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b or "bilateral" in (a, b) or "midline" in (a, b)
+
+
+def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
+    """Hedges that point back to the sentence before, or to the clause before inside one sentence."""
+    rules = lesion_rules()
+    text = doc_text(doc)
+    bounds = sentence_map(doc).bounds
+    if not bounds:
+        return facts
+    tumor_cats = rules.rules.tumor_categories | rules.rules.generic_categories
+    by_sentence: dict[int, list[int]] = {}
+    for i, f in enumerate(facts):
+        by_sentence.setdefault(f.sentence, []).append(i)
+    tumor_in = {f.sentence for f in facts if f.kind == "diagnosis" and f.category in tumor_cats}
+    out = list(facts)
+    with_statements = sorted(s for s, idx in by_sentence.items() if any(facts[i].kind in _STATEMENTS for i in idx))
+    for k, (start, end) in enumerate(bounds):
+        if end <= start:
+            continue
+        s_text = text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1].text)]
+        if _hedge_points_back(s_text, k in tumor_in):
+            earlier = [s for s in with_statements if s < k][-rules.rules.anaphor_reach:]
+            for s in earlier:
+                for i in by_sentence[s]:
+                    if out[i].kind in _STATEMENTS:
+                        out[i] = _hedged(out[i], "hedge in the next sentence")
+            continue
+        # inside one sentence: ", which may represent edema" hedges what comes before it
+        base = doc[start].idx
+        for cut in _clause_cuts(s_text):
+            clause = s_text[cut:]
+            tumor_after = any(facts[i].kind == "diagnosis" and facts[i].category in tumor_cats
+                              and facts[i].evidence[0].start >= base + cut for i in by_sentence.get(k, ()))
+            if _hedge_points_back(clause, tumor_after):
+                for i in by_sentence.get(k, ()):
+                    if out[i].kind in _STATEMENTS and out[i].evidence[0].start < base + cut:
+                        out[i] = _hedged(out[i], "hedge in the next clause")
+                break
+    return out
+
+
+def _clause_cuts(s_text: str) -> list[int]:
+    """Offsets in a sentence where a clause starts after a comma, semicolon or dash."""
+    return [i + 1 for i, c in enumerate(s_text) if c in ",;\u2014" and i + 1 < len(s_text)]
+
+
+def _impression_supersedes(facts: list[Any]) -> list[Any]:
+    """The impression's hedge or denial of a structure supersedes the findings' statement of it."""
+    rules = lesion_rules().rules
+    impression = [f for f in facts if f.section in rules.impression_sections and f.kind in ("site", "nerve")]
+    if not impression:
+        return facts
+    start = min(f.evidence[0].start for f in impression)
+    out = []
+    for f in facts:
+        if (f.kind in ("site", "nerve") and f.assertion.affirmed and f.evidence[0].start < start
+                and (f.section or "none") in rules.finding_sections):
+            same = [g for g in impression if g.concept == f.concept and _sides_meet(g.side, f.side)
+                    and set(g.levels) >= set(f.levels)]
+            if same and not any(g.assertion.affirmed for g in same) and any(_reads_against(g) for g in same):
+                f = _superseded(f, "impression")
+        out.append(f)
+    return out
+
+
+def _reads_against(g: Any) -> bool:
+    """A hedged mention, or a denial of tumor involvement (not "no fracture of the acetabulum")."""
+    a = g.assertion
+    if a.historical or a.hypothetical or a.family or a.planned:
+        return False
+    if a.uncertain:
+        return True
+    return a.negated and (g.relation in _INVOLVEMENT or bool(set(g.denied) & _INVOLVEMENT))
+
+
+def _addendum_restates(facts: list[Any]) -> list[Any]:
+    """An addendum supersedes the body's statements about the structures and findings it restates."""
+    rules = lesion_rules().rules
+    added = [f for f in facts if f.section in rules.addendum_sections and f.kind in _STATEMENTS]
+    if not added:
+        return facts
+    start = min(f.evidence[0].start for f in added)
+    out = []
+    for f in facts:
+        if f.kind in _STATEMENTS and f.evidence[0].start < start and any(
+                g.concept == f.concept and _sides_meet(g.side, f.side) for g in added):
+            f = _superseded(f, "addendum")
+        out.append(f)
+    return out
+
+
+def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
+    """The facts of one document with pointing-back hedges, the impression and addenda applied."""
+    out = _pointing_back(list(facts), doc)
+    out = _addendum_restates(out)
+    if doc_type == "imaging":
+        out = _impression_supersedes(out)
+    return out

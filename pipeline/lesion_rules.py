@@ -1,0 +1,53 @@
+"""The settings of the lesion model, read once from ``resources/lesions.yaml``."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from mednec.pipeline.resources import load_yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LesionRules(BaseModel):
+    """``pipeline/resources/lesions.yaml``: see the comments there."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    tumor_categories: frozenset[str]
+    benign_categories: frozenset[str]
+    generic_categories: frozenset[str]
+    anaphors: list[str] = Field(min_length=1)
+    anaphor_reach: int = Field(ge=1, le=3)
+    alternatives: list[str]
+    modal_hedges: list[str]
+    impression_sections: frozenset[str]
+    finding_sections: frozenset[str]
+    addendum_sections: frozenset[str]
+    reread_cues: list[str]
+    spine_plan_categories: frozenset[str]
+    level_sites: frozenset[str]
+
+
+def _words(words: list[str]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
+
+
+class CompiledLesionRules:
+    """The rules with their word lists compiled to patterns."""
+
+    def __init__(self, rules: LesionRules) -> None:
+        self.rules = rules
+        alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(rules.anaphors, key=len, reverse=True))
+        # a sentence opens with the anaphor, after any list mark or heading label ("IMPRESSION: 2. This ...")
+        self.anaphor_start = re.compile(rf"^\W*(?:[A-Za-z ]{{1,20}}:\s*)?(?:\d+[.)]\s*)?(?:{alts})(?![\w-])",
+                                        re.IGNORECASE)
+        self.alternative = _words(rules.alternatives)
+        self.modal_hedge = _words(rules.modal_hedges)
+        self.reread = _words(rules.reread_cues)
+
+
+@lru_cache(maxsize=1)
+def lesion_rules() -> CompiledLesionRules:
+    """The lesion model's rules (loaded and compiled once per process)."""
+    return CompiledLesionRules(load_yaml("lesions.yaml", LesionRules))

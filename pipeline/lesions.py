@@ -1,0 +1,141 @@
+"""The lesions of a case: which tumor each statement is about, and which one the request treats.
+
+Facts are mentions; a reviewer reads lesions. This case-level pass gathers the diagnosis
+mentions of a case into lesions and gives each site, nerve and finding fact the lesion its
+subject belongs to (:mod:`mednec.pipeline.subjects`):
+
+- a benign, non-aggressive lesion (a hemangioma, a bone island, an enchondroma) named beside
+  a tumor is *incidental*: its own lesion, one per kind and side;
+- every other tumor mention, and the generic "mass"/"lesion", belongs to the *index* lesion,
+  the tumor the procedure treats; without any tumor in the chart the benign lesion is the
+  index (it is what the request is about, and POLICY makes it A1 not met);
+- for a spine request, the index lesion sits at the levels of the planned spinal resection and
+  of the pathology specimen; a vertebral site described at other levels only belongs to
+  another lesion (*other_level*) when those levels are known.
+
+Criteria read the index lesion by default: a fact that belongs to another lesion meets no
+extent, level or diagnosis criterion. The other lesions are listed in the result with their
+evidence, so the reviewer sees what was set aside and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from mednec.models.lesions import INDEX_LESION, Lesion
+from mednec.pipeline.facts import parse_levels
+from mednec.pipeline.lesion_rules import lesion_rules
+
+_SKIP_SECTIONS = frozenset({"family_history", "past_medical_history"})
+
+
+def _is_mention(f: Any) -> bool:
+    a = f.assertion
+    return f.kind == "diagnosis" and not (a.negated or a.family or a.historical or a.hypothetical) \
+        and (f.section or "") not in _SKIP_SECTIONS
+
+
+def _tumor_present(facts: Sequence[Any]) -> bool:
+    cats = lesion_rules().rules.tumor_categories
+    return any(_is_mention(f) and f.category in cats and (f.assertion.affirmed or f.tissue) for f in facts)
+
+
+def _index_levels(facts: Sequence[Any]) -> frozenset[str]:
+    """Levels of the planned spinal resection and of the pathology specimen (empty: unknown)."""
+    rules = lesion_rules().rules
+    levels: set[str] = set()
+    for f in facts:
+        if f.kind == "plan" and f.category in rules.spine_plan_categories and not f.assertion.negated:
+            levels.update(parse_levels(f.evidence[0].text))
+        elif (f.kind == "site" and f.document_type == "pathology" and f.concept in rules.level_sites
+              and f.assertion.affirmed):
+            levels.update(f.levels)
+    return frozenset(levels)
+
+
+def assign_lesions(facts: Sequence[Any]) -> tuple[list[Any], list[Lesion]]:
+    """The facts with their ``lesion`` set, and the lesions of the case (index first)."""
+    rules = lesion_rules().rules
+    by_id = {f.id: f for f in facts}
+    tumor = _tumor_present(facts)
+    groups: dict[tuple[str, str | None], list[str]] = {}  # incidental lesions by (concept, side)
+    lesion_of: dict[str, str] = {}  # fact id -> group key as text
+    if tumor:
+        # a benign name in a differential ("enchondroma versus low-grade chondrosarcoma") or in a
+        # pathology diagnosis is about the tumor itself, not a second lesion
+        differential = {(f.document, f.sentence) for f in facts if f.kind == "diagnosis"
+                        and f.category in rules.tumor_categories and not f.assertion.negated}
+        for f in facts:
+            if (_is_mention(f) and f.category in rules.benign_categories and not f.tissue
+                    and f.document_type != "pathology" and (f.document, f.sentence) not in differential):
+                groups.setdefault((f.concept, f.side), []).append(f.id)
+    keys = {k: f"L{i + 2}" for i, k in enumerate(sorted(groups, key=lambda k: (k[0], k[1] or "")))}
+    for k, ids in groups.items():
+        for fid in ids:
+            lesion_of[fid] = keys[k]
+    index_members: list[str] = []
+    for f in facts:
+        if f.id in lesion_of:
+            continue
+        if f.kind == "diagnosis" and _is_mention(f) and (
+                f.category in rules.tumor_categories | rules.generic_categories or not tumor):
+            lesion_of[f.id] = INDEX_LESION
+            index_members.append(f.id)
+    # statements follow their subject; a subject that made no fact (a letterhead) leaves them unassigned
+    for f in facts:
+        if f.id not in lesion_of and f.subject is not None and f.subject in lesion_of:
+            lesion_of[f.id] = lesion_of[f.subject]
+    levels = _index_levels(facts)
+    other_level: list[str] = []
+    if levels:
+        for f in facts:
+            if (f.kind == "site" and f.concept in rules.level_sites and f.levels
+                    and f.document_type != "pathology" and not set(f.levels) & levels
+                    and lesion_of.get(f.id, INDEX_LESION) == INDEX_LESION):
+                lesion_of[f.id] = "L0"
+                other_level.append(f.id)
+    out = [f.model_copy(update={"lesion": lesion_of[f.id]}) if f.id in lesion_of else f for f in facts]
+    lesions = _describe(out, keys, levels, tumor, by_id)
+    return out, lesions
+
+
+def _describe(facts: list[Any], keys: dict[tuple[str, str | None], str], levels: frozenset[str], tumor: bool,
+              by_id: dict[str, Any]) -> list[Lesion]:
+    members: dict[str, list[Any]] = {}
+    for f in facts:
+        if f.lesion:
+            members.setdefault(f.lesion, []).append(f)
+    out: list[Lesion] = []
+    if INDEX_LESION in members:
+        out.append(_lesion(INDEX_LESION, "index", members[INDEX_LESION], "the tumor the requested procedure treats"
+                           + (f" (planned at {', '.join(sorted(levels, key=_level_key))})" if levels else "")))
+    for (concept, _side), lid in sorted(keys.items(), key=lambda kv: int(kv[1][1:])):
+        if lid in members:
+            out.append(_lesion(lid, "incidental", members[lid],
+                               f"a benign {concept.replace('_', ' ')} beside the treated tumor: it decides nothing"))
+    if "L0" in members:
+        out.append(_lesion("L0", "other_level", members["L0"],
+                           "described at spinal levels other than those planned for resection: it decides nothing"))
+    return out
+
+
+def _level_key(level: str) -> tuple[int, int]:
+    return ("CTLS".index(level[0]), int(level[1:]))
+
+
+def _lesion(lid: str, role: str, facts: list[Any], reason: str) -> Lesion:
+    rules = lesion_rules().rules
+    diags = [f for f in facts if f.kind == "diagnosis"]
+    specific = [f for f in diags if f.category not in rules.generic_categories] or diags
+    best = min(specific, key=lambda f: (not f.tissue, f.document_type != "pathology"), default=None)
+    sides = tuple(dict.fromkeys(f.side for f in facts if f.side))
+    lv = sorted({x for f in facts for x in f.levels}, key=_level_key)
+    sites = tuple(dict.fromkeys(f.concept for f in facts if f.kind == "site"))
+    first = min(facts, key=lambda f: (f.kind != "diagnosis", f.document, f.evidence[0].start))
+    return Lesion(id=lid, role=role, histology=best.concept if best else None,
+                  category=best.category if best else None,
+                  benign=bool(best and best.category in rules.benign_categories),
+                  tissue=any(f.tissue for f in diags), sides=sides, levels=tuple(lv), sites=sites,
+                  documents=tuple(dict.fromkeys(f.document for f in facts)),
+                  facts=tuple(f.id for f in facts), reason=reason, evidence=first.evidence[:1])
