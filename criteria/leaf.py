@@ -96,7 +96,8 @@ def _leaf_filters(leaf: Leaf, f) -> bool:  # noqa: ANN001, C901 - flat list of f
         return False
     if leaf.number is not None:
         value = getattr(f, leaf.number.field, None)
-        comparator = getattr(f, "comparator", "=") if leaf.number.field == "value" else "="
+        comparator = (getattr(f, "comparator", "=") if leaf.number.field == "value"
+                      else getattr(f, "weeks_comparator", "=") if leaf.number.field == "weeks" else "=")
         if not number_ok(leaf.number, value, comparator):
             return False
     return _assertion_ok(leaf, f)

@@ -93,6 +93,8 @@ class TherapyFact(_FactBase):
     category: str
     cycles: float | None = None
     weeks: float | None = None
+    weeks_comparator: Literal["=", "<", ">", "<=", ">="] = Field(
+        default="=", description="how the weeks were stated: 'under 6 weeks' is '<'")
 
 
 class PlanFact(_FactBase):

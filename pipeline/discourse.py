@@ -18,6 +18,8 @@ says what superseded it (``Assertion.superseded_by``).
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +28,8 @@ from mednec.pipeline.sentmap import doc_text, sentence_map
 from spacy.tokens import Doc
 
 _STATEMENTS = ("site", "nerve", "finding")
+_CLAUSE_WINDOW = 200  # a pointing-back clause is read this far at most (a long line stays linear)
+_CLAUSE_END = re.compile(r"[,;.\n]")
 _INVOLVEMENT = frozenset({"involve", "tumor", "abut", "contact", "extend", "encase", "compress", "displace"})
 
 
@@ -67,6 +71,12 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
     for i, f in enumerate(facts):
         by_sentence.setdefault(f.sentence, []).append(i)
     tumor_in = {f.sentence for f in facts if f.kind == "diagnosis" and f.category in tumor_cats}
+    tumor_starts: dict[int, list[int]] = {}
+    for f in facts:
+        if f.kind == "diagnosis" and f.category in tumor_cats:
+            tumor_starts.setdefault(f.sentence, []).append(f.evidence[0].start)
+    for v in tumor_starts.values():
+        v.sort()
     out = list(facts)
     with_statements = sorted(s for s, idx in by_sentence.items() if any(facts[i].kind in _STATEMENTS for i in idx))
     for k, (start, end) in enumerate(bounds):
@@ -82,21 +92,21 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
             continue
         # inside one sentence: ", which may represent edema" hedges what comes before it
         base = doc[start].idx
-        for cut in _clause_cuts(s_text):
-            clause = s_text[cut:]
-            tumor_after = any(facts[i].kind == "diagnosis" and facts[i].category in tumor_cats
-                              and facts[i].evidence[0].start >= base + cut for i in by_sentence.get(k, ()))
-            if _hedge_points_back(clause, tumor_after):
+        mapping = doc.user_data.get("mednec_offsets")
+        for m in rules.clause_anaphor.finditer(s_text):
+            cut = m.start()
+            # facts quote the document as read: compare in its offsets
+            src_cut = mapping.start(base + cut) if mapping is not None else base + cut
+            clause = s_text[cut: cut + _CLAUSE_WINDOW]
+            stop = _CLAUSE_END.search(clause, m.end() - cut)
+            clause = clause[: stop.start()] if stop else clause
+            tumor_after = bisect.bisect_left(tumor_starts.get(k, []), src_cut) < len(tumor_starts.get(k, []))
+            if rules.modal_hedge.search(clause) and (rules.alternative.search(clause) or not tumor_after):
                 for i in by_sentence.get(k, ()):
-                    if out[i].kind in _STATEMENTS and out[i].evidence[0].start < base + cut:
+                    if out[i].kind in _STATEMENTS and out[i].evidence[0].start < src_cut:
                         out[i] = _hedged(out[i], "hedge in the next clause")
                 break
     return out
-
-
-def _clause_cuts(s_text: str) -> list[int]:
-    """Offsets in a sentence where a clause starts after a comma, semicolon or dash."""
-    return [i + 1 for i, c in enumerate(s_text) if c in ",;\u2014" and i + 1 < len(s_text)]
 
 
 def _impression_supersedes(facts: list[Any]) -> list[Any]:

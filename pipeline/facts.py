@@ -28,11 +28,11 @@ from mednec.pipeline.assertions import _addendum_supersedes, _assertion, _overri
 from mednec.pipeline.discourse import read_discourse
 from mednec.pipeline.doctype import letterhead_ranges
 from mednec.pipeline.kb import KnowledgeBase, load_kb
-from mednec.pipeline.nonfindings import _height_mark, _in_title, _label_of_line, _level_refs  # noqa: F401
+from mednec.pipeline.nonfindings import _height_mark, _in_title, _label_of_line, _level_refs, descriptor_use  # noqa: F401
 from mednec.pipeline.relations import _denied_relations, _relation, _relation_negation  # noqa: F401
 from mednec.pipeline.sentence_index import SentenceIndex, member_rows
 from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map, source_span
-from mednec.pipeline.subjects import subject_of
+from mednec.pipeline.subjects import Subjects
 from mednec.pipeline.targets import ALL_GROUP, GROUP
 from spacy.tokens import Doc, Span
 
@@ -135,6 +135,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
     sent_index, members = _sentence_context(doc)
     rows = member_rows(members, kb)
     sentences: dict[int, SentenceIndex] = {}
+    subjects: dict[int, Subjects] = {}
     text = doc_text(doc)
     letterhead = letterhead_ranges(text)
     facts: list[Fact] = []
@@ -143,6 +144,8 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
         if concept.label == "CUE" or any(a <= span.start_char < b for a, b in letterhead) or _in_title(span):
             continue
         if concept.concept == "spinal_level" and _height_mark(span):
+            continue
+        if concept.label == "FINDING" and descriptor_use(span):
             continue
         section = _section(span)
         assertion = _assertion(span, section, doc_date, doc_type)
@@ -172,7 +175,12 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             levels = ()
         subject = None
         if concept.label in ("SITE", "NERVE", "FINDING"):
-            subject = subject_of(text, rows.get(s_start, []), first, last, span.start_char, span.end_char)
+            subj = subjects.get(s_start)
+            if subj is None:
+                sent_span = sent_of(span)
+                subj = subjects[s_start] = Subjects(text, rows.get(s_start, []), sent_span.start_char,
+                                                    sent_span.end_char)
+            subject = subj.subject(first, last, span.start_char)
         base: dict[str, Any] = {
             "id": f"{document}:{span.start_char}-{span.end_char}:{concept.concept}",
             "concept": concept.concept,
@@ -212,17 +220,19 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
         return NerveFact(**base, region=concept.region)
     if label == "THERAPY":
         cyc = wk = None
+        wk_cmp = "="
         if concept.quantity == "cycles":
             found = q.cycles(span)
             cyc = max((x.value for x in found), default=None)
         elif concept.quantity == "weeks":
             found = q.durations(span)
             if found:
-                wk = min(found, key=lambda x: abs(x.start - span.start)).value
+                near = min(found, key=lambda x: abs(x.start - span.start))
+                wk, wk_cmp = near.value, near.comparator
             else:
                 since = q.since_duration(span, doc_date)
                 wk = since.value if since else None
-        return TherapyFact(**base, category=concept.category, cycles=cyc, weeks=wk)
+        return TherapyFact(**base, category=concept.category, cycles=cyc, weeks=wk, weeks_comparator=wk_cmp)
     if label == "PLAN":
         return PlanFact(**base, category=concept.category)
     if label == "SCORE":

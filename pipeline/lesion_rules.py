@@ -9,6 +9,16 @@ from mednec.pipeline.resources import load_yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class Descriptor(BaseModel):
+    """Compartment words used as descriptors of anatomy or a procedure (``lesions.yaml``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    concepts: frozenset[str]
+    nouns_after: frozenset[str]
+    procedure_words: frozenset[str]
+    window: int = Field(ge=1, le=10)
+
+
 class LesionRules(BaseModel):
     """``pipeline/resources/lesions.yaml``: see the comments there."""
 
@@ -26,6 +36,7 @@ class LesionRules(BaseModel):
     reread_cues: list[str]
     spine_plan_categories: frozenset[str]
     level_sites: frozenset[str]
+    descriptor: Descriptor
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -42,6 +53,8 @@ class CompiledLesionRules:
         # a sentence opens with the anaphor, after any list mark or heading label ("IMPRESSION: 2. This ...")
         self.anaphor_start = re.compile(rf"^\W*(?:[A-Za-z ]{{1,20}}:\s*)?(?:\d+[.)]\s*)?(?:{alts})(?![\w-])",
                                         re.IGNORECASE)
+        # a clause inside a sentence that points back: ", which may reflect edema"
+        self.clause_anaphor = re.compile(rf"[,;\u2014]\s*(?:{alts})(?![\w-])", re.IGNORECASE)
         self.alternative = _words(rules.alternatives)
         self.modal_hedge = _words(rules.modal_hedges)
         self.reread = _words(rules.reread_cues)

@@ -63,3 +63,33 @@ def _label_of_line(doc: Doc, span: Span) -> bool:
     head = text[line_start:span.start_char]
     head = re.sub(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])?\s*", "", head)
     return len(head) <= 40 and len(head.split()) <= 5 and not re.search(r"[.;,:]", head)
+
+
+def descriptor_use(span: Span) -> bool:
+    """Whether a compartment word describes anatomy or a procedure, not a tumor ("the intradural
+    nerve roots", "iohexol intrathecal", "intrathecal chemotherapy")."""
+    from mednec.pipeline.lesion_rules import lesion_rules
+
+    cfg = lesion_rules().rules.descriptor
+    if span._.concept not in cfg.concepts:
+        return False
+    doc = span.doc
+    after = next((t for t in doc[span.end: sent_of(span).end] if not t.is_space), None)
+    if after is not None and after.lower_ in cfg.nouns_after:
+        return True
+    # the words either side, across a line break (a wrapped all-caps line is no sentence end) but not
+    # across a period
+    return any(t.lower_ in cfg.procedure_words for t in _near_words(doc, span.start - 1, -1, cfg.window)) or \
+        any(t.lower_ in cfg.procedure_words for t in _near_words(doc, span.end, 1, cfg.window))
+
+
+def _near_words(doc: Doc, i: int, step: int, count: int) -> list:
+    out = []
+    while 0 <= i < len(doc) and len(out) < count:
+        t = doc[i]
+        if t.text in (".", "!", "?"):
+            break
+        if not t.is_space:
+            out.append(t)
+        i += step
+    return out

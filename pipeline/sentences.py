@@ -30,6 +30,8 @@ class SentenceConfig(BaseModel):
     lowercase_after_min_length: int = Field(ge=1)
     abbreviations: frozenset[str]
     dangling_words: frozenset[str] = frozenset()
+    caps_wrap_min_words: int = Field(default=6, ge=1)
+    caps_label_reach: int = Field(default=30, ge=1)
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +57,8 @@ class SentenceSplitter:
         self.abbreviations = cfg.abbreviations
         self.min_word = cfg.lowercase_after_min_length
         self.dangling = cfg.dangling_words
+        self.caps_min_words = cfg.caps_wrap_min_words
+        self.caps_label_reach = cfg.caps_label_reach
         self.words = vocabulary().known
 
     def __call__(self, doc: Doc) -> Doc:
@@ -87,7 +91,8 @@ class SentenceSplitter:
                 wrapped = last.text not in _ENDERS and last.text not in {":", ";"} and (
                     tok.text[:1].islower() or (tok.text[:1] in "(," and last.text[:1].isalpha())
                     or (last.lower_ in self.dangling and tok.text[:1].isalpha()
-                        and (j == 0 or doc[j - 1].text != ":")))
+                        and (j == 0 or doc[j - 1].text != ":"))
+                    or self._caps_wrap(doc, last, tok))
                 if not wrapped:
                     starts[i] = True
                     continue
@@ -103,6 +108,24 @@ class SentenceSplitter:
         doc.from_array([SENT_START], numpy.array([1 if s else -1 for s in starts], dtype=numpy.int64)
                        .astype(numpy.uint64))
         return doc
+
+    def _caps_wrap(self, doc: Doc, last: "Token", tok: "Token") -> bool:
+        """A long all-caps line that ends on a word and goes on with a word on the next line was
+        wrapped: in an all-caps report the capital of the next line says nothing ("... DIFFERENTIAL" /
+        "INCLUDES CHORDOMA ..."). A short line is a heading, and a next line that opens a list item
+        or a labelled field ("2.", "IMPRESSION:") starts anew."""
+        if not (last.is_alpha and last.is_upper and tok.is_alpha and tok.is_upper):
+            return False
+        text = doc.text
+        line_start = text.rfind("\n", 0, last.idx) + 1
+        line = text[line_start: last.idx + len(last.text)]
+        letters = [c for c in line if c.isalpha()]
+        if len(line.split()) < self.caps_min_words or any(c.islower() for c in letters):
+            return False
+        line_end = text.find("\n", tok.idx)
+        nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
+        head = nxt[: self.caps_label_reach]
+        return ":" not in head and any(c.isalpha() for c in nxt) and not any(c.islower() for c in nxt)
 
     def _ends_sentence(self, doc: Doc, j: int, nxt: "Token") -> bool:
         """Whether the terminal punctuation at ``j`` ends a sentence before ``nxt``."""
