@@ -52,6 +52,8 @@ class Leaf(_Strict):
     cues: list[str] | None = None
     not_cues: list[str] | None = None
     levels: list[str] | None = None
+    subject_category: list[str] | None = Field(default=None, description="the tumor the statement is about "
+                                               "(its subject) is of one of these diagnosis categories")
     number: NumberTest | None = None
     lesion: Literal["index", "any"] = Field(default="index", description="index: only facts of the lesion "
                                             "the procedure treats (or of no known lesion); any: the whole case")

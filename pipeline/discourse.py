@@ -154,9 +154,26 @@ def _addendum_restates(facts: list[Any]) -> list[Any]:
     return out
 
 
+def _current_scores(facts: list[Any]) -> list[Any]:
+    """A score stated for the past beside the same score stated as current is history."""
+    rules = lesion_rules()
+    current = {f.category for f in facts if f.kind == "score" and rules.score_current.search(f.evidence[0].text)
+               and not rules.score_past.search(f.evidence[0].text)}
+    if not current:
+        return facts
+    out = []
+    for f in facts:
+        if (f.kind == "score" and f.category in current and not rules.score_current.search(f.evidence[0].text)
+                and rules.score_past.search(f.evidence[0].text) and not f.assertion.historical):
+            f = f.model_copy(update={"assertion": f.assertion.model_copy(
+                update={"historical": True, "superseded_by": "a current statement of the same score"})})
+        out.append(f)
+    return out
+
+
 def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     """The facts of one document with pointing-back hedges, the impression and addenda applied."""
-    out = _pointing_back(list(facts), doc)
+    out = _current_scores(_pointing_back(list(facts), doc))
     out = _addendum_restates(out)
     if doc_type == "imaging":
         out = _impression_supersedes(out)

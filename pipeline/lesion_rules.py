@@ -37,6 +37,8 @@ class LesionRules(BaseModel):
     spine_plan_categories: frozenset[str]
     level_sites: frozenset[str]
     descriptor: Descriptor
+    score_current_cues: list[str]
+    score_past_cues: list[str]
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -58,6 +60,8 @@ class CompiledLesionRules:
         self.alternative = _words(rules.alternatives)
         self.modal_hedge = _words(rules.modal_hedges)
         self.reread = _words(rules.reread_cues)
+        self.score_current = _words(rules.score_current_cues)
+        self.score_past = _words(rules.score_past_cues)
 
 
 @lru_cache(maxsize=1)

@@ -98,6 +98,8 @@ def durations(span: Span) -> list[Quantity]:
         if unit is None or i == 0:
             continue
         j = i - 1
+        while j > 0 and not toks[j].strip():  # "12\nmonths": a line wrapped between number and unit
+            j -= 1
         if toks[j] in ("-", "+") and j > 0:  # "6-12 weeks": the first number of a range
             j -= 1
         if j >= 2 and toks[j - 1] in ("-", "to") and _number(toks[j - 2]) is not None:
