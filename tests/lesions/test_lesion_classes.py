@@ -1,0 +1,188 @@
+"""The error classes of issue 15, each in our own words on a small chart: which lesion a
+statement is about, what hedges or supersedes it, and what the plan does to which nerve.
+
+Each row edits an approving chart and names the outcome and the criterion statuses the
+edit must give; the base charts themselves must approve.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.lesions.charts import FAMILY_A, FAMILY_B, FAMILY_C, edit, outcomes, write_case
+
+MRI, NOTE, PATH, CT = "mri_2026-01-02.txt", "note_2026-01-20.txt", "path_2026-01-05.txt", "ct_2026-01-03.txt"
+ABUTS = "The mass abuts the left acetabular roof."
+IMPRESSION = "IMPRESSION: Left iliac osteosarcoma abutting the left acetabular roof."
+PLAN = ("Plan: en bloc resection with wide margins of the left ilium and acetabulum (type I/II internal "
+        "hemipelvectomy), with curative intent.")
+
+
+def _a(*edits: tuple[str, str, str]) -> dict[str, str]:
+    docs = FAMILY_A
+    for name, old, new in edits:
+        docs = edit(docs, name, old, new)
+    return docs
+
+
+ROWS = [
+    # 2: a hedge in the next sentence, and in the impression, leaves the roof uncertain
+    ("hedge_next_sentence", ["27076-LT"], _a(
+        (MRI, ABUTS, "Post-treatment marrow signal change extends to the left acetabular roof. This may represent "
+                     "treated tumor or reactive change."),
+        (MRI, IMPRESSION, "IMPRESSION: Left iliac osteosarcoma. Involvement of the acetabular roof cannot be "
+                          "excluded.")), "27076", "pend", {"A2": "insufficient"}),
+    ("hedge_next_sentence_only", ["27076-LT"], _a(
+        (MRI, ABUTS, "Signal abnormality extends into the left acetabular roof. This may represent edema."),
+        (MRI, IMPRESSION, "IMPRESSION: Left iliac osteosarcoma.")), "27076", "pend", {"A2": "insufficient"}),
+    ("hedge_next_clause", ["27076-LT"], _a(
+        (MRI, ABUTS, "Signal abnormality extends into the left acetabular roof, which could reflect reactive "
+                     "edema."),
+        (MRI, IMPRESSION, "IMPRESSION: Left iliac osteosarcoma.")), "27076", "pend", {"A2": "insufficient"}),
+    ("impression_hedges_the_body", ["27076-LT"], _a(
+        (MRI, IMPRESSION, "IMPRESSION: Left iliac osteosarcoma with possible extension to the left acetabular "
+                          "roof.")), "27076", "pend", {"A2": "insufficient"}),
+    # a hedge that only names which tumor it is leaves the extent as stated
+    ("histology_hedge_keeps_extent", ["27076-LT"], _a(
+        (MRI, ABUTS, "The mass abuts the left acetabular roof. This likely represents an osteosarcoma.")),
+     "27076", "approve", {"A2": "met"}),
+    # 8: near is neither involvement nor separation
+    ("approaches_is_not_involvement", ["27076-LT"], _a(
+        (MRI, ABUTS, "The inferior margin of the lesion approaches the left acetabulum."),
+        (MRI, IMPRESSION, "IMPRESSION: Left iliac osteosarcoma.")), "27076", "pend", {"A2": "insufficient"}),
+    # 3: a curative plan that also sacrifices a nerve or removes the biopsy tract is still curative
+    ("plan_with_nerve_sacrifice", ["27076-LT"], _a(
+        (NOTE, PLAN, "Plan: curative-intent wide en bloc resection of the left ilium and acetabulum; the encased "
+                     "left sciatic nerve will be sacrificed with the specimen.")), "27076", "approve", {"A3": "met"}),
+    ("plan_with_biopsy_tract", ["27076-LT"], _a(
+        (NOTE, PLAN, "Plan: wide en bloc resection of the left periacetabular tumor with curative intent, "
+                     "excising the contaminated biopsy tract en bloc with the specimen.")),
+     "27076", "approve", {"A3": "met"}),
+    ("no_contraindication_is_no_denial", ["27076-LT"], _a(
+        (NOTE, PLAN, PLAN + "\nNo contraindication to limb salvage.")), "27076", "approve", {"A3": "met"}),
+    # 4: a biopsy-proven solitary metastasis with a curative plan
+    ("solitary_metastasis", ["27076-LT"], _a(
+        (PATH, "High-grade conventional osteosarcoma.", "Metastatic clear cell renal cell carcinoma."),
+        (MRI, "osteosarcoma", "metastasis"),
+        (NOTE, PLAN, "PET-CT shows a solitary bone metastasis in the left ilium with no other sites of disease.\n"
+                     "Plan: curative-intent metastasectomy by wide en bloc resection of the left ilium and "
+                     "acetabulum.")), "27076", "approve", {"A1": "met"}),
+    # 5: a "no" damaged by OCR is still a "no"
+    ("ocr_ne_for_no", ["27076-LT"], _a(
+        (CT, "No pulmonary metastases.", "Ne pulmonary metastases."),
+        (MRI, "No complete encasement", "ne encasement")), "27076", "approve", {"A5": "met"}),
+    # an incidental benign lesion on the other side decides nothing
+    ("incidental_other_side", ["27076-LT"], _a(
+        (MRI, "No complete encasement", "Incidental 8 mm bone island in the right acetabulum. No complete "
+                                        "encasement")), "27076", "approve", {"A2": "met", "A1": "met"}),
+    # an addendum that retracts a finding
+    ("addendum_retracts", ["27076-LT"], _a(
+        (MRI, IMPRESSION, IMPRESSION + "\nADDENDUM: On review, the mass does not abut the acetabular roof; a 1 cm "
+                                       "fat plane separates it from the roof.")), "27076", "refer", {"A2": "not_met"}),
+]
+
+
+@pytest.mark.parametrize(("name", "requested", "docs", "code", "outcome", "statuses"), ROWS,
+                         ids=[r[0] for r in ROWS])
+def test_class(reviewer, tmp_path, name, requested, docs, code, outcome, statuses):
+    got = outcomes(reviewer, write_case(tmp_path, name, requested, docs))[code]
+    assert got[0] == outcome, got
+    for crit, status in statuses.items():
+        assert got[1][crit] == status, (crit, got)
+
+
+@pytest.mark.parametrize(("requested", "docs", "code"), [
+    (["27076-LT"], FAMILY_A, "27076"), (["63303"], FAMILY_B, "63303"), (["64712-LT"], FAMILY_C, "64712")],
+    ids=["A", "B", "C"])
+def test_base_charts_approve(reviewer, tmp_path, requested, docs, code):
+    assert outcomes(reviewer, write_case(tmp_path, "base", requested, docs))[code][0] == "approve"
+
+
+SPINE_MRI, SPINE_NOTE, SPINE_PATH = "mri_2026-01-28.txt", "note_2026-02-05.txt", "path_2026-02-02.txt"
+
+
+def _b(*edits: tuple[str, str, str]) -> dict[str, str]:
+    docs = FAMILY_B
+    for name, old, new in edits:
+        docs = edit(docs, name, old, new)
+    return docs
+
+
+def _thoracic() -> dict[str, str]:
+    docs = {k: v.replace("L3", "T11") for k, v in FAMILY_B.items()}
+    return edit(docs, SPINE_MRI, "MRI LUMBAR SPINE", "MRI THORACIC AND LUMBAR SPINE")
+
+
+SPINE_ROWS = [
+    # 1: a benign hemangioma at a lumbar level while the treated metastasis is thoracic
+    ("hemangioma_at_the_code_level", ["63303"], edit(
+        _thoracic(), SPINE_MRI, "No intradural abnormality.",
+        "Incidental lesion in the L2 vertebral body with imaging features typical of a hemangioma.\n"
+        "No intradural abnormality."), "refer", {"B2": "not_met"}),
+    ("hemangioma_other_level_keeps_approval", ["63303"], _b(
+        (SPINE_MRI, "No intradural abnormality.", "Typical hemangioma in the T12 vertebral body, incidental.\n"
+                                                 "No intradural abnormality.")), "approve", {"B2": "met"}),
+    # 7: a negation at the end of an all-caps line reaches the finding on the next line
+    ("caps_negation_across_line", ["63303"], _b(
+        (SPINE_MRI, "FINDINGS: Enhancing lesion replaces the L3 vertebral body with epidural extension compressing "
+                    "the thecal sac. There is a pathologic compression fracture of L3.\nNo intradural abnormality.",
+         "FINDINGS: ENHANCING LESION REPLACES THE L3 VERTEBRAL BODY WITH EPIDURAL EXTENSION COMPRESSING THE "
+         "THECAL SAC. THERE IS NO\nINTRADURAL ABNORMALITY. PATHOLOGIC FRACTURE OF L3.")), "approve", {"B2": "met"}),
+    # a compartment word that describes anatomy or a procedure is no finding
+    ("intradural_roots_are_anatomy", ["63303"], _b(
+        (SPINE_MRI, "No intradural abnormality.", "No intradural abnormality. The intradural nerve roots are "
+                                                 "crowded above the level.")), "approve", {"B2": "met"}),
+    ("intrathecal_contrast_is_a_procedure", ["63303"], _b(
+        (SPINE_MRI, "MRI LUMBAR SPINE", "CT MYELOGRAM LUMBAR SPINE\nPROCEDURE: 10 ML IOHEXOL 180\nINTRATHECAL; "
+                                       "CT AFTER CONTRAST INSTILLATION.")), "approve", {"B2": "met"}),
+    # a past performance status beside the current one is history
+    ("current_ecog_decides", ["63303"], _b(
+        (SPINE_NOTE, "ECOG 1.", "Before the onset of weakness two weeks ago she was ECOG 1. Current performance "
+                                "status: ECOG 3.")), "refer", {"B4": "not_met"}),
+]
+
+
+@pytest.mark.parametrize(("name", "requested", "docs", "outcome", "statuses"), SPINE_ROWS,
+                         ids=[r[0] for r in SPINE_ROWS])
+def test_spine_class(reviewer, tmp_path, name, requested, docs, outcome, statuses):
+    got = outcomes(reviewer, write_case(tmp_path, name, requested, docs))["63303"]
+    assert got[0] == outcome, got
+    for crit, status in statuses.items():
+        assert got[1][crit] == status, (crit, got)
+
+
+C_MRI, C_NOTE = "mri_2026-03-01.txt", "note_2026-03-10.txt"
+NERVE_ROWS = [
+    # 6: a hedge after its finding
+    ("hedge_after_finding", ["64712-LT"], edit(
+        FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "
+                         "abutting the sciatic nerve.",
+        "Sciatic nerve contact at the notch indeterminate.\nIMPRESSION: Left gluteal mass; sciatic nerve contact "
+        "at the notch indeterminate."), "64712", "pend", {"C1": "insufficient"}),
+    # preservation that depends on a pending diagnosis, with sacrifice as the other branch, is not settled
+    ("conditional_sacrifice", ["64712-LT"], edit(
+        FAMILY_C, C_NOTE, "the sciatic nerve will be preserved.",
+        "the sciatic nerve will be dissected off the mass (neuroplasty). If final pathology shows a high-grade "
+        "sarcoma, the sciatic nerve will be resected en bloc with the tumor."), "64712", "pend",
+     {"C2": "insufficient"}),
+    # 8: a nerve sacrificed with the specimen that is not the code's nerve
+    ("other_nerve_sacrificed", ["64713-RT"], {
+        "mri_2026-03-01.txt": "MRI BRACHIAL PLEXUS\nDate of service: 03/01/2026\nFINDINGS: 5 cm mass in the right "
+                              "axilla displacing the cords of the right brachial plexus.\nIMPRESSION: Right axillary "
+                              "mass displacing the brachial plexus cords.\n",
+        "path_2026-03-05.txt": "SURGICAL PATHOLOGY\nDate of service: 03/05/2026\nSpecimen: right axillary mass, "
+                               "core biopsy.\nDIAGNOSIS: Synovial sarcoma.\n",
+        "note_2026-03-10.txt": "ORTHOPAEDIC ONCOLOGY\nDate of service: 03/10/2026\nPlan: wide resection of the "
+                               "right axillary sarcoma with neuroplasty of the right brachial plexus, which will be "
+                               "preserved. The intercostobrachial nerve will be sacrificed with the specimen.\n"},
+     "64713", "approve", {"C2": "met"}),
+]
+
+
+@pytest.mark.parametrize(("name", "requested", "docs", "code", "outcome", "statuses"), NERVE_ROWS,
+                         ids=[r[0] for r in NERVE_ROWS])
+def test_nerve_class(reviewer, tmp_path, name, requested, docs, code, outcome, statuses):
+    got = outcomes(reviewer, write_case(tmp_path, name, requested, docs))[code]
+    assert got[0] == outcome, got
+    for crit, status in statuses.items():
+        assert got[1][crit] == status, (crit, got)

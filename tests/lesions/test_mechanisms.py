@@ -1,0 +1,94 @@
+"""Unit rows for the lesion model's mechanisms: damaged "no", wrapped lines, subjects,
+hedges that point back, the impression, compartment descriptors and past scores."""
+
+from __future__ import annotations
+
+import pytest
+from mednec.pipeline.respell import respell
+
+
+@pytest.mark.parametrize(("text", "repaired"), [
+    ("Ne pulmonary metastases.", "No pulmonary metastases."),
+    ("There is ne encasement of the vessels.", "There is no encasement of the vessels."),
+    ("with ne epidural tumor", "with no epidural tumor"),
+    ("THERE IS NE INTRADURAL ABNORMALITY", "THERE IS NO INTRADURAL ABNORMALITY"),
+    ("N o intradural extension.", "No intradural extension."),
+    # no clinical word after it, a name, TNM staging: left as written
+    ("ne plus ultra", "ne plus ultra"),
+    ("Mr. Ne is here", "Mr. Ne is here"),
+    ("T2 N0 M0", "T2 N0 M0"),
+])
+def test_damaged_no(text, repaired):
+    assert respell(text)[0] == repaired
+
+
+@pytest.mark.parametrize(("text", "sentences"), [
+    ("THERE IS NO\nINTRADURAL ABNORMALITY.", 1),
+    ("AGGRESSIVE LYTIC LESION OF T12 WITH A LARGE PARAVERTEBRAL COMPONENT. THE DIFFERENTIAL\n"
+     "INCLUDES CHORDOMA AND METASTASIS.", 2),
+    ("Smoker: no\nAlcohol: rarely", 2),
+    ("FINDINGS\nTHE MASS IS LARGE.", 2),
+    ("3. L1 HEMANGIOMA.\n4. NO FRACTURE.", 2),
+])
+def test_wrapped_lines(nlp, text, sentences):
+    assert len(list(nlp(text).sents)) == sentences
+
+
+def _facts(facts_of, text, doc_type="imaging"):
+    return facts_of(text, doc_type)
+
+
+def test_subject_is_the_benign_lesion_of_its_clause(facts_of):
+    facts = _facts(facts_of, "Metastasis replaces the T11 vertebral body; incidental hemangioma in the L2 vertebral "
+                             "body.")
+    by_level = {f.levels: f for f in facts if f.kind == "site" and f.levels}
+    assert by_level[("T11",)].subject_category == "metastasis"
+    assert by_level[("L2",)].subject_category == "benign"
+
+
+@pytest.mark.parametrize(("text", "uncertain"), [
+    ("Marrow signal extends into the left acetabular roof. This may represent edema.", True),
+    ("Marrow signal extends into the left acetabular roof, which could reflect reactive change.", True),
+    ("The mass extends into the left acetabular roof. It likely represents a chondrosarcoma.", False),
+    ("The mass extends into the left acetabular roof. It measures 9 cm.", False),
+])
+def test_hedge_pointing_back(facts_of, text, uncertain):
+    roof = [f for f in _facts(facts_of, text) if f.concept == "acetabulum"]
+    assert roof and all(f.assertion.uncertain == uncertain for f in roof)
+
+
+def test_impression_supersedes_the_findings(facts_of):
+    text = ("FINDINGS: The mass extends into the left acetabular roof.\n"
+            "IMPRESSION: Possible extension into the left acetabular roof.\n")
+    body = [f for f in _facts(facts_of, text) if f.concept == "acetabulum" and f.section != "impression"]
+    assert body and all(f.assertion.superseded and f.assertion.superseded_by == "impression" for f in body)
+
+
+def test_impression_denying_a_fracture_supersedes_nothing(facts_of):
+    text = ("FINDINGS: The mass abuts the left acetabular roof.\n"
+            "IMPRESSION: No fracture of the left acetabulum.\n")
+    body = [f for f in _facts(facts_of, text) if f.concept == "acetabulum" and f.section != "impression"]
+    assert body and not any(f.assertion.superseded for f in body)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("There is intradural extension of tumor.", True),
+    ("The intradural nerve roots are crowded.", False),
+    ("10 mL iohexol intrathecal; CT after contrast.", False),
+    ("Intrathecal chemotherapy was given.", False),
+])
+def test_compartment_descriptors(facts_of, text, found):
+    assert any(f.concept == "compartment_intradural" for f in _facts(facts_of, text)) == found
+
+
+def test_past_score_beside_a_current_one_is_history(facts_of):
+    facts = _facts(facts_of, "Before the onset of weakness she was ECOG 1. Current performance status: ECOG 3.",
+                   "clinical_note")
+    ecog = {f.value: f.assertion.historical for f in facts if f.kind == "score" and f.category == "ecog"}
+    assert ecog == {1.0: True, 3.0: False}
+
+
+def test_weeks_keep_their_comparator(facts_of):
+    facts = _facts(facts_of, "Physical therapy for under 6 weeks so far.", "clinical_note")
+    pt = [f for f in facts if f.kind == "therapy"]
+    assert pt and pt[0].weeks == 6 and pt[0].weeks_comparator == "<"

@@ -1,0 +1,103 @@
+"""Perturbations of approving charts: the outcome changes only when the meaning does.
+
+Adding an incidental benign lesion at another level or on the other side, renaming or
+reordering the documents changes nothing; moving a hedge from its sentence to the next one
+changes nothing either (the finding is uncertain both ways); an addendum that retracts a
+finding takes it away.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEV_CASES, ROOT
+from tests.lesions.charts import FAMILY_A, edit, outcomes, write_case
+
+SEED = ROOT / "corpora" / "demo" / "seed-patient"
+D04 = DEV_CASES / "d04"
+
+
+def _copy(src: Path, tmp_path: Path, name: str = "case") -> Path:
+    dst = tmp_path / name
+    shutil.copytree(src, dst)
+    return dst
+
+
+def _append(case: Path, name: str, after: str, text: str) -> None:
+    p = case / name
+    body = p.read_text()
+    assert after in body, (name, after)
+    p.write_text(body.replace(after, after + text, 1))
+
+
+def test_seed_incidental_lesions_change_nothing(reviewer, tmp_path):
+    base = outcomes(reviewer, SEED)
+    case = _copy(SEED, tmp_path)
+    # a bone island on the other side, a hemangioma at a thoracic level, a benign cyst in the right ilium
+    _append(case, "mri_pelvis_2025-05-19.txt", "No left hip effusion.",
+            " Incidental 6 mm bone island in the right acetabular roof. A typical hemangioma is present in the "
+            "T11 vertebral body. Simple bone cyst of the right iliac wing.")
+    assert outcomes(reviewer, case) == base
+
+
+def test_seed_renamed_and_reordered_documents_change_nothing(reviewer, tmp_path):
+    base = outcomes(reviewer, SEED)
+    case = _copy(SEED, tmp_path)
+    # names that sort the other way round and say nothing about the document
+    for i, p in enumerate(sorted(case.glob("*.txt"), reverse=True)):
+        p.rename(case / f"{i:02d}_scan_{p.stat().st_size}.txt")
+    assert outcomes(reviewer, case) == base
+
+
+@pytest.mark.skipif(not D04.is_dir(), reason="../shared/cases/d04 is not available")
+def test_d04_incidental_lumbar_lesion_at_another_level_changes_nothing(reviewer, tmp_path):
+    base = outcomes(reviewer, D04)
+    case = _copy(D04, tmp_path)
+    mri = next(case.glob("mri_*.txt"))
+    body = mri.read_text()
+    mri.write_text(body.rstrip("\n") + "\nIncidental typical hemangioma in the L1 vertebral body; no other lesion.\n")
+    assert outcomes(reviewer, case) == base
+
+
+HEDGED_SAME = "The mass possibly abuts the left acetabular roof."
+HEDGED_NEXT = "The mass abuts the left acetabular roof. This may represent reactive edema rather than tumor."
+ABUTS = "The mass abuts the left acetabular roof."
+IMPRESSION = "IMPRESSION: Left iliac osteosarcoma abutting the left acetabular roof."
+
+
+@pytest.mark.parametrize("hedged", [HEDGED_SAME, HEDGED_NEXT], ids=["same_sentence", "next_sentence"])
+def test_hedge_in_its_sentence_or_the_next_leaves_a2_insufficient(reviewer, tmp_path, hedged):
+    docs = edit(edit(FAMILY_A, "mri_2026-01-02.txt", ABUTS, hedged), "mri_2026-01-02.txt", IMPRESSION,
+                "IMPRESSION: Left iliac osteosarcoma.")
+    got = outcomes(reviewer, write_case(tmp_path, "hedge", ["27076-LT"], docs))["27076"]
+    assert got[0] == "pend" and got[1]["A2"] == "insufficient"
+
+
+def test_addendum_retracting_a_finding_takes_it_away(reviewer, tmp_path):
+    base = outcomes(reviewer, write_case(tmp_path, "base", ["27076-LT"], FAMILY_A))["27076"]
+    assert base[1]["A2"] == "met"
+    docs = edit(FAMILY_A, "mri_2026-01-02.txt", IMPRESSION,
+                IMPRESSION + "\nADDENDUM: The mass does not reach the acetabular roof, which is free of tumor.")
+    got = outcomes(reviewer, write_case(tmp_path, "addendum", ["27076-LT"], docs))["27076"]
+    assert got[1]["A2"] == "not_met"
+
+
+def test_reread_supersedes_the_outside_read(reviewer, tmp_path):
+    outside = ("OUTSIDE MRI PELVIS\nDate of service: 01/02/2026\nFINDINGS: 9 cm mass of the left ilium. "
+               "The mass is separate from the left acetabular roof.\nIMPRESSION: Left iliac mass.\n")
+    reread = ("SECOND OPINION INTERPRETATION OF OUTSIDE IMAGING\nDate of service: 01/09/2026\n"
+              "Study reviewed: outside MRI pelvis dated 01/02/2026.\nFINDINGS: The mass abuts the left acetabular "
+              "roof.\nIMPRESSION: Left iliac osteosarcoma abutting the left acetabular roof.\n")
+    docs = {k: v for k, v in FAMILY_A.items() if k != "mri_2026-01-02.txt"}
+    with_reread = {**docs, "mri_2026-01-02.txt": outside, "mri_reread_2026-01-09.txt": reread}
+    case = write_case(tmp_path, "reread", ["27076-LT"], with_reread)
+    assert outcomes(reviewer, case)["27076"][1]["A2"] == "met"
+    from mednec.review import load_case
+
+    facts, _ = reviewer.read_case_facts(load_case(case))
+    outside_roof = [f for f in facts if f.document == "mri_2026-01-02.txt" and f.concept == "acetabulum"]
+    assert outside_roof and all(f.assertion.superseded for f in outside_roof)
+    assert all("re-read" in (f.assertion.superseded_by or "") for f in outside_roof)
