@@ -69,19 +69,70 @@ class CriteriaSet:
     references: ReferenceFile
 
 
-def _check_refs(tree: Tree, names: set[str], where: str) -> None:
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The names a leaf may use: the knowledge base's concepts, categories and regions."""
+
+    concepts: frozenset[str]
+    categories: frozenset[str]
+    regions: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> _Vocabulary:
+    from mednec.pipeline.kb import load_kb
+
+    kb = list(load_kb())
+    return _Vocabulary(frozenset(c.concept for c in kb), frozenset(c.category for c in kb if c.category),
+                       frozenset(c.region for c in kb if c.region))
+
+
+_CONCEPT_FIELDS = ("concept", "not_concept", "related", "related_affirmed", "not_related")
+_CATEGORY_FIELDS = ("category", "cues", "not_cues", "subject_category")
+
+
+def _check_leaf(leaf: Leaf, where: str) -> None:
+    """Every name a leaf uses must exist in the knowledge base: a typo would silently match nothing."""
+    vocab = _vocabulary()
+    for field in _CONCEPT_FIELDS:
+        unknown = sorted(set(getattr(leaf, field) or ()) - vocab.concepts)
+        if unknown:
+            raise CriteriaError(f"{field} names concepts the knowledge base does not have: {unknown}", where)
+    for field in _CATEGORY_FIELDS:
+        unknown = sorted(set(getattr(leaf, field) or ()) - vocab.categories)
+        if unknown:
+            raise CriteriaError(f"{field} names categories the knowledge base does not have: {unknown}", where)
+    unknown = sorted(set(leaf.region or ()) - vocab.regions)
+    if unknown:
+        raise CriteriaError(f"region names regions the knowledge base does not have: {unknown}", where)
+
+
+def _check_refs(tree: Tree, names: dict[str, Tree] | set[str], where: str,
+                where_over: dict | None = None) -> None:
+    """Check a tree at load: refs resolve, ``where`` overrides make valid leaves, names exist."""
     if isinstance(tree, Ref):
         if tree.ref not in names:
             raise CriteriaError(f"unknown condition ref {tree.ref!r}", where)
+        if isinstance(names, dict):
+            over = {**(where_over or {}), **(tree.where or {})} or None
+            _check_refs(names[tree.ref], names, f"{where}>{tree.ref}", over)
     elif isinstance(tree, All):
         for t in tree.all:
-            _check_refs(t, names, where)
+            _check_refs(t, names, where, where_over)
     elif isinstance(tree, Any_):
         for t in tree.any:
-            _check_refs(t, names, where)
+            _check_refs(t, names, where, where_over)
     elif isinstance(tree, Not):
-        _check_refs(tree.not_, names, where)
-    elif not isinstance(tree, Leaf):  # pragma: no cover - schema guarantees the union
+        _check_refs(tree.not_, names, where, where_over)
+    elif isinstance(tree, Leaf):
+        if where_over:
+            try:
+                tree = Leaf.model_validate({**tree.model_dump(exclude_unset=True, by_alias=True), **where_over})
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                raise CriteriaError(f"where: {'.'.join(map(str, first['loc']))}: {first['msg']}", where) from exc
+        _check_leaf(tree, where)
+    else:  # pragma: no cover - schema guarantees the union
         raise CriteriaError("unknown tree node", where)
 
 
@@ -100,7 +151,7 @@ def shared_files() -> list[str]:
 def load_criteria() -> CriteriaSet:
     """Load every criteria file, resolve shared criteria and check every reference."""
     conditions = _load("shared/conditions.yaml", NamedConditions).conditions
-    names = set(conditions)
+    names = conditions
     for name, tree in conditions.items():
         _check_refs(tree, names, f"criteria/shared/conditions.yaml#{name}")
     shared: dict[str, CriterionSpec] = {}
@@ -128,7 +179,7 @@ def load_criteria() -> CriteriaSet:
                 crits.append(shared[c.use])
             else:
                 raise CriteriaError(f"uses unknown shared criterion {c.use!r}", where)
-        names_here = names | set(spec.conditions)
+        names_here = {**names, **spec.conditions}
         for name, tree in spec.conditions.items():
             _check_refs(tree, names_here, f"{where}#conditions.{name}")
         for crit in crits:

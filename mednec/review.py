@@ -315,6 +315,7 @@ class Reviewer:
     def review_loaded(self, case: LoadedCase, facts_out: list | None = None) -> CaseResult:
         """Review an already loaded case (``facts_out``: see :meth:`review`)."""
         from mednec.criteria.evaluator import evaluate_caveats, evaluate_code
+        from mednec.pipeline.plans import read_plans
 
         facts, lesions = self.read_case_facts(case)
         if facts_out is not None:
@@ -325,6 +326,7 @@ class Reviewer:
         caveats = evaluate_caveats(facts, self.criteria)
         result = CaseResult(case_id=case.request.case_id, documents=tuple(d.info for d in case.documents),
                             determinations=determinations, caveats=caveats, lesions=tuple(lesions),
+                            plans=tuple(read_plans(facts)),
                             mednec_version=__version__)
         # Every evidence span must be the exact words of its document (CONTRACT).
         texts = {d.info.id: d.text for d in case.documents}

@@ -19,6 +19,7 @@ from mednec.models.facts import (
     Side,
 )
 from mednec.models.lesions import Lesion, LesionRole
+from mednec.models.plans import SurgicalPlan
 from mednec.models.request import CaseRequest, RequestedCode
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "RequestedCode",
     "Side",
     "Status",
+    "SurgicalPlan",
 ]

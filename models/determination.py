@@ -8,6 +8,7 @@ from mednec.models.base import Frozen
 from mednec.models.evidence import EvidenceSpan
 from mednec.models.facts import DocType
 from mednec.models.lesions import Lesion
+from mednec.models.plans import SurgicalPlan
 from pydantic import Field, model_validator
 
 Outcome = Literal["approve", "pend", "refer"]
@@ -89,4 +90,6 @@ class CaseResult(Frozen):
     caveats: tuple[Caveat, ...] = ()
     lesions: tuple[Lesion, ...] = Field(default=(), description="the tumors of the case: the index lesion "
                                         "first, then the other lesions (which decide nothing)")
+    plans: tuple[SurgicalPlan, ...] = Field(default=(), description="the surgical plans the chart states, "
+                                            "one per planning document, in date order")
     mednec_version: str = ""

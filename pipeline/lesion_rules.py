@@ -34,6 +34,9 @@ class LesionRules(BaseModel):
     finding_sections: frozenset[str]
     addendum_sections: frozenset[str]
     reread_cues: list[str]
+    reread_title_cues: list[str]
+    reread_head: int = Field(ge=100)
+    reread_skip_lines: list[str]
     spine_plan_categories: frozenset[str]
     level_sites: frozenset[str]
     descriptor: Descriptor
@@ -60,6 +63,9 @@ class CompiledLesionRules:
         self.alternative = _words(rules.alternatives)
         self.modal_hedge = _words(rules.modal_hedges)
         self.reread = _words(rules.reread_cues)
+        self.reread_title = _words(rules.reread_title_cues)
+        self.reread_skip = re.compile(rf"^\W*(?:{'|'.join(re.escape(w) for w in rules.reread_skip_lines)})\b",
+                                      re.IGNORECASE)
         self.score_current = _words(rules.score_current_cues)
         self.score_past = _words(rules.score_past_cues)
 

@@ -17,7 +17,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from mednec.models import Determination, EvidenceSpan
 
 OUTCOME_ORDER = ("refer", "pend", "approve")
-STATUS_LABEL = {"met": "met", "not_met": "not met", "insufficient": "insufficient"}
+STATUS_LABEL = {"met": "met", "not_met": "not met", "insufficient": "insufficient", "index": "treated",
+                "incidental": "incidental", "other_level": "other level", "other_side": "other side",
+                "plan": "plan"}
 DOC_LABEL = {
     "imaging": "imaging report",
     "pathology": "pathology report",

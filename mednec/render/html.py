@@ -8,7 +8,8 @@ crossing into parts that share its attributes and carry ``data-part`` (1, 2, ...
 element text of a span that is not split always equals its evidence text.
 
 Optional *mentions* (non-affirmed facts: negated, uncertain, historical, hypothetical,
-family) are drawn as ``<span class="mention">`` underneath the evidence layer. They are cut
+family, superseded by the impression, an addendum or a re-read) are drawn as
+``<span class="mention">`` underneath the evidence layer. They are cut
 at evidence boundaries first, so a mention never splits an evidence span.
 """
 
@@ -22,8 +23,8 @@ from typing import Any
 
 from mednec.models import CaseResult, DocumentInfo, EvidenceSpan
 
-STATUS_PRIORITY = ("not_met", "met", "insufficient", "caveat", "supporting")
-MENTION_FLAGS = ("negated", "uncertain", "historical", "hypothetical", "family")
+STATUS_PRIORITY = ("not_met", "met", "insufficient", "caveat", "supporting", "lesion", "plan")
+MENTION_FLAGS = ("negated", "uncertain", "historical", "hypothetical", "family", "superseded")
 
 
 @dataclass
@@ -72,6 +73,12 @@ def collect_spans(result: CaseResult) -> dict[str, list[Span]]:
     for cav in result.caveats:
         for ev in cav.evidence:
             _add(spans, ev, f"caveat/{cav.kind}", "caveat")
+    for lesion in result.lesions:
+        for ev in lesion.evidence:
+            _add(spans, ev, f"lesion/{lesion.id}", "lesion")
+    for i, plan in enumerate(result.plans, 1):
+        for ev in plan.evidence:
+            _add(spans, ev, f"plan/{i}", "plan")
     order = {d.id: i for i, d in enumerate(document_order(result))}
     by_doc: dict[str, list[Span]] = defaultdict(list)
     ranked = sorted(spans.values(),

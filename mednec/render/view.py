@@ -15,7 +15,7 @@ from importlib import resources
 
 from markupsafe import Markup
 
-from mednec.models import CaseResult, DocumentInfo, EvidenceSpan
+from mednec.models import CaseResult, DocumentInfo, EvidenceSpan, Lesion, SurgicalPlan
 from mednec.render.common import claim_of, code_label, environment
 from mednec.render.html import Span, document_order
 
@@ -99,7 +99,33 @@ def panel(result: CaseResult, spans: dict[str, list[Span]]) -> dict[str, object]
             seen.setdefault(s.kind, Item(f"supporting/{s.kind}", s.kind, title, "supporting",
                                          claim_of(s.summary, s.evidence), None, _links(s.evidence, index)))
     counts = Counter(det.outcome for det in result.determinations)
-    return {"codes": codes, "caveats": caveats, "supporting": list(seen.values()), "counts": counts}
+    return {"codes": codes, "caveats": caveats, "supporting": list(seen.values()), "counts": counts,
+            "lesions": [_lesion_item(les, index) for les in result.lesions],
+            "plans": [_plan_item(i, p, index) for i, p in enumerate(result.plans, 1)]}
+
+
+def _words(names: tuple[str, ...]) -> str:
+    return ", ".join(n.replace("_", " ") for n in names)
+
+
+def _lesion_item(les: Lesion, index: dict[tuple[str, int, int], Span]) -> Item:
+    """A lesion of the case: the treated one, or one set aside (it decides nothing)."""
+    what = (les.histology or "tumor").replace("_", " ")
+    where = "; ".join(x for x in (_words(les.sides), _words(les.levels), _words(les.sites[:6])) if x)
+    claim = f"{what}{' (tissue diagnosis)' if les.tissue else ''}{': ' + where if where else ''}. {les.reason}."
+    return Item(f"lesion/{les.id}", les.id, f"{les.id} {what}", les.role, claim, None, _links(les.evidence, index))
+
+
+def _plan_item(i: int, plan: SurgicalPlan, index: dict[tuple[str, int, int], Span]) -> Item:
+    """A surgical plan as the reviewer reads it: procedure, intent, margins, what goes and what stays."""
+    parts = [f"intent {plan.intent}"]
+    for label, names in (("procedures", plan.procedures), ("margins", plan.margins),
+                         ("resected with the specimen", plan.sacrificed), ("preserved", plan.preserved),
+                         ("conditional", plan.conditional), ("not planned", plan.declined)):
+        if names:
+            parts.append(f"{label}: {_words(names)}")
+    title = f"{plan.document} ({plan.document_date or 'undated'})"
+    return Item(f"plan/{i}", f"P{i}", title, "plan", "; ".join(parts) + ".", None, _links(plan.evidence, index))
 
 
 def _doc_entry(i: int, info: DocumentInfo, body: str, n_spans: int) -> dict[str, object]:

@@ -40,7 +40,7 @@ def write_hostile_case(folder: Path, case_id: str = "x<b>&1") -> Path:
 
 
 def evidence_keys(result: CaseResult) -> dict[tuple[str, int, int], str]:
-    """Every evidence span of a result (criteria, supporting findings, caveats) -> its text."""
+    """Every evidence span of a result (criteria, supporting findings, caveats, lesions, plans) -> its text."""
     out: dict[tuple[str, int, int], str] = {}
     for det in result.determinations:
         for crit in det.criteria:
@@ -51,6 +51,9 @@ def evidence_keys(result: CaseResult) -> dict[tuple[str, int, int], str]:
                 out[(ev.document, ev.start, ev.end)] = ev.text
     for cav in result.caveats:
         for ev in cav.evidence:
+            out[(ev.document, ev.start, ev.end)] = ev.text
+    for item in (*result.lesions, *result.plans):
+        for ev in item.evidence:
             out[(ev.document, ev.start, ev.end)] = ev.text
     return out
 
