@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from mednec.criteria.loader import _check_refs, load_criteria
 from mednec.criteria.schema import Leaf, Ref
+
 from mednec.errors import CriteriaError
 
 
