@@ -26,6 +26,9 @@ class DocTypeConfig(BaseModel):
     months: dict[str, int]
     letterhead_lines: int = 8
     letterhead_words: list[str] = []
+    noise_lines: list[str] = []
+    banner_lines: list[str] = []
+    not_date_labels: list[str] = []
 
 
 @lru_cache(maxsize=1)
@@ -45,14 +48,46 @@ def _config() -> tuple[DocTypeConfig, list[tuple[str, re.Pattern[str]]], re.Patt
     return cfg, rules, date_re, label_re
 
 
+@lru_cache(maxsize=1)
+def _noise() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    cfg = _config()[0]
+    noise = re.compile("|".join(f"(?:{p})" for p in cfg.noise_lines) or r"(?!x)x", re.I)
+    banner = re.compile("|".join(f"(?:{p})" for p in cfg.banner_lines) or r"(?!x)x", re.I)
+    words = sorted(cfg.not_date_labels, key=len, reverse=True)
+    # a birth date or a dictation/fax stamp: the label right before the date ("DOB: 05/17/2003", "D: 01/02/26")
+    not_date = re.compile(r"(?:^|[^\w])(?:" + "|".join(re.escape(w) for w in words) + r")\s*[:#]?\s*$", re.I)
+    return noise, not_date, banner
+
+
+def is_noise_line(line: str) -> bool:
+    """Whether ``line`` is a fax header, a page footer or a continuation mark."""
+    return bool(line.strip()) and _noise()[0].search(line) is not None
+
+
+def is_banner_line(line: str) -> bool:
+    """Whether ``line`` is a patient banner ("Patient: DOE, JANE  MRN: 123  DOB: 01/02/1970")."""
+    return bool(line.strip()) and _noise()[2].search(line) is not None
+
+
+def content_text(text: str) -> str:
+    """``text`` with its noise lines blanked (same length: offsets stay the same)."""
+    out = []
+    for line in text.split("\n"):
+        out.append(" " * len(line) if is_noise_line(line) else line)
+    return "\n".join(out)
+
+
 def infer_type(text: str, filename: str | None = None) -> str:
     """The document type from its first title lines (imaging, pathology, clinical_note, ...).
 
-    When no title line names a type (a letterhead only, or OCR damage), the file name is
-    read the same way ("ortho_hip_preservation_note_2026-02-24.txt" is a clinical note).
+    Fax headers, page footers and patient banners are skipped: the fax machine's "FROM-ORTHO
+    ONCOLOGY CLINIC" does not make an MRI report a clinic note. When no title line names a
+    type (a letterhead only, or OCR damage), the file name is read the same way
+    ("ortho_hip_preservation_note_2026-02-24.txt" is a clinical note).
     """
     cfg, rules, _, _ = _config()
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][: cfg.title_lines]
+    lines = [ln.strip() for ln in text[:6000].splitlines()
+             if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)][: cfg.title_lines]
     if filename:
         lines.append(re.sub(r"[_.]+", " ", filename.rsplit(".", 1)[0]))
     for line in lines:
@@ -69,7 +104,10 @@ def parse_date(match: re.Match[str]) -> dt.date | None:
         if match.group("mdy"):
             year = int(match.group("y"))
             year += 2000 if year < 100 else 0
-            return dt.date(year, int(match.group("m")), int(match.group("d")))
+            month, day = int(match.group("m")), int(match.group("d"))
+            if month > 12 >= day:  # "18/11/2025": day first, as British and European charts write it
+                month, day = day, month
+            return dt.date(year, month, day)
         if match.group("iso"):
             return dt.date(int(match.group("iy")), int(match.group("im")), int(match.group("id")))
         if match.group("text"):
@@ -93,18 +131,37 @@ def find_dates(text: str) -> list[tuple[int, int, dt.date]]:
 
 
 def infer_date(text: str, filename: str | None = None) -> dt.date | None:
-    """The document date: a labelled header date, else the first date of the header, else the file name."""
+    """The document date: a labelled header date, else the first date of the header, else the file name.
+
+    Fax headers, footers and patient banners are read past, and a date of birth or a
+    dictation, transcription or fax stamp is never the document's date unless nothing else
+    dates it.
+    """
     _, _, date_re, label_re = _config()
-    head = text[:3000]
+    not_date = _noise()[1]
+    head = content_text(text[:3000])
     for m in label_re.finditer(head):
+        if not_date.search(head[max(0, m.start() - 1): m.end()].rstrip(" \t:#") + ":"):
+            continue  # "Date of birth:"
         dm = date_re.match(head, m.end()) or date_re.search(head[m.end() : m.end() + 40])
-        if dm:
+        if dm and not not_date.search(head[max(0, dm.start() - 30): dm.start()]):
             d = parse_date(dm)
             if d:
                 return d
-    dates = find_dates(text[:600])
-    if dates:
-        return dates[0][2]
+    stamped = None
+    for start, _end, d in find_dates(head[:600]):
+        if not_date.search(head[max(0, start - 30): start]):
+            stamped = stamped or d
+            continue
+        return d
+    if stamped is not None and not filename:
+        return stamped
+    if filename:
+        dates = find_dates(filename.replace("_", " "))
+        if dates:
+            return dates[-1][2]
+    if stamped is not None:
+        return stamped
     if filename:
         dates = find_dates(filename.replace("_", " "))
         if dates:

@@ -16,6 +16,10 @@ TYPES = [
     ("OPERATIVE REPORT\n", "operative"),
     ("PET/CT SKULL BASE TO MID-THIGH\n", "imaging"),
     ("INTERVENTIONAL RADIOLOGY PROCEDURE NOTE\n", "operative"),
+    # a fax machine's header line names the sending clinic, not the document
+    ("JAN-14-2026 15:49 FROM-ORTHO ONCOLOGY CLINIC  P.002/007\nMRI PELVIS WITH AND WITHOUT CONTRAST\n", "imaging"),
+    ("03/02/2026 09:12  FAX 555-0100  FROM: SPINE CLINIC  PAGE 1/3\nSURGICAL PATHOLOGY REPORT\n", "pathology"),
+    ("Patient: DOE, JANE  MRN: 123  DOB: 01/02/1970  Referring: Family Medicine Clinic\nCT CHEST\n", "imaging"),
 ]
 
 
@@ -29,6 +33,15 @@ DATES = [
     ("X\nDOS: 2026-01-05\n", dt.date(2026, 1, 5)),
     ("X\nExam date: Jan 5, 2026\n", dt.date(2026, 1, 5)),
     ("X\nSigned 5 January 2026\n", dt.date(2026, 1, 5)),
+    # never a date of birth, a fax timestamp or a dictation stamp
+    ("JAN-14-2026 15:49 FROM-CLINIC P.002/007\nMRI PELVIS\nPatient: DOE  DOB: 05/17/2003\nExam date: 01/09/2026\n",
+     dt.date(2026, 1, 9)),
+    ("SURGICAL PATHOLOGY\nPatient: DOE  MRN: 1  DOB: 05/17/2003\nCollected: 01/12/2026  Reported: 01/14/2026\n",
+     dt.date(2026, 1, 12)),
+    ("Office visit\nDate of birth: 02/03/1970\nSeen today 03/04/2026.\n", dt.date(2026, 3, 4)),
+    ("Progress note\nD: 03/05/2026 T: 03/06/2026\nPatient seen 03/01/2026\n", dt.date(2026, 3, 1)),
+    ("Patient: DOE, JANE   MRN: 20   Date of service: 04/03/2026\nNote\n", dt.date(2026, 4, 3)),
+    ("NEUROPHYSIOLOGY REPORT\nDate of study: 18/11/2025\n", dt.date(2025, 11, 18)),
 ]
 
 
@@ -39,3 +52,7 @@ def test_date(text, expected):
 
 def test_date_from_file_name_when_text_has_none():
     assert infer_date("no date here", "mri_pelvis_2025-10-20.txt") == dt.date(2025, 10, 20)
+
+
+def test_fax_stamp_dates_only_when_nothing_else_does():
+    assert infer_date("FAX NOTE\nFaxed: 03/05/2026\n") == dt.date(2026, 3, 5)
