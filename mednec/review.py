@@ -191,31 +191,80 @@ def _load(path: Path, cache_dir: Path | None, ocr_workers: int):  # noqa: ANN202
 def load_case(case_dir: Path, *, known_codes: set[str] | None = None, cache_dir: Path | None = None,
               ocr_workers: int = 1) -> LoadedCase:
     """Read the request and every document of a case folder."""
-    from mednec.pipeline import infer_date, infer_type
-
     request = read_request(case_dir, known_codes)
     paths = document_paths(case_dir)
     if not paths:
         raise CaseError("the case has no chart documents (.txt, .pdf, .png, .jpg, .tif)", case_dir)
     _check_case_size(paths, case_dir)
-    docs = []
+    from mednec.pipeline.packets import page_file_groups
+
+    docs: list[CaseDocument] = []
     chars = 0
-    for p in paths:
-        loaded = _load(p, cache_dir, ocr_workers)
-        chars += len(loaded.text)
-        if chars > MAX_CASE_CHARS:
-            raise CaseLimitError(f"the documents hold over {MAX_CASE_CHARS:,} characters of text together "
-                                 "(case limit)", case_dir)
-        analysed, offsets = analyse_text(loaded.text)
-        date = infer_date(analysed, p.name)
-        info = DocumentInfo(id=p.name, type=infer_type(analysed, p.name),
-                            date=date.isoformat() if date else None, chars=len(loaded.text),
-                            source=loaded.source, pages=loaded.pages,
-                            ocr_confidence=None if loaded.ocr_confidence is None
-                            else round(loaded.ocr_confidence, 1),
-                            title=_title(loaded.text))
-        docs.append(CaseDocument(info, loaded.text, analysed if analysed != loaded.text else None, offsets))
+    for group in page_file_groups(paths):
+        loaded = []
+        for p in group:
+            one = _load(p, cache_dir, ocr_workers)
+            chars += len(one.text)
+            if chars > MAX_CASE_CHARS:
+                raise CaseLimitError(f"the documents hold over {MAX_CASE_CHARS:,} characters of text together "
+                                     "(case limit)", case_dir)
+            loaded.append(one)
+        if len(group) == 1 and loaded[0].pages <= 1:
+            docs.append(_document(group[0].name, loaded[0].text, loaded[0]))
+        else:
+            docs.extend(_packet_documents(group, loaded))
     return LoadedCase(case_dir, request, tuple(docs))
+
+
+def _document(doc_id: str, text: str, loaded, **extra) -> CaseDocument:  # noqa: ANN001, ANN003 - LoadedText
+    """A document of the case: its text repaired for reading, its type and date from its content."""
+    from mednec.pipeline import infer_date, infer_type
+
+    name = extra.pop("name_hint", doc_id)
+    analysed, offsets = analyse_text(text)
+    date = infer_date(analysed, name)
+    info = DocumentInfo(id=doc_id, type="other" if extra.get("cover") else infer_type(analysed, name),
+                        date=date.isoformat() if date else None, chars=len(text), source=loaded.source,
+                        pages=extra.pop("pages", loaded.pages),
+                        ocr_confidence=None if loaded.ocr_confidence is None else round(loaded.ocr_confidence, 1),
+                        title=_title(text), **extra)
+    return CaseDocument(info, text, analysed if analysed != text else None, offsets)
+
+
+def _pages_of(loaded) -> list[str]:  # noqa: ANN001 - LoadedText
+    from mednec.documents import PAGE_BREAK
+
+    starts = list(loaded.page_starts) or [0]
+    ends = [s - len(PAGE_BREAK) for s in starts[1:]] + [len(loaded.text)]
+    return [loaded.text[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+def _packet_documents(group: list[Path], loaded: list) -> list[CaseDocument]:
+    """The documents of a faxed packet (one multi-page file, or a run of page files), split at report
+    boundaries; each is ``<file>#pages=a-b`` with offsets into its own text, a cover sheet kept apart."""
+    from mednec.documents import PAGE_BREAK
+    from mednec.pipeline.packets import is_unreadable, segment
+
+    pages: list[str] = []
+    for one in loaded:
+        pages.extend(_pages_of(one))
+    parts = segment(pages)
+    base = group[0].name
+    unreadable = [i for i, t in enumerate(pages, 1) if is_unreadable(t)]
+    if len(group) == 1 and len(parts) == 1 and parts[0].kind == "document":
+        return [_document(base, loaded[0].text, loaded[0], unreadable_pages=tuple(unreadable))]
+    source = min(loaded, key=lambda one: {"ocr": 0, "pdf-text": 1, "text": 2}[one.source])
+    out = []
+    for part in parts:
+        span = f"{part.first}" if part.first == part.last else f"{part.first}-{part.last}"
+        text = PAGE_BREAK.join(pages[part.first - 1: part.last])
+        if not text.strip():
+            text = " "  # a blank page keeps its place in the packet
+        out.append(_document(f"{base}#pages={span}", text, source, name_hint=base, source_file=base,
+                             source_pages=(part.first, part.last), cover=part.kind == "cover",
+                             pages=part.last - part.first + 1,
+                             unreadable_pages=tuple(i for i in unreadable if part.first <= i <= part.last)))
+    return out
 
 
 def analyse_text(text: str) -> tuple[str, OffsetMap | None]:
@@ -293,8 +342,9 @@ class Reviewer:
         facts: list = []
         # The pipeline reads a copy with OCR damage repaired ("acetabu1ar", "withhout"); evidence
         # is quoted from the document as read, its offsets mapped back when the length changed.
-        analysed = [d.analysed if d.analysed is not None else d.text for d in case.documents]
-        for doc, cdoc in zip(self.nlp.pipe(analysed), case.documents, strict=True):
+        read = [d for d in case.documents if not d.info.cover]  # a fax cover sheet is no chart content
+        analysed = [d.analysed if d.analysed is not None else d.text for d in read]
+        for doc, cdoc in zip(self.nlp.pipe(analysed), read, strict=True):
             if cdoc.analysed is not None:  # the pipeline read a repaired copy: quote the original
                 doc.user_data["mednec_source_text"] = cdoc.text
             if cdoc.offsets is not None:

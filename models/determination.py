@@ -26,6 +26,13 @@ class DocumentInfo(Frozen):
     pages: int = Field(default=1, ge=0)
     ocr_confidence: float | None = None
     title: str | None = None
+    source_file: str | None = Field(default=None, description="the file this document was split from, when "
+                                    "it is one part of a faxed packet or a run of page files")
+    source_pages: tuple[int, int] | None = Field(default=None, description="its first and last page in that "
+                                                 "file or run of files (1-based)")
+    cover: bool = Field(default=False, description="a fax cover sheet: kept and shown, never read as chart content")
+    unreadable_pages: tuple[int, ...] = Field(default=(), description="pages (of the source) that yielded "
+                                              "almost no text: blank, a photo, noise")
 
 
 class CriterionResult(Frozen):

@@ -16,6 +16,19 @@ class _TypeRule(BaseModel):
     patterns: list[str]
 
 
+class PacketConfig(BaseModel):
+    """``packet`` of ``doctypes.yaml``: how a faxed packet splits into documents."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    head_lines: int
+    title_max_words: int
+    cover_cues: list[str]
+    cover_max_lines: int
+    continuation_cues: list[str]
+    unreadable_below: int
+    page_file: str
+
+
 class DocTypeConfig(BaseModel):
     """Schema of ``doctypes.yaml``."""
 
@@ -29,6 +42,7 @@ class DocTypeConfig(BaseModel):
     noise_lines: list[str] = []
     banner_lines: list[str] = []
     not_date_labels: list[str] = []
+    packet: PacketConfig | None = None
 
 
 @lru_cache(maxsize=1)

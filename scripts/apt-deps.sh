@@ -10,6 +10,12 @@ if ! command -v tesseract >/dev/null 2>&1; then
 elif ! tesseract --list-langs 2>/dev/null | grep -qx eng; then
   need+=(tesseract-ocr-eng)  # the binary without its English model cannot OCR a chart
 fi
+# orientation detection (sideways and upside-down fax pages) needs Tesseract's OSD model
+if command -v tesseract >/dev/null 2>&1 && ! tesseract --list-langs 2>/dev/null | grep -qx osd; then
+  need+=(tesseract-ocr-osd)
+elif ! command -v tesseract >/dev/null 2>&1; then
+  need+=(tesseract-ocr-osd)
+fi
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)

@@ -34,6 +34,10 @@ PDF_RENDER_DPI = 300
 MAX_RENDER_PIXELS = 40_000_000  # a Letter page at 300 dpi is 8.4 million
 PAGE_TIMEOUT_S = 300
 LANG = "eng"
+ORIENT_CHECK_BELOW = 70.0
+"""A page read with a mean word confidence below this (or with no words) is checked for orientation
+(Tesseract's OSD): a sideways or upside-down page is turned upright and read again."""
+MIN_OSD_CONFIDENCE = 1.0
 INSTALL_HINT = "install tesseract-ocr (apt-get install tesseract-ocr, or run scripts/apt-deps.sh)"
 
 
@@ -142,6 +146,28 @@ def recognise(img: Image.Image, options: OcrOptions = DEFAULT_OPTIONS) -> tuple[
     return text, (sum(confs) / len(confs) if confs else None)
 
 
+def _upright(img: Image.Image) -> Image.Image | None:
+    """The page turned upright when Tesseract's orientation detection finds it sideways or upside
+    down, else None (upright already, or too little text to tell)."""
+    import pytesseract
+
+    try:
+        osd = pytesseract.image_to_osd(img, config="--psm 0", timeout=PAGE_TIMEOUT_S)
+    except (pytesseract.TesseractError, RuntimeError):
+        return None  # too few characters to detect the orientation
+    rotate = confidence = 0.0
+    for line in osd.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "Rotate":
+            rotate = float(value)
+        elif key.strip() == "Orientation confidence":
+            confidence = float(value)
+    if not rotate % 360 or confidence < MIN_OSD_CONFIDENCE:
+        return None
+    # OSD gives the clockwise turn that makes the page upright; PIL turns counter-clockwise
+    return img.rotate(-rotate, expand=True, fillcolor=255 if img.mode in ("L", "1") else None)
+
+
 def ocr_page(task: PageTask) -> tuple[Page | None, str | None]:
     """Load, preprocess and OCR one page; returns (page, None) or (None, problem)."""
     import pytesseract
@@ -152,6 +178,12 @@ def ocr_page(task: PageTask) -> tuple[Page | None, str | None]:
         return None, f"page {task.index + 1} cannot be decoded ({type(exc).__name__})"
     try:
         text, conf = recognise(preprocess(img, task.options, dpi), task.options)
+        if conf is None or conf < ORIENT_CHECK_BELOW:
+            turned = _upright(img)
+            if turned is not None:
+                text2, conf2 = recognise(preprocess(turned, task.options, dpi), task.options)
+                if conf2 is not None and (conf is None or conf2 > conf):
+                    text, conf = text2, conf2
     except RuntimeError as exc:
         if "timeout" in str(exc).lower():
             return None, f"OCR of page {task.index + 1} timed out after {PAGE_TIMEOUT_S} s"

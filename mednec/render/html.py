@@ -38,6 +38,7 @@ class Span:
     criteria: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
     mention: bool = False
+    page: int | None = None  # the page of its source file (a scanned or faxed document), for links
     anchor: str = ""
 
     @property
@@ -87,6 +88,18 @@ def collect_spans(result: CaseResult) -> dict[str, list[Span]]:
         s.anchor = f"ev-{i}"
         by_doc[s.document].append(s)
     return dict(by_doc)
+
+
+def set_pages(result: CaseResult, texts: dict[str, str], spans: dict[str, list[Span]]) -> None:
+    """Give every span of a multi-page document the page it stands on (pages are split by form feeds),
+    counted in its source file when the document is part of a faxed packet."""
+    for info in result.documents:
+        if info.pages <= 1 and info.source_pages is None:
+            continue
+        first = info.source_pages[0] if info.source_pages else 1
+        text = texts.get(info.id, "")
+        for s in spans.get(info.id, []):
+            s.page = first + text.count("\f", 0, s.start)
 
 
 def mention_spans(mentions: Iterable[Any]) -> dict[str, list[Span]]:
@@ -164,9 +177,11 @@ def _open(s: Span, part: int, parts: int) -> str:
     crits = html.escape(" ".join(sorted(s.criteria)))
     statuses = " ".join(k for k in STATUS_PRIORITY if k in s.kinds)
     anchor = f' id="{s.anchor}"' if s.anchor and part == 1 else ""
+    page = f' data-page="{s.page}"' if s.page else ""
+    where = f" (page {s.page})" if s.page else ""
     return (f'<mark class="ev ev-{s.status}"{anchor} data-document="{html.escape(s.document)}" '
             f'data-start="{s.start}" data-end="{s.end}" data-criteria="{crits}" data-status="{statuses}"'
-            f'{part_attr} tabindex="-1" title="{crits}">')
+            f'{page}{part_attr} tabindex="-1" title="{crits}{where}">')
 
 
 def render_case_html(result: CaseResult, texts: dict[str, str], mentions: Iterable[Any] | None = None) -> str:
@@ -178,6 +193,7 @@ def render_case_html(result: CaseResult, texts: dict[str, str], mentions: Iterab
     from mednec.render.view import render_view
 
     spans = collect_spans(result)
+    set_pages(result, texts, spans)
     extra = mention_spans(mentions) if mentions is not None else {}
     highlighted = {doc: highlight(texts[doc], spans.get(doc, []), extra.get(doc, []))
                    for doc in texts if doc in spans or doc in extra}

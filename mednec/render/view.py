@@ -27,6 +27,7 @@ class Link:
     anchor: str
     document: str
     excerpt: str = ""
+    page: int | None = None
 
 
 @dataclass
@@ -59,7 +60,7 @@ def _links(evidence: tuple[EvidenceSpan, ...], index: dict[tuple[str, int, int],
     for ev in evidence:
         span = index.get((ev.document, ev.start, ev.end))
         if span is not None:
-            out.setdefault(span.anchor, Link(span.anchor, ev.document, _excerpt(ev.text)))
+            out.setdefault(span.anchor, Link(span.anchor, ev.document, _excerpt(ev.text), span.page))
     return list(out.values())
 
 

@@ -101,3 +101,13 @@ def test_reread_supersedes_the_outside_read(reviewer, tmp_path):
     outside_roof = [f for f in facts if f.document == "mri_2026-01-02.txt" and f.concept == "acetabulum"]
     assert outside_roof and all(f.assertion.superseded for f in outside_roof)
     assert all("re-read" in (f.assertion.superseded_by or "") for f in outside_roof)
+
+
+def test_seed_fax_headers_on_every_document_change_nothing(reviewer, tmp_path):
+    base = outcomes(reviewer, SEED)
+    case = _copy(SEED, tmp_path)
+    for i, p in enumerate(sorted(case.glob("*.txt")), 2):
+        header = f"AUG-12-2025 15:49 FROM-ORTHO ONCOLOGY CLINIC  (555)010-2000  P.{i:03d}/008\n"
+        footer = "\nPage 1 of 1\n"
+        p.write_text(header + p.read_text() + footer)
+    assert outcomes(reviewer, case) == base

@@ -1,0 +1,144 @@
+"""Fax packets: one faxed file (or a run of page files) holding several chart documents.
+
+A packet's pages are split into parts at report boundaries. A page opens a new document
+when a title line in its head (past the fax header and the patient banner) names a document
+type, unless the page carries a continuation mark ("Page 2 of 3", "(cont'd)") or repeats the
+title and date of the document before it (a report that prints its header on every page).
+A cover sheet ("Fax cover", "Number of pages") is a part of its own that is never read as
+chart content; a page that yields almost no text is reported as unreadable, never dropped.
+Page files of one send ("scan_p1.png", "scan_p2.png", "page-003.tif") are read in page order
+as one packet. The rules are data (``doctypes.yaml``, ``packet``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from mednec.pipeline.doctype import PacketConfig, _config, infer_date, is_banner_line, is_noise_line
+
+_FAX_HEADER = re.compile(r"\bfax\b|\bfrom[- ]|^\W*(?:[a-z]{3}[-. ]\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\s+\d{1,2}:\d{2})",
+                         re.I)
+_TITLE_LABELS = re.compile(r"^\W*(?:exam|examination|study|procedure|report|title|type)\s*:\s*", re.I)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Pages ``first``..``last`` (1-based, inclusive) of a packet: a document or a cover sheet."""
+
+    first: int
+    last: int
+    kind: Literal["document", "cover"]
+    title: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[PacketConfig, re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    cfg = _config()[0].packet
+    if cfg is None:  # pragma: no cover - shipped doctypes.yaml has one
+        raise ValueError("doctypes.yaml has no packet section")
+    cover = re.compile("|".join(f"(?:{c})" for c in cfg.cover_cues), re.I)
+    cont = re.compile("|".join(f"(?:{c})" for c in cfg.continuation_cues), re.I)
+    return cfg, cover, cont, re.compile(cfg.page_file, re.I)
+
+
+def _head(text: str) -> list[str]:
+    cfg = _rules()[0]
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)]
+    return lines[: cfg.head_lines]
+
+
+def title_of(text: str) -> str | None:
+    """The title line of a page that opens a document, or None."""
+    cfg = _rules()[0]
+    rules = _config()[1]
+    for line in _head(text):
+        candidate = _TITLE_LABELS.sub("", line)
+        if candidate != line:
+            pass  # "EXAM: MRI PELVIS" names the document
+        elif ":" in line.rstrip(":") or re.search(r"[.;]\s+\S", line):
+            continue  # "Date of service: ...", a sentence: no title
+        if len(candidate.split()) > cfg.title_max_words:
+            continue
+        if any(pattern.search(candidate) for _, pattern in rules):
+            return candidate.rstrip(":").strip()
+    return None
+
+
+def is_cover(text: str) -> bool:
+    """Whether a page is a fax cover sheet."""
+    cfg, cover, _, _ = _rules()
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return len(lines) <= cfg.cover_max_lines and cover.search(text) is not None
+
+
+def is_continuation(text: str) -> bool:
+    """Whether a page says it goes on from the page before ("Page 2 of 3", "(cont'd)").
+
+    A fax machine's page count ("P.003/007") counts the send, not the document: it is no mark.
+    """
+    cont = _rules()[2]
+    return any(cont.search(ln) for ln in text.splitlines() if ln.strip() and not _FAX_HEADER.search(ln))
+
+
+def is_unreadable(text: str) -> bool:
+    """Whether a page yielded too little text to read (blank, a photo, noise)."""
+    return sum(c.isalnum() for c in text) < _rules()[0].unreadable_below
+
+
+def segment(pages: list[str]) -> list[Part]:
+    """Split a packet's pages into documents and cover sheets, in page order."""
+    parts: list[Part] = []
+    last_title: str | None = None
+    last_date = None
+    for i, text in enumerate(pages, 1):
+        if is_cover(text) and title_of(text) is None:
+            parts.append(Part(i, i, "cover"))
+            last_title = last_date = None
+            continue
+        title = title_of(text)
+        date = infer_date(text) if title else None
+        repeated = title is not None and last_title is not None and title.lower() == last_title.lower() \
+            and date == last_date
+        opens = not parts or parts[-1].kind == "cover" or (
+            title is not None and not is_continuation(text) and not repeated)
+        if opens:
+            parts.append(Part(i, i, "document", title))
+            last_title, last_date = title, date
+        else:
+            prev = parts[-1]
+            parts[-1] = Part(prev.first, i, prev.kind, prev.title)
+    return parts
+
+
+def page_file_groups(paths: list[Path]) -> list[list[Path]]:
+    """The paths of a case grouped into sends: page files of one document in page order, others alone.
+
+    "mri_p1.png", "mri_p2.png" form one group; a lone "mri_p1.png" stays a document of its own.
+    """
+    pattern = _rules()[3]
+    groups: dict[tuple[str, str], list[tuple[int, Path]]] = {}
+    order: list[tuple[str, str] | Path] = []
+    for p in paths:
+        m = pattern.match(p.name)
+        if m is None:
+            order.append(p)
+            continue
+        ext = m.group("ext").lower().replace("jpeg", "jpg").replace("tiff", "tif")
+        key = (m.group("stem").lower(), ext)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append((int(m.group("num")), p))
+    out: list[list[Path]] = []
+    for item in order:
+        if isinstance(item, Path):
+            out.append([item])
+        elif len(groups[item]) == 1:
+            out.append([groups[item][0][1]])
+        else:
+            out.append([p for _, p in sorted(groups[item], key=lambda np: (np[0], np[1].name))])
+    return out

@@ -1,0 +1,153 @@
+"""Fax packets: one faxed file holding many documents, cover sheets, page files, fax headers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from mednec.pipeline.packets import Part, is_continuation, page_file_groups, segment
+
+from tests.documents.conftest import page_image, requires_tesseract, text_pdf
+
+HEADER = "JAN-14-2026 15:49 FROM-ORTHO ONCOLOGY CLINIC  P.{n:03d}/006"
+COVER = ["FAX COVER SHEET", "To: Utilization Management", "From: Ortho Oncology Clinic",
+         "Number of pages (including cover): 6", "CONFIDENTIAL: protected health information"]
+MRI_1 = ["MRI PELVIS WITH AND WITHOUT CONTRAST", "Patient: DOE, JANE  MRN: 1234  DOB: 05/17/2003",
+         "Exam date: 01/02/2026",
+         "FINDINGS: There is a 9 cm destructive mass of the left ilium.",
+         "The mass abuts the left acetabular roof.", "Page 1 of 2"]
+MRI_2 = ["MRI PELVIS WITH AND WITHOUT CONTRAST", "No complete encasement of the external iliac vessels.",
+         "IMPRESSION: Left iliac osteosarcoma abutting the left acetabular roof.", "Page 2 of 2"]
+PATH = ["SURGICAL PATHOLOGY REPORT", "Patient: DOE, JANE  MRN: 1234  DOB: 05/17/2003",
+        "Collected: 01/05/2026", "Specimen: left iliac bone, core biopsy.",
+        "FINAL DIAGNOSIS: High-grade conventional osteosarcoma."]
+CT = ["CT CHEST", "Exam date: 01/03/2026", "IMPRESSION: No pulmonary metastases."]
+NOTE = ["ORTHOPAEDIC ONCOLOGY CONSULT", "Date of service: 01/20/2026",
+        "She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.",
+        "Staging CT chest shows no metastatic disease.",
+        "Plan: en bloc resection with wide margins of the left ilium and acetabulum, with curative intent."]
+
+
+def _faxed(pages: list[list[str]]) -> list[list[str]]:
+    return [[HEADER.format(n=i)] + lines for i, lines in enumerate(pages, 1)]
+
+
+PAGES = _faxed([COVER, MRI_1, MRI_2, PATH, CT, NOTE])
+
+
+def test_segment_splits_a_packet_at_report_boundaries():
+    parts = segment(["\n".join(p) for p in PAGES])
+    assert parts == [Part(1, 1, "cover"), Part(2, 3, "document", MRI_1[0]), Part(4, 4, "document", PATH[0]),
+                     Part(5, 5, "document", CT[0]), Part(6, 6, "document", NOTE[0])]
+
+
+@pytest.mark.parametrize(("pages", "starts"), [
+    # a report that repeats its header on every page, without page numbers, is one document
+    ([["MRI PELVIS", "Exam date: 01/02/2026", "Findings: mass."], ["MRI PELVIS", "Exam date: 01/02/2026",
+                                                                    "Impression: mass."]], [1]),
+    # the same title on another day is another report
+    ([["MRI PELVIS", "Exam date: 01/02/2026", "Findings: mass."], ["MRI PELVIS", "Exam date: 03/02/2026",
+                                                                    "Findings: smaller."]], [1, 2]),
+    # a page with no title continues the document before it
+    ([["SURGICAL PATHOLOGY REPORT", "Diagnosis: chordoma."], ["Microscopic: sheets of cells.", "Comment: none."]],
+     [1]),
+    # a body line that names a note is no title
+    ([["CT CHEST", "Exam date: 01/03/2026"], ["Clinical history: follow-up note from clinic: mass."]], [1]),
+])
+def test_segment_rows(pages, starts):
+    assert [p.first for p in segment(["\n".join(p) for p in pages])] == starts
+
+
+def test_fax_page_count_is_no_continuation_mark():
+    assert not is_continuation(HEADER.format(n=3) + "\nSURGICAL PATHOLOGY REPORT")
+    assert is_continuation("IMPRESSION: mass.\nPage 2 of 3")
+    assert is_continuation("MRI PELVIS (CONT'D)")
+
+
+@pytest.mark.parametrize(("names", "groups"), [
+    (["mri_p2.png", "mri_p1.png", "note.txt"], [["mri_p1.png", "mri_p2.png"], ["note.txt"]]),
+    (["page-003.tif", "page-001.tif"], [["page-001.tif", "page-003.tif"]]),
+    (["scan001.tif", "scan002.tif"], [["scan001.tif", "scan002.tif"]]),
+    (["report-page-2.pdf", "report-page-1.pdf"], [["report-page-1.pdf", "report-page-2.pdf"]]),
+    (["lone_p1.png", "mri_2026-01-02.txt"], [["lone_p1.png"], ["mri_2026-01-02.txt"]]),
+])
+def test_page_file_groups(names, groups):
+    got = page_file_groups([Path(n) for n in names])
+    assert [[p.name for p in g] for g in got] == groups
+
+
+def _case(tmp_path: Path, files: dict[str, bytes], requested: list[str]) -> Path:
+    case = tmp_path / "packet"
+    case.mkdir()
+    (case / "request.json").write_text(json.dumps({"case_id": "packet", "requested": requested}))
+    for name, data in files.items():
+        (case / name).write_bytes(data)
+    return case
+
+
+def test_packet_pdf_reads_as_its_documents_and_decides_as_the_text_version(reviewer, tmp_path):
+    case = _case(tmp_path, {"fax_2026-01-21.pdf": text_pdf(PAGES)}, ["27076-LT"])
+    result, loaded = reviewer.review(case)
+    docs = {d.id: d for d in result.documents}
+    assert list(docs) == ["fax_2026-01-21.pdf#pages=1", "fax_2026-01-21.pdf#pages=2-3",
+                          "fax_2026-01-21.pdf#pages=4", "fax_2026-01-21.pdf#pages=5",
+                          "fax_2026-01-21.pdf#pages=6"]
+    assert docs["fax_2026-01-21.pdf#pages=1"].cover
+    assert [(d.type, d.date) for d in list(docs.values())[1:]] == [
+        ("imaging", "2026-01-02"), ("pathology", "2026-01-05"), ("imaging", "2026-01-03"),
+        ("clinical_note", "2026-01-20")]
+    assert docs["fax_2026-01-21.pdf#pages=2-3"].source_pages == (2, 3)
+    assert result.determinations[0].outcome == "approve"
+    texts = {d.info.id: d.text for d in loaded.documents}
+    for det in result.determinations:
+        for crit in det.criteria:
+            for ev in crit.evidence:
+                assert not ev.document.endswith("#pages=1")  # the cover is never read as chart
+                assert texts[ev.document][ev.start:ev.end] == ev.text
+
+
+def test_one_report_as_one_multi_page_pdf_keeps_its_file_name(reviewer, tmp_path):
+    case = _case(tmp_path, {"mri_2026-01-02.pdf": text_pdf(_faxed([MRI_1, MRI_2]))}, ["27076-LT"])
+    result, _ = reviewer.review(case)
+    assert [(d.id, d.type, d.date, d.pages) for d in result.documents] == [
+        ("mri_2026-01-02.pdf", "imaging", "2026-01-02", 2)]
+
+
+def test_report_split_over_two_page_files_reads_as_one_document(reviewer, tmp_path):
+    files = {"mri_p1.pdf": text_pdf(_faxed([MRI_1])), "mri_p2.pdf": text_pdf(_faxed([MRI_2])),
+             "path.pdf": text_pdf([PATH]), "ct.pdf": text_pdf([CT]), "note.pdf": text_pdf([NOTE])}
+    result, _ = reviewer.review(_case(tmp_path, files, ["27076-LT"]))
+    mri = [d for d in result.documents if d.type == "imaging" and "mri" in d.id]
+    assert [(d.id, d.pages, d.source_pages) for d in mri] == [("mri_p1.pdf#pages=1-2", 2, (1, 2))]
+    crit = {c.id: c for c in result.determinations[0].criteria}
+    assert crit["A2"].status == "met"  # the impression on the second page file is read with the first
+
+
+@requires_tesseract
+@pytest.mark.ocr
+def test_upside_down_page_reads_as_upright(tmp_path):
+    from mednec.documents import load_document
+
+    upright = page_image(MRI_1 + ["The sacroiliac joint is invaded by tumor."], mode="L")
+    (tmp_path / "up.png").parent.mkdir(exist_ok=True)
+    upright.save(tmp_path / "up.png", dpi=(200, 200))
+    upright.rotate(180).save(tmp_path / "down.png", dpi=(200, 200))
+    upright.rotate(90, expand=True).save(tmp_path / "side.png", dpi=(200, 200))
+    up = load_document(tmp_path / "up.png", cache_dir=tmp_path / "cache").text
+    for name in ("down.png", "side.png"):
+        turned = load_document(tmp_path / name, cache_dir=tmp_path / "cache").text
+        assert "acetabular roof" in turned and "sacroiliac joint" in turned
+        assert turned.split() == up.split()
+
+
+def test_view_shows_which_pages_formed_which_document(reviewer, tmp_path):
+    from mednec.render.html import render_case_html
+
+    case = _case(tmp_path, {"fax_2026-01-21.pdf": text_pdf(PAGES)}, ["27076-LT"])
+    result, loaded = reviewer.review(case)
+    page = render_case_html(result, {d.info.id: d.text for d in loaded.documents})
+    assert "pages 2-3 of fax_2026-01-21.pdf" in page and "fax cover sheet" in page
+    marks = [m for m in page.split("<mark ")[1:] if 'data-document="fax_2026-01-21.pdf#pages=2-3"' in m]
+    assert marks and all('data-page="' in m for m in marks)
+    assert any('data-page="3"' in m for m in marks)  # the impression stands on page 3 of the packet
