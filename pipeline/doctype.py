@@ -29,6 +29,12 @@ class PacketConfig(BaseModel):
     page_file: str
 
 
+class _ContentRule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    type: str
+    all: list[str]
+
+
 class DocTypeConfig(BaseModel):
     """Schema of ``doctypes.yaml``."""
 
@@ -43,6 +49,8 @@ class DocTypeConfig(BaseModel):
     banner_lines: list[str] = []
     not_date_labels: list[str] = []
     packet: PacketConfig | None = None
+    content_chars: int = 4000
+    content_types: list[_ContentRule] = []
 
 
 @lru_cache(maxsize=1)
@@ -53,8 +61,8 @@ def _config() -> tuple[DocTypeConfig, list[tuple[str, re.Pattern[str]]], re.Patt
     date_re = re.compile(
         r"(?P<mdy>\b(?P<m>\d{1,2})[/.-](?P<d>\d{1,2})[/.-](?P<y>\d{4}|\d{2})\b)"
         r"|(?P<iso>\b(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\b)"
-        rf"|(?P<text>\b(?P<tm>{month})\.?\s+(?P<td>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<ty>\d{{4}})\b)"
-        rf"|(?P<text2>\b(?P<t2d>\d{{1,2}})\s+(?P<t2m>{month})\.?,?\s+(?P<t2y>\d{{4}})\b)",
+        rf"|(?P<text>\b(?P<tm>{month})\.?[\s-]+(?P<td>\d{{1,2}})(?:st|nd|rd|th)?,?[\s-]+(?P<ty>\d{{4}})\b)"
+        rf"|(?P<text2>\b(?P<t2d>\d{{1,2}})[\s-]+(?P<t2m>{month})\.?,?[\s-]+(?P<t2y>\d{{4}})\b)",
         re.I,
     )
     labels = "|".join(re.escape(lbl) for lbl in cfg.date_labels)
@@ -102,13 +110,35 @@ def infer_type(text: str, filename: str | None = None) -> str:
     cfg, rules, _, _ = _config()
     lines = [ln.strip() for ln in text[:6000].splitlines()
              if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)][: cfg.title_lines]
-    if filename:
-        lines.append(re.sub(r"[_.]+", " ", filename.rsplit(".", 1)[0]))
     for line in lines:
         for doc_type, pattern in rules:
             if pattern.search(line):
                 return doc_type
+    by_content = _type_from_sections(text)
+    if by_content:
+        return by_content
+    if filename:
+        name = re.sub(r"[_.]+", " ", filename.rsplit(".", 1)[0])
+        for doc_type, pattern in rules:
+            if pattern.search(name):
+                return doc_type
     return "other"
+
+
+@lru_cache(maxsize=1)
+def _content_rules() -> list[tuple[str, list[re.Pattern[str]]]]:
+    cfg = _config()[0]
+    return [(r.type, [re.compile(rf"(?:^|\n)[ \t]*(?:\d+[.)][ \t]*)?(?:{p})[ \t]*:", re.I) for p in r.all])
+            for r in cfg.content_types]
+
+
+def _type_from_sections(text: str) -> str | None:
+    """The type the body's section labels give ("FINDINGS:" and "IMPRESSION:": imaging), or None."""
+    head = text[: _config()[0].content_chars]
+    for doc_type, patterns in _content_rules():
+        if all(p.search(head) for p in patterns):
+            return doc_type
+    return None
 
 
 def parse_date(match: re.Match[str]) -> dt.date | None:
@@ -142,6 +172,22 @@ def find_dates(text: str) -> list[tuple[int, int, dt.date]]:
         if d is not None:
             out.append((m.start(), m.end(), d))
     return out
+
+
+def labelled_date(text: str) -> dt.date | None:
+    """The first date ``text`` gives under a date label ("Date of service:", "Exam date:"), or None."""
+    _, _, date_re, label_re = _config()
+    not_date = _noise()[1]
+    head = content_text(text)
+    for m in label_re.finditer(head):
+        if not_date.search(head[max(0, m.start() - 1): m.end()].rstrip(" \t:#") + ":"):
+            continue
+        dm = date_re.match(head, m.end()) or date_re.search(head[m.end(): m.end() + 40])
+        if dm and not not_date.search(head[max(0, dm.start() - 30): dm.start()]):
+            d = parse_date(dm)
+            if d:
+                return d
+    return None
 
 
 def infer_date(text: str, filename: str | None = None) -> dt.date | None:

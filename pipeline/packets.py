@@ -18,10 +18,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from mednec.pipeline.doctype import PacketConfig, _config, infer_date, is_banner_line, is_noise_line
+from mednec.pipeline.doctype import PacketConfig, _config, infer_date, is_banner_line, is_noise_line, labelled_date
 
-_FAX_HEADER = re.compile(r"\bfax\b|\bfrom[- ]|^\W*(?:[a-z]{3}[-. ]\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\s+\d{1,2}:\d{2})",
-                         re.I)
+_FAX_HEADER = re.compile(r"\bfax\b|\bfacsimile\b|\bfrom[-: ]"
+                         r"|^\W*(?:[a-z]{3}[-. ]\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\s+\d{1,2}:\d{2})", re.I)
+_COLUMNS = re.compile(r"\s{3,}|\t+")
+_LABEL_WORDS = 4  # "Clinical history:" labels a field; "ORTHO CLINIC NOTE [EHR TEMPLATE: v4]" is a title
+_EDGE_LINES = 3  # continuation marks stand in a page's first or last lines
 _TITLE_LABELS = re.compile(r"^\W*(?:exam|examination|study|procedure|report|title|type)\s*:\s*", re.I)
 
 
@@ -55,12 +58,16 @@ def title_of(text: str) -> str | None:
     """The title line of a page that opens a document, or None."""
     cfg = _rules()[0]
     rules = _config()[1]
-    for line in _head(text):
+    # a header line laid out in columns ("SURGICAL PATHOLOGY REPORT      Accession: NS26-10482") is read
+    # column by column
+    cells = [cell.strip() for line in _head(text) for cell in _COLUMNS.split(line) if cell.strip()]
+    for line in cells:
         candidate = _TITLE_LABELS.sub("", line)
+        label = line.split(":", 1)[0] if ":" in line.rstrip(":") else None
         if candidate != line:
             pass  # "EXAM: MRI PELVIS" names the document
-        elif ":" in line.rstrip(":") or re.search(r"[.;]\s+\S", line):
-            continue  # "Date of service: ...", a sentence: no title
+        elif (label is not None and len(label.split()) <= _LABEL_WORDS) or re.search(r"[.;]\s+[a-z]", line):
+            continue  # "Date of service: ...", "Clinical history: ...", a sentence: no title
         if len(candidate.split()) > cfg.title_max_words:
             continue
         if any(pattern.search(candidate) for _, pattern in rules):
@@ -80,8 +87,10 @@ def is_continuation(text: str) -> bool:
 
     A fax machine's page count ("P.003/007") counts the send, not the document: it is no mark.
     """
-    cont = _rules()[2]
-    return any(cont.search(ln) for ln in text.splitlines() if ln.strip() and not _FAX_HEADER.search(ln))
+    cfg, _, cont, _ = _rules()
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    edges = lines[: cfg.head_lines] + lines[-_EDGE_LINES:]
+    return any(cont.search(ln) for ln in edges if not _FAX_HEADER.search(ln))
 
 
 def is_unreadable(text: str) -> bool:
@@ -100,11 +109,15 @@ def segment(pages: list[str]) -> list[Part]:
             last_title = last_date = None
             continue
         title = title_of(text)
-        date = infer_date(text) if title else None
+        head_date = labelled_date("\n".join(_head(text)))
+        date = head_date or (infer_date(text) if title else None)
         repeated = title is not None and last_title is not None and title.lower() == last_title.lower() \
             and date == last_date
+        # a header that dates the page anew ("Date of service: 02/24/2026" under a letterhead with no
+        # title word) opens a document too, when the date differs from the document before
+        redated = head_date is not None and last_date is not None and head_date != last_date
         opens = not parts or parts[-1].kind == "cover" or (
-            title is not None and not is_continuation(text) and not repeated)
+            (title is not None or redated) and not is_continuation(text) and not repeated)
         if opens:
             parts.append(Part(i, i, "document", title))
             last_title, last_date = title, date

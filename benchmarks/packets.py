@@ -1,0 +1,246 @@
+"""Build faxed packets from gold cases and report how mednec reads them.
+
+    python benchmarks/packets.py [CASE_ROOTS ...] [--kind text|scan] [--limit N] [--workers N]
+
+Every gold case (default: the dev cases and every corpus under ``corpora/``) becomes one
+faxed packet: a cover sheet first, then its chart documents in a random (seeded) order, each
+page stamped with a fax machine's header line ("JAN-14-2026 15:49 FROM-ORTHO ONCOLOGY CLINIC
+P.003/007"), some with "Page 2 of 3" footers. Every third packet is sent as page files
+(``send_p1.pdf``, ``send_p2.pdf``...). ``--kind text`` writes PDFs with a text layer (fast:
+segmentation, type and date without OCR); ``--kind scan`` renders the pages as 200-dpi fax
+images (``benchmarks/fax_render.py``, mild noise and skew) in image-only PDFs, read by OCR.
+
+The report: segmentation boundary precision, recall and F1 (a boundary is the first page of a
+document or of the cover), document type and date accuracy of the documents whose pages were
+found exactly (against the typed document as mednec reads it: type and date from its content,
+the date from its file name only when the content has none),
+outcome agreement with the text version per code request, approvals the text version does not
+give, and pages per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import io
+import json
+import random
+import re
+import shutil
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LINES_PER_PAGE = 44
+WRAP = 92
+SENDERS = ["ORTHO ONCOLOGY CLINIC", "SPINE CENTER", "REGIONAL IMAGING", "CANCER INSTITUTE", "NERVE SURGERY"]
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass
+class Truth:
+    """Where one chart document went in the packet."""
+
+    name: str
+    first: int
+    last: int
+    date: str | None
+
+
+def _pdf(pages: list[list[str]]) -> bytes:
+    """A PDF with a real text layer, one list of lines per page."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument.new()
+    for lines in pages:
+        page = doc.new_page(612, 792)
+        for i, line in enumerate(lines):
+            obj = raw.FPDFPageObj_NewTextObj(doc.raw, b"Courier", ctypes.c_float(9))
+            buf = ctypes.create_string_buffer((line + "\x00").encode("utf-16-le"))
+            raw.FPDFText_SetText(obj, ctypes.cast(buf, ctypes.POINTER(raw.FPDF_WCHAR)))
+            raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 40, 760 - i * 16)
+            raw.FPDFPage_InsertObject(page.raw, obj)
+        raw.FPDFPage_GenerateContent(page.raw)
+        page.close()
+    out = io.BytesIO()
+    doc.save(out)
+    doc.close()
+    return out.getvalue()
+
+
+def _scan_pdf(pages: list[list[str]], seed: int) -> bytes:
+    """An image-only PDF of the pages rendered as mild-noise 200-dpi faxes."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from fax_render import NOISE, degrade, draw_page, layout
+
+    images = []
+    for k, lines in enumerate(pages):
+        rng = random.Random(seed * 7919 + k)
+        font, _, line_h = layout("x", rng, 200)
+        images.append(degrade(draw_page(lines, font, line_h, 200), NOISE["mild"], rng, 200, "1bit"))
+    out = io.BytesIO()
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=200.0)
+    return out.getvalue()
+
+
+_OWN_HEADER = re.compile(r"^\W*[A-Z]{3}-\d{1,2}-\d{4}\s+\d{1,2}:\d{2}.*\bP\.\s*0*(?:[2-9]|\d{2,})\s*/", re.I)
+_OWN_FOOTER = re.compile(r"^\s*page\s+\d+\s+(?:of|/)\s*\d+\s*$", re.I)
+
+
+def _doc_pages(text: str, rng: random.Random) -> list[list[str]]:
+    """The document's lines on pages: its own page breaks (a fax header of its page 2, a "Page 1 of
+    2" footer) are kept where they are, and a page holds at most LINES_PER_PAGE lines."""
+    pages: list[list[str]] = [[]]
+    for raw_line in text.splitlines():
+        if _OWN_HEADER.match(raw_line) and pages[-1]:
+            pages.append([])
+        for line in textwrap.wrap(raw_line, WRAP) or [""]:
+            if len(pages[-1]) >= LINES_PER_PAGE:
+                pages.append([])
+            pages[-1].append(line)
+        if _OWN_FOOTER.match(raw_line):
+            pages.append([])
+    pages = [p for p in pages if any(ln.strip() for ln in p)] or [[""]]
+    if len(pages) > 1 and rng.random() < 0.6:
+        pages = [p + [f"Page {k} of {len(pages)}"] for k, p in enumerate(pages, 1)]
+    return pages
+
+
+def build_packet(case: Path, out_root: Path, *, kind: str, seed: int) -> tuple[Path, list[Truth]]:
+    """Write the packet of one case; return its folder and where each document went."""
+    rng = random.Random(seed)
+    docs = sorted(case.glob("*.txt"))
+    rng.shuffle(docs)
+    sender = rng.choice(SENDERS)
+    month = rng.choice(["JAN", "FEB", "MAR", "APR"])
+    stamp = f"{month}-{rng.randint(10, 28)}-2026 {rng.randint(8, 17)}:{rng.randint(10, 59)}"
+    cover = ["FAX COVER SHEET", f"From: {sender.title()}", "To: Utilization Management, Prior Authorization",
+             "Re: prior authorization request", "Number of pages (including cover): {n}",
+             "CONFIDENTIALITY NOTICE: this facsimile contains protected health information."]
+    pages: list[list[str]] = [cover]
+    truths = []
+    for d in docs:
+        body = _doc_pages(d.read_text(errors="replace"), rng)
+        m = _DATE.search(d.name)
+        truths.append(Truth(d.name, len(pages) + 1, len(pages) + len(body),
+                            "-".join(m.groups()) if m else None))
+        pages.extend(body)
+    n = len(pages)
+    pages[0] = [line.replace("{n}", str(n)) for line in pages[0]]
+    pages = [[f"{stamp}  FROM-{sender}  P.{k:03d}/{n:03d}"] + p for k, p in enumerate(pages, 1)]
+    folder = out_root / case.name
+    folder.mkdir(parents=True)
+    request = json.loads((case / "request.json").read_text())
+    (folder / "request.json").write_text(json.dumps(request))
+    make = _pdf if kind == "text" else (lambda pp: _scan_pdf(pp, seed))
+    if seed % 3 == 2:
+        for k, p in enumerate(pages, 1):
+            (folder / f"send_p{k}.pdf").write_bytes(make([p]))
+    else:
+        (folder / "fax_packet.pdf").write_bytes(make(pages))
+    return folder, truths
+
+
+def _page_range(doc_id: str) -> tuple[int, int] | None:
+    m = re.search(r"#pages=(\d+)(?:-(\d+))?$", doc_id)
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2) or m.group(1))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the packets, review them and their text versions, print the report."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("roots", nargs="*", type=Path)
+    ap.add_argument("--kind", choices=("text", "scan"), default="text")
+    ap.add_argument("--limit", type=int, default=0, help="at most this many packets (0: all)")
+    ap.add_argument("--workers", type=int, default=1, help="OCR processes per packet")
+    args = ap.parse_args(argv)
+    roots = args.roots or [ROOT.parent / "shared" / "cases", *sorted((ROOT / "corpora").glob("blind*")),
+                           ROOT / "corpora" / "cases", ROOT / "corpora" / "demo"]
+    cases = [c for r in roots if r.is_dir() for c in sorted(r.iterdir()) if (c / "gold.json").is_file()]
+    if args.limit:
+        cases = cases[: args.limit]
+    from mednec.errors import MednecError
+    from mednec.review import Reviewer
+
+    reviewer = Reviewer()
+    tmp = Path(tempfile.mkdtemp(prefix="mednec-packets-"))
+    tp = fp = fn = 0
+    type_ok = date_ok = exact = 0
+    codes = same = new_approvals = 0
+    pages_total, seconds = 0, 0.0
+    problems: list[str] = []
+    try:
+        for i, case in enumerate(cases):
+            folder, truths = build_packet(case, tmp / f"p{i}", kind=args.kind, seed=i)
+            text_result, text_case = reviewer.review(case)
+            text_types = {d.id: d.type for d in text_result.documents}
+            text_dates = {d.id: d.date for d in text_result.documents}
+            started = time.perf_counter()
+            try:
+                result, _ = reviewer.review(folder, cache_dir=tmp / "cache", ocr_workers=args.workers)
+            except MednecError as exc:
+                problems.append(f"{case.name}: {exc}")
+                continue
+            seconds += time.perf_counter() - started
+            pages_total += truths[-1].last if truths else 1
+            found = {}
+            for d in result.documents:
+                rng_ = _page_range(d.id) or ((1, d.pages) if d.pages else None)
+                if rng_:
+                    found[rng_] = d
+            true_starts = {1} | {t.first for t in truths}
+            got_starts = {r[0] for r in found}
+            tp += len(true_starts & got_starts)
+            fp += len(got_starts - true_starts)
+            fn += len(true_starts - got_starts)
+            for t in truths:
+                if t.first not in got_starts:
+                    problems.append(f"{case.name}/{t.name}: boundary at page {t.first} missed")
+            for t in truths:
+                d = found.get((t.first, t.last))
+                if d is None:
+                    continue
+                exact += 1
+                type_ok += d.type == text_types.get(t.name)
+                # the date a reader takes from the typed document: its content, else its file name
+                truth = text_dates.get(t.name) or t.date
+                date_ok += d.date == truth
+                if d.type != text_types.get(t.name) or d.date != truth:
+                    problems.append(f"{case.name}/{t.name}: type {d.type} (text {text_types.get(t.name)}), "
+                                    f"date {d.date} (text {truth})")
+            by_code = {x.code: x.outcome for x in text_result.determinations}
+            for x in result.determinations:
+                codes += 1
+                same += x.outcome == by_code.get(x.code)
+                if x.outcome == "approve" and by_code.get(x.code) != "approve":
+                    new_approvals += 1
+                    problems.append(f"{case.name}/{x.code}: packet approves, text {by_code.get(x.code)}")
+                elif x.outcome != by_code.get(x.code):
+                    problems.append(f"{case.name}/{x.code}: packet {x.outcome}, text {by_code.get(x.code)}")
+            del text_case
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    n_docs = sum(1 for _ in range(exact))
+    print(f"packets {len(cases)} ({args.kind}); pages {pages_total}; documents found exactly {exact}")
+    print(f"segmentation boundaries: precision {precision:.3f} recall {recall:.3f} F1 {f1:.3f}")
+    print(f"document type accuracy {type_ok / max(n_docs, 1):.3f}; date accuracy {date_ok / max(n_docs, 1):.3f}")
+    print(f"outcomes identical to the text version: {same}/{codes} = {same / max(codes, 1):.3f}; "
+          f"approvals the text version does not give: {new_approvals}")
+    print(f"pages per second (review of the packet, all stages): {pages_total / max(seconds, 1e-9):.2f}")
+    for line in problems:
+        print("  " + line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
