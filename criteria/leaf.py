@@ -94,6 +94,8 @@ def _leaf_filters(leaf: Leaf, f) -> bool:  # noqa: ANN001, C901 - flat list of f
         return False
     if leaf.levels is not None and not set(leaf.levels) & set(f.levels):
         return False
+    if leaf.target is not None and (getattr(f, "target", None) or "none") not in leaf.target:
+        return False
     if leaf.subject_category is not None and f.subject_category not in leaf.subject_category:
         return False
     if leaf.number is not None:

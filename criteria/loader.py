@@ -102,6 +102,9 @@ def _check_leaf(leaf: Leaf, where: str) -> None:
         unknown = sorted(set(getattr(leaf, field) or ()) - vocab.categories)
         if unknown:
             raise CriteriaError(f"{field} names categories the knowledge base does not have: {unknown}", where)
+    unknown = sorted(set(leaf.target or ()) - vocab.concepts - {"none"})
+    if unknown:
+        raise CriteriaError(f"target names concepts the knowledge base does not have: {unknown}", where)
     unknown = sorted(set(leaf.region or ()) - vocab.regions)
     if unknown:
         raise CriteriaError(f"region names regions the knowledge base does not have: {unknown}", where)

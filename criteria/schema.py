@@ -52,6 +52,8 @@ class Leaf(_Strict):
     cues: list[str] | None = None
     not_cues: list[str] | None = None
     levels: list[str] | None = None
+    target: list[str] | None = Field(default=None, description="a planned nerve sacrifice or preservation acts "
+                                     "on one of these nerve concepts ('none': it names no nerve)")
     subject_category: list[str] | None = Field(default=None, description="the tumor the statement is about "
                                                "(its subject) is of one of these diagnosis categories")
     number: NumberTest | None = None

@@ -59,6 +59,8 @@ class _FactBase(Frozen):
     subject: str | None = Field(default=None, description="id of the tumor mention this statement is about "
                                 "(the diagnosis named with it in its clause)")
     subject_category: str | None = Field(default=None, description="category of that tumor mention")
+    target: str | None = Field(default=None, description="for a planned nerve sacrifice or preservation: the "
+                               "nerve concept it acts on (the nerve named nearest in its clause)")
     lesion: str | None = Field(default=None, description="id of the case lesion this fact belongs to "
                                "(set by the case-level lesion model)")
     evidence: tuple[EvidenceSpan, ...] = Field(min_length=1)

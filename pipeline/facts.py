@@ -32,7 +32,7 @@ from mednec.pipeline.nonfindings import _height_mark, _in_title, _label_of_line,
 from mednec.pipeline.relations import _denied_relations, _relation, _relation_negation  # noqa: F401
 from mednec.pipeline.sentence_index import SentenceIndex, member_rows
 from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map, source_span
-from mednec.pipeline.subjects import Subjects
+from mednec.pipeline.subjects import Subjects, plan_target
 from mednec.pipeline.targets import ALL_GROUP, GROUP
 from spacy.tokens import Doc, Span
 
@@ -45,6 +45,7 @@ _LEVEL_ORDER = [f"C{i}" for i in range(1, 9)] + [f"T{i}" for i in range(1, 13)] 
 # comment or microscopic sections: its clinical history repeats the referrer's suspicion.
 _TISSUE_SECTIONS = frozenset({"diagnosis", "addendum", "comment", "microscopic", "impression"})
 _SEPARATE = "separate"
+_NERVE_PLANS = frozenset({"nerve_sacrifice", "nerve_preservation"})
 
 
 def parse_levels(text: str) -> tuple[str, ...]:
@@ -173,6 +174,11 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
                                          for lv in parse_levels(m.span.text)))
         else:
             levels = ()
+        target = None
+        if concept.label == "PLAN" and concept.category in _NERVE_PLANS:
+            sent_span = sent_of(span)
+            target = plan_target(text, rows.get(s_start, []), span.start_char, span.end_char,
+                                 sent_span.start_char, sent_span.end_char)
         subject = None
         if concept.label in ("SITE", "NERVE", "FINDING"):
             subj = subjects.get(s_start)
@@ -202,6 +208,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             "subject": None if subject is None else
             f"{document}:{subject.span.start_char}-{subject.span.end_char}:{subject.concept}",
             "subject_category": None if subject is None else subject.category,
+            "target": target,
             "evidence": (_evidence(doc, span, modifier, document, section),),
         }
         facts.append(_typed(span, concept, base, doc_type, section, cues, doc_date))

@@ -13,6 +13,7 @@ binary search, not a pass over its sentence: a long line of findings stays linea
 from __future__ import annotations
 
 import bisect
+import re
 
 from mednec.pipeline.lesion_rules import lesion_rules
 from mednec.pipeline.sentence_index import Member
@@ -59,3 +60,48 @@ class Subjects:
             if best is None or key < best[0]:
                 best = (key, m)
         return best[1] if best else None
+
+
+_CLAUSE_EDGE = re.compile(r"[;,\n]|\b(?:and|while|but|whereas)\b", re.I)
+_GENERIC_NERVE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s+(?:nerves?|n\.|nn\.|branch(?:es)?|rami|ramus)(?![\w])", re.I)
+_NOT_A_NAME = frozenset({"the", "this", "that", "these", "those", "a", "an", "its", "his", "her", "their", "all",
+                         "any", "no", "each", "both", "involved", "encased", "affected", "same"})
+OTHER_NERVE = "other_named_nerve"
+# words that stand before "nerve" without naming one ("plan for nerve resection", "planned nerve sacrifice")
+_PLAN_WORDS = frozenset({"plan", "planned", "planning", "possible", "potential", "primary", "intraoperative",
+                         "formal", "deliberate", "complete", "partial", "major", "main",
+                         "named", "sacrificed", "resected", "preserved", "spared", "encased", "involved"})
+
+
+def plan_target(text: str, rows: list[Member], start_char: int, end_char: int, sent_start: int,
+                sent_end: int) -> str | None:
+    """The nerve a planned sacrifice or preservation acts on: the nerve named nearest to it in its
+    clause ("the obturator nerve will be sacrificed" -> the obturator nerve's concept). A nerve the
+    knowledge base does not name ("the posterior femoral cutaneous n.") is another named nerve; a
+    bare "the nerve" names none (None: the statement points back at the nerve under discussion)."""
+    left_text = text[sent_start:start_char]
+    cuts = [m.end() for m in _CLAUSE_EDGE.finditer(left_text)]
+    lo = sent_start + (cuts[-1] if cuts else 0)
+    right = _CLAUSE_EDGE.search(text, end_char, sent_end)
+    hi = right.start() if right else sent_end
+    best = None
+    for m in rows:
+        if m.label != "NERVE":
+            continue
+        ms, me = m.span.start_char, m.span.end_char
+        if me <= lo or ms >= hi:
+            continue
+        dist = (max(0, start_char - me), 0) if ms < start_char else (max(0, ms - end_char), 1)
+        if best is None or dist < best[0]:
+            best = (dist, m.concept)
+    if best is not None:
+        return best[1]
+    from mednec.pipeline.respell_vocab import vocabulary
+
+    stop = vocabulary().stop  # "plan for nerve resection": a function word names no nerve
+    for segment in (text[lo:end_char], text[start_char:hi]):
+        for g in _GENERIC_NERVE.finditer(segment):
+            word = g.group(1).lower()
+            if word not in _NOT_A_NAME and word not in stop and word not in _PLAN_WORDS:
+                return OTHER_NERVE
+    return None
