@@ -211,12 +211,24 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             "target": target,
             "evidence": (_evidence(doc, span, modifier, document, section),),
         }
-        facts.append(_typed(span, concept, base, doc_type, section, cues, doc_date))
+        facts.append(_typed(span, concept, base, doc_type, section, cues, doc_date, rows.get(s_start, [])))
     return read_discourse(_share_hedges(_addendum_supersedes(facts)), doc, doc_type)
 
 
+def _own_count(span: Span, quantity: Any, rows: list[Any]) -> bool:
+    """Whether a cycle count of the sentence is this mention's: in its clause (no semicolon between), and
+    not the number of another therapy mention stated as planned, hypothetical or negated ("Surgery
+    will follow, after cycle 2 of MAP": the 2 is the planned cycle's, not MAP cycles given)."""
+    doc = span.doc
+    lo, hi = sorted((span.start_char, doc[quantity.start].idx))
+    if ";" in doc_text(doc)[lo:hi]:
+        return False
+    return not any(m.label == "THERAPY" and m.quiet and m.start < quantity.end and quantity.start < m.end
+                   and not (m.start == span.start and m.end == span.end) for m in rows)
+
+
 def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, section: str | None,
-           cues: tuple[str, ...], doc_date: dt.date | None) -> Fact:
+           cues: tuple[str, ...], doc_date: dt.date | None, rows: list[Any] = ()) -> Fact:
     label = concept.label
     if label == "DIAGNOSIS":
         tissue = (doc_type == "pathology" and section in _TISSUE_SECTIONS) or "tissue" in cues
@@ -229,7 +241,7 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
         cyc = wk = None
         wk_cmp = "="
         if concept.quantity == "cycles":
-            found = q.cycles(span)
+            found = [x for x in q.cycles(span) if _own_count(span, x, rows)]
             cyc = max((x.value for x in found), default=None)
         elif concept.quantity == "weeks":
             found = q.durations(span)

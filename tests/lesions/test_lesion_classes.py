@@ -178,6 +178,38 @@ NERVE_ROWS = [
      "64713", "approve", {"C2": "met"}),
 ]
 
+# the nerve a planned sacrifice acts on is the one named nearest to it in its clause, whatever its name
+SACRIFICES = [
+    ("abbreviated_other_nerve", "The left posterior femoral cutaneous n. will be sacrificed with the specimen.",
+     "approve", "met"),
+    ("unlisted_other_nerve", "The inferior cluneal branches will be sacrificed with the specimen.", "approve", "met"),
+    ("other_plexus_beside_code_nerve", "The sciatic nerve will be kept; the obturator nerve will be sacrificed.",
+     "approve", "met"),
+    ("code_nerve_sacrificed", "The obturator nerve is spared; the sciatic nerve will be sacrificed.", "refer",
+     "not_met"),
+    ("bare_nerve_sacrificed", "Because of encasement the nerve will be sacrificed.", "refer", "not_met"),
+]
+
+
+@pytest.mark.parametrize(("name", "sentence", "outcome", "c2"), SACRIFICES, ids=[r[0] for r in SACRIFICES])
+def test_sacrificed_nerve_is_the_one_named(reviewer, tmp_path, name, sentence, outcome, c2):
+    docs = edit(FAMILY_C, C_NOTE, "the sciatic nerve will be preserved.", "the sciatic nerve will be preserved. "
+                + sentence)
+    got = outcomes(reviewer, write_case(tmp_path, name, ["64712-LT"], docs))["64712"]
+    assert (got[0], got[1]["C2"]) == (outcome, c2), got
+
+
+@pytest.mark.parametrize(("sentence", "a4"), [
+    ("She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.", "met"),
+    ("Two cycles are planned before surgery; cycle 1 was given last week. Anticipated surgery date: after cycle 2 "
+     "and restaging, around mid-August.", "insufficient"),
+    ("Surgery will follow in August, after cycle 2 of MAP.", "insufficient"),
+])
+def test_future_cycle_milestone_is_no_completed_cycle(reviewer, tmp_path, sentence, a4):
+    docs = edit(FAMILY_A, NOTE, "She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.", sentence)
+    got = outcomes(reviewer, write_case(tmp_path, "cycles", ["27076-LT"], docs))["27076"]
+    assert got[1]["A4"] == a4, got
+
 
 @pytest.mark.parametrize(("name", "requested", "docs", "code", "outcome", "statuses"), NERVE_ROWS,
                          ids=[r[0] for r in NERVE_ROWS])
