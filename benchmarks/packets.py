@@ -7,8 +7,9 @@ faxed packet: a cover sheet first, then its chart documents in a random (seeded)
 page stamped with a fax machine's header line ("JAN-14-2026 15:49 FROM-ORTHO ONCOLOGY CLINIC
 P.003/007"), some with "Page 2 of 3" footers. Every third packet is sent as page files
 (``send_p1.pdf``, ``send_p2.pdf``...). ``--kind text`` writes PDFs with a text layer (fast:
-segmentation, type and date without OCR); ``--kind scan`` renders the pages as 200-dpi fax
-images (``benchmarks/fax_render.py``, mild noise and skew) in image-only PDFs, read by OCR.
+segmentation, type and date without OCR); ``--kind scan`` renders the pages as 200x200-dpi fax
+images (``benchmarks/fax_render.py``, mild noise and skew) in image-only PDFs, read by OCR;
+``--kind scan-standard`` as 200x100-dpi faxes (standard mode).
 
 The report: segmentation boundary precision, recall and F1 (a boundary is the first page of a
 document or of the cover), document type and date accuracy of the documents whose pages were
@@ -51,8 +52,9 @@ class Truth:
     date: str | None
 
 
-def _pdf(pages: list[list[str]]) -> bytes:
-    """A PDF with a real text layer, one list of lines per page."""
+def text_pdf(pages: list[list[str]], *, font: bytes = b"Courier", size: float = 9.0, left: float = 40,
+             top: float = 760, leading: float = 16) -> bytes:
+    """A US Letter PDF with a real text layer, one list of lines per page (empty list: blank page)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -60,10 +62,10 @@ def _pdf(pages: list[list[str]]) -> bytes:
     for lines in pages:
         page = doc.new_page(612, 792)
         for i, line in enumerate(lines):
-            obj = raw.FPDFPageObj_NewTextObj(doc.raw, b"Courier", ctypes.c_float(9))
+            obj = raw.FPDFPageObj_NewTextObj(doc.raw, font, ctypes.c_float(size))
             buf = ctypes.create_string_buffer((line + "\x00").encode("utf-16-le"))
             raw.FPDFText_SetText(obj, ctypes.cast(buf, ctypes.POINTER(raw.FPDF_WCHAR)))
-            raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 40, 760 - i * 16)
+            raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, left, top - i * leading)
             raw.FPDFPage_InsertObject(page.raw, obj)
         raw.FPDFPage_GenerateContent(page.raw)
         page.close()
@@ -73,16 +75,20 @@ def _pdf(pages: list[list[str]]) -> bytes:
     return out.getvalue()
 
 
-def _scan_pdf(pages: list[list[str]], seed: int) -> bytes:
-    """An image-only PDF of the pages rendered as mild-noise 200-dpi faxes."""
+def _scan_pdf(pages: list[list[str]], seed: int, standard: bool = False) -> bytes:
+    """An image-only PDF of the pages rendered as mild-noise faxes: 200x200 dpi ("fine"), or 200x100
+    dpi ("standard" mode: every other scan line) when ``standard``."""
+    import dataclasses
+
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from fax_render import NOISE, degrade, draw_page, layout
 
+    noise = dataclasses.replace(NOISE["mild"], standard_mode=standard)
     images = []
     for k, lines in enumerate(pages):
         rng = random.Random(seed * 7919 + k)
         font, _, line_h = layout("x", rng, 200)
-        images.append(degrade(draw_page(lines, font, line_h, 200), NOISE["mild"], rng, 200, "1bit"))
+        images.append(degrade(draw_page(lines, font, line_h, 200), noise, rng, 200, "1bit"))
     out = io.BytesIO()
     images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=200.0)
     return out.getvalue()
@@ -137,7 +143,7 @@ def build_packet(case: Path, out_root: Path, *, kind: str, seed: int) -> tuple[P
     folder.mkdir(parents=True)
     request = json.loads((case / "request.json").read_text())
     (folder / "request.json").write_text(json.dumps(request))
-    make = _pdf if kind == "text" else (lambda pp: _scan_pdf(pp, seed))
+    make = text_pdf if kind == "text" else (lambda pp: _scan_pdf(pp, seed, standard=kind == "scan-standard"))
     if seed % 3 == 2:
         for k, p in enumerate(pages, 1):
             (folder / f"send_p{k}.pdf").write_bytes(make([p]))
@@ -157,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     """Build the packets, review them and their text versions, print the report."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("roots", nargs="*", type=Path)
-    ap.add_argument("--kind", choices=("text", "scan"), default="text")
+    ap.add_argument("--kind", choices=("text", "scan", "scan-standard"), default="text",
+                    help="text layer; scanned 200x200 dpi fax; scanned 200x100 dpi (fax standard mode)")
     ap.add_argument("--limit", type=int, default=0, help="at most this many packets (0: all)")
     ap.add_argument("--workers", type=int, default=1, help="OCR processes per packet")
     args = ap.parse_args(argv)

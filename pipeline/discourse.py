@@ -84,7 +84,8 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
             continue
         s_text = text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1].text)]
         if _hedge_points_back(s_text, k in tumor_in):
-            earlier = [s for s in with_statements if s < k][-rules.rules.anaphor_reach:]
+            at = bisect.bisect_left(with_statements, k)
+            earlier = with_statements[max(0, at - rules.rules.anaphor_reach): at]
             for s in earlier:
                 for i in by_sentence[s]:
                     if out[i].kind in _STATEMENTS:
@@ -116,11 +117,14 @@ def _impression_supersedes(facts: list[Any]) -> list[Any]:
     if not impression:
         return facts
     start = min(f.evidence[0].start for f in impression)
+    by_concept: dict[str, list[Any]] = {}
+    for g in impression:
+        by_concept.setdefault(g.concept, []).append(g)
     out = []
     for f in facts:
         if (f.kind in ("site", "nerve") and f.assertion.affirmed and f.evidence[0].start < start
                 and (f.section or "none") in rules.finding_sections):
-            same = [g for g in impression if g.concept == f.concept and _sides_meet(g.side, f.side)
+            same = [g for g in by_concept.get(f.concept, ()) if _sides_meet(g.side, f.side)
                     and set(g.levels) >= set(f.levels)]
             if same and not any(g.assertion.affirmed for g in same) and any(_reads_against(g) for g in same):
                 f = _superseded(f, "impression")
@@ -145,10 +149,13 @@ def _addendum_restates(facts: list[Any]) -> list[Any]:
     if not added:
         return facts
     start = min(f.evidence[0].start for f in added)
+    sides: dict[str, set[str | None]] = {}
+    for g in added:
+        sides.setdefault(g.concept, set()).add(g.side)
     out = []
     for f in facts:
         if f.kind in _STATEMENTS and f.evidence[0].start < start and any(
-                g.concept == f.concept and _sides_meet(g.side, f.side) for g in added):
+                _sides_meet(side, f.side) for side in sides.get(f.concept, ())):
             f = _superseded(f, "addendum")
         out.append(f)
     return out

@@ -57,6 +57,7 @@ class SentenceSplitter:
         self.abbreviations = cfg.abbreviations
         self.min_word = cfg.lowercase_after_min_length
         self.dangling = cfg.dangling_words
+        self._text: str | None = None
         self.caps_min_words = cfg.caps_wrap_min_words
         self.caps_label_reach = cfg.caps_label_reach
         self.words = vocabulary().known
@@ -65,6 +66,7 @@ class SentenceSplitter:
         n = len(doc)
         if n == 0:
             return doc
+        self._text = doc.text  # read once: Doc.text rebuilds the string on every access
         starts = [False] * n
         starts[0] = True
         for i in range(1, n):
@@ -99,6 +101,7 @@ class SentenceSplitter:
             # "?L sciatic neuropathy": a query mark glued to the next word ends nothing
             if last.text in _ENDERS and last.whitespace_ and self._ends_sentence(doc, j, tok):
                 starts[i] = True
+        self._text = None  # keep no chart text between documents
         if doc.has_annotation("DEP"):  # spaCy refuses sentence starts on a parsed doc: keep its error
             for i, tok in enumerate(doc):
                 tok.is_sent_start = starts[i]
@@ -116,7 +119,7 @@ class SentenceSplitter:
         or a labelled field ("2.", "IMPRESSION:") starts anew."""
         if not (last.is_alpha and last.is_upper and tok.is_alpha and tok.is_upper):
             return False
-        text = doc.text
+        text = self._text if self._text is not None else doc.text
         line_start = text.rfind("\n", 0, last.idx) + 1
         line = text[line_start: last.idx + len(last.text)]
         letters = [c for c in line if c.isalpha()]

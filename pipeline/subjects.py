@@ -67,6 +67,7 @@ _GENERIC_NERVE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s+(?:nerves?|n\.|nn\.|b
 _NOT_A_NAME = frozenset({"the", "this", "that", "these", "those", "a", "an", "its", "his", "her", "their", "all",
                          "any", "no", "each", "both", "involved", "encased", "affected", "same"})
 OTHER_NERVE = "other_named_nerve"
+_REACH = 240
 # words that stand before "nerve" without naming one ("plan for nerve resection", "planned nerve sacrifice")
 _PLAN_WORDS = frozenset({"plan", "planned", "planning", "possible", "potential", "primary", "intraoperative",
                          "formal", "deliberate", "complete", "partial", "major", "main",
@@ -79,9 +80,11 @@ def plan_target(text: str, rows: list[Member], start_char: int, end_char: int, s
     clause ("the obturator nerve will be sacrificed" -> the obturator nerve's concept). A nerve the
     knowledge base does not name ("the posterior femoral cutaneous n.") is another named nerve; a
     bare "the nerve" names none (None: the statement points back at the nerve under discussion)."""
-    left_text = text[sent_start:start_char]
-    cuts = [m.end() for m in _CLAUSE_EDGE.finditer(left_text)]
-    lo = sent_start + (cuts[-1] if cuts else 0)
+    # a clause is read at most _REACH characters either side, so a long line stays linear
+    left_start = max(sent_start, start_char - _REACH)
+    cuts = [m.end() for m in _CLAUSE_EDGE.finditer(text, left_start, start_char)]
+    lo = cuts[-1] if cuts else left_start
+    sent_end = min(sent_end, end_char + _REACH)
     right = _CLAUSE_EDGE.search(text, end_char, sent_end)
     hi = right.start() if right else sent_end
     best = None

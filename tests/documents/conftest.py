@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import ctypes
 import io
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,24 +49,10 @@ def page_image(lines: list[str], dpi: int = 200, mode: str = "L") -> Image.Image
 
 def text_pdf(pages: list[list[str]]) -> bytes:
     """A PDF with a real text layer (Helvetica), one list of lines per page (empty list: blank page)."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from packets import text_pdf as build
 
-    doc = pdfium.PdfDocument.new()
-    for lines in pages:
-        page = doc.new_page(612, 792)
-        for i, line in enumerate(lines):
-            obj = raw.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", ctypes.c_float(11))
-            buf = ctypes.create_string_buffer((line + "\x00").encode("utf-16-le"))
-            raw.FPDFText_SetText(obj, ctypes.cast(buf, ctypes.POINTER(raw.FPDF_WCHAR)))
-            raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 72, 720 - i * 15)
-            raw.FPDFPage_InsertObject(page.raw, obj)
-        raw.FPDFPage_GenerateContent(page.raw)
-        page.close()
-    out = io.BytesIO()
-    doc.save(out)
-    doc.close()
-    return out.getvalue()
+    return build(pages, font=b"Helvetica", size=11, left=72, top=720, leading=15)
 
 
 def image_pdf(images: list[Image.Image], dpi: int = 200) -> bytes:
