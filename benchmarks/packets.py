@@ -38,6 +38,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LINES_PER_PAGE = 44
 WRAP = 92
+# a rendered page must hold its lines: at the renderer's largest font (12 pt, proportional) a line of
+# the 6.5-inch text width takes about 68 characters, and a page about 38 lines with the fax header
+SCAN_LINES_PER_PAGE = 38
+SCAN_WRAP = 68
 SENDERS = ["ORTHO ONCOLOGY CLINIC", "SPINE CENTER", "REGIONAL IMAGING", "CANCER INSTITUTE", "NERVE SURGERY"]
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -98,15 +102,15 @@ _OWN_HEADER = re.compile(r"^\W*[A-Z]{3}-\d{1,2}-\d{4}\s+\d{1,2}:\d{2}.*\bP\.\s*0
 _OWN_FOOTER = re.compile(r"^\s*page\s+\d+\s+(?:of|/)\s*\d+\s*$", re.I)
 
 
-def _doc_pages(text: str, rng: random.Random) -> list[list[str]]:
+def _doc_pages(text: str, rng: random.Random, wrap: int = WRAP, per_page: int = LINES_PER_PAGE) -> list[list[str]]:
     """The document's lines on pages: its own page breaks (a fax header of its page 2, a "Page 1 of
     2" footer) are kept where they are, and a page holds at most LINES_PER_PAGE lines."""
     pages: list[list[str]] = [[]]
     for raw_line in text.splitlines():
         if _OWN_HEADER.match(raw_line) and pages[-1]:
             pages.append([])
-        for line in textwrap.wrap(raw_line, WRAP) or [""]:
-            if len(pages[-1]) >= LINES_PER_PAGE:
+        for line in textwrap.wrap(raw_line, wrap) or [""]:
+            if len(pages[-1]) >= per_page:
                 pages.append([])
             pages[-1].append(line)
         if _OWN_FOOTER.match(raw_line):
@@ -131,7 +135,8 @@ def build_packet(case: Path, out_root: Path, *, kind: str, seed: int) -> tuple[P
     pages: list[list[str]] = [cover]
     truths = []
     for d in docs:
-        body = _doc_pages(d.read_text(errors="replace"), rng)
+        body = (_doc_pages(d.read_text(errors="replace"), rng) if kind == "text" else
+                _doc_pages(d.read_text(errors="replace"), rng, SCAN_WRAP, SCAN_LINES_PER_PAGE))
         m = _DATE.search(d.name)
         truths.append(Truth(d.name, len(pages) + 1, len(pages) + len(body),
                             "-".join(m.groups()) if m else None))
