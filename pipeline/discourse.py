@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 _STATEMENTS = ("site", "nerve", "finding")
 _CLAUSE_WINDOW = 200  # a pointing-back clause is read this far at most (a long line stays linear)
-_CLAUSE_END = re.compile(r"[,;.\n]")
+_CLAUSE_END = re.compile(r"[,;.]")  # inside a sentence a line break is a wrap
 _INVOLVEMENT = frozenset({"involve", "tumor", "abut", "contact", "extend", "encase", "compress", "displace"})
 
 

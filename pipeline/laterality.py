@@ -78,8 +78,8 @@ class Laterality:
                 return side
             if low in self.stop and not (low in ("and", "or", ",") and self._in_level_list(doc, i)):
                 return None
-            if "\n" in tok.text or "\n" in tok.whitespace_:
-                return None
+            # a line break inside the sentence is a wrap ("the right" / "sciatic nerve"): the
+            # sentence splitter has already ended the sentence at every line that is not wrapped
             i -= 1
             steps += 1
         return None

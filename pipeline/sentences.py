@@ -32,6 +32,7 @@ class SentenceConfig(BaseModel):
     dangling_words: frozenset[str] = frozenset()
     caps_wrap_min_words: int = Field(default=6, ge=1)
     caps_label_reach: int = Field(default=30, ge=1)
+    colon_wrap_min_words: int = Field(default=6, ge=1)
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +61,12 @@ class SentenceSplitter:
         self._text: str | None = None
         self.caps_min_words = cfg.caps_wrap_min_words
         self.caps_label_reach = cfg.caps_label_reach
+        self.colon_min_words = cfg.colon_wrap_min_words
         self.words = vocabulary().known
+        from mednec.pipeline.sections import section_rule_specs
+
+        # section titles are headings, never the start of a wrapped sentence
+        self.titles = frozenset(r.literal.lower().rstrip(":").strip() for r in section_rule_specs())
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -90,8 +96,15 @@ class SentenceSplitter:
             if newline and self.split_on_newline:
                 # a wrapped line (typed or OCR): the line ends mid-sentence and the next one
                 # carries on in lower case or with a bracket or comma
-                wrapped = last.text not in _ENDERS and last.text not in {":", ";"} and (
+                # a period the same words would not end inside a line ends none at a wrap
+                # either: "posterior femoral cutaneous n." / "will be sacrificed"
+                wrapped = self._colon_wrap(doc, last, tok) or (
+                    last.text == "." and tok.text[:1].islower() and not self._ends_sentence(doc, j, tok)
+                ) or last.text not in _ENDERS and last.text not in {":", ";"} and (
                     tok.text[:1].islower() or (tok.text[:1] in "(," and last.text[:1].isalpha())
+                    # a line that ends on a comma, an open bracket or an ampersand goes on:
+                    # "(L5, S1," / "S2) off the pseudocapsule"
+                    or last.text in {",", "(", "&"}
                     or (last.lower_ in self.dangling and tok.text[:1].isalpha()
                         and (j == 0 or doc[j - 1].text != ":"))
                     or self._caps_wrap(doc, last, tok))
@@ -112,6 +125,17 @@ class SentenceSplitter:
                        .astype(numpy.uint64))
         return doc
 
+    def _colon_wrap(self, doc: Doc, last: "Token", tok: "Token") -> bool:
+        """A long line that ends on a colon and goes on in lower case was wrapped after the colon:
+        "2. Indistinct dura with an enhancing focus:" / "possible intradural extension". A label
+        ("Plan:", "Smoker:") is short; a clause of several words before the colon is no label."""
+        if last.text != ":" or not tok.text[:1].islower():
+            return False
+        text = self._text if self._text is not None else doc.text
+        line_start = text.rfind("\n", 0, last.idx) + 1
+        words = [w for w in text[line_start: last.idx].split() if any(c.isalpha() for c in w)]
+        return len(words) >= self.colon_min_words
+
     def _caps_wrap(self, doc: Doc, last: "Token", tok: "Token") -> bool:
         """A long all-caps line that ends on a word and goes on with a word on the next line was
         wrapped: in an all-caps report the capital of the next line says nothing ("... DIFFERENTIAL" /
@@ -123,12 +147,27 @@ class SentenceSplitter:
         line_start = text.rfind("\n", 0, last.idx) + 1
         line = text[line_start: last.idx + len(last.text)]
         letters = [c for c in line if c.isalpha()]
-        if len(line.split()) < self.caps_min_words or any(c.islower() for c in letters):
+        if any(c.islower() for c in letters):
+            return False
+        if len(line.split()) < self.caps_min_words and not self._wrapped_fragment(text, line_start, line):
             return False
         line_end = text.find("\n", tok.idx)
         nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
         head = nxt[: self.caps_label_reach]
         return ":" not in head and any(c.isalpha() for c in nxt) and not any(c.islower() for c in nxt)
+
+    def _wrapped_fragment(self, text: str, line_start: int, line: str) -> bool:
+        """A short all-caps line inside a paragraph of long lines is the start of a wrapped sentence
+        ("... C0MPONENT." / "DIFFERENTIAL" / "INCLUDES CHORDOMA ..."), unless it is a section title
+        ("FINDINGS") or opens a list item."""
+        words = line.split()
+        if not words or words[0][:1].isdigit() or line.strip().lower().rstrip(":") in self.titles:
+            return False
+        prev_end = line_start - 1
+        if prev_end <= 0:
+            return False
+        prev = text[text.rfind("\n", 0, prev_end) + 1: prev_end]
+        return len(prev.split()) >= self.caps_min_words
 
     def _ends_sentence(self, doc: Doc, j: int, nxt: "Token") -> bool:
         """Whether the terminal punctuation at ``j`` ends a sentence before ``nxt``."""

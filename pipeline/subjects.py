@@ -62,7 +62,7 @@ class Subjects:
         return best[1] if best else None
 
 
-_CLAUSE_EDGE = re.compile(r"[;,\n]|\b(?:and|while|but|whereas)\b", re.I)
+_CLAUSE_EDGE = re.compile(r"[;,]|\b(?:and|while|but|whereas)\b", re.I)
 _GENERIC_NERVE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s+(?:nerves?|n\.|nn\.|branch(?:es)?|rami|ramus)(?![\w])", re.I)
 _NOT_A_NAME = frozenset({"the", "this", "that", "these", "those", "a", "an", "its", "his", "her", "their", "all",
                          "any", "no", "each", "both", "involved", "encased", "affected", "same"})

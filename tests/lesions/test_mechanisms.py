@@ -29,6 +29,17 @@ def test_damaged_no(text, repaired):
     ("Smoker: no\nAlcohol: rarely", 2),
     ("FINDINGS\nTHE MASS IS LARGE.", 2),
     ("3. L1 HEMANGIOMA.\n4. NO FRACTURE.", 2),
+    # a clause that ends its line on a colon runs on in lower case; a short label does not
+    ("2. Indistinct ventral dura with an intrathecal enhancing focus:\npossible intradural extension.", 1),
+    ("Plan:\ncontinue physical therapy.", 2),
+    # a period that would not end the sentence inside a line ends none at a wrap either
+    ("The posterior femoral cutaneous n.\nwill be sacrificed with the specimen.", 1),
+    ("No fracture.\nstable marrow signal.", 2),
+    ("Neuroplasty of the left lumbosacral plexus (L5, S1,\nS2) off the pseudocapsule; the nerves will be preserved.", 1),
+    # a short all-caps line inside a paragraph starts a wrapped sentence; a section title does not
+    ("2. AGGRESSIVE LYTIC LESION OF T12 WITH A PARAVERTEBRAL COMPONENT.\nDIFFERENTIAL\n"
+     "INCLUDES CHORDOMA AND METASTASIS.", 2),
+    ("TECHNIQUE: AXIAL IMAGES WERE OBTAINED WITHOUT CONTRAST.\nFINDINGS\nTHE MASS IS LARGE.", 3),
 ])
 def test_wrapped_lines(nlp, text, sentences):
     assert len(list(nlp(text).sents)) == sentences

@@ -111,3 +111,36 @@ def test_seed_fax_headers_on_every_document_change_nothing(reviewer, tmp_path):
         footer = "\nPage 1 of 1\n"
         p.write_text(header + p.read_text() + footer)
     assert outcomes(reviewer, case) == base
+
+
+CORPORA_CASES = sorted(c for c in (ROOT / "corpora").glob("*/*") if (c / "gold.json").is_file())
+
+
+def _rewrap(src: Path, dst: Path, width: int) -> None:
+    """Copy a case with every document hard-wrapped at ``width`` characters, as a fax or an OCR
+    text layer breaks lines wherever the page ends."""
+    import textwrap
+
+    dst.mkdir(parents=True)
+    for f in src.iterdir():
+        if f.suffix == ".txt":
+            lines = [w for line in f.read_text().splitlines() for w in (textwrap.wrap(line, width) or [""])]
+            (dst / f.name).write_text("\n".join(lines) + "\n")
+        elif f.is_file():
+            shutil.copy(f, dst / f.name)
+
+
+@pytest.mark.parametrize("width", [55, 80])
+def test_corpus_cases_rewrapped_at_another_width_decide_the_same(reviewer, tmp_path, width):
+    """Where a line breaks carries no meaning: a sentence wrapped onto the next line (after a
+    comma, an abbreviation's period, a clause-ending colon, a short all-caps word, a side word)
+    keeps its negation, hedge, side, target nerve and plan."""
+    changed = []
+    for case in CORPORA_CASES:
+        wrapped = tmp_path / case.parent.name / case.name
+        _rewrap(case, wrapped, width)
+        before = {code: o for code, (o, _) in outcomes(reviewer, case).items()}
+        after = {code: o for code, (o, _) in outcomes(reviewer, wrapped).items()}
+        if before != after:
+            changed.append((case.parent.name, case.name, before, after))
+    assert not changed
