@@ -35,7 +35,7 @@ def test_damaged_no(text, repaired):
     # a period that would not end the sentence inside a line ends none at a wrap either
     ("The posterior femoral cutaneous n.\nwill be sacrificed with the specimen.", 1),
     ("No fracture.\nstable marrow signal.", 2),
-    ("Neuroplasty of the left lumbosacral plexus (L5, S1,\nS2) off the pseudocapsule; the nerves will be preserved.", 1),
+    ("Neuroplasty of the left lumbosacral plexus (L5, S1,\nS2) off the pseudocapsule; the nerves are kept.", 1),
     # a short all-caps line inside a paragraph starts a wrapped sentence; a section title does not
     ("2. AGGRESSIVE LYTIC LESION OF T12 WITH A PARAVERTEBRAL COMPONENT.\nDIFFERENTIAL\n"
      "INCLUDES CHORDOMA AND METASTASIS.", 2),
