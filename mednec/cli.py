@@ -77,6 +77,8 @@ def triage(
                                         "(a Dask cluster; needs the dask extra of mednec).")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. "
                                                   "tcp://host:8786 (default: start a LocalCluster).")] = None,
+    wait: Annotated[bool, typer.Option("--wait", help="If another run is writing to OUT, wait for it to "
+                                       "finish instead of stopping.")] = False,
 ) -> None:
     """Review every case of a folder: OUT/<case_id>.json, .html and OUT/triage.csv."""
     _setup_logging(verbose)
@@ -93,7 +95,7 @@ def triage(
     n = workers if workers > 0 else (os.cpu_count() or 1)
     try:
         summary = run(cases_dir, out, workers=n, progress=True, resume=resume, timeout=timeout or None,
-                      engine=engine, scheduler=scheduler)
+                      engine=engine, scheduler=scheduler, wait=wait)
     except MednecError as exc:
         _fail(exc)
         return

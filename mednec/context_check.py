@@ -25,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from mednec.errors import CaseError
+from mednec.outputs import spreadsheet_safe
 
 HEADER = ("line number", "negation", "temporality", "experiencer")
 CONTEXT_PIPE = "mednec_context"
@@ -219,5 +220,5 @@ def run_context(tsv_path: Path, out: TextIO, nlp: Language | None = None) -> int
         nlp = default_nlp()
     out.write("\t".join(HEADER) + "\n")
     for line_number, condition, sentence in rows:
-        out.write("\t".join((line_number, *classify(nlp, sentence, condition))) + "\n")
+        out.write("\t".join((spreadsheet_safe(line_number), *classify(nlp, sentence, condition))) + "\n")
     return 0

@@ -42,6 +42,16 @@ def safe_output_path(out_dir: Path, case_id: str, suffix: str) -> Path:
     return path
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV/TSV cell a spreadsheet shows as text: a leading apostrophe before ``=``, ``+``, ``-``,
+    ``@``, tab or carriage return, which would otherwise start a live formula (OWASP CSV
+    injection). JSON and HTML outputs keep the exact value."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,3 +98,60 @@ def remove_stale_temps(out_dir: Path) -> int:
     if removed:
         log.info("removed %d temporary file(s) left by an interrupted run in %s", removed, out_dir)
     return removed
+
+
+LOCK_NAME = ".mednec-lock"
+"""The file in an output folder that says which run owns it (``OutputLock``)."""
+
+
+class OutputLock:
+    """One run per output folder: an exclusive ``flock`` on ``OUT_DIR/.mednec-lock``.
+
+    The kernel holds the lock for the owning process (and the workers it forks) and drops it
+    when that process ends, however it ends: a run killed with ``kill -9`` leaves a lock file
+    that the next run simply takes over, and no run ever cleans up while another one owns the
+    folder. The file names its owner (process id and host) for the error of a second run.
+    """
+
+    def __init__(self, out_dir: Path, *, wait: bool = False) -> None:
+        self.path = out_dir / LOCK_NAME
+        self.wait = wait
+        self._fd: int | None = None
+
+    def __enter__(self) -> OutputLock:
+        import fcntl
+        import json
+        import socket
+
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        except OSError as exc:
+            raise OutputError(f"cannot create the lock file ({exc.strerror or type(exc).__name__})",
+                              self.path) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            owner = _lock_owner(fd)
+            os.close(fd)
+            raise OutputError(f"the output folder is in use by another mednec run ({owner}); "
+                              "wait for it to finish or pass --wait", self.path.parent) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname()}).encode() + b"\n")
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # releases the flock; the file stays (a later run reuses it)
+            self._fd = None
+
+
+def _lock_owner(fd: int) -> str:
+    import json
+
+    try:
+        raw = os.pread(fd, 4096, 0)
+        owner = json.loads(raw.decode("utf-8"))
+        return f"process {int(owner['pid'])} on host {str(owner['host'])[:100]!r}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "owner unknown"

@@ -20,6 +20,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from mednec import __version__
@@ -74,8 +75,33 @@ def plan_cases(folders: list[Path]) -> list[CasePlan]:
     return plans
 
 
+_DATA_PACKAGES = ("mednec.pipeline", "mednec.criteria", "mednec.render")
+_DATA_SUFFIXES = frozenset({".yaml", ".yml", ".jsonl", ".json", ".txt", ".md", ".j2", ".css", ".js", ".py"})
+
+
+@lru_cache(maxsize=1)
+def data_digest() -> str:
+    """SHA-256 of everything that decides a review besides its inputs: the code and the data files
+    of the pipeline, criteria and render packages (rules, knowledge base, criteria trees, templates).
+    A changed rule or criteria file changes every case's key, so ``--resume`` redoes the cases."""
+    import importlib.util
+
+    digest = hashlib.sha256()
+    for package in _DATA_PACKAGES:
+        spec = importlib.util.find_spec(package)
+        roots = list(spec.submodule_search_locations or []) if spec else []
+        for root in roots:
+            base = Path(root)
+            for p in sorted(base.rglob("*")):
+                if p.suffix in _DATA_SUFFIXES and p.is_file() and "__pycache__" not in p.parts:
+                    digest.update(f"\0{package}/{p.relative_to(base).as_posix()}\0".encode())
+                    _update_file(digest, p)
+    return digest.hexdigest()
+
+
 def input_sha256(case_dir: Path) -> str | None:
-    """SHA-256 over the mednec version, request.json and every document file of a case.
+    """SHA-256 over the mednec version, the packaged rules and criteria (:func:`data_digest`),
+    request.json and every document file of a case.
 
     Covers the name and bytes of ``request.json`` and of every non-hidden file with a
     document suffix (a symlink contributes its target path, and the target's bytes only
@@ -84,7 +110,7 @@ def input_sha256(case_dir: Path) -> str | None:
     """
     from mednec.documents import SUPPORTED_SUFFIXES
 
-    digest = hashlib.sha256(f"mednec {__version__}\n".encode())
+    digest = hashlib.sha256(f"mednec {__version__}\n{data_digest()}\n".encode())
     try:
         root = case_dir.resolve()
         entries = sorted(case_dir.iterdir())

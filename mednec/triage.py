@@ -28,7 +28,7 @@ from mednec.errors import (
     WorkerDiedError,
     printable,
 )
-from mednec.outputs import remove_stale_temps, safe_output_path, write_atomic
+from mednec.outputs import OutputLock, remove_stale_temps, safe_output_path, spreadsheet_safe, write_atomic
 from mednec.runner import Job, run_jobs
 from mednec.state import CasePlan, plan_cases
 
@@ -38,6 +38,8 @@ CSV_FIELDS = ["case_id", "code", "side", "outcome", "criteria_met", "criteria_to
 # Review-queue order: cases that need a person first. Errors (intake must fix the case),
 # then refer (medical director), pend (request documents), approve (nurse sign-off).
 QUEUE_ORDER = {"error": 0, "refer": 1, "pend": 2, "approve": 3}
+TEXTS_SUFFIX = ".texts"
+"""Folder suffix of a case's extracted document text (``OUT/<case_id>.texts/``)."""
 DEFAULT_TIMEOUT = 120.0
 """Seconds one case may take before it is stopped and gets an ``[E501]`` row."""
 
@@ -107,7 +109,8 @@ def process_case(folder: str, out_dir: str, ocr_workers: int = 1, *,
         json_path = safe_output_path(out, result.case_id, ".json")
         html_path = safe_output_path(out, result.case_id, ".html")
         texts = {d.info.id: d.text for d in case.documents}
-        text_dir = safe_output_path(out, result.case_id, "")
+        # OUT/<case_id>.texts/: no case id's .json or .html, nor a batch file, can have that name
+        text_dir = safe_output_path(out, result.case_id, TEXTS_SUFFIX)
         written = []
         for d in case.documents:
             if d.info.source != "text":
@@ -185,7 +188,7 @@ def csv_text(rows: list[dict[str, str]]) -> str:
     writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for row in sort_rows(rows):
-        writer.writerow(row)
+        writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
     return buf.getvalue()
 
 
@@ -211,14 +214,15 @@ class TriageSummary:
 
 def triage(cases_dir: Path, out_dir: Path, *, workers: int = 1, progress: bool = False, resume: bool = False,
            timeout: float | None = DEFAULT_TIMEOUT, engine: str = "local",
-           scheduler: str | None = None) -> TriageSummary:
+           scheduler: str | None = None, wait: bool = False) -> TriageSummary:
     """Review every case folder of ``cases_dir`` into ``out_dir``.
 
     ``timeout``: seconds per case (``None`` or ``0``: no limit). ``resume``: skip the cases
     whose outputs are complete and current (see ``mednec.state``). ``engine``: ``local``
     (forked workers) or ``dask`` (a Dask cluster at ``scheduler``, or a LocalCluster; see
-    ``mednec.engines``). Raises ``CaseError`` or ``OutputError`` only when the folders
-    themselves cannot be read or written.
+    ``mednec.engines``). ``wait``: wait for another run that holds ``out_dir`` instead of
+    stopping (see ``OutputLock``). Raises ``CaseError`` or ``OutputError`` only when the folders
+    themselves cannot be read or written, or another run holds ``out_dir``.
     """
     t0 = time.perf_counter()
     try:
@@ -226,6 +230,13 @@ def triage(cases_dir: Path, out_dir: Path, *, workers: int = 1, progress: bool =
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise OutputError(f"cannot create the output folder ({reason})", out_dir) from exc
+    with OutputLock(out_dir, wait=wait):  # one run per output folder, clean-up included
+        return _triage_locked(cases_dir, out_dir, t0, workers=workers, progress=progress, resume=resume,
+                              timeout=timeout, engine=engine, scheduler=scheduler)
+
+
+def _triage_locked(cases_dir: Path, out_dir: Path, t0: float, *, workers: int, progress: bool, resume: bool,
+                   timeout: float | None, engine: str, scheduler: str | None) -> TriageSummary:
     remove_stale_temps(out_dir)
     try:
         folders = [f for f in case_folders(cases_dir) if f.resolve() != out_dir.resolve()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any, Literal
 
 from mednec.models.base import Frozen
@@ -37,26 +38,50 @@ class RequestedCode(_Input):
             value = {**value, "side": value["side"].strip().lower()}
         if isinstance(value, dict) and isinstance(value.get("code"), str):
             m = _CODE.match(value["code"].strip().upper())
-            if m and m.group("mod") and not value.get("side"):
-                value = {**value, "code": m.group("code"),
-                         "side": "left" if m.group("mod") == "LT" else "right"}
+            if m and m.group("mod"):
+                mod_side = "left" if m.group("mod") == "LT" else "right"
+                # "27076-LT" with side "right": which side is meant cannot be guessed
+                if value.get("side") and value["side"] != mod_side:
+                    raise ValueError(f"code {value['code']!r} names the {mod_side} side but side is "
+                                     f"{value['side']!r}")
+                value = {**value, "code": m.group("code"), "side": mod_side}
             elif m:
                 value = {**value, "code": m.group("code")}
         return value
+
+
+MAX_CODES = 50
+"""Most code requests one request.json may hold (a prior authorization names a handful)."""
+MAX_FIELD_CHARS = 200
+"""Longest free-text field of a request (case id, patient sex)."""
+
+
+def _plain_text(value: str, field: str) -> str:
+    # A control or format character (newline, escape, bidi override) in a field that is printed
+    # in letters, CSV rows and headings could forge their structure: refused, never cleaned up.
+    bad = next((ch for ch in value if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"}), None)
+    if bad is not None:
+        raise ValueError(f"{field} contains a control character (U+{ord(bad):04X})")
+    return value
 
 
 class Patient(_Input):
     """Optional patient details of the request."""
 
     age: int | None = Field(default=None, ge=0, le=130)
-    sex: str | None = None
+    sex: str | None = Field(default=None, max_length=20)
+
+    @field_validator("sex")
+    @classmethod
+    def _plain_sex(cls, value: str | None) -> str | None:
+        return None if value is None else _plain_text(value, "sex")
 
 
 class CaseRequest(_Input):
     """request.json: the case id, the requested codes and optional patient details."""
 
-    case_id: str = Field(min_length=1, max_length=200)
-    requested: tuple[RequestedCode, ...] = Field(min_length=1)
+    case_id: str = Field(min_length=1, max_length=MAX_FIELD_CHARS)
+    requested: tuple[RequestedCode, ...] = Field(min_length=1, max_length=MAX_CODES)
     patient: Patient | None = None
 
     @field_validator("case_id")
@@ -67,4 +92,16 @@ class CaseRequest(_Input):
             raise ValueError(f"case_id {value!r} contains a path separator or '..'")
         if value.startswith("."):
             raise ValueError(f"case_id {value!r} must not start with '.'")
-        return value
+        if value != value.strip():
+            raise ValueError("case_id must not start or end with a space")
+        return _plain_text(value, "case_id")
+
+    @field_validator("requested")
+    @classmethod
+    def _merge_duplicates(cls, value: tuple[RequestedCode, ...]) -> tuple[RequestedCode, ...]:
+        # the same code and side asked twice is one request; a code with and without a side,
+        # or on both sides, stays as written (each is its own determination)
+        seen: dict[tuple[str, str | None], RequestedCode] = {}
+        for item in value:
+            seen.setdefault((item.code, item.side), item)
+        return tuple(seen.values())

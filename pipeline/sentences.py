@@ -33,6 +33,7 @@ class SentenceConfig(BaseModel):
     caps_wrap_min_words: int = Field(default=6, ge=1)
     caps_label_reach: int = Field(default=30, ge=1)
     colon_wrap_min_words: int = Field(default=6, ge=1)
+    max_sentence_tokens: int = Field(default=200, ge=20)
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +63,7 @@ class SentenceSplitter:
         self.caps_min_words = cfg.caps_wrap_min_words
         self.caps_label_reach = cfg.caps_label_reach
         self.colon_min_words = cfg.colon_wrap_min_words
+        self.max_tokens = cfg.max_sentence_tokens
         self.words = vocabulary().known
         from mednec.pipeline.sections import section_rule_specs
 
@@ -114,6 +116,7 @@ class SentenceSplitter:
             # "?L sciatic neuropathy": a query mark glued to the next word ends nothing
             if last.text in _ENDERS and last.whitespace_ and self._ends_sentence(doc, j, tok):
                 starts[i] = True
+        self._cap(doc, starts)
         self._text = None  # keep no chart text between documents
         if doc.has_annotation("DEP"):  # spaCy refuses sentence starts on a parsed doc: keep its error
             for i, tok in enumerate(doc):
@@ -124,6 +127,24 @@ class SentenceSplitter:
         doc.from_array([SENT_START], numpy.array([1 if s else -1 for s in starts], dtype=numpy.int64)
                        .astype(numpy.uint64))
         return doc
+
+    def _cap(self, doc: Doc, starts: list[bool]) -> None:
+        """End a run-on "sentence" (an OCR line or a flattened table with no sentence end) every
+        ``max_sentence_tokens`` tokens, at its last comma, semicolon or colon when there is one:
+        ConText compares the modifiers of a sentence pairwise, so an unbounded sentence would make
+        the cost grow with the square of the text."""
+        cap = self.max_tokens
+        last_start, last_break = 0, -1
+        for i in range(1, len(starts)):
+            if starts[i]:
+                last_start, last_break = i, -1
+                continue
+            if doc[i - 1].text in {",", ";", ":"}:
+                last_break = i
+            if i - last_start >= cap:
+                cut = last_break if last_break > last_start else i
+                starts[cut] = True
+                last_start, last_break = cut, -1
 
     def _colon_wrap(self, doc: Doc, last: "Token", tok: "Token") -> bool:
         """A long line that ends on a colon and goes on in lower case was wrapped after the colon:

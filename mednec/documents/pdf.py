@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from mednec.documents import MAX_PAGES, Page
+from mednec.documents import MAX_PAGES, MAX_TEXT_BYTES, Page
 from mednec.documents.ocr import PageTask, ocr_pages, require_tesseract
 from mednec.documents.preprocess import DEFAULT_OPTIONS, OcrOptions
 from mednec.errors import DocumentError
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 MIN_TEXT_CHARS = 20        # fewer non-space characters on a page covered by an image: OCR it
 MIN_SCAN_COVERAGE = 0.5    # fraction of the page an image must cover to count as a scan
+TOO_MUCH_TEXT = f"extracted text is larger than the {MAX_TEXT_BYTES // 2**20} MiB limit"
 MAX_JUNK_FRACTION = 0.05   # undecodable / private-use / control characters
 MIN_WORD_FRACTION = 0.15   # share of letter tokens that are common English or clinical words
 _WORD = re.compile(r"[A-Za-z]{2,}")
@@ -112,8 +113,9 @@ def _open_reader(data: bytes, path: Path):  # noqa: ANN202 - pypdf.PdfReader
     return reader
 
 
-def _layout_facts(data: bytes, path: Path, count: int) -> list[tuple[float, bool]]:
-    """Per page: fraction of the page covered by images, and whether it has vector drawing."""
+def _layout_facts(data: bytes, path: Path, count: int) -> list[tuple[float, bool, int]]:
+    """Per page: fraction of the page covered by images, whether it has vector drawing, and the
+    characters of its text layer as pdfium counts them (in C, far faster than extracting them)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -122,7 +124,8 @@ def _layout_facts(data: bytes, path: Path, count: int) -> list[tuple[float, bool
     except pdfium.PdfiumError as exc:
         problem = "encrypted PDF (password protected)" if "password" in str(exc).lower() else "corrupt PDF"
         raise DocumentError(f"{problem}; cannot render its pages", path) from exc
-    facts: list[tuple[float, bool]] = []
+    facts: list[tuple[float, bool, int]] = []
+    total_chars = 0
     try:
         if len(doc) != count:
             raise DocumentError("corrupt PDF (page count differs between readers)", path)
@@ -138,8 +141,16 @@ def _layout_facts(data: bytes, path: Path, count: int) -> list[tuple[float, bool
                     covered += visible_w * max(0.0, min(top, height) - max(bottom, 0.0))
                 elif obj.type in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_SHADING):
                     drawing = True
-            facts.append((min(1.0, covered / area), drawing))
+            textpage = page.get_textpage()
+            chars = textpage.count_chars()
+            textpage.close()
             page.close()
+            # every character takes at least a byte: a text layer over the limit is refused here,
+            # at the first page past it, before the (slow, pure-Python) extraction reads any of it
+            total_chars += chars
+            if total_chars > MAX_TEXT_BYTES:
+                raise DocumentError(f"{TOO_MUCH_TEXT} (at page {len(facts) + 1})", path)
+            facts.append((min(1.0, covered / area), drawing, chars))
     finally:
         doc.close()
     return facts
@@ -154,12 +165,17 @@ def load_pdf(path: Path, data: bytes, *, workers: int = 1, options: OcrOptions =
     known = _known_words()
     pages: list[Page | None] = []
     tasks: list[PageTask] = []
-    for index, (coverage, drawing) in enumerate(facts):
+    layer_bytes = 0
+    for index, (coverage, drawing, _) in enumerate(facts):
         try:
             layer = reader.pages[index].extract_text() or ""
         except Exception as exc:  # noqa: BLE001 - a broken text layer is read by OCR instead
             log.debug("%s page %d: text layer unreadable (%s)", path.name, index + 1, type(exc).__name__)
             layer = ""
+        # the text limit is enforced while reading: a 50 MB text layer stops at the first page past it
+        layer_bytes += len(layer.encode("utf-8", errors="replace"))
+        if layer_bytes > MAX_TEXT_BYTES:
+            raise DocumentError(f"{TOO_MUCH_TEXT} (at page {index + 1})", path)
         kind = classify_page(layer, coverage, drawing, known)
         if kind == "ocr":
             pages.append(None)

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import re
+
 from mednec.models import CaseResult
+
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def _line(value: object) -> str:
+    # one value, one line: a quote or a file name with a line break or a terminal escape must not
+    # start a line of its own (a forged outcome) or drive the terminal
+    return _BREAKS.sub(" ", str(value))
 
 
 def render_text(result: CaseResult) -> str:
     """Codes, outcomes, criteria with their rationale, missing documentation and caveats."""
-    lines = [f"Case {result.case_id}"]
+    lines = [f"Case {_line(result.case_id)}"]
     for det in result.determinations:
         side = f"-{'LT' if det.side == 'left' else 'RT'}" if det.side else ""
-        lines.append(f"\n{det.code}{side}  {det.outcome.upper()}  {det.title}")
+        lines.append(f"\n{det.code}{side}  {det.outcome.upper()}  {_line(det.title)}")
         if det.pathway:
-            lines.append(f"  pathway: {det.pathway}")
+            lines.append(f"  pathway: {_line(det.pathway)}")
         for c in det.criteria:
-            lines.append(f"  {c.id:<4} {c.status:<13} {c.rationale}")
+            lines.append(f"  {c.id:<4} {c.status:<13} {_line(c.rationale)}")
         for m in det.missing:
-            lines.append(f"  missing: {m}")
+            lines.append(f"  missing: {_line(m)}")
     if result.caveats:
         lines.append("\nCaveats")
         for cav in result.caveats:
-            lines.append(f"  {cav.kind}: {cav.summary}")
+            lines.append(f"  {cav.kind}: {_line(cav.summary)}")
     return "\n".join(lines) + "\n"

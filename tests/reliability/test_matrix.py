@@ -107,7 +107,7 @@ def test_triage_row(row: Row, triaged: tuple, matrix: tuple[Path, dict[str, Path
     expect = row.triage
     assert expect is not None
     folder = matrix[1][row.id]
-    case_id = {"duplicate_case_id": "dup-id", "case_id_control_char": "tab\\there"}.get(row.id, row.id)
+    case_id = {"duplicate_case_id": "dup-id"}.get(row.id, row.id)
     mine = [r for r in csv_rows if r["case_id"] == case_id]
     errors = [r for r in mine if r["error"]]
     if expect.code is None:
