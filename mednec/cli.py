@@ -39,22 +39,27 @@ def _fail(exc: MednecError) -> None:
 @app.command()
 def review(
     case_dir: Annotated[Path, typer.Argument(help="A case folder (request.json and chart documents).")],
-    format: Annotated[str, typer.Option("--format", "-f", help="json or text")] = "json",  # noqa: A002
+    format: Annotated[str, typer.Option("--format", "-f", help="json, text or fhir (a PAS response Bundle)")] \
+        = "json",  # noqa: A002
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging (may show document text).")] = False,
 ) -> None:
     """Review one case and print its determination."""
     _setup_logging(verbose)
-    if format not in ("json", "text"):
-        typer.echo(f"[E001] --format: unknown format {format!r} (json or text)", err=True)
+    if format not in ("json", "text", "fhir"):
+        typer.echo(f"[E001] --format: unknown format {format!r} (json, text or fhir)", err=True)
         raise typer.Exit(2)
     try:
         from mednec.review import Reviewer, result_json
 
-        result, _ = Reviewer().review(case_dir)
+        result, case = Reviewer().review(case_dir)
     except MednecError as exc:
         _fail(exc)
         return
-    if format == "json":
+    if format == "fhir":
+        from mednec.fhir import response_json
+
+        sys.stdout.write(response_json(result, case))
+    elif format == "json":
         sys.stdout.write(result_json(result))
     else:
         from mednec.render.text import render_text
@@ -79,6 +84,9 @@ def triage(
                                                   "tcp://host:8786 (default: start a LocalCluster).")] = None,
     wait: Annotated[bool, typer.Option("--wait", help="If another run is writing to OUT, wait for it to "
                                        "finish instead of stopping.")] = False,
+    fhir: Annotated[bool, typer.Option("--fhir", help="Also write each case's PAS response Bundle "
+                                       "(ClaimResponse, QuestionnaireResponses, Provenance) to "
+                                       "OUT/fhir/<case_id>.json.")] = False,
 ) -> None:
     """Review every case of a folder: OUT/<case_id>.json, .html and OUT/triage.csv."""
     _setup_logging(verbose)
@@ -95,7 +103,7 @@ def triage(
     n = workers if workers > 0 else (os.cpu_count() or 1)
     try:
         summary = run(cases_dir, out, workers=n, progress=True, resume=resume, timeout=timeout or None,
-                      engine=engine, scheduler=scheduler, wait=wait)
+                      engine=engine, scheduler=scheduler, wait=wait, fhir=fhir)
     except MednecError as exc:
         _fail(exc)
         return
@@ -154,6 +162,27 @@ def facts(case_dir: Annotated[Path, typer.Argument(help="A case folder.")]) -> N
     # the same reading as a review (OCR-corrected copy, original quoted)
     for f in facts_to_json(Reviewer().read_case_facts(case)[0]):
         sys.stdout.write(json.dumps(f) + "\n")
+
+
+fhir_app = typer.Typer(no_args_is_help=True, help="FHIR: Da Vinci PAS request Bundles in, response Bundles out.")
+app.add_typer(fhir_app, name="fhir")
+
+
+@fhir_app.command("import")
+def fhir_import(
+    bundle: Annotated[Path, typer.Argument(help="A PAS request Bundle (FHIR R4 JSON, Claim/$submit).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The case folder to write (new or empty).")],
+) -> None:
+    """Turn a PAS request Bundle into a case folder (request.json, documents, fhir-source.json)."""
+    _setup_logging(False)
+    from mednec.fhir import import_bundle
+
+    try:
+        import_bundle(bundle, out)
+    except MednecError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"mednec fhir import: {out}", err=True)
 
 
 def main() -> None:

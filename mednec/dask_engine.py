@@ -58,19 +58,19 @@ class WarmPlugin(WorkerPlugin):
         await asyncio.get_running_loop().run_in_executor(None, warm)
 
 
-def run_case(plan: CasePlan, out_dir: str, timeout: float | None) -> CaseOutcome:
+def run_case(plan: CasePlan, out_dir: str, timeout: float | None, fhir: bool = False) -> CaseOutcome:
     """Review one case on a worker: ``process_case`` in a forked child with the time limit."""
     from mednec.engines import warm
     from mednec.runner import Job, fork_available
     from mednec.triage import _failed, process_case
 
     warm()  # a no-op when the plugin already ran
-    job = Job(str(plan.folder), plan.input_sha256)
+    job = Job(str(plan.folder), plan.input_sha256, fhir)
     if mp.current_process().daemon or not fork_available():
         if timeout:
             log.warning("%s: a daemonic Dask worker cannot fork; the case runs without a time limit",
                         plan.folder)
-        return process_case(job.folder, out_dir, input_sha256=job.input_sha256)
+        return process_case(job.folder, out_dir, input_sha256=job.input_sha256, fhir=fhir)
     with _kept_lock:
         kept = _kept.get((out_dir, timeout))
         if kept is None:
@@ -96,7 +96,7 @@ def _client(scheduler: str | None, workers: int) -> tuple[Client, LocalCluster |
 
 
 def run_dask(plans: Sequence[CasePlan], out_dir: str, *, workers: int, timeout: float | None,
-             scheduler: str | None = None) -> Iterator[CaseOutcome]:
+             scheduler: str | None = None, fhir: bool = False) -> Iterator[CaseOutcome]:
     """Review ``plans`` on a Dask cluster; yield their outcomes in the order of ``plans``."""
     if not plans:
         return
@@ -107,7 +107,7 @@ def run_dask(plans: Sequence[CasePlan], out_dir: str, *, workers: int, timeout: 
     try:
         client.register_plugin(WarmPlugin(), name=WarmPlugin.name)
         threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()) or 1
-        yield from _stream(client, plans, out_dir, timeout, threads * IN_FLIGHT_PER_WORKER)
+        yield from _stream(client, plans, out_dir, timeout, threads * IN_FLIGHT_PER_WORKER, fhir)
     finally:
         client.close()
         if cluster is not None:
@@ -115,7 +115,7 @@ def run_dask(plans: Sequence[CasePlan], out_dir: str, *, workers: int, timeout: 
 
 
 def _stream(client: Client, plans: Sequence[CasePlan], out_dir: str, timeout: float | None,
-            window: int) -> Iterator[CaseOutcome]:
+            window: int, fhir: bool = False) -> Iterator[CaseOutcome]:
     """Submit at most ``window`` cases ahead; yield each outcome in order as soon as it is ready."""
     from mednec.runner import Job
     from mednec.triage import _failed
@@ -126,7 +126,7 @@ def _stream(client: Client, plans: Sequence[CasePlan], out_dir: str, timeout: fl
 
     def submit() -> None:
         for i, plan in upcoming:
-            pending.append((plan, client.submit(run_case, plan, out_dir, timeout, pure=False,
+            pending.append((plan, client.submit(run_case, plan, out_dir, timeout, fhir, pure=False,
                                                 key=f"mednec-case-{batch}-{i}")))
             return
 

@@ -51,6 +51,11 @@ class Job:
 
     folder: str
     input_sha256: str | None = None
+    fhir: bool = False  # also write the case's FHIR response Bundle
+
+    def options(self) -> dict[str, bool]:
+        """Keyword options for the case function beyond the folder and hash (only those set)."""
+        return {"fhir": True} if self.fhir else {}
 
 
 CASES_PER_WORKER = 100
@@ -70,7 +75,7 @@ class _Worker:
 
 
 CaseFn = Callable[..., object]
-"""``process_case(folder, out_dir, ocr_workers, input_sha256=...) -> CaseOutcome``."""
+"""``process_case(folder, out_dir, ocr_workers, input_sha256=..., **job.options()) -> CaseOutcome``."""
 FailFn = Callable[[Job, str, str], object]
 """``failed(job, code, problem) -> CaseOutcome`` for a case whose child gave no answer."""
 
@@ -89,7 +94,7 @@ def run_jobs(jobs: Sequence[Job], out_dir: str, *, run: CaseFn, failed: FailFn, 
         if timeout:
             log.warning("no fork on this platform: cases run in this process without a time limit")
         for job in jobs:
-            yield run(job.folder, out_dir, input_sha256=job.input_sha256)
+            yield run(job.folder, out_dir, input_sha256=job.input_sha256, **job.options())
         return
     if warm is not None:
         warm()  # build the pipeline before the first fork: every child inherits it
@@ -258,7 +263,7 @@ def _serve(run: CaseFn, out_dir: str, conn: Connection, limit_threads: bool, par
             break
         if job is None:
             break
-        conn.send(run(job.folder, out_dir, input_sha256=job.input_sha256))
+        conn.send(run(job.folder, out_dir, input_sha256=job.input_sha256, **job.options()))
     conn.close()
 
 

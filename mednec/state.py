@@ -160,8 +160,10 @@ def record(out_dir: Path, case_id: str, folder: str, input_hash: str | None, out
     write_atomic(state_path(out_dir, case_id), json.dumps(state, indent=2) + "\n")
 
 
-def current_result(out_dir: Path, case_id: str, input_hash: str | None):  # noqa: ANN201 - CaseResult | None
-    """The stored determination of a case whose outputs are complete and current, else None."""
+def current_result(out_dir: Path, case_id: str, input_hash: str | None,  # noqa: ANN201 - CaseResult | None
+                   required: tuple[str, ...] = ()):
+    """The stored determination of a case whose outputs are complete and current, else None.
+    ``required``: further outputs (relative names) this run must find among the recorded ones."""
     from mednec.models import CaseResult
 
     if input_hash is None:
@@ -172,7 +174,7 @@ def current_result(out_dir: Path, case_id: str, input_hash: str | None):  # noqa
             return None
         outputs: dict[str, str] = state["outputs"]
         json_name = f"{case_id}.json"
-        if json_name not in outputs or f"{case_id}.html" not in outputs:
+        if json_name not in outputs or f"{case_id}.html" not in outputs or any(r not in outputs for r in required):
             return None
         for name, sha in outputs.items():
             path = out_dir / name

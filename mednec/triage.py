@@ -40,6 +40,8 @@ CSV_FIELDS = ["case_id", "code", "side", "outcome", "criteria_met", "criteria_to
 QUEUE_ORDER = {"error": 0, "refer": 1, "pend": 2, "approve": 3}
 TEXTS_SUFFIX = ".texts"
 """Folder suffix of a case's extracted document text (``OUT/<case_id>.texts/``)."""
+FHIR_DIR = "fhir"
+"""Folder of the cases' FHIR response Bundles (``triage --fhir``)."""
 DEFAULT_TIMEOUT = 120.0
 """Seconds one case may take before it is stopped and gets an ``[E501]`` row."""
 
@@ -83,7 +85,7 @@ def _reviewer():  # noqa: ANN202 - Reviewer, built once per process
 
 
 def process_case(folder: str, out_dir: str, ocr_workers: int = 1, *,
-                 input_sha256: str | None = None) -> CaseOutcome:
+                 input_sha256: str | None = None, fhir: bool = False) -> CaseOutcome:
     """Review one case and write its outputs; never raises for a bad case.
 
     The outputs are written atomically, the JSON after the HTML, and the state record
@@ -116,6 +118,11 @@ def process_case(folder: str, out_dir: str, ocr_workers: int = 1, *,
             if d.info.source != "text":
                 written.append(text_dir / f"{d.info.id}.txt")
                 write_atomic(written[-1], d.text)
+        if fhir:  # OUT/fhir/<case_id>.json: a folder no case id's outputs can name
+            from mednec.fhir import response_json
+
+            written.append(safe_output_path(out / FHIR_DIR, result.case_id, ".json"))
+            write_atomic(written[-1], response_json(result, case))
         write_atomic(html_path, render_case_html(result, texts, facts))
         write_atomic(json_path, result_json(result))  # a complete JSON marks a finished case
         state.record(out, result.case_id, path.name, input_sha256, [*written, html_path, json_path])
@@ -148,7 +155,7 @@ def _warm() -> None:
 
 def _iter_outcomes(plans: list[CasePlan], out_dir: Path, workers: int, timeout: float | None, resume: bool,
                    summary: TriageSummary, *, engine: str = "local",
-                   scheduler: str | None = None) -> Iterator[tuple[CasePlan, CaseOutcome]]:
+                   scheduler: str | None = None, fhir: bool = False) -> Iterator[tuple[CasePlan, CaseOutcome]]:
     """Outcomes in folder order: decided ones (duplicates, current cases on resume) and reviewed ones."""
     ready: dict[int, CaseOutcome] = {}
     jobs: list[Job] = []
@@ -157,19 +164,21 @@ def _iter_outcomes(plans: list[CasePlan], out_dir: Path, workers: int, timeout: 
         if plan.error is not None:
             ready[i] = CaseOutcome(plan.folder.name, plan.case_id, (), plan.error)
             continue
-        result = state.current_result(out_dir, plan.case_id, plan.input_sha256) if resume and plan.valid_id \
-            else None
+        required = (f"{FHIR_DIR}/{plan.case_id}.json",) if fhir else ()
+        result = state.current_result(out_dir, plan.case_id, plan.input_sha256, required) \
+            if resume and plan.valid_id else None
         if result is not None:
             ready[i] = CaseOutcome(plan.folder.name, result.case_id, tuple(rows_for(result)))
             summary.skipped += 1
         else:
-            jobs.append(Job(str(plan.folder), plan.input_sha256))
+            jobs.append(Job(str(plan.folder), plan.input_sha256, fhir))
             job_plans.append(plan)
     failed = _failed({str(p.folder): p for p in plans})
     if engine == "dask":  # the same process_case on a Dask cluster (mednec.dask_engine)
         from mednec.dask_engine import run_dask
 
-        reviewed = run_dask(job_plans, str(out_dir), workers=workers, timeout=timeout, scheduler=scheduler)
+        reviewed = run_dask(job_plans, str(out_dir), workers=workers, timeout=timeout, scheduler=scheduler,
+                            fhir=fhir)
     else:
         reviewed = run_jobs(jobs, str(out_dir), run=process_case, failed=failed, workers=workers,
                             timeout=timeout, warm=_warm)
@@ -214,14 +223,15 @@ class TriageSummary:
 
 def triage(cases_dir: Path, out_dir: Path, *, workers: int = 1, progress: bool = False, resume: bool = False,
            timeout: float | None = DEFAULT_TIMEOUT, engine: str = "local",
-           scheduler: str | None = None, wait: bool = False) -> TriageSummary:
+           scheduler: str | None = None, wait: bool = False, fhir: bool = False) -> TriageSummary:
     """Review every case folder of ``cases_dir`` into ``out_dir``.
 
     ``timeout``: seconds per case (``None`` or ``0``: no limit). ``resume``: skip the cases
     whose outputs are complete and current (see ``mednec.state``). ``engine``: ``local``
     (forked workers) or ``dask`` (a Dask cluster at ``scheduler``, or a LocalCluster; see
     ``mednec.engines``). ``wait``: wait for another run that holds ``out_dir`` instead of
-    stopping (see ``OutputLock``). Raises ``CaseError`` or ``OutputError`` only when the folders
+    stopping (see ``OutputLock``). ``fhir``: also write each case's PAS response Bundle to
+    ``OUT/fhir/<case_id>.json``. Raises ``CaseError`` or ``OutputError`` only when the folders
     themselves cannot be read or written, or another run holds ``out_dir``.
     """
     t0 = time.perf_counter()
@@ -232,11 +242,11 @@ def triage(cases_dir: Path, out_dir: Path, *, workers: int = 1, progress: bool =
         raise OutputError(f"cannot create the output folder ({reason})", out_dir) from exc
     with OutputLock(out_dir, wait=wait):  # one run per output folder, clean-up included
         return _triage_locked(cases_dir, out_dir, t0, workers=workers, progress=progress, resume=resume,
-                              timeout=timeout, engine=engine, scheduler=scheduler)
+                              timeout=timeout, engine=engine, scheduler=scheduler, fhir=fhir)
 
 
 def _triage_locked(cases_dir: Path, out_dir: Path, t0: float, *, workers: int, progress: bool, resume: bool,
-                   timeout: float | None, engine: str, scheduler: str | None) -> TriageSummary:
+                   timeout: float | None, engine: str, scheduler: str | None, fhir: bool) -> TriageSummary:
     remove_stale_temps(out_dir)
     try:
         folders = [f for f in case_folders(cases_dir) if f.resolve() != out_dir.resolve()]
@@ -247,7 +257,7 @@ def _triage_locked(cases_dir: Path, out_dir: Path, t0: float, *, workers: int, p
     summary = TriageSummary()
     bar = _progress(len(folders)) if progress else None
     for plan, outcome in _iter_outcomes(plan_cases(folders), out_dir, workers, timeout, resume, summary,
-                                        engine=engine, scheduler=scheduler):
+                                        engine=engine, scheduler=scheduler, fhir=fhir):
         summary.cases += 1
         error = outcome.error
         if error is not None:
