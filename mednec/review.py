@@ -292,13 +292,17 @@ def _packet_documents(group: list[Path], loaded: list) -> list[CaseDocument]:
 def analyse_text(text: str) -> tuple[str, OffsetMap | None]:
     """The copy of a document the pipeline reads, and its offset map back to ``text`` (or None).
 
-    Same-length OCR confusions are undone first ("acetabu1ar"), then damage that changes the
+    Page-seam noise is blanked and same-length OCR confusions are undone first ("acetabu1ar"),
+    then damage that changes the
     length ("withhout", "withoutpulmonary"); evidence is quoted from ``text`` through the map.
     """
     from mednec.documents.correct import correct_text
+    from mednec.pipeline.doctype import blank_page_seams
     from mednec.pipeline.respell import respell
 
-    corrected = correct_text(text)[0]
+    # the fax machine's lines at a page edge are blanked first (same length), so a sentence
+    # broken by a page reads on across it
+    corrected = correct_text(blank_page_seams(text))[0]
     analysed, offsets, _ = respell(corrected)
     return analysed, offsets
 

@@ -21,7 +21,7 @@ from mednec.documents import LoadedText
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"  # 3: "!" read as l in the same-length OCR correction
 ENV_VAR = "MEDNEC_CACHE_DIR"
 
 

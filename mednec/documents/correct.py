@@ -22,13 +22,15 @@ import yaml
 from mednec.errors import ResourceError
 
 LEXICON = "ocr_lexicon.yaml"
-_CLASSES = ("1lIi|", "0Oo", "5Ss$", "8B")
+# "!" joins the 1 / l / I class: a fax's broken "l" reads as "!" ("intradura!"), and a "!" glued to
+# a word is rewritten only when that gives a lexicon term (an exclamation gives none)
+_CLASSES = ("1lIi|!", "0Oo", "5Ss$", "8B")
 # A spinal level is read position by position: its letter (C, T, L, S) may only have been
 # misread as 5 / $ / s (for S); its digits as l / I / i / | (1), O / o (0), S / s (5), B (8).
 _LEVEL_LETTER = {"5": "S", "$": "S", "s": "S"}
 _LEVEL_DIGIT = {"l": "1", "I": "1", "i": "1", "|": "1", "O": "0", "o": "0", "S": "5", "s": "5", "B": "8"}
 _WORD_CANON = {ch: f"\x00{i}" for i, members in enumerate(_CLASSES) for ch in members.lower() + members}
-TOKEN = re.compile(r"[A-Za-z0-9|$]+")
+TOKEN = re.compile(r"[A-Za-z0-9|$!]+")
 _NUMBER = re.compile(r"\$?\d+")
 _PLAIN_NUMBER = re.compile(r"\d+")
 _NUMBER_GAP = re.compile(r"[-\u2013/]|\s+(?:and|or)\s+")
@@ -110,7 +112,7 @@ def _cased(term: str, token: str) -> str:
 def _implausible(token: str, min_plain: int) -> bool:
     """Whether a token cannot be a word as written (so rewriting it is safe)."""
     has_alpha = any(ch.isalpha() for ch in token)
-    if has_alpha and any(ch.isdigit() or ch in "|$" for ch in token):
+    if has_alpha and any(ch.isdigit() or ch in "|$!" for ch in token):
         return True
     lower_seen = False
     for i, ch in enumerate(token):

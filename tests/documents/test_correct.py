@@ -22,6 +22,7 @@ from mednec.documents.correct import correct_text, lexicon
         ("L5-51", "L5-S1"),
         ("abuts the acetabu1ar roof", "abuts the acetabular roof"),
         ("ACETABU1AR ROOF", "ACETABULAR ROOF"),
+        ("No intradura! or leptomeningeal enhancement.", "No intradural or leptomeningeal enhancement."),
         ("0steosarcoma", "osteosarcoma"),
         ("1eft hip", "left hip"),
         ("5ciatic nerve", "sciatic nerve"),
@@ -43,7 +44,7 @@ def test_corrections(ocr: str, fixed: str) -> None:
         "fall risk", "the TB clinic", "left: Si. and $2 neural", "T8 vertebra", "L5 5/5 strength",
         "Sacroiliac joint", "Ewing sarcoma", "S1 and S2", "In 2019 she had PT",
         "L5, 51 years old", "age 51 and L5", "S4 and 55 mm", "between 3 and 5 cycles",
-        "the S$ segment", "IS nerve root",
+        "the S$ segment", "IS nerve root", "Great news! The tumor is gone!", "Pain!",
     ],
 )
 def test_left_alone(text: str) -> None:

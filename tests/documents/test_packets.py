@@ -63,6 +63,9 @@ def test_fax_page_count_is_no_continuation_mark():
     assert not is_continuation(HEADER.format(n=3) + "\nSURGICAL PATHOLOGY REPORT")
     assert is_continuation("IMPRESSION: mass.\nPage 2 of 3")
     assert is_continuation("MRI PELVIS (CONT'D)")
+    # a fax machine's zero-padded count wrapped onto a line of its own is still the send's count
+    assert not is_continuation("P.002/003\nCOASTAL OPEN MRI\nEXAMINATION: MRI PELVIS")
+    assert is_continuation("IMPRESSION: mass.\nP.2/3")
 
 
 @pytest.mark.parametrize(("names", "groups"), [

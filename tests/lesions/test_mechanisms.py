@@ -103,3 +103,17 @@ def test_weeks_keep_their_comparator(facts_of):
     facts = _facts(facts_of, "Physical therapy for under 6 weeks so far.", "clinical_note")
     pt = [f for f in facts if f.kind == "therapy"]
     assert pt and pt[0].weeks == 6 and pt[0].weeks_comparator == "<"
+
+
+def test_a_sentence_broken_by_a_fax_page_reads_on(nlp):
+    from mednec.review import analyse_text
+
+    text = ("PLAN:\n2. Neuroplasty of the left sciatic nerve and left lumbosacral plexus\n\f\n"
+            "MAR-25-2026 13:47 FROM-CANCER INSTITUTE P.003/012\nPatient: DOE, JANE  MRN: 123  DOB: 01/02/1970\n\n"
+            "(L5, S1, S2) off the pseudocapsule; the nerves will be preserved.\n"
+            "01/12/2026 14:30 FROM-CANCER INSTITUTE P.004/012 seen in clinic\n")
+    analysed, offsets = analyse_text(text)
+    assert offsets is None and len(analysed) == len(text)
+    assert "P.003/012" not in analysed and "DOE, JANE" not in analysed
+    sents = [s.text for s in nlp(analysed).sents if "Neuroplasty" in s.text]
+    assert sents and "preserved" in sents[0]
