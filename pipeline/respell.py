@@ -92,6 +92,16 @@ def _minimal(start: int, old: str, new: str) -> tuple[int, int, str]:
     return start + p, start + len(old) - q, new[p:len(new) - q]
 
 
+_PREV_WORD = re.compile(r"([A-Za-z']+)\s+$")
+_PARTICIPLE = re.compile(r"\s+([A-Za-z]+(?:ed|en|wn))\b", re.I)
+
+
+def _be_context(text: str, start: int, end: int, after: frozenset[str]) -> bool:
+    """Whether a "he" stands where only "be" reads: after a modal, before a past participle."""
+    prev = _PREV_WORD.search(text, max(0, start - 30), start)
+    return bool(prev and prev.group(1).lower() in after and _PARTICIPLE.match(text, end))
+
+
 def respell(text: str) -> tuple[str, OffsetMap | None, int]:
     """The repaired text, the map of its offsets back to ``text`` (None if unchanged) and the repair count.
 
@@ -113,6 +123,9 @@ def respell(text: str) -> tuple[str, OffsetMap | None, int]:
                                                                   or not token.isupper()):
                 edits.append(_minimal(m.start(), token, cfg.damaged_no[token]))
                 continue
+        if token in cfg.damaged_be and _be_context(text, m.start(), m.end(), cfg.be_after):
+            edits.append(_minimal(m.start(), token, cfg.damaged_be[token]))
+            continue
         if token.isalpha() and token.lower() in known:
             continue  # most words: known as written
         start, end = m.span()

@@ -56,6 +56,8 @@ class RespellConfig(BaseModel):
     honorifics: tuple[str, ...] = ()
     lone_letters: dict[str, str] = {}
     damaged_no: dict[str, str] = {}
+    damaged_be: dict[str, str] = {}
+    be_after: frozenset[str] = frozenset()
     split_no: bool = False
     lone_letter_not_before: frozenset[str] = frozenset()
 

@@ -13,6 +13,11 @@ from mednec.pipeline.respell import respell
     ("with ne epidural tumor", "with no epidural tumor"),
     ("THERE IS NE INTRADURAL ABNORMALITY", "THERE IS NO INTRADURAL ABNORMALITY"),
     ("N o intradural extension.", "No intradural extension."),
+    # "be" read as "he" between a modal and a past participle
+    ("contact with the nerve cannot he excluded.", "contact with the nerve cannot be excluded."),
+    ("IT MAY HE RELATED", "IT MAY BE RELATED"),
+    ("He was seen in clinic.", "He was seen in clinic."),
+    ("so he excluded nothing", "so he excluded nothing"),
     # no clinical word after it, a name, TNM staging: left as written
     ("ne plus ultra", "ne plus ultra"),
     ("Mr. Ne is here", "Mr. Ne is here"),
@@ -117,3 +122,30 @@ def test_a_sentence_broken_by_a_fax_page_reads_on(nlp):
     assert "P.003/012" not in analysed and "DOE, JANE" not in analysed
     sents = [s.text for s in nlp(analysed).sents if "Neuroplasty" in s.text]
     assert sents and "preserved" in sents[0]
+
+
+@pytest.mark.parametrize(("text", "negated", "uncertain"), [
+    # "no other evidence of" presupposes a finding already made: no clean negative
+    ("2. No other evidence of thoracic metastatic disease.", False, True),
+    ("No additional sites of metastatic disease.", False, True),
+    ("No evidence of metastatic disease.", True, False),
+])
+def test_partial_negation_is_no_clean_negative(facts_of, text, negated, uncertain):
+    mets = [f for f in facts_of(text) if f.concept == "metastasis"]
+    assert mets and all(f.assertion.negated == negated and f.assertion.uncertain == uncertain for f in mets)
+
+
+def test_a_pathology_specimen_negative_is_no_staging(reviewer, tmp_path):
+    """'No evidence of metastatic melanoma' in a pathology report is about the specimen: A5 needs a
+    staging study."""
+    from tests.lesions.charts import outcomes, write_case
+
+    docs = {
+        "pathology_2026-03-17.txt": "SURGICAL PATHOLOGY REPORT\nDate: 03/17/2026\nDIAGNOSIS: Right iliac wing, core "
+                                    "biopsy: dedifferentiated liposarcoma invading bone. Immunostains show no "
+                                    "evidence of metastatic melanoma.\n",
+        "ct_2026-03-11.txt": "CT ABDOMEN PELVIS\nExam date: 03/11/2026\nFINDINGS: A right iliacus mass invades the "
+                             "right iliac wing. The acetabulum is spared. The chest is not imaged.\n",
+    }
+    got = outcomes(reviewer, write_case(tmp_path, "path", ["27075-RT"], docs))["27075"]
+    assert got[1]["A5"] == "insufficient"
