@@ -77,14 +77,13 @@ class _Doc:
 
 
 def _read_bundle(path: Path) -> dict:
-    from mednec.review import _BadNumber, _json_constant, _json_int
+    from mednec.review import BadNumber, loads_bounded
 
     try:
         size = path.stat().st_size
         if size > MAX_BUNDLE_BYTES:
             raise BundleError(f"the Bundle is {size} bytes, over the {MAX_BUNDLE_BYTES // 2**20} MiB limit", path)
-        data = json.loads(path.read_bytes().decode("utf-8-sig"), parse_int=_json_int,
-                          parse_constant=_json_constant)
+        data = loads_bounded(path.read_bytes().decode("utf-8-sig"))
     except FileNotFoundError as exc:
         raise BundleError("file not found", path) from exc
     except OSError as exc:
@@ -93,7 +92,7 @@ def _read_bundle(path: Path) -> dict:
         raise BundleError("not UTF-8 JSON", path) from exc
     except json.JSONDecodeError as exc:
         raise BundleError(f"not JSON (line {exc.lineno}: {exc.msg})", path) from exc
-    except (RecursionError, _BadNumber) as exc:
+    except (RecursionError, BadNumber) as exc:
         raise BundleError(f"not a usable JSON document ({exc or 'nested too deeply'})", path) from exc
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         kind = data.get("resourceType") if isinstance(data, dict) else None
@@ -215,52 +214,46 @@ def _attachment_bytes(att: dict, index: _Index, where: str) -> bytes:
 
 
 def _documents(index: _Index, claim: dict) -> list[_Doc]:
+    """Every attachment of the request, as a document file: the DocumentReferences (those the
+    Claim's supportingInfo names first) and attachments inline in supportingInfo."""
     refs: list[dict] = []
     for info in claim.get("supportingInfo") or []:
-        if isinstance(info.get("valueReference"), dict):
-            target = index.resolve(info["valueReference"])
-            if target is not None and target not in refs:
-                refs.append(target)
-    for _, res in index.of_type("DocumentReference"):
-        if res not in refs:
-            refs.append(res)
-    docs: list[_Doc] = []
-    used: set[str] = set()
+        target = index.resolve(info.get("valueReference"))
+        if target is not None and target.get("resourceType") == "DocumentReference" and target not in refs:
+            refs.append(target)
+    refs += [res for _, res in index.of_type("DocumentReference") if res not in refs]
+    # (reference, FHIRPath, attachment, title, date) of every attachment, in order
+    found: list[tuple[str, str, dict, str, str]] = []
     for res in refs:
-        if res.get("resourceType") != "DocumentReference":
-            continue
-        name = index.name_of(res)
         for i, content in enumerate(res.get("content") or []):
             att = content.get("attachment") or {}
-            where = f"{name}.content[{i}].attachment"
-            kind = str(att.get("contentType", "")).split(";")[0].strip().lower()
-            if kind not in SUFFIXES:
-                raise BundleError(f"{where}.contentType: {kind or 'missing'!r} is not a document type mednec "
-                                  f"reads ({', '.join(sorted(SUFFIXES))})", index.path)
-            data = _attachment_bytes(att, index, where)
-            title = str(att.get("title") or res.get("description") or ((res.get("type") or {}).get("text"))
-                        or "document")
-            date = str(res.get("date") or att.get("creation") or "")[:10]
-            if re.fullmatch(r"\d{4}-\d\d-\d\d", date):  # the date once, at the end (a hint for the reader)
-                stem = f"{len(docs) + 1:02d}_{_slug(title.replace(date, ''))}_{date}"
-            else:
-                stem = f"{len(docs) + 1:02d}_{_slug(title)}"
-            file = stem + SUFFIXES[kind]
-            while file in used:
-                file = f"{stem}_{len(used)}{SUFFIXES[kind]}"
-            used.add(file)
-            docs.append(_Doc(file, name, f"DocumentReference.content[{i}].attachment", data))
+            title = att.get("title") or res.get("description") or (res.get("type") or {}).get("text")
+            found.append((index.name_of(res), f"DocumentReference.content[{i}].attachment", att,
+                          str(title or "document"), str(res.get("date") or att.get("creation") or "")[:10]))
     for i, info in enumerate(claim.get("supportingInfo") or []):
-        att = info.get("valueAttachment")
-        if isinstance(att, dict):
-            where = f"Claim.supportingInfo[{i}].valueAttachment"
-            kind = str(att.get("contentType", "")).split(";")[0].strip().lower()
-            if kind not in SUFFIXES:
-                raise BundleError(f"{where}.contentType: {kind or 'missing'!r} is not a document type mednec reads",
-                                  index.path)
-            file = f"{len(docs) + 1:02d}_{_slug(str(att.get('title') or 'attachment'))}{SUFFIXES[kind]}"
-            docs.append(_Doc(file, f"Claim/{claim.get('id', '')}", f"Claim.supportingInfo[{i}].valueAttachment",
-                             _attachment_bytes(att, index, where)))
+        if isinstance(info.get("valueAttachment"), dict):
+            att = info["valueAttachment"]
+            found.append((f"Claim/{claim.get('id', '')}", f"Claim.supportingInfo[{i}].valueAttachment", att,
+                          str(att.get("title") or "attachment"), str(att.get("creation") or "")[:10]))
+    docs: list[_Doc] = []
+    used: set[str] = set()
+    for reference, path, att, title, date in found:
+        where = f"{reference}.{path.split('.', 1)[1]}" if reference.startswith("DocumentReference") \
+            else path
+        kind = str(att.get("contentType", "")).split(";")[0].strip().lower()
+        if kind not in SUFFIXES:
+            raise BundleError(f"{where}.contentType: {kind or 'missing'!r} is not a document type mednec "
+                              f"reads ({', '.join(sorted(SUFFIXES))})", index.path)
+        data = _attachment_bytes(att, index, where)
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", date):  # the date once, at the end (a hint for the reader)
+            stem = f"{len(docs) + 1:02d}_{_slug(title.replace(date, ''))}_{date}"
+        else:
+            stem = f"{len(docs) + 1:02d}_{_slug(title)}"
+        file = stem + SUFFIXES[kind]
+        while file in used:
+            file = f"{stem}_{len(used)}{SUFFIXES[kind]}"
+        used.add(file)
+        docs.append(_Doc(file, reference, path, data))
     return docs
 
 

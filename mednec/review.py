@@ -73,18 +73,24 @@ MAX_INT_DIGITS = 30
 ValueError deep inside the JSON parser; no field of the contract needs more than a few)."""
 
 
-class _BadNumber(ValueError):
-    """A number in request.json that no field could mean."""
+class BadNumber(ValueError):
+    """A number in an input JSON document that no field could mean."""
 
 
 def _json_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise _BadNumber(f"an integer of {len(text.lstrip('-'))} digits (at most {MAX_INT_DIGITS})")
+        raise BadNumber(f"an integer of {len(text.lstrip('-'))} digits (at most {MAX_INT_DIGITS})")
     return int(text)
 
 
 def _json_constant(name: str) -> float:
-    raise _BadNumber(f"{name}, which is not a JSON number")
+    raise BadNumber(f"{name}, which is not a JSON number")
+
+
+def loads_bounded(text: str) -> object:
+    """``json.loads`` for input from outside (request.json, FHIR Bundles): integers of at most
+    ``MAX_INT_DIGITS`` digits, no NaN or Infinity (raises ``BadNumber``)."""
+    return json.loads(text, parse_int=_json_int, parse_constant=_json_constant)
 
 
 def read_request(case_dir: Path, known_codes: set[str] | None = None) -> CaseRequest:
@@ -112,7 +118,7 @@ def read_request(case_dir: Path, known_codes: set[str] | None = None) -> CaseReq
         if not raw.strip():
             raise RequestError("request.json is empty (only whitespace)", path)
         # a leading byte-order mark is harmless; numbers are parsed with bounds (see _json_int)
-        data = json.loads(raw.decode("utf-8-sig"), parse_int=_json_int, parse_constant=_json_constant)
+        data = loads_bounded(raw.decode("utf-8-sig"))
         json.dumps(data, ensure_ascii=False).encode("utf-8")  # no lone surrogate escapes ("\ud800")
     except UnicodeDecodeError as exc:
         raise RequestError("request.json is not UTF-8 text", path) from exc
@@ -122,7 +128,7 @@ def read_request(case_dir: Path, known_codes: set[str] | None = None) -> CaseReq
         raise RequestError(f"request.json is not valid JSON (line {exc.lineno}: {exc.msg})", path) from exc
     except RecursionError as exc:
         raise RequestError("request.json is nested too deeply", path) from exc
-    except _BadNumber as exc:
+    except BadNumber as exc:
         raise RequestError(f"request.json holds {exc}", path) from exc
     except OSError as exc:
         raise RequestError(f"request.json cannot be read ({exc.strerror})", path) from exc

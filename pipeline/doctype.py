@@ -27,6 +27,7 @@ class PacketConfig(BaseModel):
     continuation_cues: list[str]
     unreadable_below: int
     page_file: str
+    seam_lines: int = 4
 
 
 class _ContentRule(BaseModel):
@@ -99,10 +100,6 @@ def content_text(text: str) -> str:
     return "\n".join(out)
 
 
-SEAM_LINES = 4
-"""Non-blank lines at the head and at the foot of every page read as the page's seam."""
-
-
 def blank_page_seams(text: str) -> str:
     """``text`` with the fax headers, page footers, continuation marks and patient banners of its
     page seams blanked (same length: offsets stay the same).
@@ -110,20 +107,21 @@ def blank_page_seams(text: str) -> str:
     A faxed report breaks its sentences at the page edge: "...the left lumbosacral plexus" /
     (form feed, "MAR-25-2026 13:47 FROM-CANCER INSTITUTE P.003/012") / "(L5, S1, S2) off the
     pseudocapsule". With the machine's lines blanked the sentence reads on, as a reader reads it.
-    Only the ``SEAM_LINES`` non-blank lines on either side of a page break are looked at, so a
+    Only the ``seam_lines`` (``doctypes.yaml``) non-blank lines on either side of a page break are looked at, so a
     clinical line that starts with a date and a time inside a page, or the document's own head,
     is never touched.
     """
     pages = text.split("\f")
     if len(pages) == 1:
         return text
+    reach = _config()[0].packet.seam_lines if _config()[0].packet else 4
     out = []
     for n, page in enumerate(pages):
         lines = page.split("\n")
         filled = [i for i, ln in enumerate(lines) if ln.strip()]
         # the seams are where a page meets the next: never the document's own head or foot
-        seam = (set(filled[:SEAM_LINES]) if n > 0 else set()) | \
-            (set(filled[-SEAM_LINES:]) if n < len(pages) - 1 else set())
+        seam = (set(filled[:reach]) if n > 0 else set()) | \
+            (set(filled[-reach:]) if n < len(pages) - 1 else set())
         out.append("\n".join(" " * len(ln) if i in seam and (is_noise_line(ln) or is_banner_line(ln)) else ln
                              for i, ln in enumerate(lines)))
     return "\f".join(out)

@@ -93,13 +93,16 @@ def _minimal(start: int, old: str, new: str) -> tuple[int, int, str]:
 
 
 _PREV_WORD = re.compile(r"([A-Za-z']+)\s+$")
-_PARTICIPLE = re.compile(r"\s+([A-Za-z]+(?:ed|en|wn))\b", re.I)
+_FOLLOWING_WORD = re.compile(r"\s+([A-Za-z]+)\b")
 
 
-def _be_context(text: str, start: int, end: int, after: frozenset[str]) -> bool:
+def _be_context(text: str, start: int, end: int) -> bool:
     """Whether a "he" stands where only "be" reads: after a modal, before a past participle."""
+    cfg = load_config()
     prev = _PREV_WORD.search(text, max(0, start - 30), start)
-    return bool(prev and prev.group(1).lower() in after and _PARTICIPLE.match(text, end))
+    nxt = _FOLLOWING_WORD.match(text, end)
+    return bool(prev and prev.group(1).lower() in cfg.be_after and nxt
+                and nxt.group(1).lower().endswith(cfg.be_before_suffixes))
 
 
 def respell(text: str) -> tuple[str, OffsetMap | None, int]:
@@ -123,7 +126,7 @@ def respell(text: str) -> tuple[str, OffsetMap | None, int]:
                                                                   or not token.isupper()):
                 edits.append(_minimal(m.start(), token, cfg.damaged_no[token]))
                 continue
-        if token in cfg.damaged_be and _be_context(text, m.start(), m.end(), cfg.be_after):
+        if token in cfg.damaged_be and _be_context(text, m.start(), m.end()):
             edits.append(_minimal(m.start(), token, cfg.damaged_be[token]))
             continue
         if token.isalpha() and token.lower() in known:

@@ -58,6 +58,7 @@ class RespellConfig(BaseModel):
     damaged_no: dict[str, str] = {}
     damaged_be: dict[str, str] = {}
     be_after: frozenset[str] = frozenset()
+    be_before_suffixes: tuple[str, ...] = ()
     split_no: bool = False
     lone_letter_not_before: frozenset[str] = frozenset()
 

@@ -84,7 +84,8 @@ def code_label(det: Determination) -> str:
     return det.code
 
 
-_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+"""Line breaks and control characters: one space in every one-line rendering (Markdown, text)."""
 
 
 def md_escape(text: object) -> str:
@@ -92,7 +93,7 @@ def md_escape(text: object) -> str:
 
     Every value is put inline: line breaks and other control characters become one space, so a
     file name or a quote can never open a heading, a list item or a table row of its own."""
-    return _MD_SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(text)))
+    return _MD_SPECIAL.sub(r"\\\1", LINE_BREAKS.sub(" ", str(text)))
 
 
 def md_unescape(text: str) -> str:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from mednec.models import CaseResult
-
-_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+from mednec.render.common import LINE_BREAKS
 
 
 def _line(value: object) -> str:
     # one value, one line: a quote or a file name with a line break or a terminal escape must not
     # start a line of its own (a forged outcome) or drive the terminal
-    return _BREAKS.sub(" ", str(value))
+    return LINE_BREAKS.sub(" ", str(value))
 
 
 def render_text(result: CaseResult) -> str:

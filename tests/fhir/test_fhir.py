@@ -104,8 +104,6 @@ def test_scanned_attachments_read_as_in_the_folder(reviewer, tmp_path: Path) -> 
     import shutil
     import sys
 
-    from tests.documents.conftest import requires_tesseract  # noqa: F401 - the same skip rule
-
     if shutil.which("tesseract") is None:
         pytest.skip("tesseract is not installed")
     sys.path.insert(0, str(ROOT / "benchmarks"))

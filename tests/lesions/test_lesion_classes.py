@@ -204,6 +204,11 @@ def test_sacrificed_nerve_is_the_one_named(reviewer, tmp_path, name, sentence, o
     ("Two cycles are planned before surgery; cycle 1 was given last week. Anticipated surgery date: after cycle 2 "
      "and restaging, around mid-August.", "insufficient"),
     ("Surgery will follow in August, after cycle 2 of MAP.", "insufficient"),
+    # the milestone without its "around ...", and wrapped onto the next line: still ahead
+    ("Two cycles are planned before surgery; cycle 1 was given last week. Anticipated surgery date: after cycle 2 "
+     "and restaging.", "insufficient"),
+    ("Two cycles are planned before surgery; cycle 1 was given last week. Anticipated surgery date: after cycle 2 "
+     "and restaging,\naround mid-August.", "insufficient"),
 ])
 def test_future_cycle_milestone_is_no_completed_cycle(reviewer, tmp_path, sentence, a4):
     docs = edit(FAMILY_A, NOTE, "She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.", sentence)

@@ -195,12 +195,21 @@ def test_resume_key_changes_with_the_packaged_rules(tmp_path: Path, monkeypatch:
     assert state.input_sha256(case) != before
 
 
-def test_data_digest_covers_criteria_and_rules() -> None:
+def test_data_digest_covers_criteria_and_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     from mednec import state
 
+    read: list[str] = []
+    real = state._update_file
+    monkeypatch.setattr(state, "_update_file", lambda digest, path: (read.append(path.as_posix()),
+                                                                       real(digest, path)))
     state.data_digest.cache_clear()
-    first = state.data_digest()
-    assert len(first) == 64 and state.data_digest() == first
+    try:
+        state.data_digest()
+    finally:
+        state.data_digest.cache_clear()
+    for name in ("criteria/codes/63303.yaml", "criteria/shared/family_a.yaml", "resources/context_rules.jsonl",
+                 "resources/concepts.jsonl", "templates/letter.md.j2"):
+        assert any(p.endswith(name) for p in read), name
 
 
 # item 3: linear cost ---------------------------------------------------------------------
