@@ -30,14 +30,29 @@ class Context:
     conditions: dict[str, Tree]
 
 
+def _speaks(fact) -> bool:
+    """Whether a mention says something about its structure: a relation ("abuts the nerve") or an
+    assertion (negated, hedged). A bare naming ("its relation to the plexus is better seen on the
+    dedicated MRI") does not make its report the newest word on it; a mention of another kind
+    (a score, a diagnosis) always speaks."""
+    if fact.label not in ("SITE", "NERVE", "FINDING"):
+        return True
+    return bool(fact.relation) or fact.assertion.negated or fact.assertion.uncertain
+
+
 def match_leaf(leaf: Leaf, facts: Sequence, ctx: Context) -> list:
     """Facts that satisfy ``leaf`` on the requested side (POLICY, Laterality)."""
     found = [f for f in facts if _leaf_filters(leaf, f)]
     if leaf.newest and found:
         # "the newest report that speaks of it": every mention counts for the date, whatever
-        # its assertion, so a later "separate from the mass" supersedes an earlier hedge
-        anyway = leaf.model_copy(update={"assertion": "any", "newest": False})
-        newest = max((f.document_date or dt.date.min) for f in facts if _leaf_filters(anyway, f))
+        # its assertion or value, so a later "separate from the mass" supersedes an earlier hedge
+        # and a later ECOG 2 an earlier ECOG 3 (a state is read from its newest observation)
+        anyway = leaf.model_copy(update={"assertion": "any", "newest": False, "number": None})
+        # a number leaf's newest word is the newest that states a number ("ECOG 3", not "ECOG pending")
+        field = leaf.number.field if leaf.number is not None else None
+        newest = max(((f.document_date or dt.date.min) for f in facts
+                      if _leaf_filters(anyway, f) and _speaks(f)
+                      and (field is None or getattr(f, field, None) is not None)), default=dt.date.min)
         found = [f for f in found if (f.document_date or dt.date.min) == newest]
     if leaf.side == "any" or ctx.side is None:
         return found

@@ -168,8 +168,9 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
         if concept.label in ("SITE", "NERVE"):
             levels = parse_levels(span.text)
         elif concept.label == "PLAN":
-            # the roots a plan names ("S4 and S5 roots will be sacrificed"): those touching its span
-            roots = sent.co(own, first, last, "nerve_root")
+            # the roots a plan names ("S4 and S5 roots will be sacrificed", "the S4-S5 sacrifice"):
+            # root and level mentions touching its span
+            roots = sent.co(own, first, last, "nerve_root") + sent.co(own, first, last, "spinal_level")
             levels = tuple(dict.fromkeys(lv for m in roots if m.start <= last + 1 and m.end >= first - 1
                                          for lv in parse_levels(m.span.text)))
         else:
@@ -179,6 +180,8 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             sent_span = sent_of(span)
             target = plan_target(text, rows.get(s_start, []), span.start_char, span.end_char,
                                  sent_span.start_char, sent_span.end_char)
+            if target is None and levels:
+                target = "nerve_root"  # "the S4-S5 sacrifice": the roots of those levels
         subject = None
         if concept.label in ("SITE", "NERVE", "FINDING"):
             subj = subjects.get(s_start)

@@ -15,8 +15,17 @@ class Descriptor(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     concepts: frozenset[str]
     nouns_after: frozenset[str]
+    sequence_words: frozenset[str] = frozenset()
     procedure_words: frozenset[str]
     window: int = Field(ge=1, le=10)
+
+
+class PlanObject(BaseModel):
+    """What a planned sacrifice or preservation acts on when its clause opens with tissue (``lesions.yaml``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    np_boundaries: frozenset[str]
+    tissue_heads: frozenset[str]
 
 
 class LesionRules(BaseModel):
@@ -40,6 +49,7 @@ class LesionRules(BaseModel):
     spine_plan_categories: frozenset[str]
     level_sites: frozenset[str]
     descriptor: Descriptor
+    plan_object: PlanObject
     score_current_cues: list[str]
     score_past_cues: list[str]
 

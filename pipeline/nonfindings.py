@@ -66,16 +66,19 @@ def _label_of_line(doc: Doc, span: Span) -> bool:
 
 
 def descriptor_use(span: Span) -> bool:
-    """Whether a compartment word describes anatomy or a procedure, not a tumor ("the intradural
-    nerve roots", "iohexol intrathecal", "intrathecal chemotherapy")."""
+    """Whether a compartment word describes anatomy, a signal change or a procedure, not a tumor
+    ("the intradural nerve roots", "intramedullary T2 hyperintensity", "intrathecal chemotherapy")."""
     from mednec.pipeline.lesion_rules import lesion_rules
 
     cfg = lesion_rules().rules.descriptor
     if span._.concept not in cfg.concepts:
         return False
     doc = span.doc
-    after = next((t for t in doc[span.end: sent_of(span).end] if not t.is_space), None)
-    if after is not None and after.lower_ in cfg.nouns_after:
+    # the noun the word modifies, past a sequence name ("intramedullary T2 hyperintensity")
+    after = [t for t in doc[span.end: min(sent_of(span).end, span.end + 6)] if not t.is_space]
+    while after and after[0].lower_ in cfg.sequence_words:
+        after = after[1:]
+    if after and after[0].lower_ in cfg.nouns_after:
         return True
     # the words either side, across a line break (a wrapped all-caps line is no sentence end) but not
     # across a period

@@ -27,6 +27,10 @@ _FRACTION_RE = re.compile(r"^(\d{1,2})/(52|12|7)$")
 _FRACTION_WEEKS = {"52": 1.0, "12": 4.345, "7": 1 / 7}
 
 
+_RANGE_WORDS = frozenset({"-", "to", "through", "thru", "and", "&"})
+_AUX_WORDS = frozenset({"were", "was", "have", "has", "had", "been", "are", "now", "all", "successfully"})
+
+
 class QuantityConfig(BaseModel):
     """Schema of ``quantities.yaml``."""
 
@@ -34,6 +38,7 @@ class QuantityConfig(BaseModel):
     number_words: dict[str, float]
     duration_units: dict[str, float]
     cycle_units: list[str]
+    cycle_done_words: frozenset[str] = frozenset()
     session_units: list[str]
     comparators: dict[str, list[str]]
     survival_bare_units: dict[str, float | None]
@@ -145,8 +150,8 @@ def cycles(span: Span) -> list[Quantity]:
         if m:
             out.append(Quantity(float(m.group(1)), "=", "cycles", sent.start + i, sent.start + i + 1))
             continue
-        if low in units and i > 0:
-            n = _number(toks[i - 1])
+        if low in units:
+            n = _number(toks[i - 1]) if i > 0 else None
             if n is not None:
                 out.append(Quantity(n, _comparator_before(toks, i - 1), "cycles",
                                     sent.start + i - 1, sent.start + i + 1))
@@ -154,7 +159,18 @@ def cycles(span: Span) -> list[Quantity]:
             # "cycle 3", "cycles 1-4": the number follows
             if i + 1 < len(toks) and low in ("cycle", "course", "cycles"):
                 nums = [_number(t) for t in toks[i + 1 : i + 4] if _number(t) is not None]
-                if nums and toks[i - 1].lower() in ("after", "completed", "post", "following", "through", "of"):
+                # "completed cycles 1-4", or a range reported done after it ("cycles 1 through 6
+                # completed", "cycles 1 to 3 were given"): the last cycle numbered
+                j = i + 1  # past the range and an auxiliary, across a line wrap
+                while j < len(toks) and (_number(toks[j]) is not None or toks[j].lower() in _RANGE_WORDS
+                                         or not toks[j].strip()):
+                    j += 1
+                while j < len(toks) and (toks[j].lower() in _AUX_WORDS or not toks[j].strip()) and j < i + 10:
+                    j += 1
+                done_after = j < len(toks) and toks[j].lower() in cfg.cycle_done_words
+                before = toks[i - 1].lower() if i > 0 else ""
+                if nums and (before in ("after", "completed", "post", "following", "through", "of")
+                             or (low != "cycle" and len(nums) >= 2 and done_after)):
                     out.append(Quantity(max(nums), "=", "cycles", sent.start + i, sent.start + i + 2))
         mc = _CYCLE_TOKEN_RE.match(tok)
         before = "".join(toks[max(0, i - 3) : i]).lower()

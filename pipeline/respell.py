@@ -96,6 +96,12 @@ _PREV_WORD = re.compile(r"([A-Za-z']+)\s+$")
 _FOLLOWING_WORD = re.compile(r"\s+([A-Za-z]+)\b")
 
 
+def _tnm_before(text: str, start: int) -> bool:
+    """Whether the word before ``start`` is one a damaged "no" never follows (a TNM T category)."""
+    prev = re.search(r"(\S+)\s+$", text[max(0, start - 20):start])
+    return bool(prev and re.fullmatch(load_config().damaged_no_not_after, prev.group(1)))
+
+
 def _be_context(text: str, start: int, end: int) -> bool:
     """Whether a "he" stands where only "be" reads: after a modal, before a past participle."""
     cfg = load_config()
@@ -122,9 +128,15 @@ def respell(text: str) -> tuple[str, OffsetMap | None, int]:
         token = m.group()
         if token in cfg.damaged_no:
             nxt = _NEXT_ANY_WORD.match(text, m.end())
-            if nxt and nxt.group(1).lower() in rule_words and (token.isupper() == nxt.group(1).isupper()
-                                                                  or not token.isupper()):
-                edits.append(_minimal(m.start(), token, cfg.damaged_no[token]))
+            # an all-caps "NE" repairs only before an all-caps word; "N0" (one letter) is a capital
+            # "No" before any case, but never a TNM category after its T ("pT2 N0 disease")
+            shouty = sum(c.isupper() for c in token) >= 2
+            if (nxt and nxt.group(1).lower() in rule_words
+                    and (not shouty or nxt.group(1).isupper())
+                    and not _tnm_before(text, m.start())
+                    and nxt.group(1).lower() not in cfg.damaged_no_not_before):
+                fixed = cfg.damaged_no[token]
+                edits.append(_minimal(m.start(), token, fixed.upper() if nxt.group(1).isupper() else fixed))
                 continue
         if token in cfg.damaged_be and _be_context(text, m.start(), m.end()):
             edits.append(_minimal(m.start(), token, cfg.damaged_be[token]))

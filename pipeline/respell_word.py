@@ -56,6 +56,8 @@ class RespellConfig(BaseModel):
     honorifics: tuple[str, ...] = ()
     lone_letters: dict[str, str] = {}
     damaged_no: dict[str, str] = {}
+    damaged_no_not_after: str = r"(?!)"
+    damaged_no_not_before: frozenset[str] = frozenset()
     damaged_be: dict[str, str] = {}
     be_after: frozenset[str] = frozenset()
     be_before_suffixes: tuple[str, ...] = ()

@@ -67,6 +67,8 @@ _GENERIC_NERVE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s+(?:nerves?|n\.|nn\.|b
 _NOT_A_NAME = frozenset({"the", "this", "that", "these", "those", "a", "an", "its", "his", "her", "their", "all",
                          "any", "no", "each", "both", "involved", "encased", "affected", "same"})
 OTHER_NERVE = "other_named_nerve"
+# the target of a plan whose subject is tumor or other tissue, never a nerve
+TISSUE = "tissue"
 _REACH = 240
 # words that stand before "nerve" without naming one ("plan for nerve resection", "planned nerve sacrifice")
 _PLAN_WORDS = frozenset({"plan", "planned", "planning", "possible", "potential", "primary", "intraoperative",
@@ -74,12 +76,25 @@ _PLAN_WORDS = frozenset({"plan", "planned", "planning", "possible", "potential",
                          "named", "sacrificed", "resected", "preserved", "spared", "encased", "involved"})
 
 
+def _tissue_subject(text: str, lo: int, nerve_start: int) -> bool:
+    """Whether the clause opening at ``lo`` has a tissue head ("the lobule", "the mass") whose
+    noun phrase ends before the nerve named at ``nerve_start`` ("... in the sciatic foramen")."""
+    cfg = lesion_rules().rules.plan_object
+    words = re.findall(r"[A-Za-z][\w-]*", text[lo:nerve_start])
+    for i, w in enumerate(words):
+        if w.lower() in cfg.np_boundaries:
+            return i > 0 and words[i - 1].lower() in cfg.tissue_heads
+    return False
+
+
 def plan_target(text: str, rows: list[Member], start_char: int, end_char: int, sent_start: int,
                 sent_end: int) -> str | None:
     """The nerve a planned sacrifice or preservation acts on: the nerve named nearest to it in its
     clause ("the obturator nerve will be sacrificed" -> the obturator nerve's concept). A nerve the
     knowledge base does not name ("the posterior femoral cutaneous n.") is another named nerve; a
-    bare "the nerve" names none (None: the statement points back at the nerve under discussion)."""
+    bare "the nerve" names none (None: the statement points back at the nerve under discussion);
+    a clause whose subject is tissue located at the nerve ("the lobule in the sciatic foramen will
+    be taken with the specimen") acts on no nerve (:data:`TISSUE`)."""
     # a clause is read at most _REACH characters either side, so a long line stays linear
     left_start = max(sent_start, start_char - _REACH)
     cuts = [m.end() for m in _CLAUSE_EDGE.finditer(text, left_start, start_char)]
@@ -96,8 +111,10 @@ def plan_target(text: str, rows: list[Member], start_char: int, end_char: int, s
             continue
         dist = (max(0, start_char - me), 0) if ms < start_char else (max(0, ms - end_char), 1)
         if best is None or dist < best[0]:
-            best = (dist, m.concept)
+            best = (dist, m.concept, ms)
     if best is not None:
+        if best[0][1] == 0 and _tissue_subject(text, lo, best[2]):
+            return TISSUE
         return best[1]
     from mednec.pipeline.respell_vocab import vocabulary
 

@@ -135,6 +135,38 @@ SPINE_ROWS = [
     ("intrathecal_contrast_is_a_procedure", ["63303"], _b(
         (SPINE_MRI, "MRI LUMBAR SPINE", "CT MYELOGRAM LUMBAR SPINE\nPROCEDURE: 10 ML IOHEXOL 180\nINTRATHECAL; "
                                        "CT AFTER CONTRAST INSTILLATION.")), "approve", {"B2": "met"}),
+    # a signal change of the cord (edema) is no intradural tumor; an intramedullary mass is
+    ("cord_signal_is_no_compartment", ["63303"], _b(
+        (SPINE_MRI, "No intradural abnormality.", "Faint intramedullary T2 hyperintensity of the conus reflects "
+                                                 "edema. No intradural mass.")), "approve", {"B2": "met"}),
+    ("intramedullary_mass_is_a_compartment", ["63303"], _b(
+        (SPINE_MRI, "No intradural abnormality.", "There is also an enhancing intramedullary mass at L1.")),
+     "refer", {"B2": "not_met"}),
+    # a newer performance status supersedes an older one in another note; one date keeps the conflict
+    ("newer_ecog_supersedes", ["63303"], {**_b((SPINE_NOTE, "ECOG 1.", "ECOG 1 today.")),
+                                          "hp_2026-01-20.txt": "HISTORY AND PHYSICAL\nDate of service: 01/20/2026\n"
+                                          "Bedbound from pain, ECOG 3 at present.\n"}, "approve", {"B4": "met"}),
+    ("newer_poor_ecog_refers", ["63303"], {**FAMILY_B,
+                                           "hp_2026-02-20.txt": "ONCOLOGY FOLLOW-UP\nDate of service: 02/20/2026\n"
+                                           "Declined rapidly; ECOG 4, bedbound.\n"}, "refer", {"B4": "not_met"}),
+    ("same_date_ecog_conflict", ["63303"], {**FAMILY_B,
+                                            "hp_2026-02-05.txt": "ONCOLOGY NOTE\nDate of service: 02/05/2026\n"
+                                            "Performance status ECOG 3.\n"}, "pend", {"B4": "insufficient"}),
+    # a primary tumor's differential or a test that excludes a metastasis is no metastatic disease
+    ("test_excludes_metastasis", ["63303"], _b(
+        (SPINE_PATH, "DIAGNOSIS: Metastatic renal cell carcinoma.", "DIAGNOSIS: Chordoma.\nComment: The "
+                                                                     "immunoprofile excludes metastatic carcinoma."),
+        (SPINE_MRI, "L3 metastasis", "L3 mass"),
+        (SPINE_NOTE, "ECOG 1. Expected survival more than 12 months.\n", "N0 distant\ndisease on staging CT.\n"),
+        (SPINE_NOTE, "Plan: L3 corpectomy", "Plan: curative-intent en bloc L3 spondylectomy (corpectomy)")),
+     "approve", {"B4": "met"}),
+    ("tnm_n0_is_no_repair", ["63303"], _b(
+        (SPINE_PATH, "DIAGNOSIS: Metastatic renal cell carcinoma.", "DIAGNOSIS: Chordoma."),
+        (SPINE_MRI, "L3 metastasis", "L3 mass"),
+        (SPINE_NOTE, "ECOG 1. Expected survival more than 12 months.\n", "Staged pT2 N0 distant disease "
+                                                                          "unknown.\n"),
+        (SPINE_NOTE, "Plan: L3 corpectomy", "Plan: curative-intent en bloc L3 spondylectomy (corpectomy)")),
+     "pend", {"B4": "insufficient"}),
     # a past performance status beside the current one is history
     ("current_ecog_decides", ["63303"], _b(
         (SPINE_NOTE, "ECOG 1.", "Before the onset of weakness two weeks ago she was ECOG 1. Current performance "
@@ -165,6 +197,17 @@ NERVE_ROWS = [
         "the sciatic nerve will be dissected off the mass (neuroplasty). If final pathology shows a high-grade "
         "sarcoma, the sciatic nerve will be resected en bloc with the tumor."), "64712", "pend",
      {"C2": "insufficient"}),
+    # a newer report that only names the nerve ("better seen on the MRI") does not supersede the MRI's
+    # hedged contact; the parts said separate do not make the whole nerve free
+    ("naming_is_not_the_newest_word", ["64712-LT"], {**edit(
+        FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "
+                         "abutting the sciatic nerve.",
+        "The mass contacts the left sciatic nerve at the notch. This apparent contact may be partial volume.\n"
+        "The tibial and peroneal divisions distally are separate from the mass.\nIMPRESSION: Left gluteal mass; "
+        "relation to the sciatic nerve at the notch indeterminate."),
+        "ct_2026-03-04.txt": "CT CHEST ABDOMEN PELVIS\nDate of service: 03/04/2026\nFINDINGS: The left gluteal mass "
+                             "is partly seen; its relation to the left sciatic nerve is better shown on the MRI.\n"
+                             "IMPRESSION: No metastatic disease.\n"}, "64712", "pend", {"C1": "insufficient"}),
     # 8: a nerve sacrificed with the specimen that is not the code's nerve
     ("other_nerve_sacrificed", ["64713-RT"], {
         "mri_2026-03-01.txt": "MRI BRACHIAL PLEXUS\nDate of service: 03/01/2026\nFINDINGS: 5 cm mass in the right "
@@ -180,6 +223,16 @@ NERVE_ROWS = [
 
 # the nerve a planned sacrifice acts on is the one named nearest to it in its clause, whatever its name
 SACRIFICES = [
+    # tissue located at the nerve is removed, not the nerve ("of" keeps the nerve in the phrase)
+    ("tumor_lobule_at_the_notch", "The tumor lobule in the left sciatic notch will be taken with the specimen.",
+     "approve", "met"),
+    ("mass_abutting_the_nerve", "The mass abutting the sciatic nerve will be removed en bloc with the specimen.",
+     "approve", "met"),
+    ("portion_of_the_nerve", "The encased portion of the sciatic nerve will be resected with the tumor.", "refer",
+     "not_met"),
+    # roots named by their levels: S4 is no sciatic origin, S1 is
+    ("low_sacral_roots_by_level", "Expected deficits from the S4-S5 sacrifice were discussed.", "approve", "met"),
+    ("sciatic_roots_by_level", "The left S1 root sacrifice is expected.", "refer", "not_met"),
     ("abbreviated_other_nerve", "The left posterior femoral cutaneous n. will be sacrificed with the specimen.",
      "approve", "met"),
     ("unlisted_other_nerve", "The inferior cluneal branches will be sacrificed with the specimen.", "approve", "met"),
@@ -204,6 +257,9 @@ def test_sacrificed_nerve_is_the_one_named(reviewer, tmp_path, name, sentence, o
     ("Two cycles are planned before surgery; cycle 1 was given last week. Anticipated surgery date: after cycle 2 "
      "and restaging, around mid-August.", "insufficient"),
     ("Surgery will follow in August, after cycle 2 of MAP.", "insufficient"),
+    # a numbered range reported done, at a sentence start; a range still to come is no cycle given
+    ("Chemotherapy: VDC/IE. Cycles 1 through 4 completed in March.", "met"),
+    ("Chemotherapy: VDC/IE. Cycles 1-6 planned, 1 completed.", "insufficient"),
     # the milestone without its "around ...", and wrapped onto the next line: still ahead
     ("Two cycles are planned before surgery; cycle 1 was given last week. Anticipated surgery date: after cycle 2 "
      "and restaging.", "insufficient"),

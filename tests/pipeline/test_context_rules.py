@@ -53,6 +53,10 @@ CASES: list[tuple[str, str, str]] = [
     ("A fracture is not seen on this study.", "fracture", "n"),
     ("Her hyponatremia has resolved.", "hyponatremia", "n"),
     ("Pulmonary embolism was ruled out.", "Pulmonary embolism", "n"),
+    # an active exclusion verb with a test or reader as its subject; the bare verb is a plan
+    ("The immunoprofile excludes metastatic carcinoma.", "metastatic carcinoma", "n"),
+    ("Flow cytometry has excluded lymphoma.", "lymphoma", "n"),
+    ("Biopsy is needed to exclude metastatic carcinoma.", "metastatic carcinoma", "u"),
     ("Extremities: no clubbing, cyanosis, or edema.", "edema", "n"),
     ("The patient was not tachycardic.", "tachycardic", "n"),
     ("Former smoker.", "smoker", "n"),

@@ -125,6 +125,9 @@ def test_capitalised_word_inside_a_sentence_is_a_name() -> None:
     ("N stage: N1. Grade 2, N intradural.", "N stage: N1. Grade 2, N intradural."),
     ("IMPRESSION: N0 INTRADURAL EXTENSION.", "IMPRESSION: NO INTRADURAL EXTENSION."),  # a cue in capitals
     ("Stage pT2 N0 M0, N0 disease.", "Stage pT2 N0 M0, N0 disease."),  # nodal stage N0 stays
+    ("Staging: N0 distant metastases.", "Staging: No distant metastases."),  # a capital "No" damaged
+    ("Staging CT: T3 N0 metastases absent.", "Staging CT: T3 N0 metastases absent."),  # after its T
+    ("N0 nodes are enlarged.", "N0 nodes are enlarged."),  # a nodal stage's noun
 ])
 def test_lost_periods_and_spaces(text: str, expected: str) -> None:
     assert respell(text)[0] == expected
