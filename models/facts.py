@@ -60,8 +60,8 @@ class _FactBase(Frozen):
                                 "(the diagnosis named with it in its clause)")
     subject_category: str | None = Field(default=None, description="category of that tumor mention")
     target: str | None = Field(default=None, description="for a planned nerve sacrifice or preservation: the "
-                               "nerve concept it acts on (the nerve named nearest in its clause; 'tissue' when the clause's "
-                               "subject is tumor or other tissue located at a nerve)")
+                               "nerve concept it acts on (the nerve named nearest in its clause; 'tissue' when "
+                               "the clause's subject is tumor or other tissue located at a nerve)")
     lesion: str | None = Field(default=None, description="id of the case lesion this fact belongs to "
                                "(set by the case-level lesion model)")
     evidence: tuple[EvidenceSpan, ...] = Field(min_length=1)
