@@ -38,6 +38,16 @@ class _NotSeen(BaseModel):
     labels: list[str]
 
 
+class _StatedBy(BaseModel):
+    """Hedge words that state a finding in some reports (``assertion_overrides.yaml``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    literals: list[str]
+    labels: list[str]
+    document_types: list[str]
+    sections: list[str]
+
+
 class _OldYear(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     years_before: int
@@ -54,6 +64,7 @@ class _Overrides(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     rules: list[_OverrideRule]
     not_seen: _NotSeen | None = None
+    stated_by: _StatedBy | None = None
     old_year: _OldYear | None = None
     past_date: _PastDate | None = None
 
@@ -112,6 +123,13 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
         negators = [m for m in span._.modifiers if m.category == "NEGATED_EXISTENCE"]
         if negators and all(m.rule.literal in cfg.not_seen.literals for m in negators):
             flags["negated"], flags["uncertain"] = False, True
+    stated = cfg.stated_by
+    if (flags["uncertain"] and stated and span.label_ in stated.labels and doc_type in stated.document_types
+            and section in stated.sections):
+        hedges = [m for m in span._.modifiers if m.category == "POSSIBLE_EXISTENCE"]
+        words = [" ".join(span.doc[m.modifier_span[0]:m.modifier_span[1]].text.lower().split()) for m in hedges]
+        if hedges and all(w in stated.literals for w in words):
+            flags["uncertain"] = False  # "SARCOMA, CONSISTENT WITH ..." in a pathology diagnosis
     for rule in cfg.rules:
         if rule.sections and section not in rule.sections:
             continue

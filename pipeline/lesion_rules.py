@@ -26,6 +26,7 @@ class PlanObject(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     np_boundaries: frozenset[str]
     tissue_heads: frozenset[str]
+    auxiliaries: frozenset[str] = frozenset()
 
 
 class LesionRules(BaseModel):

@@ -39,6 +39,8 @@ class QuantityConfig(BaseModel):
     duration_units: dict[str, float]
     cycle_units: list[str]
     cycle_done_words: frozenset[str] = frozenset()
+    milestone_words: frozenset[str] = frozenset()
+    future_cues: frozenset[str] = frozenset()
     session_units: list[str]
     comparators: dict[str, list[str]]
     survival_bare_units: dict[str, float | None]
@@ -177,7 +179,17 @@ def cycles(span: Span) -> list[Quantity]:
         if mc and i > 0 and (toks[i - 1].lower() in ("after", "post", "s/p", "completed", "through")
                              or before.endswith("s/p")):
             out.append(Quantity(float(mc.group(1)), "=", "cycles", sent.start + i, sent.start + i + 1))
+    if out and any(t.lower() in cfg.future_cues for t in toks):
+        # "surgery is anticipated in May, after 2 cycles of MAP": a count after "after" in a
+        # sentence about the future is a milestone ahead, not cycles given
+        out = [q for q in out if not _milestone(toks, q.start - sent.start, cfg)]
     return out
+
+
+def _milestone(toks: list[str], i: int, cfg: QuantityConfig) -> bool:
+    """Whether the count at token ``i`` follows a milestone word ("after", "once") within 3 words."""
+    near = [t.lower() for t in toks[max(0, i - 4): i + 1] if t.strip()][-4:]
+    return any(t in cfg.milestone_words for t in near)
 
 
 def score_after(span: Span, *, prefer_equals: bool = False, max_gap: int = 5) -> Quantity | None:

@@ -6,6 +6,7 @@ relation; the denied ones are kept apart so criteria can read "abuts without inv
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +22,7 @@ class _RelationNegation(BaseModel):
     window: int
     negators: list[str]
     hedges: list[str] = []
+    landmark: str = r"(?!)"
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +40,13 @@ def _hedged(doc: Doc, start: int, first: int) -> bool:
     cfg = _relation_negation()
     lo = max(first, start - cfg.window)
     return any(t.lower_ in cfg.hedges for t in doc[lo:start])
+
+
+def _landmark(doc: Doc, start: int, first: int) -> bool:
+    """Whether the cue at token ``start`` is the object of a position word ("lateral to the scar")."""
+    cfg = _relation_negation()
+    lo = max(first, start - cfg.window)
+    return bool(re.search(cfg.landmark, doc[lo:start].text.lower())) if start > lo else False
 
 
 def _denied_relations(span: Span) -> tuple[str, ...]:
@@ -61,7 +70,8 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         if not cat.startswith("REL_"):
             continue
         ms, me = mod.modifier_span
-        if _denied(span.doc, ms, sent_start(span)) or _hedged(span.doc, ms, sent_start(span)):
+        first = sent_start(span)
+        if _denied(span.doc, ms, first) or _hedged(span.doc, ms, first) or _landmark(span.doc, ms, first):
             continue
         dist = span.start - me if me <= span.start else ms - span.end if ms >= span.end else 0
         rank = (dist, 0 if cat == "REL_SEPARATE" else 1)

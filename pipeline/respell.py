@@ -27,7 +27,7 @@ _CAPS_NEXT = re.compile(r"[ \t]+[A-Z]{3,}\b")
 _LETTER_OF = str.maketrans("0158$|", "OISBSI")
 _LIST_ONE = re.compile(r"^[ \t]*([l|])(?=[.)][ \t])", re.MULTILINE)
 _NEXT_WORD = re.compile(r" ([a-z]{3,})\b")
-_NEXT_ANY_WORD = re.compile(r"[ \t]+([A-Za-z]{3,})\b")
+_NEXT_ANY_WORD = re.compile(r"(?:[ \t]+|[ \t]*\n[ \t]*)([A-Za-z]{3,})\b")  # across one line wrap
 _SPLIT_NO = re.compile(r"(?<![\w])([Nn]) ([oO])[ \t]+([A-Za-z]{3,})\b")
 _EXTRA_SPACE = re.compile(r"(?<=[^\s]) (?= [^\s])")
 

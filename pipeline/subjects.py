@@ -87,6 +87,21 @@ def _tissue_subject(text: str, lo: int, nerve_start: int) -> bool:
     return False
 
 
+_NERVE_WORD = re.compile(r"\b(?:nerves?|roots?|rootlets?|plexus|trunks?|cords?|n\.)(?![\w])", re.I)
+
+
+def _tissue_head_before(text: str, lo: int, start_char: int, end_char: int) -> bool:
+    """Whether a cue that names no nerve ("resected with the specimen") has tissue as its subject:
+    the last word of the clause before it, past auxiliaries, is a tissue head."""
+    if _NERVE_WORD.search(text, start_char, end_char):
+        return False
+    cfg = lesion_rules().rules.plan_object
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", text[lo:start_char])]
+    while words and words[-1] in cfg.auxiliaries:
+        words.pop()
+    return bool(words) and words[-1] in cfg.tissue_heads
+
+
 def plan_target(text: str, rows: list[Member], start_char: int, end_char: int, sent_start: int,
                 sent_end: int) -> str | None:
     """The nerve a planned sacrifice or preservation acts on: the nerve named nearest to it in its
@@ -116,6 +131,8 @@ def plan_target(text: str, rows: list[Member], start_char: int, end_char: int, s
         if best[0][1] == 0 and _tissue_subject(text, lo, best[2]):
             return TISSUE
         return best[1]
+    if _tissue_head_before(text, lo, start_char, end_char):
+        return TISSUE  # "the posterior trochanteric cortex will be resected with the specimen"
     from mednec.pipeline.respell_vocab import vocabulary
 
     stop = vocabulary().stop  # "plan for nerve resection": a function word names no nerve

@@ -75,6 +75,21 @@ ROWS = [
     ("incidental_other_side", ["27076-LT"], _a(
         (MRI, "No complete encasement", "Incidental 8 mm bone island in the right acetabulum. No complete "
                                         "encasement")), "27076", "approve", {"A2": "met", "A1": "met"}),
+    # a pathology diagnosis "consistent with" states it (POLICY rulings); "favor" stays a hedge
+    ("pathology_consistent_with_states", ["27076-LT"], _a(
+        (PATH, "FINAL DIAGNOSIS: High-grade conventional osteosarcoma.", "FINAL DIAGNOSIS: Malignant "
+               "bone-forming neoplasm, consistent with high-grade conventional osteosarcoma.")),
+     "27076", "approve", {"A1": "met"}),
+    ("pathology_favor_stays_a_hedge", ["27076-LT"], _a(
+        (PATH, "FINAL DIAGNOSIS: High-grade conventional osteosarcoma.", "FINAL DIAGNOSIS: Atypical cartilage "
+               "neoplasm; favor chondrosarcoma.")), "27076", "pend", {"A1": "insufficient"}),
+    ("pathology_benign_consistent_with", ["27076-LT"], _a(
+        (PATH, "FINAL DIAGNOSIS: High-grade conventional osteosarcoma.", "FINAL DIAGNOSIS: Benign cartilage "
+               "neoplasm, consistent with enchondroma.")), "27076", "refer", {"A1": "not_met"}),
+    # a plan said before and still to come is a plan, not history
+    ("previously_outlined_plan", ["27076-LT"], _a(
+        (NOTE, PLAN, "Plan: proceeding with the previously outlined en bloc resection with wide margins of the left "
+                     "ilium and acetabulum, with curative intent.")), "27076", "approve", {"A3": "met"}),
     # an addendum that retracts a finding
     ("addendum_retracts", ["27076-LT"], _a(
         (MRI, IMPRESSION, IMPRESSION + "\nADDENDUM: On review, the mass does not abut the acetabular roof; a 1 cm "
@@ -208,6 +223,18 @@ NERVE_ROWS = [
         "ct_2026-03-04.txt": "CT CHEST ABDOMEN PELVIS\nDate of service: 03/04/2026\nFINDINGS: The left gluteal mass "
                              "is partly seen; its relation to the left sciatic nerve is better shown on the MRI.\n"
                              "IMPRESSION: No metastatic disease.\n"}, "64712", "pend", {"C1": "insufficient"}),
+    # pathway 2: a nerve that runs beside the scar with a preserved fat plane is not compressed by it;
+    # a completed study without focal compromise is not met (POLICY rulings)
+    ("beside_the_scar_is_no_compression", ["64712-LT"], {
+        "mri_2026-01-27.txt": "MRI LEFT THIGH\nDate of service: 01/27/2026\nFINDINGS: Postoperative scar at the "
+                              "hamstring origin. The left sciatic nerve courses lateral to the scar with a preserved "
+                              "fat plane.\nIMPRESSION: Normal left sciatic nerve.\n",
+        "emg_2026-01-20.txt": "EMG/NCS REPORT\nDate of service: 01/20/2026\nIMPRESSION: No electrodiagnostic "
+                              "evidence of a left sciatic mononeuropathy.\n",
+        "note_2026-02-09.txt": "NERVE SURGERY CONSULT\nDate of service: 02/09/2026\nBurning pain down the left "
+                               "posterior thigh with numbness of the lateral foot. Failed 11 weeks of physical "
+                               "therapy and gabapentin. Plan: neurolysis of the left sciatic nerve.\n"},
+     "64712", "refer", {"C2'": "not_met"}),
     # 8: a nerve sacrificed with the specimen that is not the code's nerve
     ("other_nerve_sacrificed", ["64713-RT"], {
         "mri_2026-03-01.txt": "MRI BRACHIAL PLEXUS\nDate of service: 03/01/2026\nFINDINGS: 5 cm mass in the right "
@@ -233,6 +260,9 @@ SACRIFICES = [
     # roots named by their levels: S4 is no sciatic origin, S1 is
     ("low_sacral_roots_by_level", "Expected deficits from the S4-S5 sacrifice were discussed.", "approve", "met"),
     ("sciatic_roots_by_level", "The left S1 root sacrifice is expected.", "refer", "not_met"),
+    # a cue that names no nerve acts on its clause's subject: bone is no nerve
+    ("bone_with_the_specimen", "Greater trochanter: the posterior cortex will be resected with the specimen only "
+                               "if frozen section shows tumor.", "approve", "met"),
     ("abbreviated_other_nerve", "The left posterior femoral cutaneous n. will be sacrificed with the specimen.",
      "approve", "met"),
     ("unlisted_other_nerve", "The inferior cluneal branches will be sacrificed with the specimen.", "approve", "met"),
@@ -260,6 +290,9 @@ def test_sacrificed_nerve_is_the_one_named(reviewer, tmp_path, name, sentence, o
     # a numbered range reported done, at a sentence start; a range still to come is no cycle given
     ("Chemotherapy: VDC/IE. Cycles 1 through 4 completed in March.", "met"),
     ("Chemotherapy: VDC/IE. Cycles 1-6 planned, 1 completed.", "insufficient"),
+    # a count after "after" in a sentence about the future is a milestone, wherever the future cue is
+    ("Surgery is anticipated in mid-May, after 2 cycles of MAP and restaging.", "insufficient"),
+    ("After 3 cycles of MAP, the restaging MRI showed response.", "met"),
     # the milestone without its "around ...", and wrapped onto the next line: still ahead
     ("Two cycles are planned before surgery; cycle 1 was given last week. Anticipated surgery date: after cycle 2 "
      "and restaging.", "insufficient"),

@@ -182,6 +182,18 @@ def test_a_plan_never_applies_to_a_diagnosis(nlp: Language, label: str, planned:
     assert lesion._.is_planned is planned
 
 
+@pytest.mark.parametrize(("sentence", "phrase", "label", "historical"), [
+    # a score of a time named before is not the current one; the time of this visit is now
+    ("Admitted for urosepsis in 11/2025, KPS 40 at that time; fully recovered.", "KPS", "SCORE", True),
+    ("ECOG 1 at the time of this visit.", "ECOG", "SCORE", False),
+    # a symptom "at that time" in a hospital course belongs to the episode (the NegEx kit's reading)
+    ("She also had abdominal pain at that time.", "abdominal pain", "CONDITION", False),
+])
+def test_a_score_at_that_time_is_past(nlp: Language, sentence: str, phrase: str, label: str,
+                                      historical: bool) -> None:
+    assert assess(nlp, sentence, phrase, label)._.is_historical is historical
+
+
 def test_table_is_large_enough() -> None:
     assert len(CASES) >= 60
 

@@ -128,6 +128,8 @@ def test_capitalised_word_inside_a_sentence_is_a_name() -> None:
     ("Staging: N0 distant metastases.", "Staging: No distant metastases."),  # a capital "No" damaged
     ("Staging CT: T3 N0 metastases absent.", "Staging CT: T3 N0 metastases absent."),  # after its T
     ("N0 nodes are enlarged.", "N0 nodes are enlarged."),  # a nodal stage's noun
+    ("There is ne\nintradural extension.", "There is no\nintradural extension."),  # across a line wrap
+    ("There is ne\n\nIntradural", "There is ne\n\nIntradural"),  # not across a paragraph
 ])
 def test_lost_periods_and_spaces(text: str, expected: str) -> None:
     assert respell(text)[0] == expected
