@@ -46,6 +46,7 @@ class DocTypeConfig(BaseModel):
     months: dict[str, int]
     letterhead_lines: int = 8
     letterhead_words: list[str] = []
+    institution_words: list[str] = []
     noise_lines: list[str] = []
     banner_lines: list[str] = []
     not_date_labels: list[str] = []
@@ -266,14 +267,19 @@ def letterhead_ranges(text: str) -> list[tuple[int, int]]:
     """
     cfg = _config()[0]
     words = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in cfg.letterhead_words) + r")\b", re.I)
+    # the first line is usually the report's title ("ORTHOPAEDIC ONCOLOGY CONSULT"): it is a
+    # letterhead only when it names an institution ("RIVERSIDE CANCER & NEUROSCIENCE PAVILION")
+    institution = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in cfg.institution_words) + r")\b", re.I) \
+        if cfg.institution_words else None
     out = []
     pos = 0
     for i, line in enumerate(text.split("\n")):
         if i >= cfg.letterhead_lines:
             break
         stripped = line.strip()
+        first_ok = i > 0 or bool(institution and institution.search(stripped))
         if stripped and words.search(stripped) and not re.search(r"[:.;,]\s|\d", stripped + " ") \
-                and len(stripped.split()) <= 12 and i > 0:
+                and len(stripped.split()) <= 12 and first_ok:
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out

@@ -84,6 +84,21 @@ class Laterality:
             steps += 1
         return None
 
+    def _benign_sentences(self, spans: list[Span], smap) -> set[int]:
+        """Starts of the sentences that name a benign lesion and no tumor."""
+        from mednec.pipeline.lesion_rules import lesion_rules
+
+        rules = lesion_rules().rules
+        benign: set[int] = set()
+        tumor: set[int] = set()
+        for s in spans:
+            category = self.kb[s._.concept].category
+            if category in rules.benign_categories:
+                benign.add(smap[s.start])
+            elif category in rules.tumor_categories or category in rules.generic_categories:
+                tumor.add(smap[s.start])
+        return benign - tumor
+
     @staticmethod
     def _in_level_list(doc: Doc, i: int) -> bool:
         # "left L5, S1 and S2 roots": the conjunction joins spinal levels, keep looking back
@@ -100,9 +115,15 @@ class Laterality:
         for span in spans:
             side = self._own_side(span)
             span._.side, span._.side_source = (side, "explicit") if side else (None, "none")
-        # the side of the document's tumor, when its explicit tumor mentions agree
-        tumor_sides = {s._.side for s in spans if s.label_ in self.tumor_labels and s._.side in ("left", "right")}
-        site_sides = {s._.side for s in spans if s.label_ in ("SITE", "NERVE") and s._.side in ("left", "right")}
+        # the side of the document's tumor, when its explicit tumor mentions agree; a sentence about
+        # a benign lesion alone ("incidental bone island in the left femoral head") names no side
+        # of the tumor
+        smap = sentence_map(doc).starts
+        benign_only = self._benign_sentences(spans, smap)
+        tumor_sides = {s._.side for s in spans if s.label_ in self.tumor_labels and s._.side in ("left", "right")
+                       and smap[s.start] not in benign_only}
+        site_sides = {s._.side for s in spans if s.label_ in ("SITE", "NERVE") and s._.side in ("left", "right")
+                      and smap[s.start] not in benign_only}
         doc_side = next(iter(tumor_sides)) if len(tumor_sides) == 1 and len(site_sides) <= 1 else None
         if not tumor_sides and len(site_sides) == 1:
             # "Specimen: right superior pubic ramus ... CHONDROSARCOMA": the structures of a

@@ -78,5 +78,9 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         if best is None or rank < best[0]:
             best = (rank, cat[4:].lower(), mod)
     if best is None:
+        # a site that is itself the object of a position word is a reference point: "the lesion
+        # distal to the greater sciatic notch" is not at the notch (no default relation)
+        if intrinsic and _landmark(span.doc, span.start, sent_start(span)):
+            return None, None
         return intrinsic, None
     return best[1], best[2]

@@ -55,10 +55,31 @@ def test_dev_case_matches_gold(reviewer, case):
         assert statuses[code] == crits
 
 
+# The misses each corpus's README records as not fixed (so its figure is below 1.000); a strict
+# xfail, so a fix shows up and the entry must go.
+KNOWN_MISSES = {
+    ("blind5", "h22"): "63303 pends (B3 insufficient) where the gold refers (B3 not_met): see corpora/blind5/README.md",
+}
+
+
+def _corpus_param(case: Path):
+    reason = KNOWN_MISSES.get((case.parent.name, case.name))
+    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+    return pytest.param(case, marks=marks, id=f"{case.parent.name}/{case.name}")
+
+
 @pytest.mark.parametrize("case", _corpus_cases(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_corpus_case_never_falsely_approves(reviewer, case):
     _, _, problems = _check(reviewer, case)
     assert not problems
+
+
+@pytest.mark.parametrize("case", [_corpus_param(c) for c in _corpus_cases()])
+def test_corpus_case_decides_as_gold(reviewer, case):
+    """Every corpus holds its recorded figure: each code's outcome is the gold's."""
+    gold = json.loads((case / "gold.json").read_text())["expected"]
+    result, _ = reviewer.review(case)
+    assert {d.code: d.outcome for d in result.determinations} == gold
 
 
 def test_corpus_outcome_accuracy(reviewer):

@@ -144,3 +144,59 @@ def test_corpus_cases_rewrapped_at_another_width_decide_the_same(reviewer, tmp_p
         if before != after:
             changed.append((case.parent.name, case.name, before, after))
     assert not changed
+
+
+def _requested_side(case: Path) -> str | None:
+    """The one side the request names, if it names exactly one."""
+    import json
+
+    sides = set()
+    for item in json.loads((case / "request.json").read_text())["requested"]:
+        text = json.dumps(item).lower()
+        sides |= {side for side, marks in (("left", ("-lt", "left")), ("right", ("-rt", "right")))
+                  if any(m in text for m in marks)}
+    return next(iter(sides)) if len(sides) == 1 else None
+
+
+def _perturb(src: Path, dst: Path) -> None:
+    """Copy a case as another sender would have sent it: a fax header line on top of every
+    document, opaque file names (the date kept: it is a hint when the content has none), and in
+    its first imaging report with an impression an incidental benign lesion where no criterion
+    may use it (the other side, or a vertebra no code of the case names)."""
+    import hashlib
+    import re
+
+    dst.mkdir(parents=True)
+    side = _requested_side(src)
+    other = {"left": "right", "right": "left"}.get(side or "")
+    added = False
+    for i, f in enumerate(sorted(src.iterdir()), 2):
+        if f.suffix != ".txt":
+            if f.is_file():
+                shutil.copy(f, dst / f.name)
+            continue
+        text = f.read_text()
+        impression = re.search(r"(?im)^\s*impression", text)
+        if not added and impression and re.search(r"(?i)\b(?:mri|ct)\b", text[:300]):
+            lesion = (f"Incidental 6 mm bone island in the {other} femoral head, unchanged." if other else
+                      "Incidental typical hemangioma in the T3 vertebral body, unchanged.")
+            text = text[:impression.start()] + lesion + "\n" + text[impression.start():]
+            added = True
+        date = re.search(r"\d{4}-\d\d-\d\d", f.name)
+        name = "doc_" + hashlib.sha1(f.name.encode()).hexdigest()[:6] + (f"_{date.group()}" if date else "")
+        header = f"MAR-02-2026 09:12 FROM-ORTHO ONCOLOGY CLINIC  (555)010-2000  P.{i:03d}/009\n"
+        (dst / (name + ".txt")).write_text(header + text)
+
+
+def test_corpus_cases_sent_otherwise_decide_the_same(reviewer, tmp_path):
+    """Every gold case of corpora/, with a fax header on every document, opaque file names and an
+    incidental benign lesion on the other side (or at T3), decides every code as it did."""
+    wrong = []
+    for case in CORPORA_CASES:
+        sent = tmp_path / case.parent.name / case.name
+        _perturb(case, sent)
+        before = {code: o for code, (o, _) in outcomes(reviewer, case).items()}
+        after = {code: o for code, (o, _) in outcomes(reviewer, sent).items()}
+        if after != before:
+            wrong.append((case.parent.name, case.name, before, after))
+    assert not wrong

@@ -85,9 +85,31 @@ def test_spinal_level_as_height_mark_is_no_site(facts_of, text):
     assert not [f for f in facts_of(text) if f.concept == "spinal_level"]
 
 
-def test_letterhead_names_no_finding(facts_of):
-    text = "CT CHEST\nWillow Creek Cancer Center - Diagnostic Radiology\nDate of service: 01/08/2026\nNo nodules.\n"
+@pytest.mark.parametrize("text", [
+    "CT CHEST\nWillow Creek Cancer Center - Diagnostic Radiology\nDate of service: 01/08/2026\nNo nodules.\n",
+    # an institution on the first line, and a department word this list did not know
+    "RIVERSIDE CANCER & NEUROSCIENCE PAVILION\nPeripheral Nerve Surgery Clinic\nDate of service: 10/14/2026\n",
+    "EMG REPORT\nRiverside Cancer & Neuroscience Pavilion - Clinical Neurophysiology\nTest date: 09/15/2026\n",
+])
+def test_letterhead_names_no_finding(facts_of, text):
     assert not [f for f in facts_of(text) if f.concept == "malignancy"]
+
+
+def test_a_report_title_on_the_first_line_is_read():
+    from mednec.pipeline.doctype import letterhead_ranges
+
+    assert letterhead_ranges("ORTHOPAEDIC ONCOLOGY CONSULT\nDate of service: 01/08/2026\n") == []
+
+
+@pytest.mark.parametrize(("text", "relation"), [
+    # a site named after a position word is a reference point, not a location of the tumor
+    ("Denervation of the hamstrings places the lesion distal to the greater sciatic notch.", "separate"),
+    ("The mass lies inferior to the acetabulum.", "separate"),
+    ("The mass abuts the greater sciatic notch.", "abut"),
+])
+def test_position_words_make_a_landmark(facts_of, text, relation):
+    sites = [f for f in facts_of(text, "imaging") if f.concept in ("sciatic_foramen", "acetabulum")]
+    assert sites and sites[0].relation == relation
 
 
 def test_family_history_section_marks_family(facts_of):
