@@ -124,6 +124,18 @@ def _sentence_context(doc: Doc) -> tuple[dict[int, int], dict[int, list[Span]]]:
     return index, members
 
 
+def _clear_clause(doc: Doc, span: Span) -> bool:
+    """Whether the clause after a sub-heading's colon says only that the structure is normal."""
+    from mednec.pipeline.lesion_rules import lesion_rules
+
+    text = doc_text(doc)
+    colon = text.find(":", span.end_char)
+    end = sent_of(span).end_char
+    clause = re.sub(r"[^a-z ]", " ", text[colon + 1:end].lower()).split()
+    words = lesion_rules().rules.label_clear_words
+    return bool(clause) and len(clause) <= 4 and clause[0] in words
+
+
 def _first_tumor_after(doc: Doc, span: Span, members: list[Span], kb: KnowledgeBase) -> Span | None:
     colon = doc_text(doc).find(":", span.end_char)
     after = [s for s in members if s.start_char > colon and kb[s._.concept].label == "DIAGNOSIS"]
@@ -155,10 +167,14 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             # A sub-heading names the structure the clause after its colon describes.
             # Only a denial carries over: "Spine: the mass abuts L3" says nothing about the spine
             # as a whole, while "Sacrum: no metastatic disease" clears it.
+            # "Greater trochanter: normal." clears it too: the clause is only a normal finding
             head = _first_tumor_after(doc, span, members.get(sent_start(span), []), kb)
-            if head is None or not head._.is_negated:
+            if head is not None and head._.is_negated:
+                assertion, relation, modifier = _assertion(head, _section(head), None, doc_type), "tumor", None
+            elif head is None and _clear_clause(doc, span):
+                assertion, relation, modifier = assertion.model_copy(update={"negated": True}), "tumor", None
+            else:
                 continue
-            assertion, relation, modifier = _assertion(head, _section(head), None, doc_type), "tumor", None
         s_start = sent_start(span)
         own, first, last = span._.concept, span.start, span.end
         sent = sentences.get(s_start)

@@ -51,6 +51,7 @@ class LesionRules(BaseModel):
     level_sites: frozenset[str]
     descriptor: Descriptor
     plan_object: PlanObject
+    label_clear_words: frozenset[str] = frozenset()
     score_current_cues: list[str]
     score_past_cues: list[str]
 

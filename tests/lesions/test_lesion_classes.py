@@ -182,6 +182,24 @@ SPINE_ROWS = [
                                                                           "unknown.\n"),
         (SPINE_NOTE, "Plan: L3 corpectomy", "Plan: curative-intent en bloc L3 spondylectomy (corpectomy)")),
      "pend", {"B4": "insufficient"}),
+    # bone is extradural (POLICY B2: "epidural or bony"), unless an intradural part is left open
+    ("bony_lesion_is_extradural", ["63303"], _b(
+        (SPINE_MRI, "with epidural extension compressing the thecal sac", "with a pathologic fracture; the "
+                                                                          "spinal canal is clear"),
+        (SPINE_MRI, "No intradural abnormality.\n", ""),
+        (SPINE_MRI, "L3 metastasis with epidural extension", "L3 metastasis"),
+        (SPINE_NOTE, "Plan: L3 corpectomy", "Mechanical instability, SINS 14.\nPlan: L3 corpectomy")),
+     "approve", {"B2": "met"}),
+    ("bony_lesion_with_possible_intradural_part", ["63303"], _b(
+        (SPINE_MRI, "with epidural extension compressing the thecal sac", "with a pathologic fracture"),
+        (SPINE_MRI, "No intradural abnormality.", "Possible intradural extension at L3."),
+        (SPINE_MRI, "L3 metastasis with epidural extension", "L3 metastasis"),
+        (SPINE_NOTE, "Plan: L3 corpectomy", "Mechanical instability, SINS 14.\nPlan: L3 corpectomy")),
+     "pend", {"B2": "insufficient"}),
+    # "no X elsewhere" leaves X open where the report is looking
+    ("no_intradural_disease_elsewhere", ["63303"], _b(
+        (SPINE_MRI, "No intradural abnormality.", "Possible intradural extension at L3. No leptomeningeal "
+                                                 "enhancement elsewhere.")), "pend", {"B2": "insufficient"}),
     # a past performance status beside the current one is history
     ("current_ecog_decides", ["63303"], _b(
         (SPINE_NOTE, "ECOG 1.", "Before the onset of weakness two weeks ago she was ECOG 1. Current performance "

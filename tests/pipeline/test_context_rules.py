@@ -53,6 +53,10 @@ CASES: list[tuple[str, str, str]] = [
     ("A fracture is not seen on this study.", "fracture", "n"),
     ("Her hyponatremia has resolved.", "hyponatremia", "n"),
     ("Pulmonary embolism was ruled out.", "Pulmonary embolism", "n"),
+    # a relation the study could not judge is open; an inseparable mass is in contact
+    ("The relationship of the mass to the lumbosacral trunk cannot be assessed on CT.", "lumbosacral trunk", "u"),
+    ("The mass is not separated from the sciatic nerve.", "sciatic nerve", ""),
+    ("The pain has not resolved with therapy.", "pain", ""),
     # an active exclusion verb with a test or reader as its subject; the bare verb is a plan
     ("The immunoprofile excludes metastatic carcinoma.", "metastatic carcinoma", "n"),
     ("Flow cytometry has excluded lymphoma.", "lymphoma", "n"),

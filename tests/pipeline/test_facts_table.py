@@ -136,3 +136,41 @@ def test_code_modifiers_are_no_radiation(facts_of, text):
 def test_procedures_done_are_no_plans(facts_of, text):
     plans = [f for f in facts_of(text) if f.kind == "plan"]
     assert plans and all(f.assertion.historical for f in plans)
+
+
+@pytest.mark.parametrize(("text", "planned"), [
+    # a SOAP note's plan: eight weeks of therapy to come are no weeks of therapy done
+    ("A: Lower trunk plexopathy.\nP: 2x/wk x 8 wks: nerve glides and postural retraining.\n", True),
+    # "P: 72" is a pulse, not a plan
+    ("Vitals:\nP: 72 BP 118/76\nShe completed 8 weeks of physical therapy without relief.\n", False),
+])
+def test_soap_plan_line(facts_of, text, planned):
+    therapy = [f for f in facts_of(text, "clinical_note") if f.kind == "therapy"]
+    assert therapy and all(f.assertion.planned is planned for f in therapy)
+
+
+@pytest.mark.parametrize(("text", "concept", "negated"), [
+    # a sub-heading whose clause only says the structure is normal clears it
+    ("FINDINGS:\nGreater trochanter: normal.\n", "greater_trochanter", True),
+    # an impression's list item without a copula
+    ("IMPRESSION:\n3. Greater trochanter and femur not involved.\n", "greater_trochanter", True),
+])
+def test_structure_cleared_in_a_list(facts_of, text, concept, negated):
+    found = [f for f in facts_of(text, "imaging") if f.concept == concept]
+    assert found and found[0].assertion.negated is negated
+
+
+def test_a_sub_heading_with_a_finding_names_nothing_by_itself(facts_of):
+    assert not [f for f in facts_of("FINDINGS:\nAcetabulum: the mass abuts the roof.\n", "imaging")
+                if f.evidence[0].text == "Acetabulum"]
+
+
+@pytest.mark.parametrize(("text", "concept", "uncertain"), [
+    # "elsewhere" denies other levels and leaves the one under discussion open...
+    ("Possible dural enhancement at T9. No leptomeningeal enhancement elsewhere.", "compartment_intradural", True),
+    # ...while a diagnosis denied elsewhere is a staging negative
+    ("Sarcoma of the left ilium. No metastatic disease elsewhere.", "metastasis", False),
+])
+def test_elsewhere(facts_of, text, concept, uncertain):
+    found = [f for f in facts_of(text, "imaging") if f.concept == concept and f.assertion.negated]
+    assert found and found[-1].assertion.uncertain is uncertain
