@@ -47,6 +47,7 @@ class DocTypeConfig(BaseModel):
     letterhead_lines: int = 8
     letterhead_words: list[str] = []
     institution_words: list[str] = []
+    date_label_not_after: list[str] = []
     noise_lines: list[str] = []
     banner_lines: list[str] = []
     not_date_labels: list[str] = []
@@ -68,7 +69,12 @@ def _config() -> tuple[DocTypeConfig, list[tuple[str, re.Pattern[str]]], re.Patt
         re.I,
     )
     labels = "|".join(re.escape(lbl) for lbl in cfg.date_labels)
-    label_re = re.compile(rf"(?:^|\n)[ \t]*(?:{labels})\b[^\n:]{{0,20}}[:#]?[ \t]*", re.I)
+    # a label opens its line, or follows a short title on it when OCR has closed the column gap
+    # ("Consultation     Date of service:" read as "Consultation Date of service:"); never after a
+    # word that dates another event ("Comparison exam date:", "Prior study date:")
+    not_after = "".join(rf"(?!{re.escape(w)}\b)" for w in cfg.date_label_not_after)
+    lead = rf"(?:{not_after}[A-Z][\w&/-]*[ \t]+){{0,3}}"
+    label_re = re.compile(rf"(?:^|\n)[ \t]*{lead}(?:{labels})\b[^\n:]{{0,20}}[:#]?[ \t]*", re.I)
     return cfg, rules, date_re, label_re
 
 

@@ -70,6 +70,9 @@ def title_of(text: str) -> str | None:
             continue  # "Date of service: ...", "Clinical history: ...", a sentence: no title
         if len(candidate.split()) > cfg.title_max_words:
             continue
+        first = next((c for c in candidate if c.isalpha()), "")
+        if first.islower():
+            continue  # a wrapped sentence going on from the page before ("compression and progressive ...")
         if any(pattern.search(candidate) for _, pattern in rules):
             return candidate.rstrip(":").strip()
     return None

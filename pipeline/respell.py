@@ -27,7 +27,9 @@ _CAPS_NEXT = re.compile(r"[ \t]+[A-Z]{3,}\b")
 _LETTER_OF = str.maketrans("0158$|", "OISBSI")
 _LIST_ONE = re.compile(r"^[ \t]*([l|])(?=[.)][ \t])", re.MULTILINE)
 _NEXT_WORD = re.compile(r" ([a-z]{3,})\b")
-_NEXT_ANY_WORD = re.compile(r"(?:[ \t]+|[ \t]*\n[ \t]*)([A-Za-z]{3,})\b")  # across one line wrap
+# the next word, across a line wrap; an OCR text layer often leaves a blank line inside a wrapped
+# paragraph, so across two line breaks too when the word goes on in lower case
+_NEXT_ANY_WORD = re.compile(r"(?:[ \t]+|[ \t]*\n(?:[ \t]*\n(?=[ \t]*[a-z]))?[ \t]*)([A-Za-z]{3,})\b")
 _SPLIT_NO = re.compile(r"(?<![\w])([Nn]) ([oO])[ \t]+([A-Za-z]{3,})\b")
 _EXTRA_SPACE = re.compile(r"(?<=[^\s]) (?= [^\s])")
 

@@ -54,6 +54,15 @@ def test_segment_splits_a_packet_at_report_boundaries():
      [1]),
     # a body line that names a note is no title
     ([["CT CHEST", "Exam date: 01/03/2026"], ["Clinical history: follow-up note from clinic: mass."]], [1]),
+    # a page that opens mid-sentence goes on, whatever words its first lines hold ("progressive")
+    ([["SPINE SURGERY CONSULT", "Date of service: 04/10/2026", "HPI: L3 metastasis with"],
+      ["cauda equina", "compression and progressive lower extremity weakness and urinary", "retention."]], [1]),
+    # a letterhead and a title whose column gap OCR closed ("Consultation     Date of service:"),
+    # under the sender's own fax line: a new document dated anew
+    ([["MRI BRACHIAL PLEXUS", "Exam date: 03/30/2026", "Impression: mass."],
+      ["04/15/2026 16:40 FAX 555-0153 NORTHSHORE HAND & NERVE PAGE 1/2",
+       "NORTHSHORE HAND AND PERIPHERAL NERVE SURGERY", "Consultation Date of service: 04/14/2026",
+       "Reason: right brachial plexus tumor."]], [1, 2]),
 ])
 def test_segment_rows(pages, starts):
     assert [p.first for p in segment(["\n".join(p) for p in pages])] == starts

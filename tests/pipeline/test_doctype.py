@@ -33,6 +33,9 @@ DATES = [
     ("X\nDOS: 2026-01-05\n", dt.date(2026, 1, 5)),
     ("X\nExam date: Jan 5, 2026\n", dt.date(2026, 1, 5)),
     ("X\nSigned 5 January 2026\n", dt.date(2026, 1, 5)),
+    # OCR closed the column gap between a title and its date label; another event's date is not it
+    ("NORTHSHORE HAND SURGERY\nConsultation Date of service: 04/14/2026\n", dt.date(2026, 4, 14)),
+    ("MRI PELVIS\nComparison Exam date: 01/02/2025\nExam date: 03/03/2026\n", dt.date(2026, 3, 3)),
     # never a date of birth, a fax timestamp or a dictation stamp
     ("JAN-14-2026 15:49 FROM-CLINIC P.002/007\nMRI PELVIS\nPatient: DOE  DOB: 05/17/2003\nExam date: 01/09/2026\n",
      dt.date(2026, 1, 9)),

@@ -130,6 +130,7 @@ def test_capitalised_word_inside_a_sentence_is_a_name() -> None:
     ("N0 nodes are enlarged.", "N0 nodes are enlarged."),  # a nodal stage's noun
     ("There is ne\nintradural extension.", "There is no\nintradural extension."),  # across a line wrap
     ("There is ne\n\nIntradural", "There is ne\n\nIntradural"),  # not across a paragraph
+    ("There is ne\n\nintradural extension.", "There is no\n\nintradural extension."),  # an OCR blank line
 ])
 def test_lost_periods_and_spaces(text: str, expected: str) -> None:
     assert respell(text)[0] == expected
