@@ -320,7 +320,7 @@ def create_app(db: str | sessionmaker | None = None, *, secure_cookies: bool = F
             for c in result.cases:
                 groups.setdefault(c.outcome, []).append(c)
             return _page("queue.html.j2", user=who.user, csrf=who.session.csrf_token, result=result, groups=groups,
-                         q=q, status=status, outcome=outcome, overdue=bool(overdue), filters=FILTERS,
+                         q=q, status_filter=status, outcome=outcome, overdue=bool(overdue), filters=FILTERS,
                          due_text=due_text, is_overdue=is_overdue)
 
     @app.get("/api/cases")
