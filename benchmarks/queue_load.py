@@ -49,7 +49,7 @@ def fill(sessions, n: int) -> None:  # noqa: ANN001 - sessionmaker
                           outcomes=f"{code}-LT:{outcome}", status=rng.choice(STATUSES), current_version=1,
                           change_summary="", row_version=1, created_at=received, updated_at=received))
         versions.append(dict(case_pk=i + 1, number=1, source="triage", input_sha256="", request_json="{}",
-                             result_json='{"case_id": "case-%05d"}' % i, evidence_html="", mednec_version="0.1.0",
+                             result_json=f'{{"case_id": "case-{i:05d}"}}', evidence_html="", mednec_version="0.1.0",
                              criteria_version="1.0", change_summary="", created_at=received))
     with sessions() as db:
         db.execute(insert(Case), cases)

@@ -30,6 +30,7 @@ from starlette.datastructures import FormData
 from mednec import __version__
 from mednec.errors import MednecError
 from mednec.models import CaseRequest, CaseResult
+from mednec.outputs import write_atomic
 from mednec.render.common import code_label
 from mednec.workstation import auth
 from mednec.workstation.cases import (
@@ -104,6 +105,17 @@ def _page_auth(request: Request, db: DbSession, roles: tuple[str, ...] | None = 
     if roles and who.user.role not in roles:
         raise HTTPException(403, f"a {who.user.role} may not open this page")
     return who
+
+
+async def _json_body(request: Request) -> object:
+    # a JSON body only with a JSON content type: a cross-site form (text/plain) cannot post JSON here
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() not in ("application/json",
+                                                                                   "application/fhir+json"):
+        raise HTTPException(415, "send the body as application/json")
+    try:
+        return await request.json()
+    except ValueError as exc:
+        raise HTTPException(400, "the body is not JSON") from exc
 
 
 def _page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:  # noqa: ANN401 - template values
@@ -281,10 +293,10 @@ def create_app(db: str | sessionmaker | None = None, *, secure_cookies: bool = F
 
     @app.post("/api/login")
     async def api_login(request: Request) -> Response:
+        body = await _json_body(request)
         try:
-            body = await request.json()
-            name, password = str(body["name"]), str(body["password"])
-        except (ValueError, KeyError, TypeError) as exc:
+            name, password = str(body["name"]), str(body["password"])  # type: ignore[index]
+        except (KeyError, TypeError) as exc:
             raise HTTPException(400, "send {\"name\": ..., \"password\": ...} as JSON") from exc
         with dbs() as db:
             user = auth.authenticate(db, name, password)
@@ -315,7 +327,8 @@ def create_app(db: str | sessionmaker | None = None, *, secure_cookies: bool = F
         with dbs() as db:
             who = _page_auth(request, db)
             status = status if status in FILTERS else "open"
-            result = list_cases(db, q=q, status=status, outcome=outcome, overdue=bool(overdue), page=page)
+            result = list_cases(db, q=q, status=status, outcome=outcome, overdue=bool(overdue), page=page,
+                                members=who.user.role in CLINICAL)
             groups: dict[str, list[Case]] = {}
             for c in result.cases:
                 groups.setdefault(c.outcome, []).append(c)
@@ -327,13 +340,16 @@ def create_app(db: str | sessionmaker | None = None, *, secure_cookies: bool = F
     def api_queue(request: Request, q: str = "", status: str = "open", outcome: str = "", overdue: bool = False,
                   page: int = 1) -> Response:
         with dbs() as db:
-            _api_auth(request, db)
+            who = _api_auth(request, db)
             status = status if status in FILTERS else "open"
-            result = list_cases(db, q=q, status=status, outcome=outcome, overdue=overdue, page=page)
+            clinical = who.user.role in CLINICAL
+            result = list_cases(db, q=q, status=status, outcome=outcome, overdue=overdue, page=page,
+                                members=clinical)
             return JSONResponse({
                 "total": result.total, "page": result.page, "pages": result.pages,
-                "cases": [{"case_id": c.case_id, "authorization_id": c.authorization_id, "member_id": c.member_id,
-                           "member_name": c.member_name, "outcome": c.outcome,
+                "cases": [{"case_id": c.case_id, "authorization_id": c.authorization_id,
+                           "member_id": c.member_id if clinical else None,
+                           "member_name": c.member_name if clinical else None, "outcome": c.outcome,
                            "outcomes": dict(o.split(":", 1) for o in c.outcomes.split()), "status": c.status,
                            "urgency": c.urgency, "due_at": c.due_at.isoformat(),
                            "overdue": is_overdue(c, result.now), "version": c.current_version,
@@ -447,10 +463,7 @@ def create_app(db: str | sessionmaker | None = None, *, secure_cookies: bool = F
 
     @app.post("/api/cases/{case_id}/review")
     async def api_save(request: Request, case_id: str) -> Response:
-        try:
-            body = await request.json()
-        except ValueError as exc:
-            raise HTTPException(400, "the body is not JSON") from exc
+        body = await _json_body(request)
         if not isinstance(body, dict):
             raise HTTPException(400, "the body must be a JSON object")
         with dbs() as db:
@@ -495,6 +508,7 @@ def create_app(db: str | sessionmaker | None = None, *, secure_cookies: bool = F
         with dbs() as db:
             who = _api_auth(request, db, roles=CLINICAL, change=True)
             name = who.user.name
+        await _json_body(request)
         body = await request.body()
         from starlette.concurrency import run_in_threadpool
 
@@ -515,7 +529,7 @@ def _submit(intake: Intake, sessions: sessionmaker, body: bytes, user: str) -> d
 
     with tempfile.TemporaryDirectory(prefix="mednec-fhir-") as tmp:
         path = Path(tmp) / "bundle.json"
-        path.write_bytes(body)
+        write_atomic(path, body)
         folder = import_bundle(path, Path(tmp) / "case")
         from mednec import state
         from mednec.workstation.cases import store_version

@@ -116,8 +116,8 @@ def store_version(db: DbSession, result: CaseResult, request: CaseRequest, *, ev
     """Store a review as the next version of its case (the case is created on first sight).
 
     Returns the case and whether a version was added: a review of the same input (same
-    ``input_sha256``) as the latest version adds nothing. A new version re-opens a pended case:
-    the documents it waited for may have arrived.
+    ``input_sha256``) as the latest version adds nothing. A new version re-opens the case (status ``new``): the
+    documents a pended case waited for may have arrived, and a decided one is decided again.
     """
     now = utcnow()
     data = json.loads(result.model_dump_json())
@@ -154,7 +154,9 @@ def store_version(db: DbSession, result: CaseResult, request: CaseRequest, *, ev
         case.current_version = number
         case.change_summary = summary
         case.row_version += 1  # a save prepared against the old version must not land on the new one
-        if case.status == "pended":
+        if case.status != "new":  # new documents: the case is reviewed again, whatever it was
+            record_event(db, user, "status", case=case, before={"status": case.status},
+                         after={"status": "new"})
             case.status = "new"
     cv = criteria_version(result)
     db.add(CaseVersion(case_pk=case.id, number=number, source=source, input_sha256=input_sha256,

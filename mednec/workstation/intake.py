@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from mednec import state
 from mednec.errors import CaseError, CaseLimitError, MednecError
 from mednec.models import CaseRequest, CaseResult
+from mednec.outputs import write_atomic
 from mednec.workstation.cases import store_version
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def unpack_zip(data: bytes, target: Path) -> Path:
             dest = target.joinpath(*name.parts)
             dest.parent.mkdir(parents=True, exist_ok=True)
             try:
-                dest.write_bytes(zf.read(info))
+                write_atomic(dest, zf.read(info))
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as exc:
                 raise CaseError(f"the zip entry {info.filename!r} cannot be read") from exc
     found = sorted(target.rglob("request.json"), key=lambda p: len(p.parts))

@@ -33,19 +33,21 @@ def _like(q: str) -> str:
 
 
 def list_cases(db: DbSession, *, q: str = "", status: str = "open", outcome: str = "", overdue: bool = False,
-               page: int = 1, per_page: int = PER_PAGE) -> QueuePage:
+               page: int = 1, per_page: int = PER_PAGE, members: bool = True) -> QueuePage:
     """Cases matching the filters: outcome group first (refer, pend, approve), then due time, then case id.
 
-    ``q`` matches a part of the authorization id, member id or name, case id or a requested code.
+    ``q`` matches a part of the authorization id, member id or name, case id or a requested code;
+    with ``members=False`` (an admin, who sees no member data) not the member's id or name.
     """
     now = utcnow()
     query = select(Case)
     q = q.strip()[:200]
     if q:
         pattern = _like(q)
-        query = query.where(or_(*(func.lower(col).like(pattern, escape="\\") for col in
-                                  (Case.case_id, Case.authorization_id, Case.member_id, Case.member_name,
-                                   Case.codes))))
+        cols = [Case.case_id, Case.authorization_id, Case.codes]
+        if members:
+            cols += [Case.member_id, Case.member_name]
+        query = query.where(or_(*(func.lower(col).like(pattern, escape="\\") for col in cols)))
     if status == "open":
         query = query.where(Case.status != "decided")
     elif status in STATUSES:

@@ -166,3 +166,24 @@ def test_users_cli(db_url: str) -> None:
     assert r.exit_code == 2 and "exists" in r.output and "Traceback" not in r.output
     r = runner.invoke(app, ["users", "list", "--db", db_url])
     assert "zoe\tphysician\tactive" in r.output
+
+
+def test_admin_sees_no_member_data_and_json_needs_its_type(client: TestClient) -> None:
+    admin = login(client, "ada")
+    cases = client.get("/api/cases", headers=admin).json()["cases"]
+    assert cases and all(c["member_name"] is None and c["member_id"] is None for c in cases)
+    assert client.get("/api/cases", headers=admin, params={"q": "TEST, PEND"}).json()["total"] == 0
+    # a cross-site form can post text/plain, never application/json: JSON endpoints insist on the type
+    r = client.post("/api/login", content=f'{{"name": "nina", "password": "{PASSWORD}"}}',
+                    headers={"content-type": "text/plain"})
+    assert r.status_code == 415
+
+
+def test_cookie_api_needs_csrf(client: TestClient) -> None:
+    r = client.post("/api/login", json={"name": "nina", "password": PASSWORD})
+    token, csrf = r.json()["token"], r.json()["csrf_token"]
+    client.cookies.set("mednec_session", token)
+    row = client.get("/api/cases/c20").json()["row_version"]
+    assert client.post("/api/cases/c20/review", json={"row_version": row, "note": "x"}).status_code == 403
+    ok = client.post("/api/cases/c20/review", json={"row_version": row, "note": "x"}, headers={"X-CSRF-Token": csrf})
+    assert ok.status_code == 200
