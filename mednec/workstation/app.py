@@ -107,8 +107,22 @@ def _page_auth(request: Request, db: DbSession, roles: tuple[str, ...] | None = 
     return who
 
 
+MAX_BODY = 64 * 1024 * 1024
+"""Largest request body accepted (a zipped case or a PAS Bundle with its attachments)."""
+
+
+def _check_size(request: Request) -> None:
+    try:
+        size = int(request.headers.get("content-length") or 0)
+    except ValueError:
+        size = 0
+    if size > MAX_BODY:
+        raise HTTPException(413, f"the request body is over the {MAX_BODY // 2**20} MiB limit")
+
+
 async def _json_body(request: Request) -> object:
     # a JSON body only with a JSON content type: a cross-site form (text/plain) cannot post JSON here
+    _check_size(request)
     if request.headers.get("content-type", "").split(";")[0].strip().lower() not in ("application/json",
                                                                                    "application/fhir+json"):
         raise HTTPException(415, "send the body as application/json")
@@ -323,28 +337,29 @@ def create_app(db: str | sessionmaker | None = None, *, secure_cookies: bool = F
 
     @app.get("/queue")
     def queue_page(request: Request, q: str = "", status: str = "open", outcome: str = "", overdue: str = "",
-                   page: int = 1) -> Response:
+                   mine: str = "", page: int = 1) -> Response:
         with dbs() as db:
             who = _page_auth(request, db)
             status = status if status in FILTERS else "open"
             result = list_cases(db, q=q, status=status, outcome=outcome, overdue=bool(overdue), page=page,
-                                members=who.user.role in CLINICAL)
+                                members=who.user.role in CLINICAL, assignee_id=who.user.id if mine else None)
             groups: dict[str, list[Case]] = {}
             for c in result.cases:
                 groups.setdefault(c.outcome, []).append(c)
             return _page("queue.html.j2", user=who.user, csrf=who.session.csrf_token, result=result, groups=groups,
-                         q=q, status_filter=status, outcome=outcome, overdue=bool(overdue), filters=FILTERS,
+                         q=q, status_filter=status, outcome=outcome, overdue=bool(overdue), mine=bool(mine),
+                         filters=FILTERS,
                          due_text=due_text, is_overdue=is_overdue)
 
     @app.get("/api/cases")
     def api_queue(request: Request, q: str = "", status: str = "open", outcome: str = "", overdue: bool = False,
-                  page: int = 1) -> Response:
+                  mine: bool = False, page: int = 1) -> Response:
         with dbs() as db:
             who = _api_auth(request, db)
             status = status if status in FILTERS else "open"
             clinical = who.user.role in CLINICAL
             result = list_cases(db, q=q, status=status, outcome=outcome, overdue=overdue, page=page,
-                                members=clinical)
+                                members=clinical, assignee_id=who.user.id if mine else None)
             return JSONResponse({
                 "total": result.total, "page": result.page, "pages": result.pages,
                 "cases": [{"case_id": c.case_id, "authorization_id": c.authorization_id,
@@ -358,6 +373,7 @@ def create_app(db: str | sessionmaker | None = None, *, secure_cookies: bool = F
 
     @app.post("/api/cases")
     async def api_upload(request: Request) -> Response:
+        _check_size(request)
         form = await request.form()
         with dbs() as db:
             who = _api_auth(request, db, roles=CLINICAL, csrf=str(form.get("csrf_token") or ""), change=True)

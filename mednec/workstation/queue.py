@@ -33,11 +33,13 @@ def _like(q: str) -> str:
 
 
 def list_cases(db: DbSession, *, q: str = "", status: str = "open", outcome: str = "", overdue: bool = False,
-               page: int = 1, per_page: int = PER_PAGE, members: bool = True) -> QueuePage:
+               page: int = 1, per_page: int = PER_PAGE, members: bool = True,
+               assignee_id: int | None = None) -> QueuePage:
     """Cases matching the filters: outcome group first (refer, pend, approve), then due time, then case id.
 
     ``q`` matches a part of the authorization id, member id or name, case id or a requested code;
     with ``members=False`` (an admin, who sees no member data) not the member's id or name.
+    ``assignee_id``: only the cases assigned to that user ("my cases").
     """
     now = utcnow()
     query = select(Case)
@@ -54,6 +56,8 @@ def list_cases(db: DbSession, *, q: str = "", status: str = "open", outcome: str
         query = query.where(Case.status == status)
     if outcome:
         query = query.where(Case.outcome == outcome)
+    if assignee_id is not None:
+        query = query.where(Case.assignee_id == assignee_id)
     if overdue:
         query = query.where(Case.due_at < now, Case.status != "decided")
     total = db.scalar(select(func.count()).select_from(query.subquery())) or 0

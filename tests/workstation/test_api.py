@@ -187,3 +187,25 @@ def test_cookie_api_needs_csrf(client: TestClient) -> None:
     assert client.post("/api/cases/c20/review", json={"row_version": row, "note": "x"}).status_code == 403
     ok = client.post("/api/cases/c20/review", json={"row_version": row, "note": "x"}, headers={"X-CSRF-Token": csrf})
     assert ok.status_code == 200
+
+
+def test_assignment_and_old_versions_read_only(sessions, client: TestClient) -> None:  # noqa: ANN001
+    from mednec.workstation.cases import store_version
+    from tests.workstation.conftest import case_fixture
+
+    h = login(client, "nina")
+    assert _save(client, h, "c20", assignee="nora").status_code == 200
+    nora = login(client, "nora")
+    mine = client.get("/api/cases", headers=nora, params={"mine": "true"}).json()["cases"]
+    assert [c["case_id"] for c in mine] == ["c20"] and mine[0]["assignee"] == "nora"
+    assert _save(client, h, "c20", assignee="ada").status_code == 400  # an admin reviews nothing
+    result, request, html = case_fixture("c20")
+    with sessions() as db:
+        store_version(db, result, request, evidence_html=html, input_sha256="fixture-c20-again")
+    r = client.post("/api/login", json={"name": "nina", "password": PASSWORD})
+    client.cookies.set("mednec_session", r.json()["token"])
+    old = client.get("/cases/c20?version=1")
+    assert old.status_code == 200 and "read only" in old.text and 'id="save"' not in old.text
+    assert 'id="save"' in client.get("/cases/c20").text
+    assert client.get("/cases/c20/versions/1/evidence").headers["x-frame-options"] == "SAMEORIGIN"
+    assert client.get("/cases/nope").status_code == 404
