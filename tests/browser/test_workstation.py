@@ -48,7 +48,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc.terminate()
     proc.wait(timeout=10)
     log.close()
-    assert "correct horse" not in (db.parent / "server.log").read_text()  # no password in the log
+    text = (db.parent / "server.log").read_text()
+    assert "GET /queue 200" in text  # requests are logged: method, path, status, time
+    # no password, member name, searched words, note or reason in the log (PHI stays out of it)
+    for secret in ("correct horse", "TEST, PEND", "TEST, REFER", "PA-2026-000120", "Spoke with the clinic",
+                   "Operative note documents"):
+        assert secret not in text, secret
 
 
 @pytest.fixture()

@@ -188,6 +188,10 @@ def _append_only_events() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS events_append_only ON events")
+        op.execute("DROP TRIGGER IF EXISTS events_no_truncate ON events")
+        op.execute("DROP FUNCTION IF EXISTS mednec_events_append_only()")
     with op.batch_alter_table('notes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notes_case_pk'))
 
