@@ -147,3 +147,29 @@ def test_nurse_review_then_physician(ws: Any, artifacts: Path) -> None:  # noqa:
     assert "not certified by paul (physician)" in ws.locator("#review-decision").inner_text()
     refused = [e for e in ws.request.get("/api/cases/c12/events").json()["events"] if e["outcome"] == "refused"]
     assert refused and refused[0]["user"] == "nina"
+
+
+def test_second_save_gets_a_conflict(browser: Any, server: str) -> None:  # noqa: ANN401
+    pages = []
+    for name in ("nina", "nora"):
+        context = browser.new_context(base_url=server)
+        page = context.new_page()
+        _login(page, name)
+        page.goto("/cases/c12")
+        pages.append(page)
+    first, second = pages
+    first.fill("#note", "First reviewer's note.")
+    first.click("#save")
+    first.wait_for_url("**/cases/c12?saved=1")
+    second.fill("#note", "Second reviewer's note, written on a stale page.")
+    with second.expect_response(lambda r: r.url.endswith("/cases/c12/review")) as answer:
+        second.click("#save")
+    assert answer.value.status == 409
+    assert "another reviewer saved this case" in second.locator("#save-error").inner_text()
+    assert second.locator("#note").input_value() == "Second reviewer's note, written on a stale page."
+    assert "First reviewer's note." in second.locator("#notes").inner_text()  # the page shows the winner's save
+    events = second.request.get("/api/cases/c12/events").json()["events"]
+    saves = [(e["user"], e["outcome"]) for e in events if e["action"] == "save"]
+    assert ("nina", "ok") in saves and ("nora", "conflict") in saves
+    for page in pages:
+        page.context.close()
