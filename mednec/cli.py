@@ -87,6 +87,9 @@ def triage(
     fhir: Annotated[bool, typer.Option("--fhir", help="Also write each case's PAS response Bundle "
                                        "(ClaimResponse, QuestionnaireResponses, Provenance) to "
                                        "OUT/fhir/<case_id>.json.")] = False,
+    db: Annotated[str | None, typer.Option("--db", help="Also store each review as a version of its case "
+                                           "in the workstation database (a SQLite file or a URL such as "
+                                           "postgresql+psycopg://user@host/db).")] = None,
 ) -> None:
     """Review every case of a folder: OUT/<case_id>.json, .html and OUT/triage.csv."""
     _setup_logging(verbose)
@@ -108,6 +111,16 @@ def triage(
         _fail(exc)
         return
     typer.echo(summary.line(), err=True)
+    if db is not None:
+        from mednec.workstation.db import open_database
+        from mednec.workstation.intake import store_triage
+
+        try:
+            added, same = store_triage(open_database(db), cases_dir, out)
+        except MednecError as exc:
+            _fail(exc)
+            return
+        typer.echo(f"mednec triage: {added} new case versions stored, {same} unchanged", err=True)
     if summary.cases and summary.errors == summary.cases:
         raise typer.Exit(1)
 
@@ -183,6 +196,83 @@ def fhir_import(
         _fail(exc)
         return
     typer.echo(f"mednec fhir import: {out}", err=True)
+
+
+@app.command()
+def serve(
+    db: Annotated[str | None, typer.Option("--db", help="Database: a SQLite file (default mednec.db here, or "
+                                           "$MEDNEC_DB) or a URL such as postgresql+psycopg://user@host/db.")] \
+        = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    secure_cookies: Annotated[bool, typer.Option("--secure-cookies", help="Send the session cookie only over "
+                                                 "HTTPS (set this behind a TLS proxy).")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging (may show clinical text).")] \
+        = False,
+) -> None:
+    """Start the reviewer workstation (queue, case pages, audit log, FHIR Claim/$submit)."""
+    _setup_logging(verbose)
+    logging.getLogger("mednec.workstation").setLevel(logging.DEBUG if verbose else logging.INFO)
+    import uvicorn
+
+    from mednec.workstation.app import create_app
+
+    try:
+        application = create_app(db or os.environ.get("MEDNEC_DB"), secure_cookies=secure_cookies)
+    except MednecError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"mednec serve: http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    # uvicorn's access log prints query strings, where a searched member name would land: off
+    uvicorn.run(application, host=host, port=port, access_log=False, log_level="debug" if verbose else "warning")
+
+
+users_app = typer.Typer(no_args_is_help=True, help="Workstation accounts (nurse, physician, admin).")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="The user name to log in with.")],
+    role: Annotated[str, typer.Option("--role", help="nurse, physician or admin.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first "
+                                                 "line of standard input instead of a prompt.")] = False,
+    db: Annotated[str | None, typer.Option("--db", help="The workstation database (as for serve).")] = None,
+) -> None:
+    """Add an account; the password is asked for (twice), or read from standard input."""
+    _setup_logging(False)
+    from mednec.workstation.auth import add_user
+    from mednec.workstation.db import open_database
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with open_database(db or os.environ.get("MEDNEC_DB"))() as session:
+            user = add_user(session, name, role, password)
+    except MednecError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"mednec users: added {user.name} ({user.role})", err=True)
+
+
+@users_app.command("list")
+def users_list(
+    db: Annotated[str | None, typer.Option("--db", help="The workstation database (as for serve).")] = None,
+) -> None:
+    """List the accounts: name, role, active."""
+    _setup_logging(False)
+    from sqlalchemy import select
+
+    from mednec.workstation.db import User, open_database
+
+    try:
+        with open_database(db or os.environ.get("MEDNEC_DB"))() as session:
+            for user in session.scalars(select(User).order_by(User.name)):
+                typer.echo(f"{user.name}\t{user.role}\t{'active' if user.active else 'disabled'}")
+    except MednecError as exc:
+        _fail(exc)
 
 
 def main() -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from mednec.models.base import Frozen
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 
 class _Input(Frozen):
@@ -77,12 +78,63 @@ class Patient(_Input):
         return None if value is None else _plain_text(value, "sex")
 
 
+class Member(_Input):
+    """The member (patient) the request is for, as the payer identifies them (v1.1)."""
+
+    id: str | None = Field(default=None, min_length=1, max_length=MAX_FIELD_CHARS)
+    name: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
+
+    @field_validator("id", "name")
+    @classmethod
+    def _plain(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else _plain_text(value, f"member.{info.field_name}")
+
+
+class Provider(_Input):
+    """The requesting provider (v1.1)."""
+
+    npi: str | None = Field(default=None, pattern=r"^\d{10}$")
+    name: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
+
+    @field_validator("name")
+    @classmethod
+    def _plain(cls, value: str | None) -> str | None:
+        return None if value is None else _plain_text(value, "provider.name")
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # CONTRACT v1.1: received_at carries its offset; a bare local time could be any of 24 zones,
+    # and the decision due time is computed from it.
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("received_at needs a UTC offset (e.g. 2026-02-14T09:30:00-05:00)")
+    return value
+
+
 class CaseRequest(_Input):
-    """request.json: the case id, the requested codes and optional patient details."""
+    """request.json: the case id, the requested codes and optional patient details.
+
+    Contract v1.1 adds optional metadata (authorization id, member, provider, received time,
+    urgency). It is validated and kept, never read by the determination.
+    """
 
     case_id: str = Field(min_length=1, max_length=MAX_FIELD_CHARS)
     requested: tuple[RequestedCode, ...] = Field(min_length=1, max_length=MAX_CODES)
     patient: Patient | None = None
+    authorization_id: str | None = Field(default=None, min_length=1, max_length=MAX_FIELD_CHARS)
+    member: Member | None = None
+    provider: Provider | None = None
+    received_at: Annotated[dt.datetime, AfterValidator(_aware)] | None = None
+    urgency: Literal["standard", "expedited"] | None = None
+
+    @field_validator("authorization_id")
+    @classmethod
+    def _plain_authorization(cls, value: str | None) -> str | None:
+        return None if value is None else _plain_text(value, "authorization_id")
+
+    @field_validator("urgency", mode="before")
+    @classmethod
+    def _urgency_lower(cls, value: Any) -> Any:  # noqa: ANN401 - any JSON value
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("case_id")
     @classmethod

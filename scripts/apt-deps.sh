@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages mednec needs at run and test time, only where missing:
-# tesseract (OCR of scanned charts), poppler-utils, fonts, and chromium for browser tests.
+# tesseract (OCR of scanned charts), poppler-utils, fonts, chromium for browser tests, and
+# PostgreSQL for the workstation's database tests.
 set -euo pipefail
 need=()
 # A fresh Debian has python3 without venv/ensurepip.
@@ -17,6 +18,10 @@ elif ! command -v tesseract >/dev/null 2>&1; then
   need+=(tesseract-ocr-osd)
 fi
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# the workstation's database tests also run on a throwaway PostgreSQL (initdb + pg_ctl, no service)
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  need+=(postgresql)
+fi
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
 if [ ${#need[@]} -eq 0 ]; then
