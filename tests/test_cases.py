@@ -57,9 +57,7 @@ def test_dev_case_matches_gold(reviewer, case):
 
 # The misses each corpus's README records as not fixed (so its figure is below 1.000); a strict
 # xfail, so a fix shows up and the entry must go.
-KNOWN_MISSES = {
-    ("blind5", "h22"): "63303 pends (B3 insufficient) where the gold refers (B3 not_met): see corpora/blind5/README.md",
-}
+KNOWN_MISSES: dict[tuple[str, str], str] = {}
 
 
 def _corpus_param(case: Path):

@@ -53,6 +53,9 @@ CASES: list[tuple[str, str, str]] = [
     ("A fracture is not seen on this study.", "fracture", "n"),
     ("Her hyponatremia has resolved.", "hyponatremia", "n"),
     ("Pulmonary embolism was ruled out.", "Pulmonary embolism", "n"),
+    # a consent's risk is no finding
+    ("Consent discussed including L5 root injury risk.", "L5 root injury", "y"),
+    ("Risks of sciatic nerve injury were explained.", "sciatic nerve injury", "y"),
     # a relation the study could not judge is open; an inseparable mass is in contact
     ("The relationship of the mass to the lumbosacral trunk cannot be assessed on CT.", "lumbosacral trunk", "u"),
     ("The mass is not separated from the sciatic nerve.", "sciatic nerve", ""),
