@@ -25,6 +25,8 @@ _FAX_HEADER = re.compile(r"\bfax\b|\bfacsimile\b|\bfrom[-: ]"
 _COLUMNS = re.compile(r"\s{3,}|\t+")
 _LABEL_WORDS = 4  # "Clinical history:" labels a field; "ORTHO CLINIC NOTE [EHR TEMPLATE: v4]" is a title
 _EDGE_LINES = 3  # continuation marks stand in a page's first or last lines
+# a bulleted line, or a sentence in sentence case ending in a period, is no title
+_SENTENCE_LINE = re.compile(r"^\s*(?:[-*\u2022]\s|\d{1,2}[.)]\s+[a-z])|^(?=.*\b[a-z]{2,}\b.*\b[a-z]{2,}\b).{20,}\.\s*$")
 _TITLE_LABELS = re.compile(r"^\W*(?:exam|examination|study|procedure|report|title|type)\s*:\s*", re.I)
 
 
@@ -66,15 +68,33 @@ def title_of(text: str) -> str | None:
         label = line.split(":", 1)[0] if ":" in line.rstrip(":") else None
         if candidate != line:
             pass  # "EXAM: MRI PELVIS" names the document
-        elif (label is not None and len(label.split()) <= _LABEL_WORDS) or re.search(r"[.;]\s+[a-z]", line):
-            continue  # "Date of service: ...", "Clinical history: ...", a sentence: no title
+        elif label is not None and len(label.split()) <= _LABEL_WORDS:
+            # "SURGICAL PATHOLOGY REPORT      ACCESSION: ..." with the column gap closed by OCR: a
+            # capitalised title of two or more words before the field's own label word
+            title = _title_before_label(label, rules)
+            if title:
+                return title
+            continue  # "Date of service: ...", "Clinical history: ...": no title
+        elif re.search(r"[.;]\s+[a-z]", line):
+            continue  # a sentence: no title
         if len(candidate.split()) > cfg.title_max_words:
             continue
         first = next((c for c in candidate if c.isalpha()), "")
         if first.islower():
             continue  # a wrapped sentence going on from the page before ("compression and progressive ...")
+        if _SENTENCE_LINE.search(candidate):
+            continue  # a list item or a sentence ("- Will review the final pathology before the ...")
         if any(pattern.search(candidate) for _, pattern in rules):
             return candidate.rstrip(":").strip()
+    return None
+
+
+def _title_before_label(label: str, rules) -> str | None:  # noqa: ANN001 - doctype rules
+    words = label.split()
+    for k in (1, 2):
+        head = " ".join(words[:-k])
+        if len(head.split()) >= 2 and head.isupper() and any(p.search(head) for _, p in rules):
+            return head
     return None
 
 

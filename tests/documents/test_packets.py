@@ -54,6 +54,16 @@ def test_segment_splits_a_packet_at_report_boundaries():
      [1]),
     # a body line that names a note is no title
     ([["CT CHEST", "Exam date: 01/03/2026"], ["Clinical history: follow-up note from clinic: mass."]], [1]),
+    # a title whose column gap to a field OCR closed ("SURGICAL PATHOLOGY REPORT ACCESSION: ...")
+    ([["IR PROCEDURE NOTE", "Date of service: 02/10/2026", "Core biopsy of the iliac wing."],
+      ["02/13/2026 15:02 FAX UNIVERSITY PATH LAB PAGE 1/1", "SURGICAL PATHOLOGY REPORT ACCESSION: UP26-0877",
+       "COLLECTED: 02/10/2026 REPORTED: 02/13/2026", "DIAGNOSIS: chondrosarcoma."]], [1, 2]),
+    # a note's last bullet alone on a page names no new document ("... the final pathology ...")
+    ([["NEUROSURGERY CONSULT", "Date of service: 03/10/2026", "Plan: T11 corpectomy."],
+      ["APR-28-2026 12:22 FROM-NERVE SURGERY P.005/006",
+       "- Will review the final pathology before the operative date."]], [1]),
+    # a field label in capitals is no title
+    ([["CT CHEST", "Exam date: 01/03/2026"], ["CLINICAL HISTORY: cough.", "FINDINGS: clear."]], [1]),
     # a page that opens mid-sentence goes on, whatever words its first lines hold ("progressive")
     ([["SPINE SURGERY CONSULT", "Date of service: 04/10/2026", "HPI: L3 metastasis with"],
       ["cauda equina", "compression and progressive lower extremity weakness and urinary", "retention."]], [1]),
