@@ -27,6 +27,7 @@ class PlanObject(BaseModel):
     np_boundaries: frozenset[str]
     tissue_heads: frozenset[str]
     auxiliaries: frozenset[str] = frozenset()
+    nerve_words: tuple[str, ...] = ()
 
 
 class LesionRules(BaseModel):

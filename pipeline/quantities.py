@@ -27,10 +27,6 @@ _FRACTION_RE = re.compile(r"^(\d{1,2})/(52|12|7)$")
 _FRACTION_WEEKS = {"52": 1.0, "12": 4.345, "7": 1 / 7}
 
 
-_RANGE_WORDS = frozenset({"-", "to", "through", "thru", "and", "&"})
-_AUX_WORDS = frozenset({"were", "was", "have", "has", "had", "been", "are", "now", "all", "successfully"})
-
-
 class QuantityConfig(BaseModel):
     """Schema of ``quantities.yaml``."""
 
@@ -39,6 +35,8 @@ class QuantityConfig(BaseModel):
     duration_units: dict[str, float]
     cycle_units: list[str]
     cycle_done_words: frozenset[str] = frozenset()
+    cycle_range_words: frozenset[str] = frozenset()
+    cycle_aux_words: frozenset[str] = frozenset()
     milestone_words: frozenset[str] = frozenset()
     future_cues: frozenset[str] = frozenset()
     session_units: list[str]
@@ -164,10 +162,10 @@ def cycles(span: Span) -> list[Quantity]:
                 # "completed cycles 1-4", or a range reported done after it ("cycles 1 through 6
                 # completed", "cycles 1 to 3 were given"): the last cycle numbered
                 j = i + 1  # past the range and an auxiliary, across a line wrap
-                while j < len(toks) and (_number(toks[j]) is not None or toks[j].lower() in _RANGE_WORDS
+                while j < len(toks) and (_number(toks[j]) is not None or toks[j].lower() in cfg.cycle_range_words
                                          or not toks[j].strip()):
                     j += 1
-                while j < len(toks) and (toks[j].lower() in _AUX_WORDS or not toks[j].strip()) and j < i + 10:
+                while j < len(toks) and (toks[j].lower() in cfg.cycle_aux_words or not toks[j].strip()) and j < i + 10:
                     j += 1
                 done_after = j < len(toks) and toks[j].lower() in cfg.cycle_done_words
                 before = toks[i - 1].lower() if i > 0 else ""

@@ -87,15 +87,12 @@ def _tissue_subject(text: str, lo: int, nerve_start: int) -> bool:
     return False
 
 
-_NERVE_WORD = re.compile(r"\b(?:nerves?|roots?|rootlets?|plexus|trunks?|cords?|n\.)(?![\w])", re.I)
-
-
 def _tissue_head_before(text: str, lo: int, start_char: int, end_char: int) -> bool:
     """Whether a cue that names no nerve ("resected with the specimen") has tissue as its subject:
     the last word of the clause before it, past auxiliaries, is a tissue head."""
-    if _NERVE_WORD.search(text, start_char, end_char):
-        return False
     cfg = lesion_rules().rules.plan_object
+    if re.search(rf"\b(?:{'|'.join(map(re.escape, cfg.nerve_words))})(?![\w])", text[start_char:end_char], re.I):
+        return False
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", text[lo:start_char])]
     while words and words[-1] in cfg.auxiliaries:
         words.pop()

@@ -9,6 +9,7 @@ can be found.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -20,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import CORPUS_CASES
 
 DATA = Path(__file__).parent / "data"
 PASSWORD = "correct horse battery"
@@ -87,14 +90,22 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"{base}/{name}"
 
 
-def case_fixture(name: str):  # noqa: ANN201 - (CaseResult, CaseRequest, html)
-    """A stored review of a corpus case (result, request with v1.1 metadata, evidence view)."""
-    from mednec.models import CaseRequest, CaseResult
+@functools.cache
+def _reviewed(name: str):  # noqa: ANN202 - (CaseResult, html)
+    # reviewed once per session from the corpus case itself, so the stored result always matches
+    # the current rules (no frozen copy to regenerate)
+    from mednec.workstation.intake import Intake
 
-    folder = DATA / name
-    return (CaseResult.model_validate_json((folder / "result.json").read_text()),
-            CaseRequest.model_validate(json.loads((folder / "request.json").read_text())),
-            (folder / "evidence.html").read_text())
+    result, _, html = Intake().review(CORPUS_CASES / name)
+    return result, html
+
+
+def case_fixture(name: str):  # noqa: ANN201 - (CaseResult, CaseRequest, html)
+    """A review of a corpus case (result, request with v1.1 metadata, evidence view)."""
+    from mednec.models import CaseRequest
+
+    result, html = _reviewed(name)
+    return result, CaseRequest.model_validate(json.loads((DATA / name / "request.json").read_text())), html
 
 
 def seed(sessions) -> None:  # noqa: ANN001 - sessionmaker
