@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     root = Path(__file__).resolve().parents[1]
     dirs = args.dirs or [root.parent / "shared" / "cases", root / "corpora" / "cases"]
-    from mednec.errors import MednecError
+    from mednec.core.errors import MednecError
     from mednec.review import Reviewer
 
     reviewer = Reviewer()

@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     cases = [c for r in roots if r.is_dir() for c in sorted(r.iterdir()) if (c / "gold.json").is_file()]
     if args.limit:
         cases = cases[: args.limit]
-    from mednec.errors import MednecError
+    from mednec.core.errors import MednecError
     from mednec.review import Reviewer
 
     reviewer = Reviewer()

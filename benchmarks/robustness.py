@@ -122,7 +122,7 @@ def _doc_changes(clean_case: LoadedCase, noisy_case_: LoadedCase) -> list[str]:
 
 def minimal_damage(case: Path, change: Change, reviewer: Reviewer, workdir: Path) -> list[str]:
     """A 1-minimal subset of the damage that still gives ``change.noisy`` (ddmin on complements)."""
-    from mednec.errors import MednecError
+    from mednec.core.errors import MednecError
 
     texts = case_texts(case)
     events = [(doc, d) for doc, evs in sorted(change.damage.items()) for d in evs]
@@ -158,7 +158,7 @@ def minimal_damage(case: Path, change: Change, reviewer: Reviewer, workdir: Path
 def run(cases: list[Path], levels: Iterable[str], seeds: Iterable[int], reviewer: Reviewer,
         log: TextIO | None = None) -> tuple[dict[str, LevelStats], list[Change]]:
     """Review clean and noisy copies of ``cases``; per-level statistics and every changed outcome."""
-    from mednec.errors import MednecError
+    from mednec.core.errors import MednecError
 
     levels, seeds = list(levels), list(seeds)
     stats = {lv: LevelStats() for lv in levels}

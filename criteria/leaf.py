@@ -8,7 +8,7 @@ from __future__ import annotations
 from mednec.criteria.schema import Leaf, NumberTest
 from mednec.models.lesions import INDEX_LESION
 
-_FLAGS = ("negated", "uncertain", "historical", "hypothetical", "planned")
+_FLAGS = ("negated", "uncertain", "historical", "hypothetical", "conditional", "planned")
 _REQUIRED = {"affirmed": frozenset(), "negated": frozenset({"negated"}), "uncertain": frozenset({"uncertain"})}
 
 
@@ -79,6 +79,8 @@ def _leaf_filters(leaf: Leaf, f) -> bool:  # noqa: ANN001, C901 - flat list of f
     if leaf.section is not None and (f.section or "none") not in leaf.section:
         return False
     if leaf.not_section is not None and (f.section or "none") in leaf.not_section:
+        return False
+    if leaf.partial is not None and f.assertion.partial != leaf.partial:
         return False
     if leaf.tissue is not None and getattr(f, "tissue", False) != leaf.tissue:
         return False

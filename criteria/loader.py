@@ -25,7 +25,7 @@ from mednec.criteria.schema import (
 )
 from pydantic import BaseModel, ValidationError
 
-from mednec.errors import CriteriaError
+from mednec.core.errors import CriteriaError
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same data, ~10x faster
 M = TypeVar("M", bound=BaseModel)

@@ -12,7 +12,7 @@ from typing import Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FactKind = Literal["diagnosis", "site", "nerve", "therapy", "plan", "finding", "score"]
-Flag = Literal["negated", "uncertain", "historical", "hypothetical", "planned", "family"]
+Flag = Literal["negated", "uncertain", "historical", "hypothetical", "conditional", "planned", "family"]
 
 
 class _Strict(BaseModel):
@@ -46,6 +46,8 @@ class Leaf(_Strict):
     not_section: list[str] | None = None
     side: Literal["requested", "any"] = "requested"
     tissue: bool | None = None
+    partial: bool | None = Field(default=None, description="false: not a 'no other X' (X denied elsewhere, "
+                                 "which implies X here); none: either")
     related: list[str] | None = None
     related_affirmed: list[str] | None = None
     not_related: list[str] | None = None

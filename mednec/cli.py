@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from mednec.errors import MednecError
+from mednec.core.errors import MednecError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Medical-necessity review of prior-authorization requests from chart documents.")

@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from mednec.errors import CaseError
+from mednec.core.errors import CaseError
 from mednec.outputs import spreadsheet_safe
 
 HEADER = ("line number", "negation", "temporality", "experiencer")

@@ -1,7 +1,7 @@
 """``mednec triage --engine dask [--scheduler ADDRESS]``: cases as tasks on a Dask distributed cluster.
 
 Each case is one task running :func:`run_case` on a worker, which runs the same per-case
-function as the local engine (:func:`mednec.triage.process_case`) in a child forked from
+function as the local engine (:func:`mednec.worker.process_case`) in a child forked from
 the worker and kept for its next cases (``mednec.runner.KeptChild``), with the same
 per-case time limit; the case is read from
 and its JSON and HTML written to paths every worker shares. The client keeps at most a few
@@ -10,7 +10,7 @@ tasks per worker in flight, streams the outcomes back in folder order and writes
 engine's.
 
 Workers build the pipeline once: :class:`WarmPlugin` (a worker plugin registered by the
-client) runs :func:`mednec.engines.warm` when a worker starts, and every case reuses it.
+client) runs :func:`mednec.worker.warm` when a worker starts, and every case reuses it.
 With no scheduler address a ``LocalCluster`` is started: ``n_workers`` = ``--workers``,
 processes, one thread each. Workers that are daemonic processes (Dask's default for an
 external cluster: ``distributed.worker.daemon``) cannot fork; their cases then run in the
@@ -37,7 +37,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from mednec.runner import KeptChild
 from mednec.state import CasePlan
-from mednec.triage import CaseOutcome
+from mednec.worker import CaseOutcome
 
 log = logging.getLogger(__name__)
 
@@ -46,23 +46,22 @@ IN_FLIGHT_PER_WORKER = 4
 
 
 class WarmPlugin(WorkerPlugin):
-    """Warms a worker when it starts: builds the pipeline once (``mednec.engines.warm``)."""
+    """Warms a worker when it starts: builds the pipeline once (``mednec.worker.warm``)."""
 
     name = "mednec-warm"
 
     async def setup(self, worker) -> None:  # noqa: ANN001 - distributed.Worker
         """Run the warm-up off the worker's event loop (it takes seconds)."""
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract: one thread per case
-        from mednec.engines import warm
+        from mednec.worker import warm
 
         await asyncio.get_running_loop().run_in_executor(None, warm)
 
 
 def run_case(plan: CasePlan, out_dir: str, timeout: float | None, fhir: bool = False) -> CaseOutcome:
     """Review one case on a worker: ``process_case`` in a forked child with the time limit."""
-    from mednec.engines import warm
     from mednec.runner import Job, fork_available
-    from mednec.triage import _failed, process_case
+    from mednec.worker import failed_outcome, process_case, warm
 
     warm()  # a no-op when the plugin already ran
     job = Job(str(plan.folder), plan.input_sha256, fhir)
@@ -75,7 +74,7 @@ def run_case(plan: CasePlan, out_dir: str, timeout: float | None, fhir: bool = F
         kept = _kept.get((out_dir, timeout))
         if kept is None:
             kept = _kept[out_dir, timeout] = KeptChild(out_dir, process_case, timeout)
-    return kept.run_one(job, _failed({job.folder: plan}))
+    return kept.run_one(job, failed_outcome({job.folder: plan}))
 
 
 _kept: dict[tuple[str, float | None], KeptChild] = {}
@@ -118,7 +117,7 @@ def _stream(client: Client, plans: Sequence[CasePlan], out_dir: str, timeout: fl
             window: int, fhir: bool = False) -> Iterator[CaseOutcome]:
     """Submit at most ``window`` cases ahead; yield each outcome in order as soon as it is ready."""
     from mednec.runner import Job
-    from mednec.triage import _failed
+    from mednec.worker import failed_outcome
 
     batch = uuid.uuid4().hex[:12]
     pending: deque[tuple[CasePlan, Future]] = deque()
@@ -139,7 +138,7 @@ def _stream(client: Client, plans: Sequence[CasePlan], out_dir: str, timeout: fl
         except Exception as exc:  # noqa: BLE001 - a lost worker must not stop the batch
             log.debug("Dask task of %s failed", plan.folder, exc_info=True)
             job = Job(str(plan.folder), plan.input_sha256)
-            outcome = _failed({job.folder: plan})(job, "E502", f"the Dask task failed ({type(exc).__name__})")
+            outcome = failed_outcome({job.folder: plan})(job, "E502", f"the Dask task failed ({type(exc).__name__})")
         finally:
             future.release()
         submit()

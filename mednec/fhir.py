@@ -35,7 +35,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mednec.errors import CaseError, OutputError
+from mednec.core.errors import CaseError, OutputError
 from mednec.outputs import write_atomic
 
 SOURCE_FILE = "fhir-source.json"

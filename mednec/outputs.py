@@ -14,12 +14,15 @@ import re
 import tempfile
 from pathlib import Path
 
-from mednec.errors import OutputError
+from mednec.core.errors import OutputError
 
 log = logging.getLogger(__name__)
 
 MAX_NAME_BYTES = 200
 """Longest output file name stem (a case id), in UTF-8 bytes: file systems allow 255."""
+# Review-queue order: cases that need a person first. Errors (intake must fix the case),
+# then refer (medical director), pend (request documents), approve (nurse sign-off).
+QUEUE_ORDER = {"error": 0, "refer": 1, "pend": 2, "approve": 3}
 _TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from mednec import __version__
-from mednec.errors import (
+from mednec.core.errors import (
     CaseError,
     CaseLimitError,
     DocumentError,
@@ -349,7 +349,7 @@ class Reviewer:
 
     def review(self, case_dir: Path, *, cache_dir: Path | None = None, ocr_workers: int = 1,
                facts_out: list | None = None) -> tuple[CaseResult, LoadedCase]:
-        """Review one case folder; raises a :class:`mednec.errors.MednecError` for bad input.
+        """Review one case folder; raises a :class:`mednec.core.errors.MednecError` for bad input.
 
         ``facts_out``, when given, receives every fact read (the evidence view draws the
         non-deciding mentions from them without a second pass over the documents).

@@ -3,7 +3,7 @@
 Design: the parent process builds the pipeline once (and warms it on a small case), then
 *forks* at most ``workers`` children. A child inherits the built pipeline (copy-on-write, a
 fork costs milliseconds) and reviews cases one after another: it receives a job through
-its pipe, writes the outputs, sends the :class:`~mednec.triage.CaseOutcome` back, and
+its pipe, writes the outputs, sends the :class:`~mednec.worker.CaseOutcome` back, and
 waits for the next job; after ``CASES_PER_WORKER`` cases it exits and a fresh child is
 forked from the parent, so caches a long batch fills cannot grow without bound. The
 parent waits on all pipes and process sentinels with the nearest deadline as timeout; a

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from mednec import __version__
-from mednec.errors import DuplicateCaseError, MednecError, OutputError
+from mednec.core.errors import DuplicateCaseError, MednecError, OutputError
 from mednec.outputs import safe_output_path, write_atomic
 
 log = logging.getLogger(__name__)

@@ -18,139 +18,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mednec import state
-from mednec.errors import (
+from mednec.core.errors import (
     CaseError,
-    InternalError,
-    MednecError,
     OutputError,
-    ProcessingError,
-    TimeLimitError,
-    WorkerDiedError,
     printable,
 )
-from mednec.outputs import OutputLock, remove_stale_temps, safe_output_path, spreadsheet_safe, write_atomic
+from mednec.outputs import QUEUE_ORDER, OutputLock, remove_stale_temps, spreadsheet_safe, write_atomic
 from mednec.runner import Job, run_jobs
 from mednec.state import CasePlan, plan_cases
+from mednec.worker import FHIR_DIR, CaseOutcome, failed_outcome, process_case, rows_for, warm
 
 log = logging.getLogger(__name__)
 
 CSV_FIELDS = ["case_id", "code", "side", "outcome", "criteria_met", "criteria_total", "missing", "error"]
-# Review-queue order: cases that need a person first. Errors (intake must fix the case),
-# then refer (medical director), pend (request documents), approve (nurse sign-off).
-QUEUE_ORDER = {"error": 0, "refer": 1, "pend": 2, "approve": 3}
-TEXTS_SUFFIX = ".texts"
-"""Folder suffix of a case's extracted document text (``OUT/<case_id>.texts/``)."""
-FHIR_DIR = "fhir"
-"""Folder of the cases' FHIR response Bundles (``triage --fhir``)."""
 DEFAULT_TIMEOUT = 120.0
 """Seconds one case may take before it is stopped and gets an ``[E501]`` row."""
-
-
-@dataclass(frozen=True)
-class CaseOutcome:
-    """What one case produced: CSV rows, and an error line when it failed."""
-
-    folder: str
-    case_id: str
-    rows: tuple[dict[str, str], ...]
-    error: str | None = None
 
 
 def case_folders(cases_dir: Path) -> list[Path]:
     """Sub-folders of ``cases_dir`` in name order; hidden ones are skipped (CONTRACT)."""
     return sorted(p for p in cases_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
-
-
-def rows_for(result) -> list[dict[str, str]]:  # noqa: ANN001 - CaseResult
-    """triage.csv rows of one determination."""
-    rows = []
-    for det in result.determinations:
-        met, total = sum(c.status == "met" for c in det.criteria), len(det.criteria)
-        rows.append({"case_id": result.case_id, "code": det.code, "side": det.side or "",
-                     "outcome": det.outcome, "criteria_met": str(met), "criteria_total": str(total),
-                     "missing": " | ".join(det.missing), "error": ""})
-    return rows
-
-
-_REVIEWER = None
-
-
-def _reviewer():  # noqa: ANN202 - Reviewer, built once per process
-    global _REVIEWER  # noqa: PLW0603 - the per-process pipeline cache of a worker
-    if _REVIEWER is None:
-        from mednec.review import Reviewer
-
-        _REVIEWER = Reviewer()
-    return _REVIEWER
-
-
-def process_case(folder: str, out_dir: str, ocr_workers: int = 1, *,
-                 input_sha256: str | None = None, fhir: bool = False) -> CaseOutcome:
-    """Review one case and write its outputs; never raises for a bad case.
-
-    The outputs are written atomically, the JSON after the HTML, and the state record
-    (input hash and output hashes, see ``mednec.state``) last of all. ``input_sha256`` is
-    the hash computed before the case was read (computed here when not given).
-    """
-    from mednec.render.html import render_case_html
-    from mednec.review import read_request, result_json
-
-    path = Path(folder)
-    case_id = path.name
-    if input_sha256 is None:
-        input_sha256 = state.input_sha256(path)
-    try:
-        try:
-            case_id = read_request(path).case_id
-        except MednecError:
-            pass
-        reviewer = _reviewer()
-        facts: list = []
-        result, case = reviewer.review(path, ocr_workers=ocr_workers, facts_out=facts)
-        out = Path(out_dir)
-        json_path = safe_output_path(out, result.case_id, ".json")
-        html_path = safe_output_path(out, result.case_id, ".html")
-        texts = {d.info.id: d.text for d in case.documents}
-        # OUT/<case_id>.texts/: no case id's .json or .html, nor a batch file, can have that name
-        text_dir = safe_output_path(out, result.case_id, TEXTS_SUFFIX)
-        written = []
-        for d in case.documents:
-            if d.info.source != "text":
-                written.append(text_dir / f"{d.info.id}.txt")
-                write_atomic(written[-1], d.text)
-        if fhir:  # OUT/fhir/<case_id>.json: a folder no case id's outputs can name
-            from mednec.fhir import response_json
-
-            written.append(safe_output_path(out / FHIR_DIR, result.case_id, ".json"))
-            write_atomic(written[-1], response_json(result, case))
-        write_atomic(html_path, render_case_html(result, texts, facts))
-        write_atomic(json_path, result_json(result))  # a complete JSON marks a finished case
-        state.record(out, result.case_id, path.name, input_sha256, [*written, html_path, json_path])
-        return CaseOutcome(path.name, result.case_id, tuple(rows_for(result)))
-    except MednecError as exc:
-        return CaseOutcome(path.name, case_id, (), exc.line())
-    except Exception as exc:  # noqa: BLE001 - one bad case must not stop the batch
-        log.debug("unexpected error in %s", path, exc_info=True)
-        line = InternalError(f"internal error ({type(exc).__name__})", path).line()
-        return CaseOutcome(path.name, case_id, (), line)
-
-
-def _failed(plans: dict[str, CasePlan]):  # noqa: ANN202 - runner.FailFn
-    classes: dict[str, type[ProcessingError]] = {"E501": TimeLimitError, "E502": WorkerDiedError}
-
-    def failed(job: Job, code: str, problem: str) -> CaseOutcome:
-        plan = plans[job.folder]
-        line = classes.get(code, ProcessingError)(problem, plan.folder).line()
-        return CaseOutcome(plan.folder.name, plan.case_id, (), line)
-
-    return failed
-
-
-def _warm() -> None:
-    """Build the pipeline and pay every first-use cost once, before children are forked."""
-    from mednec.engines import warm
-
-    warm()  # a small built-in review: imports, pipeline, caches, templates, inherited by every child
 
 
 def _iter_outcomes(plans: list[CasePlan], out_dir: Path, workers: int, timeout: float | None, resume: bool,
@@ -173,7 +60,7 @@ def _iter_outcomes(plans: list[CasePlan], out_dir: Path, workers: int, timeout: 
         else:
             jobs.append(Job(str(plan.folder), plan.input_sha256, fhir))
             job_plans.append(plan)
-    failed = _failed({str(p.folder): p for p in plans})
+    failed = failed_outcome({str(p.folder): p for p in plans})
     if engine == "dask":  # the same process_case on a Dask cluster (mednec.dask_engine)
         from mednec.dask_engine import run_dask
 
@@ -181,7 +68,7 @@ def _iter_outcomes(plans: list[CasePlan], out_dir: Path, workers: int, timeout: 
                             fhir=fhir)
     else:
         reviewed = run_jobs(jobs, str(out_dir), run=process_case, failed=failed, workers=workers,
-                            timeout=timeout, warm=_warm)
+                            timeout=timeout, warm=warm)
     for i, plan in enumerate(plans):
         yield plan, ready[i] if i in ready else next(reviewed)
 

@@ -24,6 +24,10 @@ class Assertion(Frozen):
     uncertain: bool = False
     historical: bool = False
     hypothetical: bool = False
+    conditional: bool = Field(default=False, description="inside the condition of an 'if' clause (what would "
+                              "have to be true, not what is); always with hypothetical")
+    partial: bool = Field(default=False, description="'no other X': X denied elsewhere, which implies X here; "
+                          "always with uncertain")
     planned: bool = False
     family: bool = False
     superseded: bool = Field(default=False, description="a later reading of the same study replaced it: the "

@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from mednec.errors import ResourceError
+from mednec.core.errors import ResourceError
 
 LEXICON = "abbreviations.yaml"
 NUM = "<num>"

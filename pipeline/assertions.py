@@ -17,6 +17,7 @@ from mednec.models import Assertion
 from mednec.models.facts import DiagnosisFact, FindingFact, NerveFact, PlanFact, ScoreFact, SiteFact, TherapyFact
 from mednec.pipeline.resources import load_yaml
 from mednec.pipeline.sentence_index import sentence_dates, sentence_says, sentence_years
+from mednec.pipeline.sentmap import doc_text
 from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Span
 
@@ -36,6 +37,11 @@ class _NotSeen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     literals: list[str]
     labels: list[str]
+
+
+class _PartialDenial(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    literals: list[str]
 
 
 class _StatedBy(BaseModel):
@@ -60,10 +66,26 @@ class _PastDate(BaseModel):
     unless: list[str] = []
 
 
+class _Conditional(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    literals: list[str]
+    clause_break: str
+
+
+class _Coordination(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    labels: list[str]
+    joiner: str
+    subject_opening: str
+
+
 class _Overrides(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     rules: list[_OverrideRule]
+    conditional: _Conditional | None = None
+    coordination: _Coordination | None = None
     not_seen: _NotSeen | None = None
+    partial_denial: _PartialDenial | None = None
     stated_by: _StatedBy | None = None
     old_year: _OldYear | None = None
     past_date: _PastDate | None = None
@@ -107,6 +129,8 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
         "uncertain": bool(span._.is_uncertain),
         "historical": bool(span._.is_historical),
         "hypothetical": bool(span._.is_hypothetical),
+        "conditional": False,
+        "partial": False,
         "planned": bool(span._.is_planned),
         "family": bool(span._.is_family),
     }
@@ -123,6 +147,9 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
         negators = [m for m in span._.modifiers if m.category == "NEGATED_EXISTENCE"]
         if negators and all(m.rule.literal in cfg.not_seen.literals for m in negators):
             flags["negated"], flags["uncertain"] = False, True
+    if flags["uncertain"] and cfg.partial_denial:
+        hedges = [m for m in span._.modifiers if m.category == "POSSIBLE_EXISTENCE"]
+        flags["partial"] = bool(hedges) and all(m.rule.literal in cfg.partial_denial.literals for m in hedges)
     stated = cfg.stated_by
     if (flags["uncertain"] and stated and span.label_ in stated.labels and doc_type in stated.document_types
             and section in stated.sections):
@@ -130,6 +157,11 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
         words = [" ".join(span.doc[m.modifier_span[0]:m.modifier_span[1]].text.lower().split()) for m in hedges]
         if hedges and all(w in stated.literals for w in words):
             flags["uncertain"] = False  # "SARCOMA, CONSISTENT WITH ..." in a pathology diagnosis
+    if (not flags["negated"] and not flags["uncertain"] and cfg.coordination
+            and span.label_ in cfg.coordination.labels and _denied_as_coordinate(span, cfg.coordination)):
+        flags["negated"] = True
+    if flags["hypothetical"] and cfg.conditional and _in_condition(span, cfg.conditional):
+        flags["conditional"] = True
     for rule in cfg.rules:
         if rule.sections and section not in rule.sections:
             continue
@@ -139,6 +171,82 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
             if not any(sentence_says(span, w) for w in rule.unless):
                 flags[rule.set] = True
     return Assertion(**flags)
+
+
+def _denied_as_coordinate(span: Span, cfg: _Coordination) -> bool:
+    """Whether ``span`` opens or continues a coordinated subject whose last member a later cue denies.
+
+    "The pubic rami and the ischium, including the tuberosity, are not involved": the denial
+    ("are not involved") reaches only the nearest members within its scope; the members before
+    them, joined by conjunctions alone, are denied with them.
+    """
+    sent = span.sent
+    text = doc_text(span.doc)
+    joiner = _clause_break(cfg.joiner)
+    members = _sentence_targets(span.doc, sent.start, sent.end)
+    head = span  # the list's first member: walk back over members joined by conjunctions alone
+    for target in reversed(members):
+        if target.end_char <= head.start_char:
+            if target.label_ not in cfg.labels or target._.modifiers \
+                    or not joiner.match(text[target.end_char:head.start_char]):
+                break
+            head = target
+    if not _clause_break(cfg.subject_opening).search(text[sent.start_char:head.start_char]):
+        return False
+    prev_end = span.end_char
+    for target in members:
+        if target.start_char < prev_end:
+            continue
+        if target.label_ not in cfg.labels or not joiner.match(text[prev_end:target.start_char]):
+            return False
+        if any(m.category == "NEGATED_EXISTENCE" and m.modifier_span[0] >= target.end for m in target._.modifiers):
+            return True
+        if target._.modifiers:
+            return False  # a member with cues of its own ends the list
+        prev_end = target.end_char
+    return False
+
+
+def _sentence_targets(doc, start: int, end: int) -> list[Span]:  # noqa: ANN001 - spacy Doc
+    """The target spans of the sentence ``[start, end)`` in text order (cached per document)."""
+    from bisect import bisect_left
+
+    from mednec.pipeline.targets import GROUP
+
+    cache = doc.user_data.setdefault("mednec_sorted_targets", None)
+    if cache is None:
+        spans = sorted(doc.spans[GROUP], key=lambda s: (s.start, s.end)) if GROUP in doc.spans else []
+        cache = (spans, [s.start for s in spans])
+        doc.user_data["mednec_sorted_targets"] = cache
+    spans, starts = cache
+    i = bisect_left(starts, start)
+    out = []
+    while i < len(spans) and spans[i].start < end:
+        out.append(spans[i])
+        i += 1
+    return out
+
+
+def _in_condition(span: Span, cfg: _Conditional) -> bool:
+    """Whether ``span`` stands inside the condition of an "if" clause (cue to first clause break)."""
+    text = doc_text(span.doc)
+    breaks = _clause_break(cfg.clause_break)
+    sent_end = span.sent.end_char
+    for m in span._.modifiers:
+        if m.category != "HYPOTHETICAL" or m.rule.literal not in cfg.literals:
+            continue
+        cue_end = span.doc[m.modifier_span[1] - 1].idx + len(span.doc[m.modifier_span[1] - 1])
+        if span.start_char < cue_end:
+            continue
+        found = breaks.search(text, cue_end, sent_end)
+        if found is None or span.end_char <= found.start():
+            return True
+    return False
+
+
+@lru_cache(maxsize=4)
+def _clause_break(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _addendum_supersedes(facts: list[Fact]) -> list[Fact]:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from mednec.pipeline.resources import iter_jsonl
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from mednec.errors import ResourceError
+from mednec.core.errors import ResourceError
 
 Label = Literal["DIAGNOSIS", "SITE", "NERVE", "THERAPY", "PLAN", "FINDING", "SCORE", "CUE"]
 

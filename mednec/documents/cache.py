@@ -17,7 +17,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from mednec.documents import LoadedText
+from mednec.documents.base import LoadedText
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from mednec.errors import ResourceError
+from mednec.core.errors import ResourceError
 
 LEXICON = "ocr_lexicon.yaml"
 # "!" joins the 1 / l / I class: a fax's broken "l" reads as "!" ("intradura!"), and a "!" glued to

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from mednec.documents import MAX_PAGES, Page
+from mednec.core.errors import DocumentError
+from mednec.documents.base import MAX_PAGES, Page
 from mednec.documents.ocr import PageTask, ocr_pages, require_tesseract
 from mednec.documents.preprocess import DEFAULT_OPTIONS, OcrOptions
-from mednec.errors import DocumentError
 
 
 def count_frames(path: Path) -> int:

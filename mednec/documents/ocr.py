@@ -24,9 +24,9 @@ from typing import Literal
 
 from PIL import Image
 
-from mednec.documents import Page
+from mednec.core.errors import DocumentError, OCRUnavailableError
+from mednec.documents.base import Page
 from mednec.documents.preprocess import DEFAULT_OPTIONS, OcrOptions, exif_upright, preprocess
-from mednec.errors import DocumentError, OCRUnavailableError
 
 log = logging.getLogger(__name__)
 

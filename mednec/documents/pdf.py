@@ -21,10 +21,10 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from mednec.documents import MAX_PAGES, MAX_TEXT_BYTES, Page
+from mednec.core.errors import DocumentError
+from mednec.documents.base import MAX_PAGES, MAX_TEXT_BYTES, Page
 from mednec.documents.ocr import PageTask, ocr_pages, require_tesseract
 from mednec.documents.preprocess import DEFAULT_OPTIONS, OcrOptions
-from mednec.errors import DocumentError
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mednec.documents import MAX_TEXT_BYTES, LoadedText
-from mednec.errors import DocumentError
+from mednec.core.errors import DocumentError
+from mednec.documents.base import MAX_TEXT_BYTES, LoadedText
 
 BOM = "\ufeff"
 MAX_BAD_FRACTION = 0.25  # replacement + control characters above this: not a text file

@@ -1,4 +1,4 @@
-"""The evidence-highlighting view of one case: a single self-contained, escaped HTML file.
+"""Evidence spans of one case laid out as escaped, highlighted HTML text (``render.view`` makes the page).
 
 Every document's text is escaped; each evidence span is a ``<mark class="ev">`` carrying
 ``data-document``, ``data-start``, ``data-end`` and ``data-criteria`` (space-separated
@@ -182,19 +182,3 @@ def _open(s: Span, part: int, parts: int) -> str:
     return (f'<mark class="ev ev-{s.status}"{anchor} data-document="{html.escape(s.document)}" '
             f'data-start="{s.start}" data-end="{s.end}" data-criteria="{crits}" data-status="{statuses}"'
             f'{page}{part_attr} tabindex="-1" title="{crits}{where}">')
-
-
-def render_case_html(result: CaseResult, texts: dict[str, str], mentions: Iterable[Any] | None = None) -> str:
-    """The evidence view of a case as one HTML string (nothing is fetched from anywhere).
-
-    ``texts`` maps document ids to their text as the pipeline read it; ``mentions`` are
-    optional facts whose non-affirmed assertions are drawn as a separate layer.
-    """
-    from mednec.render.view import render_view
-
-    spans = collect_spans(result)
-    set_pages(result, texts, spans)
-    extra = mention_spans(mentions) if mentions is not None else {}
-    highlighted = {doc: highlight(texts[doc], spans.get(doc, []), extra.get(doc, []))
-                   for doc in texts if doc in spans or doc in extra}
-    return render_view(result, texts, highlighted, spans, show_mentions=mentions is not None)

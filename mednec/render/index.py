@@ -14,10 +14,10 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from mednec.outputs import QUEUE_ORDER as QUEUE_RANK
 from mednec.outputs import write_atomic
 from mednec.render.common import environment
 from mednec.render.view import asset, csp_hash
-from mednec.triage import QUEUE_ORDER as QUEUE_RANK
 
 
 @dataclass

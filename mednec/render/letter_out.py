@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mednec.errors import OutputError
+from mednec.core.errors import OutputError
 from mednec.models import CaseRequest, CaseResult
 from mednec.outputs import write_atomic
 from mednec.render.common import DOC_LABEL, environment

@@ -10,14 +10,16 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 from markupsafe import Markup
 
 from mednec.models import CaseResult, DocumentInfo, EvidenceSpan, Lesion, SurgicalPlan
 from mednec.render.common import claim_of, code_label, environment
-from mednec.render.html import Span, document_order
+from mednec.render.html import Span, collect_spans, document_order, highlight, mention_spans, set_pages
 
 
 @dataclass
@@ -147,3 +149,17 @@ def render_view(result: CaseResult, texts: dict[str, str], highlighted: dict[str
     return environment(True).get_template("case.html.j2").render(
         result=result, docs=docs, panel=panel(result, spans), css=Markup(css), js=Markup(js), csp=csp,
         show_mentions=show_mentions)
+
+
+def render_case_html(result: CaseResult, texts: dict[str, str], mentions: Iterable[Any] | None = None) -> str:
+    """The evidence view of a case as one HTML string (nothing is fetched from anywhere).
+
+    ``texts`` maps document ids to their text as the pipeline read it; ``mentions`` are
+    optional facts whose non-affirmed assertions are drawn as a separate layer.
+    """
+    spans = collect_spans(result)
+    set_pages(result, texts, spans)
+    extra = mention_spans(mentions) if mentions is not None else {}
+    highlighted = {doc: highlight(texts[doc], spans.get(doc, []), extra.get(doc, []))
+                   for doc in texts if doc in spans or doc in extra}
+    return render_view(result, texts, highlighted, spans, show_mentions=mentions is not None)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import sessionmaker
 from starlette.datastructures import FormData
 
 from mednec import __version__
-from mednec.errors import MednecError
+from mednec.core.errors import MednecError
 from mednec.models import CaseRequest, CaseResult
 from mednec.outputs import write_atomic
 from mednec.render.common import code_label

@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session as DbSession
 
-from mednec.errors import MednecError
+from mednec.core.errors import MednecError
 from mednec.workstation.db import ROLES, Session, User, utcnow
 
 SESSION_HOURS = 12

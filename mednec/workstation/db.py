@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
-from mednec.errors import MednecError
+from mednec.core.errors import MednecError
 
 ROLES = ("nurse", "physician", "admin")
 STATUSES = ("new", "in_review", "pended", "decided")

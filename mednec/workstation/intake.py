@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy.orm import sessionmaker
 
 from mednec import state
-from mednec.errors import CaseError, CaseLimitError, MednecError
+from mednec.core.errors import CaseError, CaseLimitError, MednecError
 from mednec.models import CaseRequest, CaseResult
 from mednec.outputs import write_atomic
 from mednec.workstation.cases import store_version
@@ -35,7 +35,7 @@ class Intake:
 
     def review(self, folder: Path) -> tuple[CaseResult, object, str]:
         """Review a case folder: (result, loaded case, evidence view HTML)."""
-        from mednec.render.html import render_case_html
+        from mednec.render.view import render_case_html
         from mednec.review import Reviewer
 
         with self._lock:

@@ -9,7 +9,7 @@ import pytest
 from spacy.language import Language
 
 from mednec.context_check import HEADER, SentenceSetError, classify, locate, run_context, sentence_doc
-from mednec.errors import MednecError
+from mednec.core.errors import MednecError
 
 KIT_HEADER = ("line number\tCondition\tsentence\tnegation_status\ttemporality\texperiencer")
 ROWS = [

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mednec.render.html import render_case_html
+from mednec.render.view import render_case_html
 from tests.conftest import DEV_CASES
 from tests.render.helpers import evidence_keys, write_hostile_case
 

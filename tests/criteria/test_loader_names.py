@@ -6,7 +6,7 @@ import pytest
 from mednec.criteria.loader import _check_refs, load_criteria
 from mednec.criteria.schema import Leaf, Ref
 
-from mednec.errors import CriteriaError
+from mednec.core.errors import CriteriaError
 
 
 def test_shipped_criteria_use_only_known_names():

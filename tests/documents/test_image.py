@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from mednec.core.errors import DocumentError, OCRUnavailableError
 from mednec.documents import PAGE_BREAK, load_document
 from mednec.documents import image as image_module
 from mednec.documents import ocr as ocr_module
 from mednec.documents.metrics import cer
-from mednec.errors import DocumentError, OCRUnavailableError
 
 from .conftest import PAGE_ONE, PAGE_TWO, page_image, requires_tesseract
 

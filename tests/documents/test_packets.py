@@ -164,7 +164,7 @@ def test_upside_down_page_reads_as_upright(tmp_path):
 
 
 def test_view_shows_which_pages_formed_which_document(reviewer, tmp_path):
-    from mednec.render.html import render_case_html
+    from mednec.render.view import render_case_html
 
     case = _case(tmp_path, {"fax_2026-01-21.pdf": text_pdf(PAGES)}, ["27076-LT"])
     result, loaded = reviewer.review(case)

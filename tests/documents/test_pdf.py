@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from mednec.core.errors import DocumentError
 from mednec.documents import PAGE_BREAK, load_document
 from mednec.documents import pdf as pdf_module
 from mednec.documents.metrics import cer
-from mednec.errors import DocumentError
 
 from .conftest import PAGE_ONE, PAGE_TWO, image_pdf, merge_pdfs, page_image, requires_tesseract, text_pdf
 

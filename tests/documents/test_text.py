@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import mednec.documents as docs
+from mednec.core.errors import DocumentError
 from mednec.documents import MAX_TEXT_BYTES, SUPPORTED_SUFFIXES, LoadedText, load_document
-from mednec.errors import DocumentError
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:

@@ -54,6 +54,28 @@ ROWS = [
     ("plan_with_nerve_sacrifice", ["27076-LT"], _a(
         (NOTE, PLAN, "Plan: curative-intent wide en bloc resection of the left ilium and acetabulum; the encased "
                      "left sciatic nerve will be sacrificed with the specimen.")), "27076", "approve", {"A3": "met"}),
+    # an aim the surgeon says cannot be reached is no plan; an aim beside a denied step still is
+    ("wide_margin_not_possible", ["27076-LT"], _a(
+        (NOTE, PLAN, "Plan: resection of the left ilium and acetabulum. It is not possible to obtain a wide "
+                     "margin at the sacroiliac joint.")), "27076", "refer", {"A3": "not_met"}),
+    ("wide_margin_beside_a_denied_step", ["27076-LT"], _a(
+        (NOTE, PLAN, PLAN + "\nNo sacral resection is required to obtain a wide margin.")),
+     "27076", "approve", {"A3": "met"}),
+    # a region name locates the lesion; only its parts, or a word of totality, give the whole bone
+    ("region_name_is_no_total_extent", ["27077-LT"], _a(
+        (MRI, ABUTS, "There is a destructive lesion of the left hemipelvis involving the left ilium and the left "
+                     "acetabular roof. The left superior and inferior pubic rami and the left ischium, including "
+                     "the ischial tuberosity, have normal marrow signal and are not involved.")),
+     "27077", "refer", {"A2": "not_met"}),
+    ("whole_region_is_total_extent", ["27077-LT"], _a(
+        (MRI, ABUTS, "The tumor involves the entire left hemipelvis.")), "27077", "approve", {"A2": "met"}),
+    # a staging study that leaves metastasis open leaves staging open; "no other site" does not
+    ("newest_staging_leaves_metastasis_open", ["27076-LT"], {**FAMILY_A, "ct_2026-01-18.txt": (
+        "CT CHEST\nDate of service: 01/18/2026\nIMPRESSION: Two new 4 mm nodules, indeterminate. Metastases "
+        "cannot be excluded.\n")}, "27076", "pend", {"A5": "insufficient"}),
+    ("no_other_site_is_no_open_staging", ["27076-LT"], {**FAMILY_A, "ct_2026-01-18.txt": (
+        "PET/CT\nDate of service: 01/18/2026\nIMPRESSION: FDG-avid left iliac primary. No other site of "
+        "metastatic disease.\n")}, "27076", "approve", {"A5": "met"}),
     ("plan_with_biopsy_tract", ["27076-LT"], _a(
         (NOTE, PLAN, "Plan: wide en bloc resection of the left periacetabular tumor with curative intent, "
                      "excising the contaminated biopsy tract en bloc with the specimen.")),
@@ -200,6 +222,31 @@ SPINE_ROWS = [
     ("no_intradural_disease_elsewhere", ["63303"], _b(
         (SPINE_MRI, "No intradural abnormality.", "Possible intradural extension at L3. No leptomeningeal "
                                                  "enhancement elsewhere.")), "pend", {"B2": "insufficient"}),
+    # a survival estimate that is the condition of the plan is not stated
+    ("survival_as_the_condition", ["63303"], _b(
+        (SPINE_NOTE, "Expected survival more than 12 months.", "If oncology's assessment supports an expected "
+                                                               "survival beyond 3 months, we will proceed.")),
+     "pend", {"B4": "insufficient"}),
+    ("survival_under_a_condition", ["63303"], _b(
+        (SPINE_NOTE, "Expected survival more than 12 months.", "If neurologic function is preserved, expected "
+                                                               "survival is 6 to 12 months.")),
+     "approve", {"B4": "met"}),
+    # B4 concerns metastatic disease: an unproven primary spinal tumor in a chart naming no cancer
+    # that spreads is judged by B1 (tissue), not by a prognosis
+    ("no_metastatic_disease_b4_not_applicable", ["63303"], {
+        SPINE_MRI: ("MRI LUMBAR SPINE\nDate of service: 01/28/2026\nFINDINGS: Enhancing mass in the L3 vertebral "
+                    "body and the epidural space compressing the cauda equina. No intradural abnormality.\n"
+                    "IMPRESSION: L3 mass, most consistent with chordoma.\n"),
+        SPINE_NOTE: ("SPINE SURGERY CONSULT\nDate of service: 02/05/2026\nBilateral leg weakness 4/5. Presumed "
+                     "chordoma; biopsy pending.\nPlan: L3 corpectomy.\n")}, "pend",
+     {"B1": "insufficient", "B4": "met"}),
+    ("old_cancer_keeps_b4", ["63303"], {
+        SPINE_MRI: ("MRI LUMBAR SPINE\nDate of service: 01/28/2026\nFINDINGS: Enhancing mass in the L3 vertebral "
+                    "body and the epidural space compressing the cauda equina. No intradural abnormality.\n"
+                    "IMPRESSION: L3 mass.\n"),
+        SPINE_NOTE: ("SPINE SURGERY CONSULT\nDate of service: 02/05/2026\nHistory of breast cancer in 2015. "
+                     "Bilateral leg weakness 4/5. Biopsy pending.\nPlan: L3 corpectomy.\n")}, "pend",
+     {"B4": "insufficient"}),
     # a past performance status beside the current one is history
     ("current_ecog_decides", ["63303"], _b(
         (SPINE_NOTE, "ECOG 1.", "Before the onset of weakness two weeks ago she was ECOG 1. Current performance "

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from mednec.models import CaseRequest
 
-from mednec.errors import RequestError
+from mednec.core.errors import RequestError
 from mednec.review import read_request
 
 META = {"authorization_id": "PA-2026-000123", "member": {"id": "M123456789", "name": "TEST, CASE"},

@@ -174,3 +174,99 @@ def test_a_sub_heading_with_a_finding_names_nothing_by_itself(facts_of):
 def test_elsewhere(facts_of, text, concept, uncertain):
     found = [f for f in facts_of(text, "imaging") if f.concept == concept and f.assertion.negated]
     assert found and found[-1].assertion.uncertain is uncertain
+
+
+@pytest.mark.parametrize(("text", "concept", "negated"), [
+    # a denial after a coordinated subject reaches every member, however far back...
+    ("The right superior and inferior pubic rami and the right ischium, including the ischial tuberosity, have "
+     "normal marrow signal and are not involved.", "pubic_ramus", True),
+    ("The right superior and inferior pubic rami and the right ischium, including the ischial tuberosity, have "
+     "normal marrow signal and are not involved.", "ischium", True),
+    ("The left ilium, the left acetabulum and the left ischium are uninvolved.", "ilium", True),
+    # ...but not a list that is the object of another verb ("tumor replaces ... X, Y and Z")
+    ("Tumor replaces the marrow of the right iliac wing, the right acetabular roof and the right ischium, "
+     "including the ischial tuberosity, and the right pubic rami have normal marrow signal.", "iliac_wing", False),
+    ("Tumor replaces the marrow of the right iliac wing, the right acetabular roof and the right ischium, "
+     "including the ischial tuberosity, and the right pubic rami have normal marrow signal.", "pubic_ramus", True),
+    # "normal <finding> in X" clears X
+    ("Normal marrow signal in the right pubic rami and right ischium.", "pubic_ramus", True),
+    ("Normal marrow signal in the right pubic rami and right ischium.", "ischium", True),
+])
+def test_denial_of_a_coordinated_subject(facts_of, text, concept, negated):
+    found = [f for f in facts_of(text) if f.concept == concept]
+    assert found and found[0].assertion.negated is negated, [f.assertion for f in found]
+
+
+@pytest.mark.parametrize(("text", "conditional", "hypothetical"), [
+    # inside the condition of an "if" clause: what would have to be true, not what is
+    ("If her assessment supports an expected survival beyond three months, we will proceed.", True, True),
+    ("We will operate if oncology expects survival of more than 3 months.", True, True),
+    # the clause after the condition states the estimate under that condition
+    ("If neurologic function is preserved, expected survival is 6 to 12 months.", False, True),
+    ("With surgery and, if needed, kinase inhibitors, I expect survival of several years.", False, True),
+    ("Expected survival is more than 12 months.", False, False),
+])
+def test_condition_of_an_if_clause(facts_of, text, conditional, hypothetical):
+    found = [f for f in facts_of(text, "clinical_note") if f.concept == "survival"]
+    assert found and found[0].assertion.conditional is conditional
+    assert found[0].assertion.hypothetical is hypothetical
+
+
+@pytest.mark.parametrize(("text", "concept", "affirmed"), [
+    # a service or department named after a disease names who cares for the patient
+    ("Discussed with sarcoma oncology (Dr. Patel).", "sarcoma", False),
+    ("Seen at the University Cancer Center today.", "malignancy", False),
+    ("Referred to the sarcoma service.", "sarcoma", False),
+    ("Ordering: Lindahl, H., MD (Great Plains Sarcoma Ctr)", "sarcoma", False),
+    ("Also seen by: sarcoma\noncology (Dr. Patel)", "sarcoma", False),
+    # the disease itself is still a diagnosis
+    ("Biopsy-proven sarcoma of the left thigh.", "sarcoma", True),
+])
+def test_service_names_are_no_diagnosis(facts_of, text, concept, affirmed):
+    found = [f for f in facts_of(text, "clinical_note") if f.concept == concept and f.assertion.affirmed]
+    assert bool(found) is affirmed
+
+
+@pytest.mark.parametrize(("text", "negated"), [
+    # the denial is of the subject before "is required"; the aim after it is not denied
+    ("No sacral resection is required to obtain a wide margin.", False),
+    # a denial of the aim itself stays one
+    ("It is not possible to obtain a wide margin.", True),
+    ("A wide margin is not required.", True),
+    ("Wide margins cannot be obtained.", True),
+    ("A wide margin is not achievable at the sacral side.", True),
+    ("We were unable to obtain wide margins.", True),
+    # a denial qualified by its means leaves the aim open for another means
+    ("A wide margin cannot be achieved with a nerve-sparing dissection there.", False),
+])
+def test_the_aim_of_a_denied_requirement(facts_of, text, negated):
+    found = [f for f in facts_of(text, "clinical_note") if f.concept == "wide_margin"]
+    assert found and found[0].assertion.negated is negated
+
+
+@pytest.mark.parametrize(("text", "partial"), [
+    ("No other site of metastatic disease.", True),
+    ("Metastases cannot be excluded.", False),
+])
+def test_no_other_is_a_partial_denial_not_a_hedge(facts_of, text, partial):
+    found = [f for f in facts_of(text) if f.concept == "metastasis"]
+    assert found and found[0].assertion.uncertain and found[0].assertion.partial is partial
+
+
+def test_a_wrapped_line_of_prose_opens_no_section(facts_of):
+    # "findings support UPS." after a wrap is prose, not a FINDINGS title: the comment stays a comment
+    text = ("SURGICAL PATHOLOGY REPORT\nCOMMENT: No lineage-specific differentiation identified;\nfindings "
+            "support UPS.\nHistologic type: undifferentiated pleomorphic sarcoma\n")
+    found = [f for f in facts_of(text, "pathology") if f.concept == "ups_bone"]
+    assert found and all(f.section == "comment" for f in found), [f.section for f in found]
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    # a region name locates a lesion; a word of totality makes it the whole bone, across a wrap too
+    ("Lesion of the right hemipelvis.", "innominate_bone"),
+    ("The tumor involves the entire left\nhemipelvis.", "whole_innominate_bone"),
+    ("Tumor of the whole right innominate bone.", "whole_innominate_bone"),
+    ("Tumor involves the innominate bone in its entirety.", "whole_innominate_bone"),
+])
+def test_region_name_and_whole_region(facts_of, text, concept):
+    assert [f for f in facts_of(text) if f.concept == concept]

@@ -6,7 +6,7 @@ from importlib import resources
 
 import pytest
 
-from mednec.errors import ResourceError
+from mednec.core.errors import ResourceError
 
 
 def test_every_pipeline_resource_validates():

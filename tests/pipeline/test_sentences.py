@@ -20,6 +20,11 @@ CASES = [
     ("Margins neg. for malignancy.", ["Margins neg. for malignancy."]),
     ("Mass in the prox. femur, approx. two cm.", ["Mass in the prox. femur, approx. two cm."]),
     ("Seen by Dr. smith; hx. of DVT.", ["Seen by Dr. smith; hx. of DVT."]),
+    # a line that ends on a subordinator was wrapped, whatever the case of the next line
+    ("4. Radiation oncology to see her postoperatively if\nMPNST is confirmed.",
+     ["4. Radiation oncology to see her postoperatively if\nMPNST is confirmed."]),
+    ("Surgery will proceed unless\nPET shows distant disease.",
+     ["Surgery will proceed unless\nPET shows distant disease."]),
 ]
 
 

@@ -145,7 +145,7 @@ def test_a_second_run_into_a_busy_folder_stops_with_one_line(tmp_path: Path, cli
 
 
 def test_cleanup_never_touches_a_live_run(tmp_path: Path) -> None:
-    from mednec.errors import OutputError
+    from mednec.core.errors import OutputError
     from mednec.outputs import OutputLock
     from mednec.triage import triage
 
@@ -162,8 +162,8 @@ def test_cleanup_never_touches_a_live_run(tmp_path: Path) -> None:
 # item 6: limits enforced while reading -------------------------------------------------------
 
 def test_oversized_text_layer_is_refused_before_extraction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mednec.core.errors import DocumentError
     from mednec.documents import pdf as pdf_mod
-    from mednec.errors import DocumentError
 
     monkeypatch.setattr(pdf_mod, "MAX_TEXT_BYTES", 40_000)
     monkeypatch.setattr(pdf_mod, "TOO_MUCH_TEXT", "extracted text is larger than the limit")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import mednec.review as review_mod
-from mednec.errors import CaseLimitError, DocumentError, DocumentLimitError, MednecError, OutputError
+from mednec.core.errors import CaseLimitError, DocumentError, DocumentLimitError, MednecError, OutputError
 from mednec.outputs import safe_output_path
 from mednec.review import load_case
 from tests.reliability.conftest import make_case, needs_d01

@@ -30,7 +30,6 @@ PACKAGE = Path(mednec.__file__).parent
 ATOMIC_WRITERS = {
     "outputs.py": "write_atomic itself",
     "documents/cache.py": "the OCR cache: its own mkstemp + fsync + os.replace",
-    "engines.py": "the warm-up case, written into a TemporaryDirectory, never an output",
 }
 
 

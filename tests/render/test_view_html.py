@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mednec.render.html import Span, collect_spans, highlight, render_case_html
+from mednec.render.html import Span, collect_spans, highlight
+from mednec.render.view import render_case_html
 from tests.render.helpers import evidence_keys
 
 
@@ -157,7 +158,7 @@ def test_mentions_layer_is_distinct(review, reviewer, dev_case) -> None:  # noqa
 
 
 def test_triage_pages_carry_the_mentions_layer(dev_case, tmp_path) -> None:  # noqa: ANN001
-    from mednec.triage import process_case
+    from mednec.worker import process_case
 
     outcome = process_case(str(dev_case("d01")), str(tmp_path))
     assert outcome.error is None
