@@ -41,6 +41,10 @@ def build() -> Language:
     # every document about it. The warning says nothing about our rules.
     warnings.filterwarnings("ignore", message=r"\[W036\]")
     nlp = spacy.blank("en")
+    # "Femoral n./lumbar plexus": a slash after an abbreviation's period separates two names
+    # (spaCy splits a slash only between letters or digits)
+    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z]\.)/(?=[A-Za-z])"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     for name in COMPONENTS:
         nlp.add_pipe(name)
     return nlp

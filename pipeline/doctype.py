@@ -134,6 +134,20 @@ def blank_page_seams(text: str) -> str:
     return "\f".join(out)
 
 
+_OCR_WORD = re.compile(r"[A-Za-z01]*[A-Za-z][A-Za-z01]*")
+_OCR_DIGITS = str.maketrans({"0": "o", "1": "l"})
+
+
+def _ocr_letters(line: str) -> str:
+    """A title line with OCR's digit-for-letter slips read back ("PATH0LOGY DEPARTMENT - BI0PSY
+    REP0RT"): a 0 or 1 inside a word of at least three letters; codes such as "T26" keep theirs."""
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        letters = sum(c.isalpha() for c in word)
+        return word.translate(_OCR_DIGITS) if letters >= 3 and letters < len(word) else word
+    return _OCR_WORD.sub(fix, line)
+
+
 def infer_type(text: str, filename: str | None = None) -> str:
     """The document type from its first title lines (imaging, pathology, clinical_note, ...).
 
@@ -143,7 +157,7 @@ def infer_type(text: str, filename: str | None = None) -> str:
     ("ortho_hip_preservation_note_2026-02-24.txt" is a clinical note).
     """
     cfg, rules, _, _ = _config()
-    lines = [ln.strip() for ln in text[:6000].splitlines()
+    lines = [_ocr_letters(ln.strip()) for ln in text[:6000].splitlines()
              if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)][: cfg.title_lines]
     for line in lines:
         for doc_type, pattern in rules:
@@ -176,15 +190,19 @@ def _type_from_sections(text: str) -> str | None:
     return None
 
 
-def parse_date(match: re.Match[str]) -> dt.date | None:
-    """A date from one match of the date pattern, or None when it is not a valid date."""
+def parse_date(match: re.Match[str], day_first: bool = False) -> dt.date | None:
+    """A date from one match of the date pattern, or None when it is not a valid date.
+
+    A numeric date is month first unless its first number cannot be a month ("18/11/2025") or
+    ``day_first`` says the document writes day first (see :func:`day_first`).
+    """
     cfg = _config()[0]
     try:
         if match.group("mdy"):
             year = int(match.group("y"))
             year += 2000 if year < 100 else 0
             month, day = int(match.group("m")), int(match.group("d"))
-            if month > 12 >= day:  # "18/11/2025": day first, as British and European charts write it
+            if month > 12 >= day or (day_first and day <= 12):  # "18/11/2025": day first
                 month, day = day, month
             return dt.date(year, month, day)
         if match.group("iso"):
@@ -198,12 +216,40 @@ def parse_date(match: re.Match[str]) -> dt.date | None:
     return None
 
 
-def find_dates(text: str) -> list[tuple[int, int, dt.date]]:
-    """Every valid date in ``text`` with its offsets."""
+def _orders(text: str) -> tuple[bool, bool]:
+    """(some numeric date can only be day first, some can only be month first) in ``text``."""
     _, _, date_re, _ = _config()
+    dmy = mdy = False
+    for m in date_re.finditer(text):
+        if m.group("mdy"):
+            first, second = int(m.group("m")), int(m.group("d"))
+            dmy |= first > 12 >= second
+            mdy |= second > 12 >= first
+    return dmy, mdy
+
+
+def month_first(text: str) -> bool:
+    """Whether some numeric date of ``text`` can only be read month first ("02/13/2026")."""
+    return _orders(text)[1]
+
+
+def day_first(text: str) -> bool:
+    """Whether ``text`` writes numeric dates day first: some date can only be read day first
+    ("13/02/2026", "24/09/2025") and none only month first ("02/13/2026"). A British or
+    European chart then reads "09/02/2026" as 9 February, not 2 September."""
+    dmy, mdy = _orders(text)
+    return dmy and not mdy
+
+
+def find_dates(text: str, day_first_order: bool | None = None) -> list[tuple[int, int, dt.date]]:
+    """Every valid date in ``text`` with its offsets (day or month first as ``text`` writes them,
+    unless ``day_first_order`` says which)."""
+    _, _, date_re, _ = _config()
+    if day_first_order is None:
+        day_first_order = day_first(text)
     out = []
     for m in date_re.finditer(text):
-        d = parse_date(m)
+        d = parse_date(m, day_first_order)
         if d is not None:
             out.append((m.start(), m.end(), d))
     return out
@@ -214,18 +260,32 @@ def labelled_date(text: str) -> dt.date | None:
     _, _, date_re, label_re = _config()
     not_date = _noise()[1]
     head = content_text(text)
+    order = day_first(text)
     for m in label_re.finditer(head):
         if not_date.search(head[max(0, m.start() - 1): m.end()].rstrip(" \t:#") + ":"):
             continue
         dm = date_re.match(head, m.end()) or date_re.search(head[m.end(): m.end() + 40])
         if dm and not not_date.search(head[max(0, dm.start() - 30): dm.start()]):
-            d = parse_date(dm)
+            d = parse_date(dm, order)
             if d:
                 return d
     return None
 
 
 def infer_date(text: str, filename: str | None = None) -> dt.date | None:
+    """The document date (see :func:`_infer_date`); a numeric date that reads either way
+    ("03/11/2025" in a document that shows no order) takes the reading its file name gives."""
+    found = _infer_date(text, filename)
+    if found is None or not filename or found.day > 12 or found.day == found.month:
+        return found
+    swapped = found.replace(month=found.day, day=found.month)
+    if any(swapped == d for _, _, d in find_dates(filename.replace("_", " "), False)) \
+            and not any(_orders(text[:3000])):
+        return swapped
+    return found
+
+
+def _infer_date(text: str, filename: str | None = None) -> dt.date | None:
     """The document date: a labelled header date, else the first date of the header, else the file name.
 
     Fax headers, footers and patient banners are read past, and a date of birth or a
@@ -235,16 +295,17 @@ def infer_date(text: str, filename: str | None = None) -> dt.date | None:
     _, _, date_re, label_re = _config()
     not_date = _noise()[1]
     head = content_text(text[:3000])
+    order = day_first(text)
     for m in label_re.finditer(head):
         if not_date.search(head[max(0, m.start() - 1): m.end()].rstrip(" \t:#") + ":"):
             continue  # "Date of birth:"
         dm = date_re.match(head, m.end()) or date_re.search(head[m.end() : m.end() + 40])
         if dm and not not_date.search(head[max(0, dm.start() - 30): dm.start()]):
-            d = parse_date(dm)
+            d = parse_date(dm, order)
             if d:
                 return d
     stamped = None
-    for start, _end, d in find_dates(head[:600]):
+    for start, _end, d in find_dates(head[:600], order):
         if not_date.search(head[max(0, start - 30): start]):
             stamped = stamped or d
             continue
@@ -252,13 +313,13 @@ def infer_date(text: str, filename: str | None = None) -> dt.date | None:
     if stamped is not None and not filename:
         return stamped
     if filename:
-        dates = find_dates(filename.replace("_", " "))
+        dates = find_dates(filename.replace("_", " "), False)
         if dates:
             return dates[-1][2]
     if stamped is not None:
         return stamped
     if filename:
-        dates = find_dates(filename.replace("_", " "))
+        dates = find_dates(filename.replace("_", " "), False)
         if dates:
             return dates[-1][2]
     return None

@@ -32,7 +32,7 @@ from mednec.pipeline.nonfindings import _height_mark, _in_title, _label_of_line,
 from mednec.pipeline.relations import _denied_relations, _relation, _relation_negation  # noqa: F401
 from mednec.pipeline.sentence_index import SentenceIndex, member_rows
 from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map, source_span
-from mednec.pipeline.subjects import Subjects, plan_target
+from mednec.pipeline.subjects import Subjects, plan_target_member
 from mednec.pipeline.targets import ALL_GROUP, GROUP
 from spacy.tokens import Doc, Span
 
@@ -136,6 +136,21 @@ def _clear_clause(doc: Doc, span: Span) -> bool:
     return bool(clause) and len(clause) <= 4 and clause[0] in words
 
 
+def _finding_label(doc: Doc, span: Span) -> bool:
+    """Whether ``span`` opens a finding used as a line's label: "Greater trochanteric marrow signal
+    change: ..." (a colon after at most six more words, no sentence punctuation before it)."""
+    text = doc_text(doc)
+    line_end = text.find("\n", span.end_char)
+    colon = text.find(":", span.end_char, line_end if line_end >= 0 else len(text))
+    if colon < 0:
+        return False
+    between = text[span.end_char:colon]
+    head = re.sub(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])?\s*", "", text[text.rfind("\n", 0, span.start_char) + 1:
+                                                                  span.start_char])
+    return (0 < len(between.split()) <= 6 and not re.search(r"[.;,]", between) and len(head.split()) <= 3
+            and not re.search(r"[.;,:]", head))
+
+
 def _first_tumor_after(doc: Doc, span: Span, members: list[Span], kb: KnowledgeBase) -> Span | None:
     colon = doc_text(doc).find(":", span.end_char)
     after = [s for s in members if s.start_char > colon and kb[s._.concept].label == "DIAGNOSIS"]
@@ -175,6 +190,13 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
                 assertion, relation, modifier = assertion.model_copy(update={"negated": True}), "tumor", None
             else:
                 continue
+        elif concept.label in ("SITE", "NERVE") and not assertion.uncertain and _finding_label(doc, span):
+            # "2. Greater trochanteric marrow signal change: reactive oedema versus tumour
+            # infiltration, indeterminate": a finding named as a label is what its answer makes of
+            # it; a hedged tumor there leaves the structure's involvement open
+            head = _first_tumor_after(doc, span, members.get(sent_start(span), []), kb)
+            if head is not None and head._.is_uncertain:
+                assertion = assertion.model_copy(update={"uncertain": True})
         s_start = sent_start(span)
         own, first, last = span._.concept, span.start, span.end
         sent = sentences.get(s_start)
@@ -194,8 +216,10 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
         target = None
         if concept.label == "PLAN" and concept.category in _NERVE_PLANS:
             sent_span = sent_of(span)
-            target = plan_target(text, rows.get(s_start, []), span.start_char, span.end_char,
-                                 sent_span.start_char, sent_span.end_char)
+            target, named = plan_target_member(text, rows.get(s_start, []), span.start_char, span.end_char,
+                                               sent_span.start_char, sent_span.end_char)
+            if target == "nerve_root" and not levels and named is not None:
+                levels = parse_levels(named.span.text)  # "the right C6 root will be ... preserved"
             if target is None and levels:
                 target = "nerve_root"  # "the S4-S5 sacrifice": the roots of those levels
         subject = None

@@ -46,6 +46,7 @@ class LesionRules(BaseModel):
     addendum_sections: frozenset[str]
     reread_cues: list[str]
     reread_title_cues: list[str]
+    reread_board_cues: list[str] = []
     reread_head: int = Field(ge=100)
     reread_skip_lines: list[str]
     spine_plan_categories: frozenset[str]
@@ -77,6 +78,7 @@ class CompiledLesionRules:
         self.modal_hedge = _words(rules.modal_hedges)
         self.reread = _words(rules.reread_cues)
         self.reread_title = _words(rules.reread_title_cues)
+        self.reread_board = _words(rules.reread_board_cues) if rules.reread_board_cues else None
         self.reread_skip = re.compile(rf"^\W*(?:{'|'.join(re.escape(w) for w in rules.reread_skip_lines)})\b",
                                       re.IGNORECASE)
         self.score_current = _words(rules.score_current_cues)

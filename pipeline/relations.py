@@ -65,6 +65,7 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
     """
     intrinsic = kb[span._.concept].relation
     best = None
+    separations = []
     for mod in getattr(span._, "modifiers", ()):
         cat = mod.category
         if not cat.startswith("REL_"):
@@ -73,10 +74,19 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         first = sent_start(span)
         if _denied(span.doc, ms, first) or _hedged(span.doc, ms, first) or _landmark(span.doc, ms, first):
             continue
+        if cat == "REL_SEPARATE":
+            separations.append(mod)
         dist = span.start - me if me <= span.start else ms - span.end if ms >= span.end else 0
         rank = (dist, 0 if cat == "REL_SEPARATE" else 1)
         if best is None or rank < best[0]:
             best = (rank, cat[4:].lower(), mod)
+    if best is not None and best[1] == "tumor":
+        # "a fat plane between the mass and the trunks of the plexus": the tumor noun nearest the
+        # structure is the other side of a separation that governs both, not tumor at the structure
+        tms = best[2].modifier_span[0]
+        for sep in separations:
+            if sep.modifier_span[1] <= tms and best[2].modifier_span[1] <= span.start:
+                return "separate", sep
     if best is None:
         # a site that is itself the object of a position word is a reference point: "the lesion
         # distal to the greater sciatic notch" is not at the notch (no default relation)

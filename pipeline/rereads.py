@@ -14,37 +14,53 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mednec.pipeline.discourse import _sides_meet, _superseded
-from mednec.pipeline.doctype import find_dates
+from mednec.pipeline.doctype import day_first, find_dates, month_first
 from mednec.pipeline.lesion_rules import lesion_rules
 
 _STATEMENTS = ("site", "nerve", "finding")
 
 
-def reread_dates(text: str) -> set[dt.date]:
-    """The study dates a re-read names in its opening lines, or nothing when ``text`` is no re-read."""
+def reread_dates(text: str, board: bool = False) -> set[dt.date]:
+    """The study dates a re-read names in its opening lines, or nothing when ``text`` is no re-read
+    (``board``: a tumor board record, which re-reads only with its own words of disagreement)."""
     rules = lesion_rules()
     head = text[: rules.rules.reread_head]
     lines = [ln for ln in head.splitlines() if not rules.reread_skip.match(ln)]
     title = " ".join(ln for ln in head.splitlines() if ln.strip())
     title_lines = [ln for ln in head.splitlines() if ln.strip()][:3]
-    strong = any(rules.reread.search(ln) for ln in lines)
-    weak = any(rules.reread_title.search(ln) for ln in title_lines)
+    if board:
+        strong, weak = rules.reread_board is not None and any(rules.reread_board.search(ln) for ln in lines), False
+    else:
+        strong = any(rules.reread.search(ln) for ln in lines)
+        weak = any(rules.reread_title.search(ln) for ln in title_lines)
     if not (strong or weak) or not title:
         return set()
-    return {d for ln in lines for _, _, d in find_dates(ln)}
+    named: set[dt.date] = set()
+    order = day_first(text)
+    either = not order and not month_first(text)  # no date shows which way the document writes them
+    for ln in lines:
+        for start, end, day in find_dates(ln, order):
+            named.add(day)
+            if either and day.day <= 12 and day.day != day.month and not any(c.isalpha() for c in ln[start:end]):
+                named.add(day.replace(month=day.day, day=day.month))  # dd/mm or mm/dd: either study
+    return named
 
 
 def _rereads(facts: Sequence[Any], texts: Mapping[str, str]) -> dict[str, set[str]]:
     """Re-read document -> the imaging documents whose read it replaces."""
     dated: dict[str, dt.date] = {}
+    imaging: set[str] = set()
     for f in facts:
-        if f.document_type == "imaging" and f.document_date:
+        # a tumor board's radiology review re-reads a study as a radiology report does
+        if f.document_type in ("imaging", "tumor_board") and f.document_date:
             dated.setdefault(f.document, f.document_date)
-    named_by = {doc: reread_dates(texts.get(doc, "")) for doc in dated}
+            if f.document_type == "imaging":
+                imaging.add(f.document)
+    named_by = {doc: reread_dates(texts.get(doc, ""), board=doc not in imaging) for doc in dated}
     out: dict[str, set[str]] = {}
     for doc, date in dated.items():
         for other, odate in dated.items():
-            if other == doc or odate not in named_by[doc] or odate > date:
+            if other == doc or other not in imaging or odate not in named_by[doc] or odate > date:
                 continue
             if odate == date and date in named_by[other]:
                 continue  # two reads of one day that both claim to be the re-read: neither wins

@@ -31,6 +31,7 @@ class SentenceConfig(BaseModel):
     abbreviations: frozenset[str]
     dangling_words: frozenset[str] = frozenset()
     dangling_marks: frozenset[str] = frozenset()
+    dangling_scores: frozenset[str] = frozenset()
     caps_wrap_min_words: int = Field(default=6, ge=1)
     caps_label_reach: int = Field(default=30, ge=1)
     colon_wrap_min_words: int = Field(default=6, ge=1)
@@ -61,6 +62,7 @@ class SentenceSplitter:
         self.min_word = cfg.lowercase_after_min_length
         self.dangling = cfg.dangling_words
         self.dangling_marks = cfg.dangling_marks
+        self.dangling_scores = cfg.dangling_scores
         self._text: str | None = None
         self.caps_min_words = cfg.caps_wrap_min_words
         self.caps_label_reach = cfg.caps_label_reach
@@ -113,6 +115,7 @@ class SentenceSplitter:
                         and (j == 0 or doc[j - 1].text != ":"))
                     # a comparison or arithmetic sign needs its right side: "survival >=" / "12 months"
                     or (last.text in self.dangling_marks and tok.text[:1].isalnum())
+                    or (last.lower_ in self.dangling_scores and tok.text[:1].isdigit())
                     or self._caps_wrap(doc, last, tok))
                 if not wrapped:
                     starts[i] = True

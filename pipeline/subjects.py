@@ -21,12 +21,24 @@ from mednec.pipeline.sentence_index import Member
 _CLAUSE_BREAKS = ";\n"
 
 
+def _wrapped(text: str, i: int, end: int) -> bool:
+    """Whether the line break at ``i`` only wraps a phrase ("is a typical" / "haemangioma."): a
+    lower-case word ends the line and another begins the next, so no clause ends there."""
+    if text[i] != "\n":
+        return False
+    j = i + 1
+    while j < end and text[j] in " \t":
+        j += 1
+    return i > 0 and text[i - 1].islower() and j < end and text[j].islower()
+
+
 class Subjects:
     """The diagnosis members of one sentence, by clause, ready for nearest-subject look-ups."""
 
     def __init__(self, text: str, rows: list[Member], sent_start_char: int, sent_end_char: int) -> None:
         rules = lesion_rules().rules
-        self.breaks = [i for i in range(sent_start_char, sent_end_char) if text[i] in _CLAUSE_BREAKS]
+        self.breaks = [i for i in range(sent_start_char, sent_end_char)
+                       if text[i] in _CLAUSE_BREAKS and not _wrapped(text, i, sent_end_char)]
         self.clauses: dict[int, tuple[list[int], list[Member]]] = {}
         grouped: dict[int, list[Member]] = {}
         for m in rows:
@@ -70,6 +82,10 @@ OTHER_NERVE = "other_named_nerve"
 # the target of a plan whose subject is tumor or other tissue, never a nerve
 TISSUE = "tissue"
 _REACH = 240
+_WORD = re.compile(r"[A-Za-z][\w-]*")
+# words that open a clause sharing the previous clause's subject ("..., then preserved")
+_SHARED_SUBJECT_OPENERS = frozenset({"then", "also", "be", "being", "kept", "left", "freed", "preserved", "spared",
+                                     "protected", "retained", "sacrificed", "resected", "sacrifice", "preserve"})
 # words that stand before "nerve" without naming one ("plan for nerve resection", "planned nerve sacrifice")
 _PLAN_WORDS = frozenset({"plan", "planned", "planning", "possible", "potential", "primary", "intraoperative",
                          "formal", "deliberate", "complete", "partial", "major", "main",
@@ -101,6 +117,20 @@ def _tissue_head_before(text: str, lo: int, start_char: int, end_char: int) -> b
 
 def plan_target(text: str, rows: list[Member], start_char: int, end_char: int, sent_start: int,
                 sent_end: int) -> str | None:
+    """The concept of :func:`plan_target_member` (see there)."""
+    return plan_target_member(text, rows, start_char, end_char, sent_start, sent_end)[0]
+
+
+def _subjectless(segment: str) -> bool:
+    """Whether a clause opens on a participle or nothing, so it shares the subject of the clause
+    before it: "the C6 root will be identified ..., freed of tumour and preserved"."""
+    words = _WORD.findall(segment)
+    return not words or words[0].lower() in _SHARED_SUBJECT_OPENERS or (
+        len(words[0]) > 4 and words[0].lower().endswith(("ed", "en")) and words[0].islower())
+
+
+def plan_target_member(text: str, rows: list[Member], start_char: int, end_char: int, sent_start: int,
+                       sent_end: int) -> tuple[str | None, Member | None]:
     """The nerve a planned sacrifice or preservation acts on: the nerve named nearest to it in its
     clause ("the obturator nerve will be sacrificed" -> the obturator nerve's concept). A nerve the
     knowledge base does not name ("the posterior femoral cutaneous n.") is another named nerve; a
@@ -111,6 +141,13 @@ def plan_target(text: str, rows: list[Member], start_char: int, end_char: int, s
     left_start = max(sent_start, start_char - _REACH)
     cuts = [m.end() for m in _CLAUSE_EDGE.finditer(text, left_start, start_char)]
     lo = cuts[-1] if cuts else left_start
+    # coordinated predicates share their subject: walk back over clauses that open on a participle
+    edges = [left_start, *cuts]
+    i = len(edges) - 1
+    while i > 0 and _subjectless(text[edges[i]:start_char if i == len(edges) - 1 else edges[i + 1]]):
+        i -= 1
+    if i < len(edges) - 1 and not any(m.label == "NERVE" and lo <= m.span.start_char < end_char for m in rows):
+        lo = edges[i]
     sent_end = min(sent_end, end_char + _REACH)
     right = _CLAUSE_EDGE.search(text, end_char, sent_end)
     hi = right.start() if right else sent_end
@@ -123,13 +160,13 @@ def plan_target(text: str, rows: list[Member], start_char: int, end_char: int, s
             continue
         dist = (max(0, start_char - me), 0) if ms < start_char else (max(0, ms - end_char), 1)
         if best is None or dist < best[0]:
-            best = (dist, m.concept, ms)
+            best = (dist, m.concept, ms, m)
     if best is not None:
         if best[0][1] == 0 and _tissue_subject(text, lo, best[2]):
-            return TISSUE
-        return best[1]
+            return TISSUE, None
+        return best[1], best[3]
     if _tissue_head_before(text, lo, start_char, end_char):
-        return TISSUE  # "the posterior trochanteric cortex will be resected with the specimen"
+        return TISSUE, None  # "the posterior trochanteric cortex will be resected with the specimen"
     from mednec.pipeline.respell_vocab import vocabulary
 
     stop = vocabulary().stop  # "plan for nerve resection": a function word names no nerve
@@ -137,5 +174,5 @@ def plan_target(text: str, rows: list[Member], start_char: int, end_char: int, s
         for g in _GENERIC_NERVE.finditer(segment):
             word = g.group(1).lower()
             if word not in _NOT_A_NAME and word not in stop and word not in _PLAN_WORDS:
-                return OTHER_NERVE
-    return None
+                return OTHER_NERVE, None
+    return None, None

@@ -30,6 +30,9 @@ def target_rules(kb: KnowledgeBase) -> list:
     for c in kb:
         for alias in c.aliases:
             rules.append(TargetRule(literal=alias, category=c.label, metadata={"concept": c.concept}))
+            if c.label == "NERVE" and alias.endswith(" nerve") and f"{alias[:-5]}n." not in c.aliases:
+                # charts abbreviate a named nerve "femoral n."; the abbreviation is the same nerve
+                rules.append(TargetRule(literal=f"{alias[:-5]}n.", category=c.label, metadata={"concept": c.concept}))
         for i, pattern in enumerate(c.patterns):
             rules.append(TargetRule(literal=f"{c.concept}#{i}", category=c.label, pattern=[dict(p) for p in pattern],
                                     metadata={"concept": c.concept}))

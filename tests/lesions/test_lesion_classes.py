@@ -264,7 +264,21 @@ def test_spine_class(reviewer, tmp_path, name, requested, docs, outcome, statuse
 
 
 C_MRI, C_NOTE = "mri_2026-03-01.txt", "note_2026-03-10.txt"
+BOARD = "mdt_2026-03-08.txt"
 NERVE_ROWS = [
+    # a tumor board's own radiologist re-reads the study and disagrees: the re-read supersedes the
+    # original read (its dates day first, as the record writes them: 15/03/2026); with no imaging
+    # report left that speaks of the nerve, contact is undocumented
+    ("board_reread_supersedes", ["64712-LT"], {**FAMILY_C, BOARD: (
+        "SARCOMA MULTIDISCIPLINARY TEAM MEETING - OUTCOME\nDate of meeting: 15/03/2026\nRadiology review: MRI "
+        "pelvis of 01/03/2026 reviewed on PACS. Contrary to the original report, there is a preserved fat plane "
+        "between the mass and the left sciatic nerve, which is not abutted.\n")}, "64712", "pend",
+     {"C1": "insufficient"}),
+    # a board that only cites another read re-reads nothing
+    ("board_citing_a_read_is_no_reread", ["64712-LT"], {**FAMILY_C, BOARD: (
+        "SARCOMA MULTIDISCIPLINARY TEAM MEETING - OUTCOME\nDate of meeting: 15/03/2026\nImaging reviewed: MRI "
+        "pelvis of 01/03/2026 with our second-opinion read.\nPlan: wide resection.\n")}, "64712", "approve",
+     {"C1": "met"}),
     # 6: a hedge after its finding
     ("hedge_after_finding", ["64712-LT"], edit(
         FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "

@@ -20,6 +20,11 @@ TYPES = [
     ("JAN-14-2026 15:49 FROM-ORTHO ONCOLOGY CLINIC  P.002/007\nMRI PELVIS WITH AND WITHOUT CONTRAST\n", "imaging"),
     ("03/02/2026 09:12  FAX 555-0100  FROM: SPINE CLINIC  PAGE 1/3\nSURGICAL PATHOLOGY REPORT\n", "pathology"),
     ("Patient: DOE, JANE  MRN: 123  DOB: 01/02/1970  Referring: Family Medicine Clinic\nCT CHEST\n", "imaging"),
+    # OCR's digit-for-letter slips in a title, and a pathology department's own title
+    ("PATH0LOGY DEPARTMENT - BI0PSY REP0RT\nMaterial: pubic ramus, CT-guided biopsy\n", "pathology"),
+    # a British multidisciplinary team meeting is a tumor board, whatever study it cites next
+    ("ST COLUMBA'S BONE TUMOUR UNIT - MULTIDISCIPLINARY TEAM MEETING\nDiagnosis (MRI 18/09/2025)\n",
+     "tumor_board"),
 ]
 
 
@@ -59,3 +64,21 @@ def test_date_from_file_name_when_text_has_none():
 
 def test_fax_stamp_dates_only_when_nothing_else_does():
     assert infer_date("FAX NOTE\nFaxed: 03/05/2026\n") == dt.date(2026, 3, 5)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a document that writes some date day first ("13/02/2026") writes them all day first
+    ("MRI PELVIS\nDate: 09/02/2026\nComparison: MRI 18/09/2025.\n", dt.date(2026, 2, 9)),
+    # ...and one that writes some month first keeps the month first
+    ("MRI PELVIS\nDate: 09/02/2026\nComparison: MRI 09/18/2025.\n", dt.date(2026, 9, 2)),
+    # no date shows the order: month first, as before
+    ("MRI PELVIS\nDate: 09/02/2026\n", dt.date(2026, 9, 2)),
+])
+def test_day_first_documents(text, expected):
+    assert infer_date(text) == expected
+
+
+def test_an_ambiguous_date_takes_the_reading_of_its_file_name():
+    text = "CT NECK AND THORAX\nEXAM DATE: 03/11/2025\n"
+    assert infer_date(text, "outside_ct_2025-11-03.txt") == dt.date(2025, 11, 3)
+    assert infer_date(text) == dt.date(2025, 3, 11)

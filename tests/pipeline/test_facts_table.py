@@ -270,3 +270,85 @@ def test_a_wrapped_line_of_prose_opens_no_section(facts_of):
 ])
 def test_region_name_and_whole_region(facts_of, text, concept):
     assert [f for f in facts_of(text) if f.concept == concept]
+
+
+@pytest.mark.parametrize(("text", "concept", "flag", "value"), [
+    # a template's checkboxes: an empty box leaves its option out, a checked "no" denies the label
+    ("[x] extradural   [ ] intradural-extramedullary   [ ] intramedullary", "compartment_intradural",
+     "negated", True),
+    ("[5] INTRADURAL / LEPTOMENINGEAL DISEASE: [ ] yes [X] no", "compartment_intradural", "negated", True),
+    ("[5] INTRADURAL / LEPTOMENINGEAL DISEASE: [X] yes [ ] no", "compartment_intradural", "negated", False),
+    # a finding named as a line's label is what its answer makes of it
+    ("2. Greater trochanteric marrow signal change: reactive oedema versus tumour infiltration, indeterminate.",
+     "greater_trochanter", "uncertain", True),
+    # a hedge after its finding, before a dash
+    ("Mild uptake at the margin of the right sacral ala (SUVmax 2.9), indeterminate - could reflect reactive "
+     "change.", "hemisacrum", "uncertain", True),
+    # "along the remainder of" is elsewhere: the level under discussion stays open
+    ("No leptomeningeal enhancement along the remainder of the visualized cord and conus.",
+     "compartment_intradural", "uncertain", True),
+    # a prediction of what a pending test will show states nothing yet
+    ("I would expect these to demonstrate a focal lesion of the lumbar plexus within the psoas.", "lumbar_plexus",
+     "hypothetical", True),
+])
+def test_templates_labels_and_predictions(facts_of, text, concept, flag, value):
+    found = [f for f in facts_of(text, "clinical_note" if "expect" in text else "imaging") if f.concept == concept]
+    assert found and getattr(found[0].assertion, flag) is value, [f.assertion for f in found]
+
+
+@pytest.mark.parametrize(("text", "concept", "relation"), [
+    # a separation that governs both the tumor and the structure wins over the tumor noun beside it
+    ("Contrary to the original report, there is a preserved fat plane between the mass and the trunks of the left "
+     "brachial plexus.", "brachial_plexus", "separate"),
+    # "circumferential neurolysis" is a procedure, not a circumferential contact
+    ("2. Circumferential neurolysis of the left sciatic nerve at the greater sciatic notch.", "sciatic_nerve", None),
+    ("The mass circumferentially encases the left sciatic nerve.", "sciatic_nerve", "encase"),
+])
+def test_relation_classes(facts_of, text, concept, relation):
+    found = [f for f in facts_of(text) if f.concept == concept]
+    assert found and all(f.relation == relation for f in found), [f.relation for f in found]
+
+
+def test_coordinated_predicates_share_their_subject(facts_of):
+    text = ("2. The right C6 root will be identified in the right C5-C6 foramen, freed of any tumour or scar and "
+            "preserved (neurolysis) as part of the tumour resection.")
+    plans = [f for f in facts_of(text, "clinical_note") if f.concept == "nerve_preservation"]
+    assert plans and plans[0].target == "nerve_root" and plans[0].levels == ("C6",)
+
+
+def test_an_abbreviated_nerve_beside_a_slash(facts_of):
+    text = "- Femoral n./lumbar plexus at psoas margin: planned neurolysis & preservation."
+    concepts = {f.concept for f in facts_of(text, "clinical_note")}
+    assert {"femoral_nerve", "lumbar_plexus"} <= concepts
+    plans = [f for f in facts_of(text, "clinical_note") if f.concept == "nerve_preservation"]
+    assert plans and plans[0].target == "lumbar_plexus"
+
+
+@pytest.mark.parametrize(("text", "negated"), [
+    ("Not a candidate for curative or wide resection.", True),
+    ("The tumour is not amenable to wide resection.", True),
+    ("Wide resection is not an option.", True),
+    # the subject is denied, not the aim after "for"
+    ("A sacral osteotomy is not required for a wide margin.", False),
+])
+def test_not_a_candidate_for(facts_of, text, negated):
+    found = [f for f in facts_of(text, "clinical_note") if f.concept in ("wide_margin", "curative_intent")]
+    assert found and found[0].assertion.negated is negated
+
+
+@pytest.mark.parametrize("text", [
+    "An 8 mm lesion in the L4 vertebral body is a typical haemangioma.",
+    # a line wrapped mid-phrase ends no clause: the lesion is still the haemangioma
+    "An 8 mm lesion in the L4 vertebral body is a typical\nhaemangioma.",
+])
+def test_a_wrapped_copula_keeps_its_subject(facts_of, text):
+    facts = facts_of(text)
+    benign = [f for f in facts if f.kind == "diagnosis" and f.category == "benign"]
+    body = [f for f in facts if f.concept == "vertebral_body"]
+    assert benign and body and body[0].subject == benign[0].id
+
+
+def test_a_checkbox_wrapped_before_its_option(facts_of):
+    text = "[x] extradural   [ ] intradural-extramedullary   [ ]\nintramedullary"
+    found = [f for f in facts_of(text) if f.concept == "compartment_intradural"]
+    assert found and all(f.assertion.negated for f in found)

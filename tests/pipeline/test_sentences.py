@@ -25,6 +25,9 @@ CASES = [
      ["4. Radiation oncology to see her postoperatively if\nMPNST is confirmed."]),
     ("Surgery will proceed unless\nPET shows distant disease.",
      ["Surgery will proceed unless\nPET shows distant disease."]),
+    # a score's name waits for its value on the next line, even after a colon
+    ("She is working from home: ECOG\n1. With bone-only disease survival exceeds two years.",
+     ["She is working from home: ECOG\n1. With bone-only disease survival exceeds two years."]),
 ]
 
 
