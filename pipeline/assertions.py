@@ -85,6 +85,7 @@ class _Overrides(BaseModel):
     conditional: _Conditional | None = None
     coordination: _Coordination | None = None
     not_seen: _NotSeen | None = None
+    resolved: _NotSeen | None = None
     partial_denial: _PartialDenial | None = None
     stated_by: _StatedBy | None = None
     old_year: _OldYear | None = None
@@ -143,6 +144,10 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
     if (doc_date and past and span.label_ in past.labels and not flags["historical"]
             and _dated_before(span, doc_date) and not any(sentence_says(span, w) for w in past.unless)):
         flags["historical"] = True
+    if flags["negated"] and cfg.resolved and span.label_ in cfg.resolved.labels:
+        negators = [m for m in span._.modifiers if m.category == "NEGATED_EXISTENCE"]
+        if negators and all(m.rule.literal in cfg.resolved.literals for m in negators):
+            flags["negated"], flags["historical"] = False, True
     if flags["negated"] and cfg.not_seen and span.label_ in cfg.not_seen.labels:
         negators = [m for m in span._.modifiers if m.category == "NEGATED_EXISTENCE"]
         if negators and all(m.rule.literal in cfg.not_seen.literals for m in negators):

@@ -136,6 +136,13 @@ def _clear_clause(doc: Doc, span: Span) -> bool:
     return bool(clause) and len(clause) <= 4 and clause[0] in words
 
 
+def _name_part(text: str, span: Span) -> bool:
+    """Whether a level-like token is part of a hyphenated name ("PD-L1", "anti-T1"), not a level:
+    a hyphen joins it to a word, where a level range joins it to a level ("T12-L1")."""
+    i = span.start_char
+    return i >= 2 and text[i - 1] == "-" and text[i - 2].isalpha()
+
+
 def _finding_label(doc: Doc, span: Span) -> bool:
     """Whether ``span`` opens a finding used as a line's label: "Greater trochanteric marrow signal
     change: ..." (a colon after at most six more words, no sentence punctuation before it)."""
@@ -171,7 +178,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
         concept = kb[span._.concept]
         if concept.label == "CUE" or any(a <= span.start_char < b for a, b in letterhead) or _in_title(span):
             continue
-        if concept.concept == "spinal_level" and _height_mark(span):
+        if concept.concept == "spinal_level" and (_height_mark(span) or _name_part(text, span)):
             continue
         if concept.label == "FINDING" and descriptor_use(span):
             continue

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Token
 _ENDERS = frozenset({".", "?", "!"})
 
 
+
 class SentenceConfig(BaseModel):
     """Settings of ``sentences.yaml`` (see the comments there)."""
 
@@ -116,7 +117,8 @@ class SentenceSplitter:
                     # a comparison or arithmetic sign needs its right side: "survival >=" / "12 months"
                     or (last.text in self.dangling_marks and tok.text[:1].isalnum())
                     or (last.lower_ in self.dangling_scores and tok.text[:1].isdigit())
-                    or self._caps_wrap(doc, last, tok))
+                    or self._caps_wrap(doc, last, tok)
+                    or self._acronym_wrap(last, tok))
                 if not wrapped:
                     starts[i] = True
                     continue
@@ -163,6 +165,25 @@ class SentenceSplitter:
         line_start = text.rfind("\n", 0, last.idx) + 1
         words = [w for w in text[line_start: last.idx].split() if any(c.isalpha() for c in w)]
         return len(words) >= self.colon_min_words
+
+    def _acronym_wrap(self, last: "Token", tok: "Token") -> bool:
+        """A line that ends on a lower-case word goes on into an all-caps acronym on the next line:
+        an acronym is capitalised wherever it stands, so its capital starts no sentence ("cannot
+        exclude low-grade" / "MPNST."). A next line that opens a field or a title starts anew."""
+        if not (last.text[-1:].isalpha() and last.text[-1:].islower()):
+            return False
+        if not (len(tok.text) >= 2 and tok.text.isupper() and tok.text.isalpha()):
+            return False
+        text = self._text or ""
+        line_start = text.rfind("\n", 0, last.idx) + 1
+        if len(text[line_start: last.idx].split()) + 1 < self.caps_min_words:
+            return False  # a short line is an item of a list ("En bloc resection" / "IVC filter")
+        line_end = text.find("\n", tok.idx)
+        nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
+        words = nxt.split()
+        # an all-caps line is a heading; a label ("MRI:") opens a field
+        return (":" not in nxt[: self.caps_label_reach] and not all(w.isupper() for w in words[:4])
+                and nxt.lower().rstrip(":").strip() not in self.titles)
 
     def _caps_wrap(self, doc: Doc, last: "Token", tok: "Token") -> bool:
         """A long all-caps line that ends on a word and goes on with a word on the next line was

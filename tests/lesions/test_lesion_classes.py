@@ -247,6 +247,16 @@ SPINE_ROWS = [
         SPINE_NOTE: ("SPINE SURGERY CONSULT\nDate of service: 02/05/2026\nHistory of breast cancer in 2015. "
                      "Bilateral leg weakness 4/5. Biopsy pending.\nPlan: L3 corpectomy.\n")}, "pend",
      {"B4": "insufficient"}),
+    # a known cancer elsewhere does not settle what a spinal lesion is while a benign alternative
+    # stays open and no tissue names it
+    ("benign_alternative_open", ["63303"], _b(
+        (SPINE_PATH, "DIAGNOSIS: Metastatic renal cell carcinoma.", "DIAGNOSIS: Nondiagnostic; neither confirms "
+                                                                     "nor excludes metastatic carcinoma."),
+        (SPINE_MRI, "IMPRESSION: L3 metastasis with epidural extension.", "IMPRESSION: L3 lesion with epidural "
+                                                                          "extension, metastasis favored.\n"
+                                                                          "Atypical hemangioma not excluded."),
+        (SPINE_NOTE, "ECOG 1.", "Known renal cell carcinoma metastatic to lung. ECOG 1.")),
+     "pend", {"B1": "insufficient"}),
     # a past performance status beside the current one is history
     ("current_ecog_decides", ["63303"], _b(
         (SPINE_NOTE, "ECOG 1.", "Before the onset of weakness two weeks ago she was ECOG 1. Current performance "

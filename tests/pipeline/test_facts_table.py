@@ -352,3 +352,52 @@ def test_a_checkbox_wrapped_before_its_option(facts_of):
     text = "[x] extradural   [ ] intradural-extramedullary   [ ]\nintramedullary"
     found = [f for f in facts_of(text) if f.concept == "compartment_intradural"]
     assert found and all(f.assertion.negated for f in found)
+
+
+@pytest.mark.parametrize(("text", "concept", "relation"), [
+    # a direction is no reach: "extends toward the notch" approaches it
+    ("3. The posterior soft tissue component extends toward the right greater sciatic notch.", "sciatic_foramen",
+     "near"),
+    ("The soft tissue component extends through the right greater sciatic notch.", "sciatic_foramen", "involve"),
+])
+def test_toward_is_no_reach(facts_of, text, concept, relation):
+    found = [f for f in facts_of(text) if f.concept == concept]
+    assert found and found[0].relation == relation, [f.relation for f in found]
+
+
+def test_copied_forward_assessment_is_history(facts_of):
+    text = ("Previous assessment (copied from 06/12/2023 urology note):\n  Localized prostate adenocarcinoma. "
+            "Prognosis excellent, expected survival > 10 years.\n\nMEDICATIONS: degarelix.\n")
+    found = [f for f in facts_of(text, "clinical_note") if f.concept == "survival"]
+    assert found and found[0].assertion.historical
+
+
+@pytest.mark.parametrize(("text", "concept", "affirmed"), [
+    # a test or panel named after a disease is no diagnosis of it
+    ("Final categorisation awaits molecular studies (NGS sarcoma fusion panel sent).", "sarcoma", False),
+    ("NEURO-ONCOLOGY / SARCOMA JOINT TUMOR BOARD -- 02/18/2026", "sarcoma", False),
+])
+def test_tests_and_boards_named_after_a_disease(facts_of, text, concept, affirmed):
+    found = [f for f in facts_of(text, "pathology") if f.concept == concept and f.assertion.affirmed]
+    assert bool(found) is affirmed
+
+
+def test_a_resolved_structure_was_involved(facts_of):
+    found = [f for f in facts_of("- Previously noted signal abnormality at the left acetabular roof has resolved.")
+             if f.concept == "acetabulum"]
+    assert found and not found[0].assertion.negated and found[0].assertion.historical
+
+
+def test_therapy_without_effect_was_given(facts_of):
+    text = "Not improving after >= 10 weeks of physiotherapy and gabapentin."
+    found = [f for f in facts_of(text, "clinical_note") if f.concept == "physical_therapy"]
+    assert found and not found[0].assertion.negated
+
+
+@pytest.mark.parametrize(("text", "levels"), [
+    ("PD-L1 (22C3) TPS 60%.", set()),
+    ("Tumor at T12-L1.", {"L1", "T12"}),
+])
+def test_a_biomarker_name_is_no_level(facts_of, text, levels):
+    found = {lv for f in facts_of(text, "pathology") if f.concept == "spinal_level" for lv in f.levels}
+    assert found == levels

@@ -25,6 +25,12 @@ CASES = [
      ["4. Radiation oncology to see her postoperatively if\nMPNST is confirmed."]),
     ("Surgery will proceed unless\nPET shows distant disease.",
      ["Surgery will proceed unless\nPET shows distant disease."]),
+    # an acronym's capital starts no sentence: a line ending on a word goes on into it
+    ("Pathology: ANNUBP on core; cannot exclude low-grade\nMPNST. Sampling may underestimate grade.",
+     ["Pathology: ANNUBP on core; cannot exclude low-grade\nMPNST.", "Sampling may underestimate grade."]),
+    # ...but an all-caps heading line is a heading
+    ("The mass abuts the roof\nIMPRESSION SECTION FOLLOWS HERE\n",
+     ["The mass abuts the roof", "IMPRESSION SECTION FOLLOWS HERE"]),
     # a score's name waits for its value on the next line, even after a colon
     ("She is working from home: ECOG\n1. With bone-only disease survival exceeds two years.",
      ["She is working from home: ECOG\n1. With bone-only disease survival exceeds two years."]),
