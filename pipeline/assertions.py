@@ -187,7 +187,7 @@ def _denied_as_coordinate(span: Span, cfg: _Coordination) -> bool:
     """
     sent = span.sent
     text = doc_text(span.doc)
-    joiner = _clause_break(cfg.joiner)
+    joiner = _compiled(cfg.joiner)
     members = _sentence_targets(span.doc, sent.start, sent.end)
     head = span  # the list's first member: walk back over members joined by conjunctions alone
     for target in reversed(members):
@@ -196,7 +196,7 @@ def _denied_as_coordinate(span: Span, cfg: _Coordination) -> bool:
                     or not joiner.match(text[target.end_char:head.start_char]):
                 break
             head = target
-    if not _clause_break(cfg.subject_opening).search(text[sent.start_char:head.start_char]):
+    if not _compiled(cfg.subject_opening).search(text[sent.start_char:head.start_char]):
         return False
     prev_end = span.end_char
     for target in members:
@@ -235,7 +235,7 @@ def _sentence_targets(doc, start: int, end: int) -> list[Span]:  # noqa: ANN001 
 def _in_condition(span: Span, cfg: _Conditional) -> bool:
     """Whether ``span`` stands inside the condition of an "if" clause (cue to first clause break)."""
     text = doc_text(span.doc)
-    breaks = _clause_break(cfg.clause_break)
+    breaks = _compiled(cfg.clause_break)
     sent_end = span.sent.end_char
     for m in span._.modifiers:
         if m.category != "HYPOTHETICAL" or m.rule.literal not in cfg.literals:
@@ -250,7 +250,8 @@ def _in_condition(span: Span, cfg: _Conditional) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _clause_break(pattern: str) -> re.Pattern[str]:
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A data file's pattern, compiled once."""
     return re.compile(pattern)
 
 

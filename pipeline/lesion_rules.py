@@ -28,6 +28,7 @@ class PlanObject(BaseModel):
     tissue_heads: frozenset[str]
     auxiliaries: frozenset[str] = frozenset()
     nerve_words: tuple[str, ...] = ()
+    shared_subject_openers: frozenset[str] = frozenset()
 
 
 class LesionRules(BaseModel):

@@ -83,9 +83,6 @@ OTHER_NERVE = "other_named_nerve"
 TISSUE = "tissue"
 _REACH = 240
 _WORD = re.compile(r"[A-Za-z][\w-]*")
-# words that open a clause sharing the previous clause's subject ("..., then preserved")
-_SHARED_SUBJECT_OPENERS = frozenset({"then", "also", "be", "being", "kept", "left", "freed", "preserved", "spared",
-                                     "protected", "retained", "sacrificed", "resected", "sacrifice", "preserve"})
 # words that stand before "nerve" without naming one ("plan for nerve resection", "planned nerve sacrifice")
 _PLAN_WORDS = frozenset({"plan", "planned", "planning", "possible", "potential", "primary", "intraoperative",
                          "formal", "deliberate", "complete", "partial", "major", "main",
@@ -125,7 +122,8 @@ def _subjectless(segment: str) -> bool:
     """Whether a clause opens on a participle or nothing, so it shares the subject of the clause
     before it: "the C6 root will be identified ..., freed of tumour and preserved"."""
     words = _WORD.findall(segment)
-    return not words or words[0].lower() in _SHARED_SUBJECT_OPENERS or (
+    openers = lesion_rules().rules.plan_object.shared_subject_openers
+    return not words or words[0].lower() in openers or (
         len(words[0]) > 4 and words[0].lower().endswith(("ed", "en")) and words[0].islower())
 
 
