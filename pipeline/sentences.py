@@ -181,8 +181,10 @@ class SentenceSplitter:
         line_end = text.find("\n", tok.idx)
         nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
         words = nxt.split()
-        # an all-caps line is a heading; a label ("MRI:") opens a field
-        return (":" not in nxt[: self.caps_label_reach] and not all(w.isupper() for w in words[:4])
+        # an all-caps line of words is a heading; a label ("MRI:") opens a field. A line that is the
+        # acronym alone with its sentence's end ("presumed" / "MPNST.") is the sentence's last word.
+        heading = all(w.isupper() for w in words[:4]) and not (len(words) == 1 and words[0][-1:] in ".;,)")
+        return (":" not in nxt[: self.caps_label_reach] and not heading
                 and nxt.lower().rstrip(":").strip() not in self.titles)
 
     def _caps_wrap(self, doc: Doc, last: "Token", tok: "Token") -> bool:

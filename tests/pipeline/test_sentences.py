@@ -28,6 +28,9 @@ CASES = [
     # an acronym's capital starts no sentence: a line ending on a word goes on into it
     ("Pathology: ANNUBP on core; cannot exclude low-grade\nMPNST. Sampling may underestimate grade.",
      ["Pathology: ANNUBP on core; cannot exclude low-grade\nMPNST.", "Sampling may underestimate grade."]),
+    # ... also when the acronym and its period are all the next line holds
+    ("A rapidly enlarging left T4-5 nerve sheath tumor, presumed\nMPNST.\nHe describes pain.",
+     ["A rapidly enlarging left T4-5 nerve sheath tumor, presumed\nMPNST.", "He describes pain."]),
     # ...but an all-caps heading line is a heading
     ("The mass abuts the roof\nIMPRESSION SECTION FOLLOWS HERE\n",
      ["The mass abuts the roof", "IMPRESSION SECTION FOLLOWS HERE"]),
