@@ -79,7 +79,7 @@ def text_pdf(pages: list[list[str]], *, font: bytes = b"Courier", size: float = 
     return out.getvalue()
 
 
-def _scan_pdf(pages: list[list[str]], seed: int, standard: bool = False) -> bytes:
+def scan_pdf(pages: list[list[str]], seed: int, standard: bool = False) -> bytes:
     """An image-only PDF of the pages rendered as mild-noise faxes: 200x200 dpi ("fine"), or 200x100
     dpi ("standard" mode: every other scan line) when ``standard``."""
     import dataclasses
@@ -148,7 +148,7 @@ def build_packet(case: Path, out_root: Path, *, kind: str, seed: int) -> tuple[P
     folder.mkdir(parents=True)
     request = json.loads((case / "request.json").read_text())
     (folder / "request.json").write_text(json.dumps(request))
-    make = text_pdf if kind == "text" else (lambda pp: _scan_pdf(pp, seed, standard=kind == "scan-standard"))
+    make = text_pdf if kind == "text" else (lambda pp: scan_pdf(pp, seed, standard=kind == "scan-standard"))
     if seed % 3 == 2:
         for k, p in enumerate(pages, 1):
             (folder / f"send_p{k}.pdf").write_bytes(make([p]))

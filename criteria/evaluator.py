@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from mednec.criteria.leaf import _leaf_filters, number_ok  # noqa: F401 - number_ok is public here
+from mednec.criteria.leaf import leaf_matches
 from mednec.criteria.loader import CriteriaSet, ResolvedCode, load_criteria
 from mednec.criteria.schema import All, Any_, CriterionSpec, Leaf, Not, Ref, ReportSpec, Tree
 from mednec.models import Caveat, CriterionResult, Determination, EvidenceSpan, RequestedCode
@@ -42,7 +42,7 @@ def _speaks(fact) -> bool:
 
 def match_leaf(leaf: Leaf, facts: Sequence, ctx: Context) -> list:
     """Facts that satisfy ``leaf`` on the requested side (POLICY, Laterality)."""
-    found = [f for f in facts if _leaf_filters(leaf, f)]
+    found = [f for f in facts if leaf_matches(leaf, f)]
     if leaf.newest and found:
         # "the newest report that speaks of it": every mention counts for the date, whatever
         # its assertion or value, so a later "separate from the mass" supersedes an earlier hedge
@@ -51,7 +51,7 @@ def match_leaf(leaf: Leaf, facts: Sequence, ctx: Context) -> list:
         # a number leaf's newest word is the newest that states a number ("ECOG 3", not "ECOG pending")
         field = leaf.number.field if leaf.number is not None else None
         newest = max(((f.document_date or dt.date.min) for f in facts
-                      if _leaf_filters(anyway, f) and _speaks(f)
+                      if leaf_matches(anyway, f) and _speaks(f)
                       and (field is None or getattr(f, field, None) is not None)), default=dt.date.min)
         found = [f for f in found if (f.document_date or dt.date.min) == newest]
     if leaf.side == "any" or ctx.side is None:

@@ -5,6 +5,9 @@ Numbers carry their comparator: "survival > 3 months" passes ">= 3", "< 3 months
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from mednec.criteria.schema import Leaf, NumberTest
 from mednec.models.lesions import INDEX_LESION
 
@@ -53,57 +56,160 @@ def number_ok(test: NumberTest, value: float | None, comparator: str = "=") -> b
     return lo == hi == t
 
 
-def _leaf_filters(leaf: Leaf, f) -> bool:  # noqa: ANN001, C901 - flat list of filters
+# ---- leaf filters, registered by the Leaf field they read --------------------------------------
+# A filter gets the leaf field's value (never None: an unset field filters nothing) and a fact,
+# and says whether the fact passes. Adding a filter is a field on ``Leaf`` (criteria/schema.py),
+# one function here and a test; ``Leaf`` fields read elsewhere are listed in ``EVALUATOR_FIELDS``.
+
+LeafFilter = Callable[[Any, Any], bool]
+FILTERS: dict[str, LeafFilter] = {}
+# read by the evaluator, not by a filter: which fact kind, which side, the newest document, and the
+# assertion (checked last, after every filter, by ``_assertion_ok``)
+EVALUATOR_FIELDS = frozenset({"fact", "side", "newest", "assertion", "allow"})
+
+
+def leaf_filter(field: str) -> Callable[[LeafFilter], LeafFilter]:
+    """Register ``fn`` as the filter of the ``Leaf`` field ``field``."""
+    def register(fn: LeafFilter) -> LeafFilter:
+        if field in FILTERS:
+            raise ValueError(f"leaf filter {field!r} registered twice")
+        FILTERS[field] = fn
+        return fn
+    return register
+
+
+def _in(value: list[str], got: str | None) -> bool:
+    return got in value
+
+
+@leaf_filter("lesion")
+def _lesion(value: str, f: Any) -> bool:
+    # POLICY: only the lesion being treated counts
+    return value != "index" or f.lesion is None or f.lesion == INDEX_LESION
+
+
+@leaf_filter("concept")
+def _concept(value: list[str], f: Any) -> bool:
+    return f.concept in value
+
+
+@leaf_filter("not_concept")
+def _not_concept(value: list[str], f: Any) -> bool:
+    return f.concept not in value
+
+
+@leaf_filter("category")
+def _category(value: list[str], f: Any) -> bool:
+    return getattr(f, "category", None) in value
+
+
+@leaf_filter("region")
+def _region(value: list[str], f: Any) -> bool:
+    return getattr(f, "region", None) in value
+
+
+@leaf_filter("relation")
+def _relation(value: list[str], f: Any) -> bool:
+    return (f.relation or "none") in value
+
+
+@leaf_filter("not_relation")
+def _not_relation(value: list[str], f: Any) -> bool:
+    return (f.relation or "none") not in value
+
+
+@leaf_filter("denied")
+def _denied(value: list[str], f: Any) -> bool:
+    return bool(set(value) & set(f.denied))
+
+
+@leaf_filter("doc_type")
+def _doc_type(value: list[str], f: Any) -> bool:
+    return f.document_type in value
+
+
+@leaf_filter("not_doc_type")
+def _not_doc_type(value: list[str], f: Any) -> bool:
+    return f.document_type not in value
+
+
+@leaf_filter("section")
+def _section(value: list[str], f: Any) -> bool:
+    return (f.section or "none") in value
+
+
+@leaf_filter("not_section")
+def _not_section(value: list[str], f: Any) -> bool:
+    return (f.section or "none") not in value
+
+
+@leaf_filter("partial")
+def _partial(value: bool, f: Any) -> bool:
+    return f.assertion.partial == value
+
+
+@leaf_filter("tissue")
+def _tissue(value: bool, f: Any) -> bool:
+    return getattr(f, "tissue", False) == value
+
+
+@leaf_filter("related")
+def _related(value: list[str], f: Any) -> bool:
+    return bool(set(value) & set(f.related))
+
+
+@leaf_filter("related_affirmed")
+def _related_affirmed(value: list[str], f: Any) -> bool:
+    return bool(set(value) & set(f.related_affirmed))
+
+
+@leaf_filter("not_related")
+def _not_related(value: list[str], f: Any) -> bool:
+    return not set(value) & set(f.related)
+
+
+@leaf_filter("cues")
+def _cues(value: list[str], f: Any) -> bool:
+    return bool(set(value) & set(f.cues))
+
+
+@leaf_filter("not_cues")
+def _not_cues(value: list[str], f: Any) -> bool:
+    return not set(value) & set(f.cues)
+
+
+@leaf_filter("levels")
+def _levels(value: list[str], f: Any) -> bool:
+    return bool(set(value) & set(f.levels))
+
+
+@leaf_filter("target")
+def _target(value: list[str], f: Any) -> bool:
+    return (getattr(f, "target", None) or "none") in value
+
+
+@leaf_filter("subject_category")
+def _subject_category(value: list[str], f: Any) -> bool:
+    return f.subject_category in value
+
+
+@leaf_filter("number")
+def _number(value: NumberTest, f: Any) -> bool:
+    comparator = (getattr(f, "comparator", "=") if value.field == "value"
+                  else getattr(f, "weeks_comparator", "=") if value.field == "weeks" else "=")
+    return number_ok(value, getattr(f, value.field, None), comparator)
+
+
+# the order filters run in (cheap and selective first); every registered filter is in it
+_ORDER = tuple(FILTERS)
+
+
+def leaf_matches(leaf: Leaf, f: Any) -> bool:
+    """Whether fact ``f`` passes every filter ``leaf`` sets, and the leaf's assertion."""
     if f.kind != leaf.fact:
         return False
-    if leaf.lesion == "index" and f.lesion is not None and f.lesion != INDEX_LESION:
-        return False  # POLICY: only the lesion being treated counts
-    if leaf.concept is not None and f.concept not in leaf.concept:
-        return False
-    if leaf.not_concept is not None and f.concept in leaf.not_concept:
-        return False
-    if leaf.category is not None and getattr(f, "category", None) not in leaf.category:
-        return False
-    if leaf.region is not None and getattr(f, "region", None) not in leaf.region:
-        return False
-    if leaf.relation is not None and (f.relation or "none") not in leaf.relation:
-        return False
-    if leaf.not_relation is not None and (f.relation or "none") in leaf.not_relation:
-        return False
-    if leaf.denied is not None and not set(leaf.denied) & set(f.denied):
-        return False
-    if leaf.doc_type is not None and f.document_type not in leaf.doc_type:
-        return False
-    if leaf.not_doc_type is not None and f.document_type in leaf.not_doc_type:
-        return False
-    if leaf.section is not None and (f.section or "none") not in leaf.section:
-        return False
-    if leaf.not_section is not None and (f.section or "none") in leaf.not_section:
-        return False
-    if leaf.partial is not None and f.assertion.partial != leaf.partial:
-        return False
-    if leaf.tissue is not None and getattr(f, "tissue", False) != leaf.tissue:
-        return False
-    if leaf.related is not None and not set(leaf.related) & set(f.related):
-        return False
-    if leaf.related_affirmed is not None and not set(leaf.related_affirmed) & set(f.related_affirmed):
-        return False
-    if leaf.not_related is not None and set(leaf.not_related) & set(f.related):
-        return False
-    if leaf.cues is not None and not set(leaf.cues) & set(f.cues):
-        return False
-    if leaf.not_cues is not None and set(leaf.not_cues) & set(f.cues):
-        return False
-    if leaf.levels is not None and not set(leaf.levels) & set(f.levels):
-        return False
-    if leaf.target is not None and (getattr(f, "target", None) or "none") not in leaf.target:
-        return False
-    if leaf.subject_category is not None and f.subject_category not in leaf.subject_category:
-        return False
-    if leaf.number is not None:
-        value = getattr(f, leaf.number.field, None)
-        comparator = (getattr(f, "comparator", "=") if leaf.number.field == "value"
-                      else getattr(f, "weeks_comparator", "=") if leaf.number.field == "weeks" else "=")
-        if not number_ok(leaf.number, value, comparator):
+    for field in _ORDER:
+        value = getattr(leaf, field)
+        if value is not None and not FILTERS[field](value, f):
             return False
     return _assertion_ok(leaf, f)

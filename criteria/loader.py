@@ -76,15 +76,21 @@ class _Vocabulary:
     concepts: frozenset[str]
     categories: frozenset[str]
     regions: frozenset[str]
+    relations: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
+    from mednec.pipeline.context import relation_rule_specs
     from mednec.pipeline.kb import load_kb
 
     kb = list(load_kb())
+    # a fact's relation is its ConText cue's REL_ category, lower case without the prefix, or the
+    # relation its concept carries in the knowledge base ("sciatic neuropathy": neuropathy)
+    relations = frozenset(spec.category.removeprefix("REL_").lower() for spec in relation_rule_specs()) \
+        | frozenset(c.relation for c in kb if c.relation)
     return _Vocabulary(frozenset(c.concept for c in kb), frozenset(c.category for c in kb if c.category),
-                       frozenset(c.region for c in kb if c.region))
+                       frozenset(c.region for c in kb if c.region), relations)
 
 
 _CONCEPT_FIELDS = ("concept", "not_concept", "related", "related_affirmed", "not_related")
@@ -105,12 +111,16 @@ def _check_leaf(leaf: Leaf, where: str) -> None:
     unknown = sorted(set(leaf.target or ()) - vocab.concepts - {"none"})
     if unknown:
         raise CriteriaError(f"target names concepts the knowledge base does not have: {unknown}", where)
+    for field in ("relation", "not_relation", "denied"):
+        unknown = sorted(set(getattr(leaf, field) or ()) - vocab.relations)
+        if unknown:
+            raise CriteriaError(f"{field} names relations no relation cue produces: {unknown}", where)
     unknown = sorted(set(leaf.region or ()) - vocab.regions)
     if unknown:
         raise CriteriaError(f"region names regions the knowledge base does not have: {unknown}", where)
 
 
-def _check_refs(tree: Tree, names: dict[str, Tree] | set[str], where: str,
+def check_refs(tree: Tree, names: dict[str, Tree] | set[str], where: str,
                 where_over: dict | None = None) -> None:
     """Check a tree at load: refs resolve, ``where`` overrides make valid leaves, names exist."""
     if isinstance(tree, Ref):
@@ -118,15 +128,15 @@ def _check_refs(tree: Tree, names: dict[str, Tree] | set[str], where: str,
             raise CriteriaError(f"unknown condition ref {tree.ref!r}", where)
         if isinstance(names, dict):
             over = {**(where_over or {}), **(tree.where or {})} or None
-            _check_refs(names[tree.ref], names, f"{where}>{tree.ref}", over)
+            check_refs(names[tree.ref], names, f"{where}>{tree.ref}", over)
     elif isinstance(tree, All):
         for t in tree.all:
-            _check_refs(t, names, where, where_over)
+            check_refs(t, names, where, where_over)
     elif isinstance(tree, Any_):
         for t in tree.any:
-            _check_refs(t, names, where, where_over)
+            check_refs(t, names, where, where_over)
     elif isinstance(tree, Not):
-        _check_refs(tree.not_, names, where, where_over)
+        check_refs(tree.not_, names, where, where_over)
     elif isinstance(tree, Leaf):
         if where_over:
             try:
@@ -156,7 +166,7 @@ def load_criteria() -> CriteriaSet:
     conditions = _load("shared/conditions.yaml", NamedConditions).conditions
     names = conditions
     for name, tree in conditions.items():
-        _check_refs(tree, names, f"criteria/shared/conditions.yaml#{name}")
+        check_refs(tree, names, f"criteria/shared/conditions.yaml#{name}")
     shared: dict[str, CriterionSpec] = {}
     for fname in shared_files():
         for crit in _load(f"shared/{fname}", SharedCriteria).criteria:
@@ -184,18 +194,18 @@ def load_criteria() -> CriteriaSet:
                 raise CriteriaError(f"uses unknown shared criterion {c.use!r}", where)
         names_here = {**names, **spec.conditions}
         for name, tree in spec.conditions.items():
-            _check_refs(tree, names_here, f"{where}#conditions.{name}")
+            check_refs(tree, names_here, f"{where}#conditions.{name}")
         for crit in crits:
             for tree in (crit.met, crit.not_met, crit.not_applicable, *crit.also):
                 if tree is not None:
-                    _check_refs(tree, names_here, f"{where}#{crit.id}")
+                    check_refs(tree, names_here, f"{where}#{crit.id}")
         for p in spec.pathways or []:
             if p.when != "otherwise":
-                _check_refs(p.when, names_here, f"{where}#{p.id}")
+                check_refs(p.when, names_here, f"{where}#{p.id}")
         codes[spec.code] = ResolvedCode(spec, tuple(crits), tuple(spec.pathways or ()))
     caveats = _load("caveats.yaml", ReportFile)
     supporting = _load("supporting.yaml", ReportFile)
     for report in (*caveats.items, *supporting.items):
         for tree in (report.when, *report.also):
-            _check_refs(tree, names, f"criteria/caveats|supporting#{report.kind}")
+            check_refs(tree, names, f"criteria/caveats|supporting#{report.kind}")
     return CriteriaSet(codes, conditions, caveats, supporting, references)

@@ -138,6 +138,9 @@ class CodeSpec(_Strict):
     family: Literal["A", "B", "C"]
     title: str
     sided: bool = False
+    spine_regions: list[Literal["C", "T", "L", "S"]] = Field(
+        default_factory=list, description="the spinal regions this code operates on: when a case plans "
+        "resections in several regions, this code's index lesion is the one planned in these")
     citations: list[str] = Field(min_length=1)
     criteria: list[CriterionSpec | CriterionUse] = Field(min_length=1)
     pathways: list[Pathway] | None = None

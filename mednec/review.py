@@ -394,6 +394,16 @@ class Reviewer:
         facts = apply_rereads(self.read_facts(case), {d.info.id: (d.analysed or d.text) for d in case.documents})
         return assign_lesions(facts)
 
+    def _code_facts(self, code: str, facts: list) -> list:
+        """The facts as the code reads them: a spinal code whose regions are only part of the planned
+        resection reads the lesion planned in its regions as its index lesion."""
+        from mednec.pipeline.lesions import assign_lesions
+
+        regions = self.criteria.codes[code].spec.spine_regions
+        if not regions:
+            return facts
+        return assign_lesions([f.model_copy(update={"lesion": None}) for f in facts], regions)[0]
+
     def review_loaded(self, case: LoadedCase, facts_out: list | None = None) -> CaseResult:
         """Review an already loaded case (``facts_out``: see :meth:`review`)."""
         from mednec.criteria.evaluator import evaluate_caveats, evaluate_code
@@ -403,8 +413,8 @@ class Reviewer:
         if facts_out is not None:
             facts_out.extend(facts)
         index = next((les.id for les in lesions if les.role == "index"), None)
-        determinations = tuple(evaluate_code(req, facts, self.criteria).model_copy(update={"index_lesion": index})
-                               for req in case.request.requested)
+        determinations = tuple(evaluate_code(req, self._code_facts(req.code, facts), self.criteria)
+                               .model_copy(update={"index_lesion": index}) for req in case.request.requested)
         caveats = evaluate_caveats(facts, self.criteria)
         result = CaseResult(case_id=case.request.case_id, documents=tuple(d.info for d in case.documents),
                             determinations=determinations, caveats=caveats, lesions=tuple(lesions),

@@ -119,7 +119,7 @@ _BARE_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/.-]|\s*-\s*\d)")
 
 
 @lru_cache(maxsize=1)
-def _overrides() -> _Overrides:
+def assertion_overrides() -> _Overrides:
     return load_yaml("assertion_overrides.yaml", _Overrides)
 
 
@@ -135,7 +135,7 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
         "planned": bool(span._.is_planned),
         "family": bool(span._.is_family),
     }
-    cfg = _overrides()
+    cfg = assertion_overrides()
     if doc_date and cfg.old_year and span.label_ in cfg.old_year.labels and not flags["historical"]:
         years = sentence_years(span, _BARE_YEAR)
         if years and max(years) <= doc_date.year - cfg.old_year.years_before:

@@ -57,7 +57,7 @@ class DocTypeConfig(BaseModel):
 
 
 @lru_cache(maxsize=1)
-def _config() -> tuple[DocTypeConfig, list[tuple[str, re.Pattern[str]]], re.Pattern[str], re.Pattern[str]]:
+def doctype_config() -> tuple[DocTypeConfig, list[tuple[str, re.Pattern[str]]], re.Pattern[str], re.Pattern[str]]:
     cfg = load_yaml("doctypes.yaml", DocTypeConfig)
     rules = [(r.type, re.compile("|".join(f"(?:{p})" for p in r.patterns), re.I)) for r in cfg.types]
     month = "|".join(sorted(cfg.months, key=len, reverse=True))
@@ -80,7 +80,7 @@ def _config() -> tuple[DocTypeConfig, list[tuple[str, re.Pattern[str]]], re.Patt
 
 @lru_cache(maxsize=1)
 def _noise() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    cfg = _config()[0]
+    cfg = doctype_config()[0]
     noise = re.compile("|".join(f"(?:{p})" for p in cfg.noise_lines) or r"(?!x)x", re.I)
     banner = re.compile("|".join(f"(?:{p})" for p in cfg.banner_lines) or r"(?!x)x", re.I)
     words = sorted(cfg.not_date_labels, key=len, reverse=True)
@@ -121,7 +121,7 @@ def blank_page_seams(text: str) -> str:
     pages = text.split("\f")
     if len(pages) == 1:
         return text
-    reach = _config()[0].packet.seam_lines if _config()[0].packet else 4
+    reach = doctype_config()[0].packet.seam_lines if doctype_config()[0].packet else 4
     out = []
     for n, page in enumerate(pages):
         lines = page.split("\n")
@@ -156,7 +156,7 @@ def infer_type(text: str, filename: str | None = None) -> str:
     type (a letterhead only, or OCR damage), the file name is read the same way
     ("ortho_hip_preservation_note_2026-02-24.txt" is a clinical note).
     """
-    cfg, rules, _, _ = _config()
+    cfg, rules, _, _ = doctype_config()
     lines = [_ocr_letters(ln.strip()) for ln in text[:6000].splitlines()
              if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)][: cfg.title_lines]
     for line in lines:
@@ -176,14 +176,14 @@ def infer_type(text: str, filename: str | None = None) -> str:
 
 @lru_cache(maxsize=1)
 def _content_rules() -> list[tuple[str, list[re.Pattern[str]]]]:
-    cfg = _config()[0]
+    cfg = doctype_config()[0]
     return [(r.type, [re.compile(rf"(?:^|\n)[ \t]*(?:\d+[.)][ \t]*)?(?:{p})[ \t]*:", re.I) for p in r.all])
             for r in cfg.content_types]
 
 
 def _type_from_sections(text: str) -> str | None:
     """The type the body's section labels give ("FINDINGS:" and "IMPRESSION:": imaging), or None."""
-    head = text[: _config()[0].content_chars]
+    head = text[: doctype_config()[0].content_chars]
     for doc_type, patterns in _content_rules():
         if all(p.search(head) for p in patterns):
             return doc_type
@@ -196,7 +196,7 @@ def parse_date(match: re.Match[str], day_first: bool = False) -> dt.date | None:
     A numeric date is month first unless its first number cannot be a month ("18/11/2025") or
     ``day_first`` says the document writes day first (see :func:`day_first`).
     """
-    cfg = _config()[0]
+    cfg = doctype_config()[0]
     try:
         if match.group("mdy"):
             year = int(match.group("y"))
@@ -218,7 +218,7 @@ def parse_date(match: re.Match[str], day_first: bool = False) -> dt.date | None:
 
 def _orders(text: str) -> tuple[bool, bool]:
     """(some numeric date can only be day first, some can only be month first) in ``text``."""
-    _, _, date_re, _ = _config()
+    _, _, date_re, _ = doctype_config()
     dmy = mdy = False
     for m in date_re.finditer(text):
         if m.group("mdy"):
@@ -244,7 +244,7 @@ def day_first(text: str) -> bool:
 def find_dates(text: str, day_first_order: bool | None = None) -> list[tuple[int, int, dt.date]]:
     """Every valid date in ``text`` with its offsets (day or month first as ``text`` writes them,
     unless ``day_first_order`` says which)."""
-    _, _, date_re, _ = _config()
+    _, _, date_re, _ = doctype_config()
     if day_first_order is None:
         day_first_order = day_first(text)
     out = []
@@ -257,7 +257,7 @@ def find_dates(text: str, day_first_order: bool | None = None) -> list[tuple[int
 
 def labelled_date(text: str) -> dt.date | None:
     """The first date ``text`` gives under a date label ("Date of service:", "Exam date:"), or None."""
-    _, _, date_re, label_re = _config()
+    _, _, date_re, label_re = doctype_config()
     not_date = _noise()[1]
     head = content_text(text)
     order = day_first(text)
@@ -292,7 +292,7 @@ def _infer_date(text: str, filename: str | None = None) -> dt.date | None:
     dictation, transcription or fax stamp is never the document's date unless nothing else
     dates it.
     """
-    _, _, date_re, label_re = _config()
+    _, _, date_re, label_re = doctype_config()
     not_date = _noise()[1]
     head = content_text(text[:3000])
     order = day_first(text)
@@ -332,7 +332,7 @@ def letterhead_ranges(text: str) -> list[tuple[int, int]]:
     word and has no colon, digits or sentence punctuation (so "Date of service:" or a finding
     line is never one).
     """
-    cfg = _config()[0]
+    cfg = doctype_config()[0]
     words = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in cfg.letterhead_words) + r")\b", re.I)
     # the first line is usually the report's title ("ORTHOPAEDIC ONCOLOGY CONSULT"): it is a
     # letterhead only when it names an institution ("RIVERSIDE CANCER & NEUROSCIENCE PAVILION")

@@ -24,12 +24,12 @@ from mednec.models.facts import (
     TherapyFact,
 )
 from mednec.pipeline import quantities as q
-from mednec.pipeline.assertions import _addendum_supersedes, _assertion, _overrides, _share_hedges  # noqa: F401
+from mednec.pipeline.assertions import _addendum_supersedes, _assertion, _share_hedges
 from mednec.pipeline.discourse import read_discourse
 from mednec.pipeline.doctype import letterhead_ranges
 from mednec.pipeline.kb import KnowledgeBase, load_kb
-from mednec.pipeline.nonfindings import _height_mark, _in_title, _label_of_line, _level_refs, descriptor_use  # noqa: F401
-from mednec.pipeline.relations import _denied_relations, _relation, _relation_negation  # noqa: F401
+from mednec.pipeline.nonfindings import _height_mark, _in_title, _label_of_line, descriptor_use
+from mednec.pipeline.relations import _denied_relations, _relation
 from mednec.pipeline.sentence_index import SentenceIndex, member_rows
 from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map, source_span
 from mednec.pipeline.subjects import Subjects, plan_target_member
@@ -164,6 +164,22 @@ def _first_tumor_after(doc: Doc, span: Span, members: list[Span], kb: KnowledgeB
     return min(after, key=lambda s: s.start) if after else None
 
 
+def _named_metastatic(span: Span, category: str | None) -> bool:
+    """Whether a cancer is named metastatic inside its noun phrase ("metastatic squamous cell
+    carcinoma"): a word of ``named_metastatic`` a few words before it, no punctuation between."""
+    from mednec.pipeline.lesion_rules import lesion_rules
+
+    rule = lesion_rules().rules.named_metastatic
+    if category not in rule.categories:
+        return False
+    for tok in reversed(span.doc[max(sent_of(span).start, span.start - rule.window):span.start]):
+        if tok.is_punct or "\n" in tok.whitespace_ or tok.is_space:
+            return False
+        if tok.lower_ in rule.words:
+            return True
+    return False
+
+
 def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | None) -> list[Fact]:
     """Typed facts of one processed document (the pipeline of :func:`mednec.pipeline.build`)."""
     kb = load_kb()
@@ -176,6 +192,8 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
     facts: list[Fact] = []
     for span in doc.spans[GROUP] if GROUP in doc.spans else []:
         concept = kb[span._.concept]
+        if concept.label == "DIAGNOSIS" and _named_metastatic(span, concept.category):
+            concept = kb["metastasis"]
         if concept.label == "CUE" or any(a <= span.start_char < b for a, b in letterhead) or _in_title(span):
             continue
         if concept.concept == "spinal_level" and (_height_mark(span) or _name_part(text, span)):

@@ -31,6 +31,14 @@ class PlanObject(BaseModel):
     shared_subject_openers: frozenset[str] = frozenset()
 
 
+class NamedMetastatic(BaseModel):
+    """A cancer named metastatic is a metastasis, whatever words stand between."""
+
+    words: frozenset[str]
+    categories: frozenset[str]
+    window: int = Field(ge=1, le=8)
+
+
 class LesionRules(BaseModel):
     """``pipeline/resources/lesions.yaml``: see the comments there."""
 
@@ -57,6 +65,7 @@ class LesionRules(BaseModel):
     label_clear_words: frozenset[str] = frozenset()
     score_current_cues: list[str]
     score_past_cues: list[str]
+    named_metastatic: NamedMetastatic
 
 
 def _words(words: list[str]) -> re.Pattern[str]:

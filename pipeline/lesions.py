@@ -11,7 +11,11 @@ subject belongs to (:mod:`mednec.pipeline.subjects`):
   index (it is what the request is about, and POLICY makes it A1 not met);
 - for a spine request, the index lesion sits at the levels of the planned spinal resection and
   of the pathology specimen; a vertebral site described at other levels only belongs to
-  another lesion (*other_level*) when those levels are known.
+  another lesion (*other_level*) when those levels are known;
+- when the plan resects in several spinal regions (a thoracic and a lumbar corpectomy) and the
+  code operates on some of them, the code's index lesion is the one planned in its regions:
+  every statement that names only levels of the other regions belongs to the other lesion, so
+  the thoracic cord compression never meets the lumbar code's indication.
 
 Criteria read the index lesion by default: a fact that belongs to another lesion meets no
 extent, level or diagnosis criterion. The other lesions are listed in the result with their
@@ -54,8 +58,12 @@ def _index_levels(facts: Sequence[Any]) -> frozenset[str]:
     return frozenset(levels)
 
 
-def assign_lesions(facts: Sequence[Any]) -> tuple[list[Any], list[Lesion]]:
-    """The facts with their ``lesion`` set, and the lesions of the case (index first)."""
+def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = ()) -> tuple[list[Any], list[Lesion]]:
+    """The facts with their ``lesion`` set, and the lesions of the case (index first).
+
+    ``regions`` (spinal region letters, e.g. ``("L", "S")``) scopes the index lesion to the levels
+    planned in those regions, for a code that operates on them only.
+    """
     rules = lesion_rules().rules
     by_id = {f.id: f for f in facts}
     tumor = _tumor_present(facts)
@@ -87,17 +95,40 @@ def assign_lesions(facts: Sequence[Any]) -> tuple[list[Any], list[Lesion]]:
         if f.id not in lesion_of and f.subject is not None and f.subject in lesion_of:
             lesion_of[f.id] = lesion_of[f.subject]
     levels = _index_levels(facts)
-    other_level: list[str] = []
+    scoped = frozenset(lv for lv in levels if lv[0] in regions)
+    if scoped == levels:
+        scoped = frozenset()  # one region planned: the case's index lesion is the code's
     if levels:
         for f in facts:
             if (f.kind == "site" and f.concept in rules.level_sites and f.levels
                     and f.document_type != "pathology" and not set(f.levels) & levels
                     and lesion_of.get(f.id, INDEX_LESION) == INDEX_LESION):
                 lesion_of[f.id] = "L0"
-                other_level.append(f.id)
+    if scoped:
+        _scope_to_levels(facts, lesion_of, scoped)
+        levels = scoped
     out = [f.model_copy(update={"lesion": lesion_of[f.id]}) if f.id in lesion_of else f for f in facts]
     lesions = _describe(out, keys, levels, tumor, by_id)
     return out, lesions
+
+
+def _scope_to_levels(facts: Sequence[Any], lesion_of: dict[str, str], scoped: frozenset[str]) -> None:
+    """Move to the other lesion every statement whose sentence names spinal levels, none of them in
+    ``scoped`` (the levels of this code's planned resection), and the statements about them."""
+    named: dict[tuple[str, int], set[str]] = {}
+    for f in facts:
+        named.setdefault((f.document, f.sentence), set()).update(f.levels)
+    moved: set[str] = set()
+    for f in facts:
+        here = named.get((f.document, f.sentence)) or set()
+        own = set(f.levels) or here
+        if own and not own & scoped and lesion_of.get(f.id, INDEX_LESION) == INDEX_LESION:
+            moved.add(f.id)
+    for f in facts:  # a statement follows its subject
+        if f.subject in moved and lesion_of.get(f.id, INDEX_LESION) == INDEX_LESION:
+            moved.add(f.id)
+    for fid in moved:
+        lesion_of[fid] = "L0"
 
 
 def _describe(facts: list[Any], keys: dict[tuple[str, str | None], str], levels: frozenset[str], tumor: bool,

@@ -23,13 +23,13 @@ class _LevelRefs(BaseModel):
 
 
 @lru_cache(maxsize=1)
-def _level_refs() -> _LevelRefs:
+def level_reference_config() -> _LevelRefs:
     return load_yaml("level_references.yaml", _LevelRefs)
 
 
 def _height_mark(span: Span) -> bool:
     """Whether a spinal level is used as a height mark ("from L1 to the iliac fossa")."""
-    cfg = _level_refs()
+    cfg = level_reference_config()
     doc = span.doc
     before = " ".join(t.lower_ for t in doc[max(sent_start(span), span.start - 3) : span.start])
     after = " ".join(t.lower_ for t in doc[span.end : min(sent_of(span).end, span.end + 2)])

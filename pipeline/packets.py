@@ -18,7 +18,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from mednec.pipeline.doctype import PacketConfig, _config, infer_date, is_banner_line, is_noise_line, labelled_date
+from mednec.pipeline.doctype import (
+    PacketConfig,
+    doctype_config,
+    infer_date,
+    is_banner_line,
+    is_noise_line,
+    labelled_date,
+)
 
 _FAX_HEADER = re.compile(r"\bfax\b|\bfacsimile\b|\bfrom[-: ]"
                          r"|^\W*(?:[a-z]{3}[-. ]\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\s+\d{1,2}:\d{2})", re.I)
@@ -42,7 +49,7 @@ class Part:
 
 @lru_cache(maxsize=1)
 def _rules() -> tuple[PacketConfig, re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    cfg = _config()[0].packet
+    cfg = doctype_config()[0].packet
     if cfg is None:  # pragma: no cover - shipped doctypes.yaml has one
         raise ValueError("doctypes.yaml has no packet section")
     cover = re.compile("|".join(f"(?:{c})" for c in cfg.cover_cues), re.I)
@@ -59,7 +66,7 @@ def _head(text: str) -> list[str]:
 def title_of(text: str) -> str | None:
     """The title line of a page that opens a document, or None."""
     cfg = _rules()[0]
-    rules = _config()[1]
+    rules = doctype_config()[1]
     # a header line laid out in columns ("SURGICAL PATHOLOGY REPORT      Accession: NS26-10482") is read
     # column by column
     cells = [cell.strip() for line in _head(text) for cell in _COLUMNS.split(line) if cell.strip()]

@@ -26,25 +26,25 @@ class _RelationNegation(BaseModel):
 
 
 @lru_cache(maxsize=1)
-def _relation_negation() -> _RelationNegation:
+def relation_negation_config() -> _RelationNegation:
     return load_yaml("relation_negation.yaml", _RelationNegation)
 
 
 def _denied(doc: Doc, start: int, first: int) -> bool:
-    cfg = _relation_negation()
+    cfg = relation_negation_config()
     lo = max(first, start - cfg.window)
     return any(t.lower_ in cfg.negators for t in doc[lo:start])
 
 
 def _hedged(doc: Doc, start: int, first: int) -> bool:
-    cfg = _relation_negation()
+    cfg = relation_negation_config()
     lo = max(first, start - cfg.window)
     return any(t.lower_ in cfg.hedges for t in doc[lo:start])
 
 
 def _landmark(doc: Doc, start: int, first: int) -> bool:
     """Whether the cue at token ``start`` is the object of a position word ("lateral to the scar")."""
-    cfg = _relation_negation()
+    cfg = relation_negation_config()
     lo = max(first, start - cfg.window)
     return bool(re.search(cfg.landmark, doc[lo:start].text.lower())) if start > lo else False
 

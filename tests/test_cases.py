@@ -58,12 +58,6 @@ def test_dev_case_matches_gold(reviewer, case):
 # The misses each corpus's README records as not fixed (so its figure is below 1.000); a strict
 # xfail, so a fix shows up and the entry must go.
 KNOWN_MISSES: dict[tuple[str, str], str] = {
-    # a lung carcinoma invading T1-T2 directly (a primary tumor, not a metastasis) is no
-    # "primary malignancy" to B3(a) and B4, which know only sarcomas as primaries: pend, gold approve
-    ("blind12", "t11"): "a carcinoma invading the spine directly is not read as a primary tumor (B3a, B4)",
-    # two spinal codes at two levels share one index lesion: the T8 cord compression meets B3 of
-    # the L3 code too (pend on B4; gold refers on B3)
-    ("blind12", "t15"): "one index lesion per case, not per requested code: another level's compression meets B3",
 }
 
 

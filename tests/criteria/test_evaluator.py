@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from mednec.criteria.evaluator import Context, eval_tree, evaluate_code, number_ok
+from mednec.criteria.evaluator import Context, eval_tree, evaluate_code
+from mednec.criteria.leaf import number_ok
 from mednec.criteria.schema import Leaf, NumberTest
 from mednec.models import EvidenceSpan, RequestedCode
 from mednec.models.facts import SiteFact

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from mednec.criteria.loader import _check_refs, load_criteria
+from mednec.criteria.loader import check_refs, load_criteria
 from mednec.criteria.schema import Leaf, Ref
 
 from mednec.core.errors import CriteriaError
@@ -22,12 +22,12 @@ def test_shipped_criteria_use_only_known_names():
 ])
 def test_unknown_names_are_refused(leaf, message):
     with pytest.raises(CriteriaError, match=message):
-        _check_refs(Leaf.model_validate(leaf), {}, "test")
+        check_refs(Leaf.model_validate(leaf), {}, "test")
 
 
 def test_where_override_is_validated_at_load():
     names = {"roof": Leaf(fact="site", concept=["acetabulum"])}
     with pytest.raises(CriteriaError, match="where"):
-        _check_refs(Ref(ref="roof", where={"relaton": ["abut"]}), names, "test")
+        check_refs(Ref(ref="roof", where={"relaton": ["abut"]}), names, "test")
     with pytest.raises(CriteriaError, match="concepts"):
-        _check_refs(Ref(ref="roof", where={"concept": ["roof_of_acetabulum"]}), names, "test")
+        check_refs(Ref(ref="roof", where={"concept": ["roof_of_acetabulum"]}), names, "test")

@@ -108,7 +108,7 @@ def test_scanned_attachments_read_as_in_the_folder(reviewer, tmp_path: Path) -> 
         pytest.skip("tesseract is not installed")
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        from packets import _scan_pdf
+        from packets import scan_pdf
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
     src = ROOT / "corpora" / "demo" / "seed-patient"
@@ -119,7 +119,7 @@ def test_scanned_attachments_read_as_in_the_folder(reviewer, tmp_path: Path) -> 
         lines = [w for line in doc.read_text().splitlines() for w in (line[k: k + 68] for k in
                  range(0, max(len(line), 1), 68))]
         pages = [lines[k: k + 38] for k in range(0, len(lines), 38)]
-        (scanned / f"{doc.stem}.pdf").write_bytes(_scan_pdf(pages, seed=i))
+        (scanned / f"{doc.stem}.pdf").write_bytes(scan_pdf(pages, seed=i))
     _round_trip(reviewer, scanned, tmp_path / "rt")
 
 

@@ -401,3 +401,71 @@ def test_nerve_class(reviewer, tmp_path, name, requested, docs, code, outcome, s
     assert got[0] == outcome, got
     for crit, status in statuses.items():
         assert got[1][crit] == status, (crit, got)
+
+
+# Two spinal codes in one request, each for the lesion planned in its own region: a thoracic
+# metastasis compressing the cord, and a stable lumbar one resected prophylactically. The thoracic
+# compression must not meet the lumbar code's indication, nor the lumbar stability refute the
+# thoracic code's.
+TWO_LEVELS = {
+    "path_2026-02-02.txt": ("SURGICAL PATHOLOGY\nDate of service: 02/02/2026\nSpecimen: T8 vertebral body, CT-guided "
+                            "biopsy.\nDIAGNOSIS: Metastatic renal cell carcinoma.\n"),
+    "mri_2026-01-28.txt": ("MRI THORACIC AND LUMBAR SPINE\nDate of service: 01/28/2026\nFINDINGS:\n1. Enhancing "
+                           "lesion replaces the T8 vertebral body with epidural extension compressing the spinal "
+                           "cord.\n2. Treated L3 metastasis, unchanged, without epidural extension or fracture.\n"
+                           "No intradural abnormality.\nIMPRESSION: T8 metastasis with cord compression. Stable L3 "
+                           "metastasis.\n"),
+    "note_2026-02-05.txt": ("SPINE SURGERY CONSULT\nDate of service: 02/05/2026\nBilateral leg weakness 4/5 from "
+                            "the T8 compression. ECOG 1. Expected survival more than 12 months.\nL3 SINS 6 "
+                            "(stable).\nPlan: T8 corpectomy with posterior stabilization, and L3 corpectomy at the "
+                            "same sitting.\n"),
+}
+
+
+@pytest.mark.parametrize("order", ["as_written", "reversed"])
+def test_each_spinal_code_reads_the_lesion_of_its_region(reviewer, tmp_path, order):
+    docs = TWO_LEVELS if order == "as_written" else dict(reversed(list(TWO_LEVELS.items())))
+    got = outcomes(reviewer, write_case(tmp_path, "two_levels", ["63301", "63303"], docs))
+    assert got["63301"][0] == "approve", got
+    assert got["63303"][0] == "refer" and got["63303"][1]["B3"] == "not_met", got
+
+
+def test_one_region_planned_keeps_the_case_lesion(reviewer, tmp_path):
+    # with only the lumbar resection planned, the lumbar code's index lesion is the case's
+    docs = edit(TWO_LEVELS, "note_2026-02-05.txt", "Plan: T8 corpectomy with posterior stabilization, and L3 "
+                "corpectomy at the same sitting.", "Plan: L3 corpectomy.")
+    got = outcomes(reviewer, write_case(tmp_path, "lumbar_only", ["63303"], docs))
+    assert got["63303"][1]["B2"] == "met", got
+
+
+# A carcinoma that grows into the spine from its own primary site is that primary tumor, not a
+# metastasis (B3 a, B4 not applicable), only while nothing metastatic is stated.
+APICAL = {
+    "path_2026-01-10.txt": ("SURGICAL PATHOLOGY\nDate of service: 01/10/2026\nSpecimen: right lung apex, core "
+                            "biopsy.\nDIAGNOSIS: Squamous cell carcinoma.\n"),
+    "mri_2026-01-20.txt": ("MRI CERVICOTHORACIC SPINE\nDate of service: 01/20/2026\nFINDINGS: Right apical lung "
+                           "tumor invading the T1 and T2 vertebral bodies, with a small extradural component in the "
+                           "right T1-T2 foramen. No intradural abnormality.\nIMPRESSION: Superior sulcus tumor "
+                           "invading T1-T2.\n"),
+    "pet_2026-01-22.txt": ("PET/CT\nDate of service: 01/22/2026\nIMPRESSION: FDG-avid right apical tumor. No "
+                           "distant metastases.\n"),
+    "note_2026-02-01.txt": ("THORACIC SURGERY CONSULT\nDate of service: 02/01/2026\nECOG 1.\nPlan: curative-intent "
+                            "en bloc resection of the right upper lobe, chest wall and T1-T2 hemivertebrectomy "
+                            "for a negative margin.\n"),
+}
+
+
+@pytest.mark.parametrize(("name", "docs", "outcome", "statuses"), [
+    ("direct_extension_is_primary", APICAL, "approve", {"B3": "met", "B4": "met"}),
+    ("hedged_metastasis_elsewhere", edit(APICAL, "pet_2026-01-22.txt", "No distant metastases.",
+                                         "Right adrenal nodule, possible metastasis."), "pend",
+     {"B4": "insufficient"}),
+    ("no_staging", {k: v for k, v in APICAL.items() if not k.startswith("pet")}, "pend", {"B3": "insufficient"}),
+    ("stated_metastatic", edit(APICAL, "path_2026-01-10.txt", "Squamous cell carcinoma.",
+                               "Metastatic squamous cell carcinoma."), "pend", {"B3": "insufficient"}),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_carcinoma_by_direct_extension(reviewer, tmp_path, name, docs, outcome, statuses):
+    got = outcomes(reviewer, write_case(tmp_path, name, ["63301"], docs))["63301"]
+    assert got[0] == outcome, got
+    for crit, status in statuses.items():
+        assert got[1][crit] == status, (crit, got)

@@ -401,3 +401,26 @@ def test_therapy_without_effect_was_given(facts_of):
 def test_a_biomarker_name_is_no_level(facts_of, text, levels):
     found = {lv for f in facts_of(text, "pathology") if f.concept == "spinal_level" for lv in f.levels}
     assert found == levels
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    # a cancer named metastatic is a metastasis whatever words stand between
+    ("DIAGNOSIS: Metastatic squamous cell carcinoma.", "metastasis"),
+    ("Metastatic poorly differentiated adenocarcinoma of the T9 vertebral body.", "metastasis"),
+    ("Squamous cell carcinoma.", "carcinoma"),
+    # punctuation or a line ends the noun phrase: the word is about something else
+    ("Not metastatic. Squamous cell carcinoma of the lung apex.", "carcinoma"),
+    ("Workup for metastatic disease, squamous cell carcinoma of the apex.", "carcinoma"),
+    # a sarcoma keeps its histology ("metastatic osteosarcoma" is an osteosarcoma that has spread)
+    ("Metastatic osteosarcoma of the left ilium.", "primary_bone_sarcoma"),
+])
+def test_named_metastatic(facts_of, text, category):
+    # the histology's own fact: the one whose words name the carcinoma or sarcoma (a fact id ends
+    # with the offsets of its words and its concept: "doc:12-40:carcinoma")
+    def words(fact) -> str:
+        start, end = fact.id.split(":")[-2].split("-")
+        return text[int(start):int(end)].lower()
+
+    diags = [f for f in facts_of(text, doc_type="pathology") if f.kind == "diagnosis"
+             and ("sarcoma" in words(f) or "carcinoma" in words(f))]
+    assert [f.category for f in diags] == [category], [(f.concept, words(f)) for f in diags]

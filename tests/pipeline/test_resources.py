@@ -10,9 +10,9 @@ from mednec.core.errors import ResourceError
 
 
 def test_every_pipeline_resource_validates():
+    from mednec.pipeline.assertions import assertion_overrides
     from mednec.pipeline.context import relation_rule_specs
-    from mednec.pipeline.doctype import _config
-    from mednec.pipeline.facts import _overrides
+    from mednec.pipeline.doctype import doctype_config
     from mednec.pipeline.kb import load_kb
     from mednec.pipeline.laterality import laterality_config
     from mednec.pipeline.quantities import quantity_config
@@ -23,14 +23,14 @@ def test_every_pipeline_resource_validates():
     assert context_rule_specs() and relation_rule_specs() and section_rule_specs()
     assert laterality_config().window > 0
     assert quantity_config().number_words["three"] == 3
-    assert _config()[0].types
-    assert _overrides().rules
-    from mednec.pipeline.facts import _relation_negation
+    assert doctype_config()[0].types
+    assert assertion_overrides().rules
+    from mednec.pipeline.relations import relation_negation_config
 
-    assert _relation_negation().negators
-    from mednec.pipeline.facts import _level_refs
+    assert relation_negation_config().negators
+    from mednec.pipeline.nonfindings import level_reference_config
 
-    assert _level_refs().before
+    assert level_reference_config().before
     from mednec.pipeline.respell import load_config
     from mednec.pipeline.respell_vocab import vocabulary
     from mednec.pipeline.sentences import sentence_config

@@ -103,7 +103,7 @@ def cli_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(monkeypatch: pytest.MonkeyPatch, cli_cache: Path) -> None:
+def private_ocr_cache(monkeypatch: pytest.MonkeyPatch, cli_cache: Path) -> None:
     """In-process loads use the private cache too (never the user's ~/.cache/mednec)."""
     monkeypatch.setenv("MEDNEC_CACHE_DIR", str(cli_cache))
 
