@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from mednec.criteria.leaf import EVALUATOR_FIELDS, FILTERS, leaf_filter, leaf_matches
 from mednec.criteria.schema import Leaf
-
-from mednec.models.facts import SiteFact
 from mednec.models.evidence import EvidenceSpan
+from mednec.models.facts import SiteFact
 
 
 def test_every_leaf_field_has_one_reader():
