@@ -51,7 +51,9 @@ def match_leaf(leaf: Leaf, facts: Sequence, ctx: Context) -> list:
         # a number leaf's newest word is the newest that states a number ("ECOG 3", not "ECOG pending")
         field = leaf.number.field if leaf.number is not None else None
         newest = max(((f.document_date or dt.date.min) for f in facts
-                      if leaf_matches(anyway, f) and _speaks(f)
+                      # a superseded statement (a read replaced, a score of an earlier encounter) is
+                      # no word on the date it was written
+                      if leaf_matches(anyway, f) and _speaks(f) and not f.assertion.superseded
                       and (field is None or getattr(f, field, None) is not None)), default=dt.date.min)
         found = [f for f in found if (f.document_date or dt.date.min) == newest]
     if leaf.side == "any" or ctx.side is None:

@@ -141,6 +141,9 @@ class CodeSpec(_Strict):
     spine_regions: list[Literal["C", "T", "L", "S"]] = Field(
         default_factory=list, description="the spinal regions this code operates on: when a case plans "
         "resections in several regions, this code's index lesion is the one planned in these")
+    lesion_regions: list[str] = Field(
+        default_factory=list, description="knowledge-base regions where the lesion this code treats sits: "
+        "when a case has tumors in these and in other codes' regions, the others are not this code's")
     citations: list[str] = Field(min_length=1)
     criteria: list[CriterionSpec | CriterionUse] = Field(min_length=1)
     pathways: list[Pathway] | None = None

@@ -388,21 +388,26 @@ class Reviewer:
 
     def read_case_facts(self, case: LoadedCase) -> tuple[list, list]:
         """The facts of a case read as a whole: re-reads applied and every statement given its lesion."""
+        from mednec.pipeline.discourse import settle_scores
         from mednec.pipeline.lesions import assign_lesions
-        from mednec.pipeline.rereads import apply_rereads
+        from mednec.pipeline.rereads import apply_rereads, apply_retractions
 
-        facts = apply_rereads(self.read_facts(case), {d.info.id: (d.analysed or d.text) for d in case.documents})
-        return assign_lesions(facts)
+        texts = {d.info.id: (d.analysed or d.text) for d in case.documents}
+        # evidence offsets point into the document as read: a retraction reads its sentence there
+        facts = apply_retractions(apply_rereads(self.read_facts(case), texts),
+                                  {d.info.id: d.text for d in case.documents})
+        return assign_lesions(settle_scores(facts))
 
     def _code_facts(self, code: str, facts: list) -> list:
         """The facts as the code reads them: a spinal code whose regions are only part of the planned
         resection reads the lesion planned in its regions as its index lesion."""
         from mednec.pipeline.lesions import assign_lesions
 
-        regions = self.criteria.codes[code].spec.spine_regions
-        if not regions:
+        spec = self.criteria.codes[code].spec
+        if not spec.spine_regions and not spec.lesion_regions:
             return facts
-        return assign_lesions([f.model_copy(update={"lesion": None}) for f in facts], regions)[0]
+        elsewhere = {r for other in self.criteria.codes.values() for r in other.spec.lesion_regions}
+        return assign_lesions(facts, spec.spine_regions, spec.lesion_regions, sorted(elsewhere))[0]
 
     def review_loaded(self, case: LoadedCase, facts_out: list | None = None) -> CaseResult:
         """Review an already loaded case (``facts_out``: see :meth:`review`)."""

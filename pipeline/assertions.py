@@ -256,14 +256,26 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 
 def _addendum_supersedes(facts: list[Fact]) -> list[Fact]:
-    """An addendum's tissue diagnosis replaces the diagnoses stated earlier in the same report."""
-    revised = [f for f in facts if f.kind == "diagnosis" and f.section == "addendum" and f.assertion.affirmed]
+    """An addendum's tissue diagnosis replaces the diagnoses stated earlier in the same report.
+
+    Only a histology replaces one: an addendum that names no histology ("supporting a cartilaginous
+    neoplasm; the diagnosis is unchanged") or names the same one confirms the diagnosis, and the
+    diagnoses it restates stay current.
+    """
+    from mednec.pipeline.lesion_rules import lesion_rules
+
+    rules = lesion_rules().rules
+    vague = rules.generic_categories | rules.vague_categories
+    revised = [f for f in facts if f.kind == "diagnosis" and f.section == "addendum" and f.assertion.affirmed
+               and f.category not in vague]
     if not revised:
         return facts
     cut = min(f.evidence[0].start for f in revised)
+    kept = {f.concept for f in revised}
     out: list[Fact] = []
     for f in facts:
-        earlier = f.kind == "diagnosis" and f.section != "addendum" and f.evidence[0].start < cut
+        earlier = (f.kind == "diagnosis" and f.section != "addendum" and f.evidence[0].start < cut
+                   and f.concept not in kept)
         if earlier and not f.assertion.historical:
             f = f.model_copy(update={"assertion": f.assertion.model_copy(update={"historical": True})})
         out.append(f)

@@ -7,6 +7,8 @@ assertion flag and are read by the facts module.
 """
 
 
+import bisect
+from collections.abc import Sequence
 from functools import lru_cache
 
 from mednec.pipeline.context_graph import positional_graph
@@ -55,24 +57,35 @@ def _ensure_extensions() -> None:
             Span.set_extension(attr, default=False)
 
 
-def _scope(direction: str, max_scope: int | None, start: int, end: int, ss: int, se: int) -> tuple[int, int]:
-    """A modifier's scope inside its sentence, as medspaCy computes it (without walking the doc)."""
+def _scope(direction: str, max_scope: int | None, start: int, end: int, ss: int, se: int,
+           words: Sequence[int] | None = None) -> tuple[int, int]:
+    """A modifier's scope inside its sentence, as medspaCy computes it, except that ``max_scope``
+    counts words: ``words[i]`` is the number of non-space tokens before token ``i``, so a line
+    break or a run of spaces (a wrapped line, a column gap) takes no room in the scope: where a
+    line breaks carries no meaning."""
     d = direction.upper()
+    if max_scope is None:
+        return {"FORWARD": (end, se), "BACKWARD": (ss, start)}.get(d, (ss, se))
+    if words is None:
+        words = range(se + 1)  # every token a word: medspaCy's count
+    fwd = min(se, bisect.bisect_left(words, words[end] + max_scope, end, se + 1)) if d != "BACKWARD" else se
+    back = max(ss, bisect.bisect_right(words, words[start] - max_scope, 0, start + 1) - 1) if d != "FORWARD" else ss
     if d == "FORWARD":
-        lo, hi = end, se
-        if max_scope is not None and hi - lo > max_scope:
-            hi = end + max_scope
-    elif d == "BACKWARD":
-        lo, hi = ss, start
-        if max_scope is not None and hi - lo > max_scope:
-            lo = start - max_scope
-    else:
-        lo, hi = ss, se
-        if max_scope is not None and start - lo > max_scope:
-            lo = start - max_scope
-        if max_scope is not None and hi - end > max_scope:
-            hi = end + max_scope
-    return lo, hi
+        return end, fwd
+    if d == "BACKWARD":
+        return back, start
+    return back, fwd
+
+
+_HEADING_CARRIES = frozenset({"HISTORICAL", "HYPOTHETICAL", "FAMILY"})
+
+
+def _ends_on_colon(doc, ss: int, se: int) -> bool:  # noqa: ANN001 - a spaCy Doc
+    """Whether the sentence ``doc[ss:se]`` ends on a colon (a heading for what follows)."""
+    i = se - 1
+    while i >= ss and doc[i].is_space:
+        i -= 1
+    return i >= ss and doc[i].text.endswith(":")  # "):" may be one token
 
 
 def _fast_regex(ctx) -> None:  # noqa: ANN001 - a medspaCy ConText
@@ -121,17 +134,29 @@ def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, bu
 
             matcher = self._ConText__matcher  # medspaCy keeps its matcher name-mangled
             sents = sentence_map(doc)
+            words = [0]
+            for tok in doc:
+                words.append(words[-1] + (not tok.is_space))
             spans = list(doc.spans[self.span_group_name]) if self.span_group_name in doc.spans else []
             by_sent: dict[int, tuple[list, list]] = {}
             for span in spans:
                 by_sent.setdefault(sents.starts[span.start], ([], []))[0].append(span)
             for match_id, start, end in matcher(doc):
                 ss, se = sents.of(start)
-                if ss not in by_sent:
-                    continue  # a modifier with no target in its sentence modifies nothing
                 rule = matcher.rule_map[self.nlp.vocab[match_id].text]
-                lo, hi = _scope(rule.direction, rule.max_scope, start, end, ss, se)
-                by_sent[ss][1].append(ConTextModifier(rule, start, end, doc, scope_start=lo, scope_end=hi))
+                if ss in by_sent:
+                    lo, hi = _scope(rule.direction, rule.max_scope, start, end, ss, se, words)
+                    by_sent[ss][1].append(ConTextModifier(rule, start, end, doc, scope_start=lo, scope_end=hi))
+                # a heading line ending on a colon ("Oncologic history (copied from clinic note):")
+                # speaks for the line after it, as it would on one line: its history, hypothesis or
+                # family cue reaches into the next sentence (FORWARD, by its word count)
+                if (rule.category in _HEADING_CARRIES and rule.direction in ("FORWARD", "BIDIRECTIONAL")
+                        and _ends_on_colon(doc, ss, se) and se < len(doc)):
+                    ns, ne = sents.of(se)
+                    if ns in by_sent:
+                        hi = ne if rule.max_scope is None else min(
+                            ne, bisect.bisect_left(words, words[ns] + rule.max_scope, ns, ne + 1))
+                        by_sent[ns][1].append(ConTextModifier(rule, start, end, doc, scope_start=ns, scope_end=hi))
             edges = []
             for sent_targets, modifiers in by_sent.values():
                 graph = positional_graph(prune_on_modifier_overlap=self.prune_on_target_overlap)

@@ -11,6 +11,10 @@ A reader does not take a finding from its own sentence alone:
 - The impression is the radiologist's reading: when it hedges or denies a structure the
   findings affirmed, the findings' statement is superseded.
 - An addendum supersedes what it restates from the body of the same report.
+- Conference minutes that list several patients: when one item is marked as this patient, the
+  other items are about someone else.
+- A final read supersedes the preliminary read before it in the same document (a resident's
+  after-hours read and the attending's final report): everything the preliminary read states.
 
 Facts are frozen; each change is a copy with its assertion updated, and a superseded fact
 says what superseded it (``Assertion.superseded_by``).
@@ -94,6 +98,14 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
         # inside one sentence: ", which may represent edema" hedges what comes before it
         base = doc[start].idx
         mapping = doc.user_data.get("mednec_offsets")
+        if rules.predicate_hedge is not None:
+            m = rules.predicate_hedge.search(s_text)
+            if m is not None:
+                src_cut = mapping.start(base + m.start()) if mapping is not None else base + m.start()
+                for i in by_sentence.get(k, ()):
+                    if out[i].kind in _STATEMENTS and out[i].evidence[0].start < src_cut:
+                        out[i] = _hedged(out[i], "a non-tumor origin offered in its predicate")
+                continue
         for m in rules.clause_anaphor.finditer(s_text):
             cut = m.start()
             # facts quote the document as read: compare in its offsets
@@ -113,7 +125,12 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
 def _impression_supersedes(facts: list[Any]) -> list[Any]:
     """The impression's hedge or denial of a structure supersedes the findings' statement of it."""
     rules = lesion_rules().rules
-    impression = [f for f in facts if f.section in rules.impression_sections and f.kind in ("site", "nerve")]
+
+    def settled(f: Any) -> bool:  # a structure, or a finding the impression settles like one
+        return f.kind in ("site", "nerve") or (f.kind == "finding"
+                                               and f.category in rules.impression_finding_categories)
+
+    impression = [f for f in facts if f.section in rules.impression_sections and settled(f)]
     if not impression:
         return facts
     start = min(f.evidence[0].start for f in impression)
@@ -122,14 +139,24 @@ def _impression_supersedes(facts: list[Any]) -> list[Any]:
         by_concept.setdefault(g.concept, []).append(g)
     out = []
     for f in facts:
-        if (f.kind in ("site", "nerve") and f.assertion.affirmed and f.evidence[0].start < start
+        a = f.assertion
+        # the body's affirmed statement, or its hedge, of what the impression reads otherwise
+        hedged = a.uncertain and not (a.negated or a.historical or a.hypothetical or a.family or a.superseded)
+        if (settled(f) and (a.affirmed or hedged) and f.evidence[0].start < start
                 and (f.section or "none") in rules.finding_sections):
             same = [g for g in by_concept.get(f.concept, ()) if _sides_meet(g.side, f.side)
                     and set(g.levels) >= set(f.levels)]
-            if same and not any(g.assertion.affirmed for g in same) and any(_reads_against(g) for g in same):
-                f = _superseded(f, "impression")
+            if same and not any(_reads_for(g) for g in same) and any(
+                    _reads_against(g) and (a.affirmed or g.assertion.negated) for g in same):
+                f = _superseded(f, "impression")  # a hedge yields only to the impression's denial
         out.append(f)
     return out
+
+
+def _reads_for(g: Any) -> bool:
+    """An affirmed involvement (a structure merely named, "supersedes the outside report with
+    respect to the acetabulum", reads neither way)."""
+    return g.assertion.affirmed and (g.kind == "finding" or g.relation in _INVOLVEMENT)
 
 
 def _reads_against(g: Any) -> bool:
@@ -139,6 +166,8 @@ def _reads_against(g: Any) -> bool:
         return False
     if a.uncertain:
         return True
+    if a.negated and g.kind == "finding":
+        return True  # "no intradural mass": the compartment itself is denied
     return a.negated and (g.relation in _INVOLVEMENT or bool(set(g.denied) & _INVOLVEMENT))
 
 
@@ -161,17 +190,103 @@ def _addendum_restates(facts: list[Any]) -> list[Any]:
     return out
 
 
-def _current_scores(facts: list[Any]) -> list[Any]:
-    """A score stated for the past beside the same score stated as current is history."""
+def _final_read_supersedes(facts: list[Any], doc: Doc) -> list[Any]:
+    """Every statement of a preliminary read is superseded by the final read after it."""
     rules = lesion_rules()
-    current = {f.category for f in facts if f.kind == "score" and rules.score_current.search(f.evidence[0].text)
-               and not rules.score_past.search(f.evidence[0].text)}
+    text = doc.user_data.get("mednec_source_text") or doc_text(doc)  # facts quote the document as read
+    prelim = rules.preliminary_heading.search(text)
+    if prelim is None:
+        return facts
+    final = rules.final_heading.search(text, prelim.end())
+    if final is None:
+        return facts
+    lo, hi = prelim.start(), final.start()
+    return [_superseded(f, "the final read") if lo <= f.evidence[0].start < hi else f for f in facts]
+
+
+def _other_patients(facts: list[Any], doc: Doc) -> list[Any]:
+    """Facts in another patient's item of multi-patient minutes are not about this patient."""
+    rules = lesion_rules()
+    text = doc.user_data.get("mednec_source_text") or doc_text(doc)
+    heads = [m.start() for m in rules.case_item.finditer(text)]
+    if len(heads) < 2:
+        return facts
+    blocks = list(zip(heads, heads[1:] + [len(text)], strict=True))
+    def heading_line(lo: int, hi: int) -> str:
+        eol = text.find("\n", lo)
+        return text[lo: hi if eol < 0 else min(eol, hi)]
+
+    ours = [(lo, hi) for lo, hi in blocks if rules.this_patient.search(heading_line(lo, hi))]
+    if len(ours) != 1:
+        return facts  # no item, or several, marked as this patient: nothing to set aside
+    others = [(lo, hi) for lo, hi in blocks if (lo, hi) != ours[0]]
+    out = []
+    for f in facts:
+        if any(lo <= f.evidence[0].start < hi for lo, hi in others) and not f.assertion.family:
+            f = f.model_copy(update={"assertion": f.assertion.model_copy(
+                update={"family": True, "superseded_by": "another patient's item of the minutes"})})
+        out.append(f)
+    return out
+
+
+PAST_SCORE_CUE = "stated_for_the_past"
+
+
+_CLAUSE_BREAK = re.compile(r"[.;]\s|\n\s*\n")
+
+
+def _clause_text(f: Any, text: str) -> str:
+    """The clause of a fact's first evidence span, read across line breaks (a wrapped line is no
+    clause end): from the last period or semicolon before it to the next one after it."""
+    start, end = f.evidence[0].start, f.evidence[0].end
+    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(text, max(0, start - 300), start)), default=max(0, start - 300))
+    nxt = _CLAUSE_BREAK.search(text, end, end + 300)
+    return text[lo: nxt.start() if nxt else min(len(text), end + 300)]
+
+
+def _mark_past_scores(facts: list[Any], doc: Doc) -> list[Any]:
+    """Mark each score whose clause states it for an earlier time ("Functional status (from ED
+    02/11/2026): ECOG 3", 'it lists "ECOG 3" from the ED visit'); :func:`settle_scores` decides
+    across the case."""
+    rules = lesion_rules()
+    text = doc.user_data.get("mednec_source_text") or doc_text(doc)  # evidence quotes the document as read
+    out = []
+    for f in facts:
+        if f.kind == "score":
+            said = _clause_text(f, text)
+            if rules.score_past.search(said) and not rules.score_current.search(said):
+                f = f.model_copy(update={"cues": (*f.cues, PAST_SCORE_CUE)})
+        out.append(f)
+    return out
+
+
+def settle_scores(facts: Sequence[Any]) -> list[Any]:
+    """Across the case: a score stated for an earlier time is superseded when the chart states the
+    same score without such a mark anywhere (the newest observation is then the current one)."""
+    scores = [f for f in facts if f.kind == "score" and f.assertion.affirmed]
+    plain = {f.category for f in scores if PAST_SCORE_CUE not in f.cues}
+    out = []
+    for f in facts:
+        if f.kind == "score" and f.category in plain and f.assertion.affirmed and PAST_SCORE_CUE in f.cues:
+            f = _superseded(f, "the same score stated for now elsewhere")
+        out.append(f)
+    return out
+
+
+def _current_scores(facts: list[Any], doc: Doc) -> list[Any]:
+    """A score stated for the past beside the same score stated as current is history (each read in
+    its clause, across line breaks)."""
+    rules = lesion_rules()
+    text = doc.user_data.get("mednec_source_text") or doc_text(doc)
+    said = {f.id: _clause_text(f, text) for f in facts if f.kind == "score"}
+    current = {f.category for f in facts if f.kind == "score" and rules.score_current.search(said[f.id])
+               and not rules.score_past.search(said[f.id])}
     if not current:
         return facts
     out = []
     for f in facts:
-        if (f.kind == "score" and f.category in current and not rules.score_current.search(f.evidence[0].text)
-                and rules.score_past.search(f.evidence[0].text) and not f.assertion.historical):
+        if (f.kind == "score" and f.category in current and not rules.score_current.search(said[f.id])
+                and rules.score_past.search(said[f.id]) and not f.assertion.historical):
             f = f.model_copy(update={"assertion": f.assertion.model_copy(
                 update={"historical": True, "superseded_by": "a current statement of the same score"})})
         out.append(f)
@@ -180,8 +295,10 @@ def _current_scores(facts: list[Any]) -> list[Any]:
 
 def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     """The facts of one document with pointing-back hedges, the impression and addenda applied."""
-    out = _current_scores(_pointing_back(list(facts), doc))
+    out = _mark_past_scores(_current_scores(_pointing_back(list(facts), doc), doc), doc)
     out = _addendum_restates(out)
+    out = _final_read_supersedes(out, doc)
+    out = _other_patients(out, doc)
     if doc_type == "imaging":
         out = _impression_supersedes(out)
     return out

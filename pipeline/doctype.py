@@ -74,7 +74,8 @@ def doctype_config() -> tuple[DocTypeConfig, list[tuple[str, re.Pattern[str]]], 
     # word that dates another event ("Comparison exam date:", "Prior study date:")
     not_after = "".join(rf"(?!{re.escape(w)}\b)" for w in cfg.date_label_not_after)
     lead = rf"(?:{not_after}[A-Z][\w&/-]*[ \t]+){{0,3}}"
-    label_re = re.compile(rf"(?:^|\n)[ \t]*{lead}(?:{labels})\b[^\n:]{{0,20}}[:#]?[ \t]*", re.I)
+    # (lazy: the words after a label stop before its date, "DOS 05/12/2026")
+    label_re = re.compile(rf"(?:^|\n)[ \t]*{lead}(?:{labels})\b[^\n:]{{0,20}}?[:#]?[ \t]*", re.I)
     return cfg, rules, date_re, label_re
 
 
@@ -97,6 +98,21 @@ def is_noise_line(line: str) -> bool:
 def is_banner_line(line: str) -> bool:
     """Whether ``line`` is a patient banner ("Patient: DOE, JANE  MRN: 123  DOB: 01/02/1970")."""
     return bool(line.strip()) and _noise()[2].search(line) is not None
+
+
+# a numeric date with OCR's letter-for-digit slips ("05/l2/2O26"): two or more real digits, and
+# only O, o, l, I or | besides
+_OCR_DATE = re.compile(r"(?<![\w/.-])(?=(?:[^\s/.-]*\d){2})(?:[\dOolI|]{1,2}([/.-])[\dOolI|]{1,2}\1[\dOolI|]{2,4}"
+                       r"|[\dOolI|]{4}([/.-])[\dOolI|]{1,2}\2[\dOolI|]{1,2})(?![\w/.-])")
+_DIGIT_SLIPS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
+
+
+_BIRTH = re.compile(r"\b(?:dob|d\.o\.b\.?|birth\s*date|date\s+of\s+birth|birthdate|born)\b[^\n]{0,12}$", re.I)
+
+
+def ocr_date_digits(text: str) -> str:
+    """``text`` with OCR's letter-for-digit slips inside numeric dates read back (same length)."""
+    return _OCR_DATE.sub(lambda m: m.group(0).translate(_DIGIT_SLIPS), text)
 
 
 def content_text(text: str) -> str:
@@ -257,15 +273,20 @@ def find_dates(text: str, day_first_order: bool | None = None) -> list[tuple[int
 
 def labelled_date(text: str) -> dt.date | None:
     """The first date ``text`` gives under a date label ("Date of service:", "Exam date:"), or None."""
+    return _first_labelled(ocr_date_digits(content_text(text)), day_first(text))
+
+
+def _first_labelled(head: str, order: bool) -> dt.date | None:
+    """The first date under a date label in ``head``; never one a birth or stamp label names."""
     _, _, date_re, label_re = doctype_config()
     not_date = _noise()[1]
-    head = content_text(text)
-    order = day_first(text)
     for m in label_re.finditer(head):
         if not_date.search(head[max(0, m.start() - 1): m.end()].rstrip(" \t:#") + ":"):
-            continue
-        dm = date_re.match(head, m.end()) or date_re.search(head[m.end(): m.end() + 40])
-        if dm and not not_date.search(head[max(0, dm.start() - 30): dm.start()]):
+            continue  # "Date of birth:"
+        dm, base = date_re.match(head, m.end()), 0
+        if dm is None:
+            dm, base = date_re.search(head[m.end(): m.end() + 40]), m.end()
+        if dm and not not_date.search(head[max(0, base + dm.start() - 30): base + dm.start()]):
             d = parse_date(dm, order)
             if d:
                 return d
@@ -292,22 +313,19 @@ def _infer_date(text: str, filename: str | None = None) -> dt.date | None:
     dictation, transcription or fax stamp is never the document's date unless nothing else
     dates it.
     """
-    _, _, date_re, label_re = doctype_config()
     not_date = _noise()[1]
-    head = content_text(text[:3000])
+    head = ocr_date_digits(content_text(text[:3000]))
     order = day_first(text)
-    for m in label_re.finditer(head):
-        if not_date.search(head[max(0, m.start() - 1): m.end()].rstrip(" \t:#") + ":"):
-            continue  # "Date of birth:"
-        dm = date_re.match(head, m.end()) or date_re.search(head[m.end() : m.end() + 40])
-        if dm and not not_date.search(head[max(0, dm.start() - 30): dm.start()]):
-            d = parse_date(dm, order)
-            if d:
-                return d
+    labelled = _first_labelled(head, order)
+    if labelled is not None:
+        return labelled
     stamped = None
     for start, _end, d in find_dates(head[:600], order):
-        if not_date.search(head[max(0, start - 30): start]):
-            stamped = stamped or d
+        before = head[max(0, start - 30): start]
+        if not_date.search(before):
+            # a dictation or fax stamp dates a document that has nothing else; a birth date never does
+            if not _BIRTH.search(before):
+                stamped = stamped or d
             continue
         return d
     if stamped is not None and not filename:

@@ -211,6 +211,11 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             head = _first_tumor_after(doc, span, members.get(sent_start(span), []), kb)
             if head is not None and head._.is_negated:
                 assertion, relation, modifier = _assertion(head, _section(head), None, doc_type), "tumor", None
+            elif head is not None and head._.is_uncertain:
+                # "Greater trochanter: ... tumor involvement cannot be excluded": the structure's
+                # involvement is what the clause leaves open
+                assertion = assertion.model_copy(update={"uncertain": True})
+                relation, modifier = "tumor", None
             elif head is None and _clear_clause(doc, span):
                 assertion, relation, modifier = assertion.model_copy(update={"negated": True}), "tumor", None
             else:

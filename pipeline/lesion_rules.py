@@ -18,6 +18,8 @@ class Descriptor(BaseModel):
     sequence_words: frozenset[str] = frozenset()
     procedure_words: frozenset[str]
     window: int = Field(ge=1, le=10)
+    anatomy_subjects: frozenset[str] = frozenset()
+    tumor_words: frozenset[str] = frozenset()
 
 
 class PlanObject(BaseModel):
@@ -39,6 +41,21 @@ class NamedMetastatic(BaseModel):
     window: int = Field(ge=1, le=8)
 
 
+class CaseItems(BaseModel):
+    """Conference minutes that list several patients, one block each."""
+
+    heading: str = Field(min_length=1)
+    this_patient_cues: list[str] = Field(min_length=1)
+
+
+class Retraction(BaseModel):
+    """A later study's sentence that says what an earlier read's finding really was."""
+
+    back_references: list[str] = Field(min_length=1)
+    never_tumor: list[str] = Field(min_length=1)
+    doubts: list[str] = Field(default_factory=list)
+
+
 class LesionRules(BaseModel):
     """``pipeline/resources/lesions.yaml``: see the comments there."""
 
@@ -46,11 +63,14 @@ class LesionRules(BaseModel):
     tumor_categories: frozenset[str]
     benign_categories: frozenset[str]
     generic_categories: frozenset[str]
+    vague_categories: frozenset[str] = frozenset()
     anaphors: list[str] = Field(min_length=1)
     anaphor_reach: int = Field(ge=1, le=3)
     alternatives: list[str]
     modal_hedges: list[str]
+    predicate_hedges: list[str] = Field(default_factory=list)
     impression_sections: frozenset[str]
+    impression_finding_categories: frozenset[str] = frozenset()
     finding_sections: frozenset[str]
     addendum_sections: frozenset[str]
     reread_cues: list[str]
@@ -66,6 +86,10 @@ class LesionRules(BaseModel):
     score_current_cues: list[str]
     score_past_cues: list[str]
     named_metastatic: NamedMetastatic
+    case_items: CaseItems
+    retraction: Retraction
+    preliminary_read_cues: list[str] = Field(min_length=1)
+    final_read_cues: list[str] = Field(min_length=1)
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -85,7 +109,25 @@ class CompiledLesionRules:
         # a clause inside a sentence that points back: ", which may reflect edema"
         self.clause_anaphor = re.compile(rf"[,;\u2014]\s*(?:{alts})(?![\w-])", re.IGNORECASE)
         self.alternative = _words(rules.alternatives)
+        self.back_reference = _words(rules.retraction.back_references)
+        self.never_tumor = _words(rules.retraction.never_tumor)
+        self.doubt = _words(rules.retraction.doubts) if rules.retraction.doubts else None
+        self.case_item = re.compile(rules.case_items.heading, re.IGNORECASE | re.MULTILINE)
+        self.this_patient = _words(rules.case_items.this_patient_cues)
+        # a heading line that opens a preliminary or a final read (after any rule of *, = or -)
+        self.preliminary_heading = re.compile(
+            rf"^[\W_]*{_words(rules.preliminary_read_cues).pattern}", re.IGNORECASE | re.MULTILINE)
+        self.final_heading = re.compile(
+            rf"^[\W_]*{_words(rules.final_read_cues).pattern}", re.IGNORECASE | re.MULTILINE)
         self.modal_hedge = _words(rules.modal_hedges)
+        # "X is, on our review, more likely reactive marrow edema": the predicate of X's own clause
+        # offers a non-tumor origin with a hedge
+        hedges = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(rules.predicate_hedges, key=len,
+                                                                              reverse=True))
+        self.predicate_hedge = re.compile(
+            rf"(?<![\w-])(?:is|are|was|were|represents?|reflects?|appears?|seems?)(?![\w-])[^.;:]{{0,40}}?"
+            rf"(?<![\w-])(?:{hedges})(?![\w-])[^.;:,]{{0,20}}?{self.alternative.pattern}",
+            re.IGNORECASE) if rules.predicate_hedges else None
         self.reread = _words(rules.reread_cues)
         self.reread_title = _words(rules.reread_title_cues)
         self.reread_board = _words(rules.reread_board_cues) if rules.reread_board_cues else None

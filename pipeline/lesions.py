@@ -15,7 +15,12 @@ subject belongs to (:mod:`mednec.pipeline.subjects`):
 - when the plan resects in several spinal regions (a thoracic and a lumbar corpectomy) and the
   code operates on some of them, the code's index lesion is the one planned in its regions:
   every statement that names only levels of the other regions belongs to the other lesion, so
-  the thoracic cord compression never meets the lumbar code's indication.
+  the thoracic cord compression never meets the lumbar code's indication;
+- when a case has tumors in the territory of the requested code (the pelvic bones for a pelvic
+  resection, the spine and sacrum for a corpectomy) and tumors only elsewhere (a sacral chordoma
+  beside an iliac enchondroma), each code's index lesion is the one in its territory: a histology
+  named only outside it, and what is said about it, belongs to another lesion for that code, and a
+  benign lesion inside it that pathology names is what the code treats.
 
 Criteria read the index lesion by default: a fact that belongs to another lesion meets no
 extent, level or diagnosis criterion. The other lesions are listed in the result with their
@@ -45,6 +50,31 @@ def _tumor_present(facts: Sequence[Any]) -> bool:
     return any(_is_mention(f) and f.category in cats and (f.assertion.affirmed or f.tissue) for f in facts)
 
 
+def _span_of(fact_id: str) -> tuple[str, int, int] | None:
+    """(document, start, end) of a fact id ``document:start-end:concept``."""
+    doc, _, rest = fact_id.rpartition(":")[0].rpartition(":")
+    start, _, end = rest.partition("-")
+    return (doc, int(start), int(end)) if start.isdigit() and end.isdigit() else None
+
+
+def _mention_spans(facts: Sequence[Any]) -> dict[str, list[tuple[int, int, str]]]:
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    for f in facts:
+        if f.kind == "diagnosis" and (span := _span_of(f.id)) is not None:
+            out.setdefault(span[0], []).append((span[1], span[2], f.id))
+    return out
+
+
+def _containing(subject: str, spans: dict[str, list[tuple[int, int, str]]]) -> str | None:
+    """The diagnosis mention whose words contain the subject's (the longest), if any."""
+    span = _span_of(subject)
+    if span is None:
+        return None
+    doc, lo, hi = span
+    inside = [(e - s, fid) for s, e, fid in spans.get(doc, ()) if s <= lo and hi <= e]
+    return max(inside)[1] if inside else None
+
+
 def _index_levels(facts: Sequence[Any]) -> frozenset[str]:
     """Levels of the planned spinal resection and of the pathology specimen (empty: unknown)."""
     rules = lesion_rules().rules
@@ -58,11 +88,13 @@ def _index_levels(facts: Sequence[Any]) -> frozenset[str]:
     return frozenset(levels)
 
 
-def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = ()) -> tuple[list[Any], list[Lesion]]:
+def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = (), territory: Sequence[str] = (),
+                   elsewhere: Sequence[str] = ()) -> tuple[list[Any], list[Lesion]]:
     """The facts with their ``lesion`` set, and the lesions of the case (index first).
 
     ``regions`` (spinal region letters, e.g. ``("L", "S")``) scopes the index lesion to the levels
-    planned in those regions, for a code that operates on them only.
+    planned in those regions, for a code that operates on them only. ``territory`` (knowledge-base
+    site regions) scopes it to the tumors in those regions when others sit only in ``elsewhere``.
     """
     rules = lesion_rules().rules
     by_id = {f.id: f for f in facts}
@@ -82,6 +114,8 @@ def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = ()) -> tuple[l
     for k, ids in groups.items():
         for fid in ids:
             lesion_of[fid] = keys[k]
+    placed = _generic_at_incidental_sites(facts, groups, keys) if groups else {}
+    lesion_of.update(placed)
     index_members: list[str] = []
     for f in facts:
         if f.id in lesion_of:
@@ -90,10 +124,15 @@ def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = ()) -> tuple[l
                 f.category in rules.tumor_categories | rules.generic_categories or not tumor):
             lesion_of[f.id] = INDEX_LESION
             index_members.append(f.id)
-    # statements follow their subject; a subject that made no fact (a letterhead) leaves them unassigned
+    # statements follow their subject; a subject that made no fact of its own follows the mention
+    # whose words contain it ("lesion" inside "chondroid lesion"); one inside no mention (a
+    # letterhead) leaves them unassigned
+    spans = _mention_spans(facts)
     for f in facts:
-        if f.id not in lesion_of and f.subject is not None and f.subject in lesion_of:
-            lesion_of[f.id] = lesion_of[f.subject]
+        if f.id not in lesion_of and f.subject is not None:
+            subject = f.subject if f.subject in lesion_of else _containing(f.subject, spans)
+            if subject in lesion_of:
+                lesion_of[f.id] = lesion_of[subject]
     levels = _index_levels(facts)
     scoped = frozenset(lv for lv in levels if lv[0] in regions)
     if scoped == levels:
@@ -107,6 +146,8 @@ def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = ()) -> tuple[l
     if scoped:
         _scope_to_levels(facts, lesion_of, scoped)
         levels = scoped
+    if territory:
+        _scope_to_territory(facts, lesion_of, frozenset(territory), frozenset(elsewhere) - frozenset(territory))
     out = [f.model_copy(update={"lesion": lesion_of[f.id]}) if f.id in lesion_of else f for f in facts]
     lesions = _describe(out, keys, levels, tumor, by_id)
     return out, lesions
@@ -129,6 +170,83 @@ def _scope_to_levels(facts: Sequence[Any], lesion_of: dict[str, str], scoped: fr
             moved.add(f.id)
     for fid in moved:
         lesion_of[fid] = "L0"
+
+
+def _generic_at_incidental_sites(facts: Sequence[Any], groups: dict[tuple[str, str | None], list[str]],
+                                 keys: dict[tuple[str, str | None], str]) -> dict[str, str]:
+    """Generic mentions ("a 2 cm lesion in the right greater trochanter") that sit only where an
+    incidental benign lesion sits, on its side, and away from every site the tumor is named at,
+    are that incidental lesion (a "possible satellite" a later report calls an enchondroma)."""
+    rules = lesion_rules().rules
+    regions = _mention_regions(facts)
+    tumor_sites: set[str] = set()
+    for f in facts:
+        if (_is_mention(f) and f.category in rules.tumor_categories and f.category not in rules.vague_categories
+                and f.id not in {i for ids in groups.values() for i in ids}):
+            tumor_sites |= regions[f.id]
+    if not tumor_sites:
+        return {}  # where the tumor is, is unknown: a generic mention may be it
+    incidental = {keys[k]: (k[1], set().union(*(regions[i] for i in ids))) for k, ids in groups.items()}
+    out: dict[str, str] = {}
+    for f in facts:
+        if not (_is_mention(f) and f.category in rules.generic_categories) or not regions[f.id]:
+            continue
+        if regions[f.id] & tumor_sites:
+            continue
+        homes = [lid for lid, (side, sites) in incidental.items()
+                 if regions[f.id] <= sites and (side is None or f.side is None or side == f.side)]
+        if len(homes) == 1:
+            out[f.id] = homes[0]
+    return out
+
+
+def _mention_regions(facts: Sequence[Any]) -> dict[str, set[str]]:
+    """The site regions each diagnosis mention is about: the sites whose subject it is, or else the
+    affirmed sites its sentence names."""
+    from mednec.pipeline.kb import load_kb
+
+    kb = load_kb()
+    regions: dict[str, set[str]] = {f.id: set() for f in facts if f.kind == "diagnosis"}
+    for f in facts:
+        if f.kind == "site" and f.subject in regions and f.assertion.affirmed:
+            regions[f.subject].add(f.region)
+    for f in facts:
+        if f.kind == "diagnosis" and not regions[f.id]:
+            regions[f.id] = {kb[c].region for c in f.related_affirmed if c in kb and kb[c].label == "SITE"
+                             and kb[c].region}
+    return regions
+
+
+def _scope_to_territory(facts: Sequence[Any], lesion_of: dict[str, str], territory: frozenset[str],
+                        elsewhere: frozenset[str]) -> None:
+    """Give a code the lesion in its territory when the case also names another tumor only elsewhere.
+
+    Two lesions need two histologies: one named in the territory and another named only outside
+    it (a sacral chordoma beside an iliac enchondroma). One tumor that spans both (an iliac Ewing
+    sarcoma whose "mass" crosses into the sacrum) keeps every statement, as do names that say no
+    histology ("mass", "sarcoma").
+    """
+    rules = lesion_rules().rules
+    vague = rules.generic_categories | rules.vague_categories
+    regions = _mention_regions(facts)
+    mentions = [f for f in facts if f.kind == "diagnosis" and not f.assertion.negated
+                and lesion_of.get(f.id, INDEX_LESION) == INDEX_LESION]
+    inside = {f.id for f in mentions if regions[f.id] & territory}
+    outside = {f.id for f in mentions if regions[f.id] & elsewhere and not regions[f.id] & territory}
+    named_inside = {f.concept for f in mentions if f.id in inside and f.category not in vague}
+    named_outside = {f.concept for f in mentions if f.id in outside and f.category not in vague} - named_inside
+    if not named_inside or not named_outside:
+        return  # one tumor, or none named: the case's index lesion is the code's
+    moved = {f.id for f in mentions if (f.id in outside and f.concept not in named_inside)
+             or (f.concept in named_outside and not regions[f.id] & territory)}
+    for f in facts:  # a statement follows its subject
+        if f.subject in moved and lesion_of.get(f.id, INDEX_LESION) == INDEX_LESION:
+            moved.add(f.id)
+    for fid in moved:
+        lesion_of[fid] = "L0"
+    for f in mentions:  # a benign lesion pathology names in the territory is what the code treats
+        if f.id in inside and f.id not in lesion_of and f.category in rules.benign_categories:
+            lesion_of[f.id] = INDEX_LESION
 
 
 def _describe(facts: list[Any], keys: dict[tuple[str, str | None], str], levels: frozenset[str], tumor: bool,

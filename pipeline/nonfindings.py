@@ -80,10 +80,30 @@ def descriptor_use(span: Span) -> bool:
         after = after[1:]
     if after and after[0].lower_ in cfg.nouns_after:
         return True
+    if cfg.anatomy_subjects and _locates_anatomy(doc, span, cfg.anatomy_subjects, cfg.tumor_words, cfg.window):
+        return True
     # the words either side, across a line break (a wrapped all-caps line is no sentence end) but not
     # across a period
     return any(t.lower_ in cfg.procedure_words for t in _near_words(doc, span.start - 1, -1, cfg.window)) or \
         any(t.lower_ in cfg.procedure_words for t in _near_words(doc, span.end, 1, cfg.window))
+
+
+def _locates_anatomy(doc: Doc, span: Span, anatomy: frozenset[str], tumor: frozenset[str], window: int) -> bool:
+    """Whether anatomy is named just before the compartment phrase in its clause, no tumor word between."""
+    seen = 0
+    i = span.start - 1
+    while i >= 0 and seen < window:
+        t = doc[i]
+        if t.is_punct:
+            return False
+        if not t.is_space:
+            seen += 1
+            if t.lower_ in tumor:
+                return False
+            if t.lower_ in anatomy:
+                return True
+        i -= 1
+    return False
 
 
 def _near_words(doc: Doc, i: int, step: int, count: int) -> list:

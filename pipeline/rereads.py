@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mednec.pipeline.discourse import _sides_meet, _superseded
+from mednec.pipeline.discourse import _hedged, _sides_meet, _superseded
 from mednec.pipeline.doctype import day_first, find_dates, month_first
 from mednec.pipeline.lesion_rules import lesion_rules
 
@@ -85,5 +85,44 @@ def apply_rereads(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
                                                    for g in said.get(reread, ())):
                     f = _superseded(f, f"re-read ({reread})")
                     break
+        out.append(f)
+    return out
+
+
+def _sentence_at(text: str, offset: int) -> str:
+    """The sentence of ``text`` around ``offset`` (a period and a space, or a blank line, end one)."""
+    lo = max(text.rfind(". ", 0, offset), text.rfind("\n\n", 0, offset))
+    hi_candidates = [i for i in (text.find(". ", offset), text.find("\n\n", offset)) if i >= 0]
+    return text[lo + 1: min(hi_candidates) if hi_candidates else len(text)]
+
+
+def apply_retractions(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
+    """A later study's sentence about an earlier read's finding: one that calls it no tumor
+    (artifact, a normal variant) supersedes what earlier imaging said of the structures it names;
+    one that cannot confirm it leaves that uncertain."""
+    rules = lesion_rules()
+    retracted: list[tuple[Any, dt.date, bool]] = []  # (the later study's mention, its date, no tumor at all)
+    for f in facts:
+        if f.kind not in ("site", "nerve") or f.document_type != "imaging" or f.document_date is None:
+            continue
+        sentence = _sentence_at(texts.get(f.document, ""), f.evidence[0].start)
+        if not rules.back_reference.search(sentence):
+            continue
+        if rules.never_tumor.search(sentence):
+            retracted.append((f, f.document_date, True))
+        elif rules.doubt is not None and rules.doubt.search(sentence):
+            retracted.append((f, f.document_date, False))
+    if not retracted:
+        return list(facts)
+    out = []
+    for f in facts:
+        if f.kind in _STATEMENTS and f.document_type == "imaging" and f.document_date is not None \
+                and not f.assertion.superseded:
+            hits = [never for g, when, never in retracted
+                    if g.concept == f.concept and _sides_meet(g.side, f.side) and f.document_date < when]
+            if any(hits):
+                f = _superseded(f, "a later study calls it no tumor")
+            elif hits:
+                f = _hedged(f, "a later study does not confirm it")
         out.append(f)
     return out

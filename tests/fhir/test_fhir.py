@@ -67,6 +67,7 @@ def _round_trip(reviewer, case: Path, tmp: Path, *, binary: bool = False) -> Non
             assert text[offset: offset + length] == ev.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("corpus", CORPORA, ids=[c.name for c in CORPORA])
 def test_round_trip_of_every_gold_case(reviewer, tmp_path: Path, corpus: Path) -> None:  # noqa: ANN001
     cases = sorted(c for c in corpus.iterdir() if (c / "gold.json").is_file())
@@ -100,6 +101,7 @@ def test_review_actions_and_dtr_answers(reviewer, tmp_path: Path) -> None:  # no
         assert origin["url"].endswith("information-origin") and origin["extension"][0]["valueCode"] == "auto"
 
 
+@pytest.mark.slow
 def test_scanned_attachments_read_as_in_the_folder(reviewer, tmp_path: Path) -> None:  # noqa: ANN001
     import shutil
     import sys

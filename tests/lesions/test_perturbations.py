@@ -130,6 +130,7 @@ def _rewrap(src: Path, dst: Path, width: int) -> None:
             shutil.copy(f, dst / f.name)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [55, 80])
 def test_corpus_cases_rewrapped_at_another_width_decide_the_same(reviewer, tmp_path, width):
     """Where a line breaks carries no meaning: a sentence wrapped onto the next line (after a
@@ -188,6 +189,7 @@ def _perturb(src: Path, dst: Path) -> None:
         (dst / (name + ".txt")).write_text(header + text)
 
 
+@pytest.mark.slow
 def test_corpus_cases_sent_otherwise_decide_the_same(reviewer, tmp_path):
     """Every gold case of corpora/, with a fax header on every document, opaque file names and an
     incidental benign lesion on the other side (or at T3), decides every code as it did."""

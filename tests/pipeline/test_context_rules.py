@@ -158,6 +158,18 @@ CASES: list[tuple[str, str, str]] = [
     ("She is to undergo sacrectomy.", "sacrectomy", "p"),
     ("Adjuvant chemotherapy would be given.", "Adjuvant chemotherapy", "p"),
     ("Biopsy pending.", "Biopsy", "p"),
+    # --- where a line breaks carries no meaning: a scope counts words, not line breaks or gaps
+    ("Roof marrow signal,\ntumor versus reactive edema.", "Roof", "u"),
+    ("Roof marrow signal,   \n\n   tumor versus reactive edema.", "Roof", "u"),
+    # a heading line ending on a colon speaks for the line after it, as on one line
+    ("Oncologic history (copied from clinic note 12/2025):\nECOG 1, working part time.", "ECOG", "h"),
+    ("Oncologic history (copied from clinic note 12/2025): ECOG 1, working part time.", "ECOG", "h"),
+    ("Plan:\nWide resection of the sarcoma.", "sarcoma", ""),
+    # the alternative not chosen is negated; a condition after it opens its own clause
+    ("Surgery rather than definitive radiation if a wide margin is achievable.", "wide margin", "y"),
+    # a study ordered, and what it is to show, are not findings
+    ("EMG/NCS and MR neurography ordered to document compression of the plexus.", "compression", "py"),
+    ("MRI ordered by Dr. Smith showed compression of the plexus.", "compression", ""),
     # --- plainly affirmed
     ("Large mass involving the left acetabulum.", "left acetabulum", ""),
     ("The patient has osteosarcoma of the left ilium.", "osteosarcoma", ""),

@@ -424,3 +424,13 @@ def test_named_metastatic(facts_of, text, category):
     diags = [f for f in facts_of(text, doc_type="pathology") if f.kind == "diagnosis"
              and ("sarcoma" in words(f) or "carcinoma" in words(f))]
     assert [f.category for f in diags] == [category], [(f.concept, words(f)) for f in diags]
+
+
+@pytest.mark.parametrize(("text", "hypothetical"), [
+    # a threshold a trial protocol asks for is no score of the patient
+    ("The protocol requires a life expectancy of at least 12 weeks and ECOG 0-1.", True),
+    ("Expected survival is at least 12 weeks. ECOG 1.", False),
+])
+def test_eligibility_threshold_is_no_score(facts_of, text, hypothetical):
+    scores = [f for f in facts_of(text, doc_type="clinical_note") if f.kind == "score"]
+    assert scores and all(f.assertion.hypothetical is hypothetical for f in scores), scores

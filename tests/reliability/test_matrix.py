@@ -71,6 +71,7 @@ def _check_error_line(line: str, row: Row, expect_path: Path) -> None:
     assert str(expect_path) in line or expect_path.name in line, line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
 def test_review(row: Row, reviews: dict, matrix: tuple[Path, dict[str, Path]]) -> None:
     proc, seconds = reviews[row.id]

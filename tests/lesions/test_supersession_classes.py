@@ -1,0 +1,211 @@
+"""Classes found by the blind13 batch, each in our own words on a small chart: which lesion each
+requested code treats, what a later read, a final read or another patient's item does to a
+statement, and what a study ordered or a score from an earlier encounter states.
+
+Each row edits an approving chart (tests/lesions/charts.py) and names the outcome and statuses the
+edit must give; a paired row shows the outcome moves only when the meaning does.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.lesions.charts import FAMILY_A, FAMILY_B, FAMILY_C, edit, outcomes, write_case
+
+A_MRI, A_NOTE, A_PATH, A_CT = "mri_2026-01-02.txt", "note_2026-01-20.txt", "path_2026-01-05.txt", "ct_2026-01-03.txt"
+B_MRI, B_NOTE = "mri_2026-01-28.txt", "note_2026-02-05.txt"
+C_MRI, C_NOTE = "mri_2026-03-01.txt", "note_2026-03-10.txt"
+
+# ---- two lesions, two codes: a sacral chordoma and a separate iliac wing lesion -------------------
+TWO_SITES = {
+    "path_2026-02-10.txt": ("SURGICAL PATHOLOGY\nDate of service: 02/10/2026\nDIAGNOSIS:\nA. S4 vertebral body, "
+                            "core biopsy: CHORDOMA, conventional type.\nB. Right iliac wing lesion, core biopsy: "
+                            "benign hyaline cartilage neoplasm, consistent with enchondroma.\n"),
+    "mri_2026-02-03.txt": ("MRI SACRUM AND PELVIS\nDate of service: 02/03/2026\nFINDINGS: Lobulated mass of the S3 "
+                           "to S5 segments, extradural, expanding the sacral canal. No intradural extension.\nSeparate "
+                           "2 cm chondroid lesion in the right iliac wing. The right acetabulum is uninvolved.\n"
+                           "IMPRESSION: Sacral mass. Right iliac wing chondroid lesion.\n"),
+    "ct_2026-02-09.txt": "CT CHEST\nDate of service: 02/09/2026\nIMPRESSION: No thoracic metastatic disease.\n",
+    "note_2026-02-24.txt": ("ORTHOPAEDIC ONCOLOGY\nDate of service: 02/24/2026\nPlan: curative en bloc sacrectomy "
+                            "below S2 with wide margins for the chordoma, and wide resection of the right iliac wing "
+                            "lesion at the same sitting.\n"),
+}
+
+
+@pytest.mark.parametrize("order", ["as_written", "reversed"])
+def test_each_code_reads_the_tumor_in_its_territory(reviewer, tmp_path, order):
+    docs = TWO_SITES if order == "as_written" else dict(reversed(list(TWO_SITES.items())))
+    got = outcomes(reviewer, write_case(tmp_path, "two_sites", ["63303", "27075-RT"], docs))
+    # the chordoma's tissue diagnosis is not the iliac lesion's: enchondroma is A1 not met
+    assert got["27075"][0] == "refer" and got["27075"][1]["A1"] == "not_met", got
+    assert got["63303"][1]["B1"] == "met", got
+
+
+def test_one_tumor_across_territories_keeps_its_diagnosis(reviewer, tmp_path):
+    # an iliac osteosarcoma whose mass crosses into the sacrum is one lesion for both codes
+    docs = edit(FAMILY_A, A_MRI, "The mass abuts the left acetabular roof.",
+                "The mass abuts the left acetabular roof. The mass crosses the left sacroiliac joint and invades "
+                "the left sacral ala.")
+    got = outcomes(reviewer, write_case(tmp_path, "one_tumor", ["27076-LT", "63303"], docs))
+    assert got["27076"][1]["A1"] == "met" and got["63303"][1]["B1"] == "met", got
+
+
+# ---- reads that replace reads ---------------------------------------------------------------------
+PRELIM_FINAL = (
+    "MRI LUMBAR SPINE\nDate of service: 01/28/2026\n*** PRELIMINARY REPORT - RESIDENT ***\nEnhancing mass at L3 "
+    "which appears intradural extramedullary, compressing the cauda equina.\n*** FINAL REPORT - ATTENDING ***\n"
+    "I disagree in part with the preliminary interpretation. The mass replaces the L3 vertebral body with an "
+    "epidural component; the cauda equina roots are compressed within the thecal sac. There is a pathologic "
+    "compression fracture of L3.\nIMPRESSION: L3 metastasis with epidural extension. NO INTRADURAL MASS.\n")
+
+
+@pytest.mark.parametrize(("name", "mri", "outcome", "b2"), [
+    ("final_read_supersedes_the_preliminary", PRELIM_FINAL, "refer", "not_met"),
+    # without the final read, the preliminary read is the report
+    ("preliminary_alone", PRELIM_FINAL.split("*** FINAL")[0] + "IMPRESSION: Intradural extramedullary mass at L3.\n",
+     "approve", "met"),
+])
+def test_final_read(reviewer, tmp_path, name, mri, outcome, b2):
+    got = outcomes(reviewer, write_case(tmp_path, name, ["63307"], {**FAMILY_B, B_MRI: mri}))["63307"]
+    assert got[0] == outcome and got[1]["B2"] == b2, got
+
+
+LATER_MRI = "mri_2026-01-15.txt"
+
+
+@pytest.mark.parametrize(("name", "later", "outcome", "a2"), [
+    # a later study calls the earlier read's finding an artifact: the earlier read no longer counts
+    ("later_study_calls_it_artifact",
+     "COMPARISON: Compared with the MRI of 01/02/2026, the previously described abutment of the left acetabular "
+     "roof is not seen and likely represented partial volume artifact.\nIMPRESSION: Left iliac osteosarcoma.\n",
+     "pend", "insufficient"),
+    # a later study that shows the finding resolved after treatment retracts nothing
+    ("later_study_shows_it_resolved",
+     "COMPARISON: Compared with the MRI of 01/02/2026, the previously described abutment of the left acetabular "
+     "roof has resolved after chemotherapy.\nIMPRESSION: Left iliac osteosarcoma, responding.\n",
+     "approve", "met"),
+])
+def test_later_study_on_an_earlier_finding(reviewer, tmp_path, name, later, outcome, a2):
+    docs = {**FAMILY_A, LATER_MRI: "MRI PELVIS\nDate of service: 01/15/2026\n" + later}
+    got = outcomes(reviewer, write_case(tmp_path, name, ["27076-LT"], docs))["27076"]
+    assert got[0] == outcome and got[1]["A2"] == a2, got
+
+
+def test_later_study_that_cannot_confirm_contact(reviewer, tmp_path):
+    docs = {**FAMILY_C, "mri_2026-03-08.txt": (
+        "MRI PELVIS\nDate of service: 03/08/2026\nCOMPARISON: The previously described abutment of the left "
+        "sciatic nerve is not confirmed on this study because of artifact from the hip arthroplasty.\n"
+        "IMPRESSION: Left gluteal mass; relation to the left sciatic nerve indeterminate.\n")}
+    got = outcomes(reviewer, write_case(tmp_path, "not_confirmed", ["64712-LT"], docs))["64712"]
+    assert got[0] == "pend" and got[1]["C1"] == "insufficient", got
+
+
+@pytest.mark.parametrize(("sentence", "a2"), [
+    # the predicate of the structure's own clause offers a non-tumor origin with a hedge
+    ("Marrow signal in the left acetabular roof is, on our review, more likely reactive edema.", "insufficient"),
+    ("The mass abuts the left acetabular roof, likely with reactive edema in the ischium.", "met"),
+])
+def test_predicate_hedge(reviewer, tmp_path, sentence, a2):
+    docs = edit(edit(FAMILY_A, A_MRI, "The mass abuts the left acetabular roof.", sentence), A_MRI,
+                "IMPRESSION: Left iliac osteosarcoma abutting the left acetabular roof.",
+                "IMPRESSION: Left iliac osteosarcoma.")
+    got = outcomes(reviewer, write_case(tmp_path, "predicate", ["27076-LT"], docs))["27076"]
+    assert got[1]["A2"] == a2, got
+
+
+# ---- conference minutes that list other patients ---------------------------------------------------
+MINUTES = ("SARCOMA CONFERENCE - MINUTES\nDate: 03/09/2026\nItem 1 (MRN ***4410): 64F, thigh liposarcoma. Proceed "
+           "with wide resection; left sciatic nerve will be sacrificed given encasement.\nItem 2 (this patient, MRN "
+           "***2871): left gluteal myxoid liposarcoma abutting the left sciatic nerve. Wide resection; the sciatic "
+           "nerve will be preserved with neurolysis.\n")
+
+
+@pytest.mark.parametrize(("name", "minutes", "outcome"), [
+    ("another_patients_item", MINUTES, "approve"),
+    # the same words in this patient's own item do decide
+    ("this_patients_item", MINUTES.replace("Item 1 (MRN ***4410): 64F, thigh liposarcoma. Proceed with wide "
+                                           "resection; left sciatic", "Item 1 (MRN ***4410): 64F, lung nodule.\n"
+                                           "Item 2b: left sciatic").replace(
+        "Item 2 (this patient, MRN ***2871)", "Item 3 (MRN ***2871)").replace("Item 2b:", "Item 2 (this patient):"),
+     "refer"),
+])
+def test_conference_items(reviewer, tmp_path, name, minutes, outcome):
+    got = outcomes(reviewer, write_case(tmp_path, name, ["64712-LT"], {**FAMILY_C, "mdt_2026-03-09.txt": minutes}))
+    assert got["64712"][0] == outcome, got
+
+
+# ---- what a note states ----------------------------------------------------------------------------
+def test_addendum_that_confirms_keeps_the_diagnosis(reviewer, tmp_path):
+    docs = edit(FAMILY_A, A_PATH, "FINAL DIAGNOSIS: High-grade conventional osteosarcoma.\n",
+                "FINAL DIAGNOSIS: High-grade conventional osteosarcoma.\nADDENDUM: MDM2 FISH not amplified, "
+                "supporting a bone-forming neoplasm; the diagnosis is unchanged.\n")
+    got = outcomes(reviewer, write_case(tmp_path, "addendum", ["27076-LT"], docs))["27076"]
+    assert got[1]["A1"] == "met", got
+
+
+def test_study_ordered_to_document_compression_is_no_evidence(reviewer, tmp_path):
+    docs = {"note_2026-02-09.txt": (
+        "NERVE SURGERY CONSULT\nDate of service: 02/09/2026\nNumbness and tingling of the left ulnar hand for five "
+        "months after a clavicle fracture. Completed 11 weeks of physical therapy without improvement.\nEMG/NCS "
+        "and MR neurography of the left brachial plexus ordered to document the level and severity of "
+        "compression.\nPlan: left brachial plexus neurolysis.\n")}
+    got = outcomes(reviewer, write_case(tmp_path, "ordered", ["64713-LT"], docs))["64713"]
+    assert got[0] == "pend" and got[1]["C2'"] == "insufficient", got
+
+
+@pytest.mark.parametrize(("ed_line", "b4"), [
+    # a score from an earlier encounter carried into a note yields to the score stated for now
+    ("Functional status (from ED 01/20/2026): ECOG 3.", "met"),
+    ("Functional status: ECOG 3.", "not_met"),  # the newer note states it for now: the newest observation
+])
+def test_score_from_an_earlier_encounter(reviewer, tmp_path, ed_line, b4):
+    docs = {**FAMILY_B, "hp_2026-02-06.txt": f"SPINE H&P\nDate of service: 02/06/2026\n{ed_line}\n"}
+    got = outcomes(reviewer, write_case(tmp_path, "ecog", ["63303"], docs))["63303"]
+    assert got[1]["B4"] == b4, got
+
+
+def test_condition_after_rather_than_is_no_denial(reviewer, tmp_path):
+    docs = edit(FAMILY_A, A_NOTE, "Staging CT chest shows no metastatic disease.\n",
+                "Staging CT chest shows no metastatic disease.\nWe recommend surgery rather than definitive "
+                "radiation if a wide margin is achievable.\n")
+    got = outcomes(reviewer, write_case(tmp_path, "rather", ["27076-LT"], docs))["27076"]
+    assert got[1]["A3"] == "met", got
+
+
+def test_birth_date_never_dates_a_report(reviewer, tmp_path):
+    # the exam date is OCR-damaged ("05/l2/2O26"); the banner's birth date must not stand in for it
+    from mednec.pipeline.doctype import infer_date
+
+    text = ("FROM-PINE RIDGE HOSP P.001/002\nMRI PELVIS    DOS 05/l2/2O26\nPT: TEST    DOB 02/27/1960\n"
+            "FINDINGS: mass.\n")
+    assert str(infer_date(text, "fax_inbound_3306.txt")) == "2026-05-12"
+    assert infer_date("MRI PELVIS\nPT: TEST    DOB 02/27/1960\nFINDINGS: mass.\n", "scan.txt") is None
+
+
+def test_free_of_the_named_tumor(reviewer, tmp_path):
+    docs = edit(FAMILY_A, A_MRI, "The mass abuts the left acetabular roof.",
+                "The mass abuts the left acetabular roof. The left ischial tuberosity is free of the index tumor.")
+    got = outcomes(reviewer, write_case(tmp_path, "free", ["27078-LT"], docs))["27078"]
+    assert got[1]["A2"] == "not_met", got
+
+
+def test_a_lesion_where_only_the_incidental_one_sits_is_the_incidental_one(reviewer, tmp_path):
+    # an outside read's "possible satellite" in the trochanter that the later read calls an
+    # enchondroma is that enchondroma, not the ischial tumor reaching the trochanter
+    ischial = {
+        "path_2026-02-09.txt": ("SURGICAL PATHOLOGY\nDate of service: 02/09/2026\nDIAGNOSIS: Right ischium, core "
+                                "biopsy: conventional chondrosarcoma, grade 2.\n"),
+        "mri_2026-01-14.txt": ("MRI PELVIS\nDate of service: 01/14/2026\nFINDINGS: Chondroid mass arising from the "
+                               "right ischial tuberosity with cortical breakthrough. Separate 2 cm chondroid lesion in "
+                               "the right greater trochanter.\nIMPRESSION: Right ischial tuberosity chondroid tumor. "
+                               "Right greater trochanteric lesion, possible satellite.\n"),
+        "mri_2026-02-04.txt": ("MRI PELVIS\nDate of service: 02/04/2026\nFINDINGS: The right ischial tuberosity "
+                               "chondrosarcoma is unchanged. Incidental 2 cm enchondroma of the right greater "
+                               "trochanter.\nIMPRESSION: Right ischial tuberosity chondrosarcoma. Right greater "
+                               "trochanteric enchondroma, incidental.\n"),
+        "ct_2026-02-05.txt": "CT CHEST\nDate of service: 02/05/2026\nIMPRESSION: No pulmonary metastases.\n",
+        "note_2026-02-20.txt": ("ORTHOPAEDIC ONCOLOGY\nDate of service: 02/20/2026\nPlan: en bloc resection of the "
+                                "right ischium with wide margins, curative intent.\n"),
+    }
+    got = outcomes(reviewer, write_case(tmp_path, "satellite", ["27078-RT"], ischial))["27078"]
+    assert got[1]["A2"] != "met", got
