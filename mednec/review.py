@@ -303,12 +303,12 @@ def analyse_text(text: str) -> tuple[str, OffsetMap | None]:
     length ("withhout", "withoutpulmonary"); evidence is quoted from ``text`` through the map.
     """
     from mednec.documents.correct import correct_text
-    from mednec.pipeline.doctype import blank_page_seams
+    from mednec.pipeline.doctype import blank_page_seams, join_broken_paragraphs
     from mednec.pipeline.respell import respell
 
     # the fax machine's lines at a page edge are blanked first (same length), so a sentence
-    # broken by a page reads on across it
-    corrected = correct_text(blank_page_seams(text))[0]
+    # broken by a page reads on across it, as does one broken by a stray blank line
+    corrected = correct_text(join_broken_paragraphs(blank_page_seams(text)))[0]
     analysed, offsets, _ = respell(corrected)
     return analysed, offsets
 
@@ -390,12 +390,14 @@ class Reviewer:
         """The facts of a case read as a whole: re-reads applied and every statement given its lesion."""
         from mednec.pipeline.discourse import settle_scores
         from mednec.pipeline.lesions import assign_lesions
+        from mednec.pipeline.patients import set_aside_other_patients
         from mednec.pipeline.rereads import apply_rereads, apply_retractions
 
         texts = {d.info.id: (d.analysed or d.text) for d in case.documents}
-        # evidence offsets point into the document as read: a retraction reads its sentence there
-        facts = apply_retractions(apply_rereads(self.read_facts(case), texts),
-                                  {d.info.id: d.text for d in case.documents})
+        # evidence offsets point into the document as read: these read their text there
+        as_read = {d.info.id: d.text for d in case.documents}
+        facts = set_aside_other_patients(apply_retractions(apply_rereads(self.read_facts(case), texts), as_read),
+                                         as_read)
         return assign_lesions(settle_scores(facts))
 
     def _code_facts(self, code: str, facts: list) -> list:

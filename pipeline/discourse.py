@@ -122,6 +122,29 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
     return out
 
 
+def _restated_with_a_hedge(facts: list[Any]) -> list[Any]:
+    """A structure affirmed in one sentence and named again, hedged, in the next sentence that
+    speaks of it ("... no separating fat plane is visible. Contact with the lumbar plexus cannot
+    be excluded.") is uncertain: the second sentence says how sure the first one is."""
+    by_sentence: dict[int, list[int]] = {}
+    for i, f in enumerate(facts):
+        if f.kind in ("site", "nerve"):
+            by_sentence.setdefault(f.sentence, []).append(i)
+    order = sorted(by_sentence)
+    out = list(facts)
+    for k, nxt in zip(order, order[1:], strict=False):
+        if facts[by_sentence[k][0]].section != facts[by_sentence[nxt][0]].section:
+            continue  # the impression's reading of the findings is settled by _impression_supersedes
+        hedged = [facts[j] for j in by_sentence[nxt] if facts[j].assertion.uncertain
+                  and not facts[j].assertion.negated and not facts[j].assertion.hypothetical]
+        for i in by_sentence[k]:
+            f = out[i]
+            if f.assertion.affirmed and any(g.concept == f.concept and _sides_meet(g.side, f.side)
+                                            and set(g.levels) >= set(f.levels) for g in hedged):
+                out[i] = _hedged(f, "restated with a hedge in the next sentence")
+    return out
+
+
 def _impression_supersedes(facts: list[Any]) -> list[Any]:
     """The impression's hedge or denial of a structure supersedes the findings' statement of it."""
     rules = lesion_rules().rules
@@ -168,13 +191,18 @@ def _reads_against(g: Any) -> bool:
         return True
     if a.negated and g.kind == "finding":
         return True  # "no intradural mass": the compartment itself is denied
+    if a.affirmed and g.relation == "separate":
+        return True  # "a fat plane is preserved between the mass and the nerve": kept apart
     return a.negated and (g.relation in _INVOLVEMENT or bool(set(g.denied) & _INVOLVEMENT))
 
 
 def _addendum_restates(facts: list[Any]) -> list[Any]:
     """An addendum supersedes the body's statements about the structures and findings it restates."""
     rules = lesion_rules().rules
-    added = [f for f in facts if f.section in rules.addendum_sections and f.kind in _STATEMENTS]
+    # a staging restatement ("Revised impression: No pulmonary metastases") is restated like a finding
+    kinds = (*_STATEMENTS, "diagnosis")
+    added = [f for f in facts if f.section in rules.addendum_sections and f.kind in kinds
+             and (f.kind != "diagnosis" or f.category in rules.addendum_diagnosis_categories)]
     if not added:
         return facts
     start = min(f.evidence[0].start for f in added)
@@ -183,8 +211,9 @@ def _addendum_restates(facts: list[Any]) -> list[Any]:
         sides.setdefault(g.concept, set()).add(g.side)
     out = []
     for f in facts:
-        if f.kind in _STATEMENTS and f.evidence[0].start < start and any(
-                _sides_meet(side, f.side) for side in sides.get(f.concept, ())):
+        # staging speaks of the patient, not of a side (a lung nodule's side is no tumor's side)
+        if f.kind in kinds and f.evidence[0].start < start and f.concept in sides and (
+                f.kind == "diagnosis" or any(_sides_meet(side, f.side) for side in sides[f.concept])):
             f = _superseded(f, "addendum")
         out.append(f)
     return out
@@ -220,13 +249,15 @@ def _other_patients(facts: list[Any], doc: Doc) -> list[Any]:
     if len(ours) != 1:
         return facts  # no item, or several, marked as this patient: nothing to set aside
     others = [(lo, hi) for lo, hi in blocks if (lo, hi) != ours[0]]
-    out = []
-    for f in facts:
-        if any(lo <= f.evidence[0].start < hi for lo, hi in others) and not f.assertion.family:
-            f = f.model_copy(update={"assertion": f.assertion.model_copy(
-                update={"family": True, "superseded_by": "another patient's item of the minutes"})})
-        out.append(f)
-    return out
+    return [_mark_other(f, "another patient's item of the minutes")
+            if any(lo <= f.evidence[0].start < hi for lo, hi in others) else f for f in facts]
+
+
+def _mark_other(f: Any, why: str) -> Any:
+    """``f`` as a statement about someone else (read like a family member's: it decides nothing)."""
+    if f.assertion.family:
+        return f
+    return f.model_copy(update={"assertion": f.assertion.model_copy(update={"family": True, "superseded_by": why})})
 
 
 PAST_SCORE_CUE = "stated_for_the_past"
@@ -295,7 +326,7 @@ def _current_scores(facts: list[Any], doc: Doc) -> list[Any]:
 
 def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     """The facts of one document with pointing-back hedges, the impression and addenda applied."""
-    out = _mark_past_scores(_current_scores(_pointing_back(list(facts), doc), doc), doc)
+    out = _mark_past_scores(_current_scores(_restated_with_a_hedge(_pointing_back(list(facts), doc)), doc), doc)
     out = _addendum_restates(out)
     out = _final_read_supersedes(out, doc)
     out = _other_patients(out, doc)

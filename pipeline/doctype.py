@@ -123,6 +123,17 @@ def content_text(text: str) -> str:
     return "\n".join(out)
 
 
+_BROKEN_PARAGRAPH = re.compile(r"(?<=[^\s.:;!?])\n([ \t]*)\n(?=[ \t]*[a-z])")
+
+
+def join_broken_paragraphs(text: str) -> str:
+    """``text`` with a blank line inside a sentence read as a line break (same length): OCR spaces
+    a scanned page's lines unevenly, and "...the right lumbosacral" / (blank) / "trunk is
+    indeterminate" is one sentence. A line that ends a sentence, or a next line that opens with a
+    capital, a digit or a mark, keeps its paragraph break."""
+    return _BROKEN_PARAGRAPH.sub(lambda m: "\n" + m.group(1) + " ", text)
+
+
 def blank_page_seams(text: str) -> str:
     """``text`` with the fax headers, page footers, continuation marks and patient banners of its
     page seams blanked (same length: offsets stay the same).
@@ -336,10 +347,13 @@ def _infer_date(text: str, filename: str | None = None) -> dt.date | None:
             return dates[-1][2]
     if stamped is not None:
         return stamped
-    if filename:
-        dates = find_dates(filename.replace("_", " "), False)
-        if dates:
-            return dates[-1][2]
+    # nothing else dates it: the fax machine's header line does (the day it was sent)
+    raw = ocr_date_digits(text[:3000])
+    for line in raw.split("\n"):
+        if is_noise_line(line):
+            found = find_dates(line, order)
+            if found:
+                return found[0][2]
     return None
 
 

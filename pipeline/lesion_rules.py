@@ -73,12 +73,15 @@ class LesionRules(BaseModel):
     impression_finding_categories: frozenset[str] = frozenset()
     finding_sections: frozenset[str]
     addendum_sections: frozenset[str]
+    addendum_diagnosis_categories: frozenset[str] = frozenset()
     reread_cues: list[str]
     reread_title_cues: list[str]
     reread_board_cues: list[str] = []
     reread_head: int = Field(ge=100)
     reread_skip_lines: list[str]
     spine_plan_categories: frozenset[str]
+    fixation_words: list[str] = Field(default_factory=list)
+    differential_reach: int = Field(default=40, ge=0)
     level_sites: frozenset[str]
     descriptor: Descriptor
     plan_object: PlanObject
@@ -109,6 +112,14 @@ class CompiledLesionRules:
         # a clause inside a sentence that points back: ", which may reflect edema"
         self.clause_anaphor = re.compile(rf"[,;\u2014]\s*(?:{alts})(?![\w-])", re.IGNORECASE)
         self.alternative = _words(rules.alternatives)
+        # a level or level range named with fixation ("T10-L2 posterior instrumentation", "fusion
+        # from T10 to L2"): those levels are fixed, not resected
+        level = r"[CTLS]\d{1,2}"
+        rng = rf"{level}(?:\s*(?:-|to|through|\u2013)\s*{level})?"
+        fix = _words(rules.fixation_words).pattern if rules.fixation_words else r"(?!x)x"
+        self.fixation_levels = re.compile(
+            rf"(?:\b{rng}\s+(?:[a-z]+\s+){{0,2}}{fix}|{fix}\s+(?:[a-z]+\s+){{0,2}}(?:from\s+)?\b{rng})",
+            re.IGNORECASE)
         self.back_reference = _words(rules.retraction.back_references)
         self.never_tumor = _words(rules.retraction.never_tumor)
         self.doubt = _words(rules.retraction.doubts) if rules.retraction.doubts else None

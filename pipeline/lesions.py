@@ -75,13 +75,19 @@ def _containing(subject: str, spans: dict[str, list[tuple[int, int, str]]]) -> s
     return max(inside)[1] if inside else None
 
 
+def _without_fixation(text: str) -> str:
+    """A plan's words without the level ranges of its fixation ("T12 corpectomy ..., T10-L2
+    posterior instrumentation": T12 is resected, T10 to L2 are only instrumented)."""
+    return lesion_rules().fixation_levels.sub(" ", text)
+
+
 def _index_levels(facts: Sequence[Any]) -> frozenset[str]:
     """Levels of the planned spinal resection and of the pathology specimen (empty: unknown)."""
     rules = lesion_rules().rules
     levels: set[str] = set()
     for f in facts:
         if f.kind == "plan" and f.category in rules.spine_plan_categories and not f.assertion.negated:
-            levels.update(parse_levels(f.evidence[0].text))
+            levels.update(parse_levels(_without_fixation(f.evidence[0].text)))
         elif (f.kind == "site" and f.document_type == "pathology" and f.concept in rules.level_sites
               and f.assertion.affirmed):
             levels.update(f.levels)
@@ -104,11 +110,24 @@ def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = (), territory:
     if tumor:
         # a benign name in a differential ("enchondroma versus low-grade chondrosarcoma") or in a
         # pathology diagnosis is about the tumor itself, not a second lesion
-        differential = {(f.document, f.sentence) for f in facts if f.kind == "diagnosis"
-                        and f.category in rules.tumor_categories and not f.assertion.negated}
+        # (named near a tumor in its sentence: a run-on paragraph of findings is no differential)
+        tumor_spans: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        for f in facts:
+            if (f.kind == "diagnosis" and f.category in rules.tumor_categories and not f.assertion.negated
+                    and (span := _span_of(f.id)) is not None):
+                tumor_spans.setdefault((f.document, f.sentence), []).append(span[1:])
+
+        def in_differential(f: Any) -> bool:
+            span = _span_of(f.id)
+            reach = rules.differential_reach
+            near = tumor_spans.get((f.document, f.sentence), ())
+            if span is None:
+                return bool(near)
+            return any(lo - reach <= span[2] and span[1] <= hi + reach for lo, hi in near)
+
         for f in facts:
             if (_is_mention(f) and f.category in rules.benign_categories and not f.tissue
-                    and f.document_type != "pathology" and (f.document, f.sentence) not in differential):
+                    and f.document_type != "pathology" and not in_differential(f)):
                 groups.setdefault((f.concept, f.side), []).append(f.id)
     keys = {k: f"L{i + 2}" for i, k in enumerate(sorted(groups, key=lambda k: (k[0], k[1] or "")))}
     for k, ids in groups.items():
@@ -184,15 +203,31 @@ def _generic_at_incidental_sites(facts: Sequence[Any], groups: dict[tuple[str, s
         if (_is_mention(f) and f.category in rules.tumor_categories and f.category not in rules.vague_categories
                 and f.id not in {i for ids in groups.values() for i in ids}):
             tumor_sites |= regions[f.id]
-    if not tumor_sites:
-        return {}  # where the tumor is, is unknown: a generic mention may be it
     incidental = {keys[k]: (k[1], set().union(*(regions[i] for i in ids))) for k, ids in groups.items()}
     out: dict[str, str] = {}
+    # a generic name right beside an incidental lesion's name, and not beside a tumor's, names it
+    # ("a 10 mm T2 hyperintense lesion with vertical striations typical of hemangioma")
+    reach = rules.differential_reach
+    # (in its section, in its sentence or the next: a long run-on paragraph may be cut into
+    # sentences between them; never across a paragraph's section)
+    named: dict[tuple[str, str | None], list[tuple[int, int, int, str | None]]] = {}
+    member_of = {fid: keys[k] for k, ids in groups.items() for fid in ids}
     for f in facts:
-        if not (_is_mention(f) and f.category in rules.generic_categories) or not regions[f.id]:
+        if _is_mention(f) and (f.id in member_of or f.category in rules.tumor_categories) \
+                and (span := _span_of(f.id)) is not None:
+            named.setdefault((f.document, f.section), []).append((span[1], span[2], f.sentence, member_of.get(f.id)))
+    for f in facts:
+        if not (_is_mention(f) and f.category in rules.generic_categories) or (span := _span_of(f.id)) is None:
             continue
-        if regions[f.id] & tumor_sites:
+        near = [lid for lo, hi, k, lid in named.get((f.document, f.section), ())
+                if abs(k - f.sentence) <= 1 and lo - reach <= span[2] and span[1] <= hi + reach]
+        if near and all(lid is not None for lid in near) and len(set(near)) == 1:
+            out[f.id] = near[0]
+    for f in facts:
+        if f.id in out or not (_is_mention(f) and f.category in rules.generic_categories) or not regions[f.id]:
             continue
+        if not tumor_sites or regions[f.id] & tumor_sites:
+            continue  # where the tumor is, is unknown, or it is there: a generic mention may be it
         homes = [lid for lid, (side, sites) in incidental.items()
                  if regions[f.id] <= sites and (side is None or f.side is None or side == f.side)]
         if len(homes) == 1:

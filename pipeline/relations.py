@@ -12,7 +12,7 @@ from typing import Any
 
 from mednec.pipeline.kb import KnowledgeBase
 from mednec.pipeline.resources import load_yaml
-from mednec.pipeline.sentmap import sent_start
+from mednec.pipeline.sentmap import sent_of, sent_start
 from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Doc, Span
 
@@ -23,6 +23,7 @@ class _RelationNegation(BaseModel):
     negators: list[str]
     hedges: list[str] = []
     landmark: str = r"(?!)"
+    undone_after: list[str] = []
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +41,14 @@ def _hedged(doc: Doc, start: int, first: int) -> bool:
     cfg = relation_negation_config()
     lo = max(first, start - cfg.window)
     return any(t.lower_ in cfg.hedges for t in doc[lo:start])
+
+
+def _undone(doc: Doc, end: int, last: int) -> bool:
+    """Whether the cue ending at token ``end`` is undone by the words right after it ("fat plane
+    effaced", "tissue plane lost"): the separation it names is absent."""
+    cfg = relation_negation_config()
+    words = [t.lower_ for t in doc[end: min(last, end + cfg.window)] if not t.is_space]
+    return any(w in cfg.undone_after for w in words[:2])
 
 
 def _landmark(doc: Doc, start: int, first: int) -> bool:
@@ -75,6 +84,8 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         if _denied(span.doc, ms, first) or _hedged(span.doc, ms, first) or _landmark(span.doc, ms, first):
             continue
         if cat == "REL_SEPARATE":
+            if _undone(span.doc, me, sent_of(span).end):
+                continue
             separations.append(mod)
         dist = span.start - me if me <= span.start else ms - span.end if ms >= span.end else 0
         rank = (dist, 0 if cat == "REL_SEPARATE" else 1)

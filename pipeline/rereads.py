@@ -102,8 +102,10 @@ def apply_retractions(facts: Sequence[Any], texts: Mapping[str, str]) -> list[An
     one that cannot confirm it leaves that uncertain."""
     rules = lesion_rules()
     retracted: list[tuple[Any, dt.date, bool]] = []  # (the later study's mention, its date, no tumor at all)
+    compartments = rules.rules.impression_finding_categories  # findings a report settles like structures
     for f in facts:
-        if f.kind not in ("site", "nerve") or f.document_type != "imaging" or f.document_date is None:
+        if (f.kind not in ("site", "nerve") and not (f.kind == "finding" and f.category in compartments)) \
+                or f.document_type != "imaging" or f.document_date is None:
             continue
         sentence = _sentence_at(texts.get(f.document, ""), f.evidence[0].start)
         if not rules.back_reference.search(sentence):

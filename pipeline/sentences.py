@@ -21,6 +21,17 @@ from spacy.tokens import Doc, Token
 _ENDERS = frozenset({".", "?", "!"})
 
 
+def _not_a_list_mark(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` opens with a digit that is no list mark ("14/01/2026", "12 months"; not
+    "2." or "3)"): after a dangling word ("described on" / "14/01/2026") the line goes on."""
+    tok = doc[i]
+    if not tok.text[:1].isdigit():
+        return False
+    if tok.text.rstrip(".)") != tok.text:
+        return False  # "2." or "3)" as one token
+    nxt = doc[i + 1].text if i + 1 < len(doc) else ""
+    return not (tok.text.isdigit() and len(tok.text) <= 2 and nxt in {".", ")"})
+
 
 class SentenceConfig(BaseModel):
     """Settings of ``sentences.yaml`` (see the comments there)."""
@@ -112,7 +123,7 @@ class SentenceSplitter:
                     # a line that ends on a comma, an open bracket or an ampersand goes on:
                     # "(L5, S1," / "S2) off the pseudocapsule"
                     or last.text in {",", "(", "&"}
-                    or (last.lower_ in self.dangling and tok.text[:1].isalpha()
+                    or (last.lower_ in self.dangling and (tok.text[:1].isalpha() or _not_a_list_mark(doc, i))
                         and (j == 0 or doc[j - 1].text != ":"))
                     # a comparison or arithmetic sign needs its right side: "survival >=" / "12 months"
                     or (last.text in self.dangling_marks and tok.text[:1].isalnum())

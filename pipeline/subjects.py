@@ -22,14 +22,15 @@ _CLAUSE_BREAKS = ";\n"
 
 
 def _wrapped(text: str, i: int, end: int) -> bool:
-    """Whether the line break at ``i`` only wraps a phrase ("is a typical" / "haemangioma."): a
-    lower-case word ends the line and another begins the next, so no clause ends there."""
+    """Whether the line break at ``i`` only wraps a phrase ("is a typical" / "haemangioma.", "the
+    L1" / "vertebral body"): the line ends on a word or a level and the next one goes on in lower
+    case, so no clause ends there."""
     if text[i] != "\n":
         return False
     j = i + 1
     while j < end and text[j] in " \t":
         j += 1
-    return i > 0 and text[i - 1].islower() and j < end and text[j].islower()
+    return i > 0 and text[i - 1].isalnum() and j < end and text[j].islower()
 
 
 class Subjects:

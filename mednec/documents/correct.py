@@ -165,6 +165,10 @@ def _token_fixes(tok: str, lex: Lexicon) -> tuple[bool, str | None, str | None]:
     return found
 
 
+_JOINT_WORDS = frozenset({"joint", "joints"})
+_STRAY_BANG = re.compile(r"(?<=[A-Za-z])!(?=[ \t]+[a-z])")
+
+
 def correct_text(text: str) -> tuple[str, int]:
     """Apply safe same-length corrections; return the new text and the number of tokens changed."""
     lex = lexicon()
@@ -197,6 +201,14 @@ def correct_text(text: str) -> tuple[str, int]:
                 levels_known[i] = True
                 del pending[i]
                 progress = True
+    # a stray "!" glued to a word inside a sentence ("Normal! marrow signal in the pubic rami") is
+    # a speck OCR read as a mark: a report does not exclaim, and the mark would end the sentence
+    text = _STRAY_BANG.sub(" ", text)
+    # the reverse slip: "S1 joint" is the SI joint (a sacral segment is no joint); "S1" read
+    # before a word of the veto list that names a joint is read back as "SI"
+    for i, (_, _, tok) in enumerate(tokens):
+        if tok.upper() in {"S1", "SL"} and i + 1 < len(tokens) and tokens[i + 1][2].lower() in _JOINT_WORDS:
+            changes[i] = tok[0] + ("I" if tok[0].isupper() else "i")
     if not changes:
         return text, 0
     chars = list(text)

@@ -203,7 +203,8 @@ def test_denial_of_a_coordinated_subject(facts_of, text, concept, negated):
     ("We will operate if oncology expects survival of more than 3 months.", True, True),
     # the clause after the condition states the estimate under that condition
     ("If neurologic function is preserved, expected survival is 6 to 12 months.", False, True),
-    ("With surgery and, if needed, kinase inhibitors, I expect survival of several years.", False, True),
+    # a new clause with its own subject after the condition ("..., I expect") states the estimate
+    ("With surgery and, if needed, kinase inhibitors, I expect survival of several years.", False, False),
     ("Expected survival is more than 12 months.", False, False),
 ])
 def test_condition_of_an_if_clause(facts_of, text, conditional, hypothetical):
