@@ -209,3 +209,24 @@ def test_a_lesion_where_only_the_incidental_one_sits_is_the_incidental_one(revie
     }
     got = outcomes(reviewer, write_case(tmp_path, "satellite", ["27078-RT"], ischial))["27078"]
     assert got[1]["A2"] != "met", got
+
+
+MDT_LIST = ("SPINAL MDT - OUTCOMES LIST\nMeeting: 10/02/2026\n"
+            "1. Patient: OTHER, Person   DOB 11/08/1948\nBreast cancer, L4 deposit. ECOG 0. Outcome: SBRT.\n"
+            "2. Patient: TEST, Patient   DOB 30/04/1959\nL3 metastasis with cauda equina compression. WHO PS 3.\n"
+            "3. Patient: THIRD, Person   DOB 04/02/1970\nMyeloma, T11 collapse. ECOG 1.\n")
+
+
+@pytest.mark.parametrize(("banner", "b4"), [
+    # the chart's other documents give the patient's birth date: the other items are someone else's
+    ("Patient: TEST, Patient   DOB 30/04/1959\n", "not_met"),
+    # with no birth date to tell the patient by, nothing is set aside (the newest word is a conflict)
+    ("", "insufficient"),
+])
+def test_another_patients_block_by_birth_date(reviewer, tmp_path, banner, b4):
+    docs = {name: (banner + text if name != B_NOTE else text) for name, text in FAMILY_B.items()}
+    docs[B_NOTE] = docs[B_NOTE].replace("ECOG 1. ", "")
+    docs["hp_2026-02-01.txt"] = "H&P\nDate of service: 02/01/2026\n" + banner + "Seen on the ward.\n"
+    docs["mdt_2026-02-10.txt"] = MDT_LIST
+    got = outcomes(reviewer, write_case(tmp_path, "mdt", ["63303"], docs))["63303"]
+    assert got[1]["B4"] == b4, got
