@@ -87,6 +87,19 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
         if end <= start:
             continue
         s_text = text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1].text)]
+        base = doc[start].idx
+        mapping = doc.user_data.get("mednec_offsets")
+        # a sentence that names its own structure before a predicate hedge ("The signal in the
+        # right acetabular roof may represent peritumoral edema") hedges it, not the sentence before
+        m = rules.predicate_hedge.search(s_text) if rules.predicate_hedge is not None else None
+        if m is not None:
+            src_cut = mapping.start(base + m.start()) if mapping is not None else base + m.start()
+            own = [i for i in by_sentence.get(k, ()) if out[i].kind in _STATEMENTS
+                   and out[i].evidence[0].start < src_cut]
+            if own:
+                for i in own:
+                    out[i] = _hedged(out[i], "a non-tumor origin offered in its predicate")
+                continue
         if _hedge_points_back(s_text, k in tumor_in):
             at = bisect.bisect_left(with_statements, k)
             earlier = with_statements[max(0, at - rules.rules.anaphor_reach): at]
@@ -96,16 +109,6 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
                         out[i] = _hedged(out[i], "hedge in the next sentence")
             continue
         # inside one sentence: ", which may represent edema" hedges what comes before it
-        base = doc[start].idx
-        mapping = doc.user_data.get("mednec_offsets")
-        if rules.predicate_hedge is not None:
-            m = rules.predicate_hedge.search(s_text)
-            if m is not None:
-                src_cut = mapping.start(base + m.start()) if mapping is not None else base + m.start()
-                for i in by_sentence.get(k, ()):
-                    if out[i].kind in _STATEMENTS and out[i].evidence[0].start < src_cut:
-                        out[i] = _hedged(out[i], "a non-tumor origin offered in its predicate")
-                continue
         for m in rules.clause_anaphor.finditer(s_text):
             cut = m.start()
             # facts quote the document as read: compare in its offsets
@@ -132,6 +135,17 @@ def _restated_with_a_hedge(facts: list[Any]) -> list[Any]:
             by_sentence.setdefault(f.sentence, []).append(i)
     order = sorted(by_sentence)
     out = list(facts)
+    # a later sentence of the report that hedges the structure with a non-tumor origin ("acetabular
+    # roof marrow signal may represent reactive edema rather than tumor") is the report's reading of
+    # it, wherever it stands (a dictated report may name no impression section)
+    alternative = lesion_rules().alternative
+    questioned = [g for g in facts if g.kind in ("site", "nerve") and g.assertion.uncertain
+                  and not g.assertion.negated and alternative.search(g.evidence[0].text)]
+    for i, f in enumerate(out):
+        if f.kind in ("site", "nerve") and f.assertion.affirmed and any(
+                g.sentence > f.sentence and g.concept == f.concept and _sides_meet(g.side, f.side)
+                and set(g.levels) >= set(f.levels) for g in questioned):
+            out[i] = _hedged(f, "questioned later in the report")
     for k, nxt in zip(order, order[1:], strict=False):
         if facts[by_sentence[k][0]].section != facts[by_sentence[nxt][0]].section:
             continue  # the impression's reading of the findings is settled by _impression_supersedes

@@ -136,8 +136,11 @@ class CompiledLesionRules:
         hedges = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(rules.predicate_hedges, key=len,
                                                                               reverse=True))
         self.predicate_hedge = re.compile(
-            rf"(?<![\w-])(?:is|are|was|were|represents?|reflects?|appears?|seems?)(?![\w-])[^.;:]{{0,40}}?"
-            rf"(?<![\w-])(?:{hedges})(?![\w-])[^.;:,]{{0,20}}?{self.alternative.pattern}",
+            rf"(?:(?<![\w-])(?:is|are|was|were|represents?|reflects?|appears?|seems?)(?![\w-])[^.;:]{{0,40}}?"
+            rf"(?<![\w-])(?:{hedges})(?![\w-])"
+            # or a modal verb of its own: "the signal in the roof may represent peritumoral edema"
+            rf"|(?<![\w-])(?:may|might|could)\s+(?:represent|reflect|be|relate\s+to)(?![\w-]))"
+            rf"[^.;:,]{{0,30}}?{self.alternative.pattern}",
             re.IGNORECASE) if rules.predicate_hedges else None
         self.reread = _words(rules.reread_cues)
         self.reread_title = _words(rules.reread_title_cues)

@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import DEV_CASES, ROOT
 from tests.lesions.charts import FAMILY_A, edit, outcomes, write_case
+from tests.test_cases import CORPORA
 
 SEED = ROOT / "corpora" / "demo" / "seed-patient"
 D04 = DEV_CASES / "d04"
@@ -113,7 +114,9 @@ def test_seed_fax_headers_on_every_document_change_nothing(reviewer, tmp_path):
     assert outcomes(reviewer, case) == base
 
 
-CORPORA_CASES = sorted(c for c in (ROOT / "corpora").glob("*/*") if (c / "gold.json").is_file())
+# the corpora the gold test reads (tests/test_cases.py): a blind batch joins once its first run is
+# recorded and its fixes are in (corpora/blind15 is recorded, its fixes not finished)
+CORPORA_CASES = sorted(c for corpus in CORPORA for c in corpus.glob("*") if (c / "gold.json").is_file())
 
 
 def _rewrap(src: Path, dst: Path, width: int) -> None:
