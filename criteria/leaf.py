@@ -78,10 +78,6 @@ def leaf_filter(field: str) -> Callable[[LeafFilter], LeafFilter]:
     return register
 
 
-def _in(value: list[str], got: str | None) -> bool:
-    return got in value
-
-
 @leaf_filter("lesion")
 def _lesion(value: str, f: Any) -> bool:
     # POLICY: only the lesion being treated counts

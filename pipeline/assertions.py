@@ -282,11 +282,11 @@ def _addendum_supersedes(facts: list[Fact]) -> list[Fact]:
     return out
 
 
-def _offsets(fact_id: str) -> tuple[int, int] | None:
-    """(start, end) of a fact id ``document:start-end:concept``."""
-    rest = fact_id.rpartition(":")[0].rpartition(":")[2]
+def fact_span(fact_id: str) -> tuple[str, int, int] | None:
+    """(document, start, end) of the words a fact names, read from its id ``document:start-end:concept``."""
+    doc, _, rest = fact_id.rpartition(":")[0].rpartition(":")
     start, _, end = rest.partition("-")
-    return (int(start), int(end)) if start.isdigit() and end.isdigit() else None
+    return (doc, int(start), int(end)) if start.isdigit() and end.isdigit() else None
 
 
 def _share_hedges(facts: list[Fact]) -> list[Fact]:
@@ -297,11 +297,11 @@ def _share_hedges(facts: list[Fact]) -> list[Fact]:
     """
     # a hedge on the name of the tumor ("most in keeping with an intradural metastasis") is about
     # which tumor it is: the compartment word inside that name shares nothing
-    hedged_names = {f.id: _offsets(f.id) for f in facts if f.kind == "diagnosis" and f.assertion.uncertain}
+    hedged_names = {f.id: fact_span(f.id) for f in facts if f.kind == "diagnosis" and f.assertion.uncertain}
 
     def names_the_tumor(f: Fact) -> bool:  # the word stands in the hedged tumor's name: "intradural metastasis"
-        name, own = hedged_names.get(f.subject or ""), _offsets(f.id)
-        return name is not None and own is not None and -1 <= name[0] - own[1] <= 1
+        name, own = hedged_names.get(f.subject or ""), fact_span(f.id)
+        return name is not None and own is not None and -1 <= name[1] - own[2] <= 1
 
     hedged = {(f.sentence, f.concept) for f in facts if f.assertion.uncertain and not f.assertion.negated
               and not names_the_tumor(f)}

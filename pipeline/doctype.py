@@ -51,6 +51,7 @@ class DocTypeConfig(BaseModel):
     noise_lines: list[str] = []
     banner_lines: list[str] = []
     not_date_labels: list[str] = []
+    birth_labels: list[str] = []
     packet: PacketConfig | None = None
     content_chars: int = 4000
     content_types: list[_ContentRule] = []
@@ -107,7 +108,12 @@ _OCR_DATE = re.compile(r"(?<![\w/.-])(?=(?:[^\s/.-]*\d){2})(?:[\dOolI|]{1,2}([/.
 _DIGIT_SLIPS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 
 
-_BIRTH = re.compile(r"\b(?:dob|d\.o\.b\.?|birth\s*date|date\s+of\s+birth|birthdate|born)\b[^\n]{0,12}$", re.I)
+@lru_cache(maxsize=1)
+def birth_label() -> re.Pattern[str]:
+    """A birth-date label (``birth_labels`` of ``doctypes.yaml``), as a word ("DOB", "date of birth")."""
+    words = sorted(doctype_config()[0].birth_labels, key=len, reverse=True)
+    alts = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in words) or r"(?!x)x"
+    return re.compile(rf"(?<![\w.])(?:{alts})(?![\w])", re.IGNORECASE)
 
 
 def ocr_date_digits(text: str) -> str:
@@ -335,7 +341,7 @@ def _infer_date(text: str, filename: str | None = None) -> dt.date | None:
         before = head[max(0, start - 30): start]
         if not_date.search(before):
             # a dictation or fax stamp dates a document that has nothing else; a birth date never does
-            if not _BIRTH.search(before):
+            if not birth_label().search(before[-30:].rsplit("\n", 1)[-1][-20:]):
                 stamped = stamped or d
             continue
         return d

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mednec.models.lesions import INDEX_LESION, Lesion
+from mednec.pipeline.assertions import fact_span
 from mednec.pipeline.facts import parse_levels
 from mednec.pipeline.lesion_rules import lesion_rules
 
@@ -50,24 +51,17 @@ def _tumor_present(facts: Sequence[Any]) -> bool:
     return any(_is_mention(f) and f.category in cats and (f.assertion.affirmed or f.tissue) for f in facts)
 
 
-def _span_of(fact_id: str) -> tuple[str, int, int] | None:
-    """(document, start, end) of a fact id ``document:start-end:concept``."""
-    doc, _, rest = fact_id.rpartition(":")[0].rpartition(":")
-    start, _, end = rest.partition("-")
-    return (doc, int(start), int(end)) if start.isdigit() and end.isdigit() else None
-
-
 def _mention_spans(facts: Sequence[Any]) -> dict[str, list[tuple[int, int, str]]]:
     out: dict[str, list[tuple[int, int, str]]] = {}
     for f in facts:
-        if f.kind == "diagnosis" and (span := _span_of(f.id)) is not None:
+        if f.kind == "diagnosis" and (span := fact_span(f.id)) is not None:
             out.setdefault(span[0], []).append((span[1], span[2], f.id))
     return out
 
 
 def _containing(subject: str, spans: dict[str, list[tuple[int, int, str]]]) -> str | None:
     """The diagnosis mention whose words contain the subject's (the longest), if any."""
-    span = _span_of(subject)
+    span = fact_span(subject)
     if span is None:
         return None
     doc, lo, hi = span
@@ -114,11 +108,11 @@ def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = (), territory:
         tumor_spans: dict[tuple[str, int], list[tuple[int, int]]] = {}
         for f in facts:
             if (f.kind == "diagnosis" and f.category in rules.tumor_categories and not f.assertion.negated
-                    and (span := _span_of(f.id)) is not None):
+                    and (span := fact_span(f.id)) is not None):
                 tumor_spans.setdefault((f.document, f.sentence), []).append(span[1:])
 
         def in_differential(f: Any) -> bool:
-            span = _span_of(f.id)
+            span = fact_span(f.id)
             reach = rules.differential_reach
             near = tumor_spans.get((f.document, f.sentence), ())
             if span is None:
@@ -198,10 +192,11 @@ def _generic_at_incidental_sites(facts: Sequence[Any], groups: dict[tuple[str, s
     are that incidental lesion (a "possible satellite" a later report calls an enchondroma)."""
     rules = lesion_rules().rules
     regions = _mention_regions(facts)
+    member_of = {fid: keys[k] for k, ids in groups.items() for fid in ids}
     tumor_sites: set[str] = set()
     for f in facts:
         if (_is_mention(f) and f.category in rules.tumor_categories and f.category not in rules.vague_categories
-                and f.id not in {i for ids in groups.values() for i in ids}):
+                and f.id not in member_of):
             tumor_sites |= regions[f.id]
     incidental = {keys[k]: (k[1], set().union(*(regions[i] for i in ids))) for k, ids in groups.items()}
     out: dict[str, str] = {}
@@ -211,13 +206,12 @@ def _generic_at_incidental_sites(facts: Sequence[Any], groups: dict[tuple[str, s
     # (in its section, in its sentence or the next: a long run-on paragraph may be cut into
     # sentences between them; never across a paragraph's section)
     named: dict[tuple[str, str | None], list[tuple[int, int, int, str | None]]] = {}
-    member_of = {fid: keys[k] for k, ids in groups.items() for fid in ids}
     for f in facts:
         if _is_mention(f) and (f.id in member_of or f.category in rules.tumor_categories) \
-                and (span := _span_of(f.id)) is not None:
+                and (span := fact_span(f.id)) is not None:
             named.setdefault((f.document, f.section), []).append((span[1], span[2], f.sentence, member_of.get(f.id)))
     for f in facts:
-        if not (_is_mention(f) and f.category in rules.generic_categories) or (span := _span_of(f.id)) is None:
+        if not (_is_mention(f) and f.category in rules.generic_categories) or (span := fact_span(f.id)) is None:
             continue
         near = [lid for lo, hi, k, lid in named.get((f.document, f.section), ())
                 if abs(k - f.sentence) <= 1 and lo - reach <= span[2] and span[1] <= hi + reach]

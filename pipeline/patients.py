@@ -16,18 +16,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mednec.pipeline.discourse import _mark_other
-from mednec.pipeline.doctype import find_dates, ocr_date_digits
+from mednec.pipeline.doctype import birth_label, find_dates, ocr_date_digits
 from mednec.pipeline.lesion_rules import lesion_rules
 
-_BIRTH = re.compile(r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|born)\b[\s:#.]*", re.IGNORECASE)
+_AFTER_LABEL = re.compile(r"[\s:#.]*")
 
 
 def _births(text: str) -> list[tuple[int, str]]:
     """(offset, date) of every birth date ``text`` gives."""
     text = ocr_date_digits(text)
     out = []
-    for m in _BIRTH.finditer(text):
-        found = find_dates(text[m.end(): m.end() + 20])
+    for m in birth_label().finditer(text):
+        at = _AFTER_LABEL.match(text, m.end()).end()
+        found = find_dates(text[at: at + 20])
         if found and found[0][0] == 0:
             out.append((m.start(), found[0][2].isoformat()))
     return out

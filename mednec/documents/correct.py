@@ -49,6 +49,7 @@ class Lexicon:
     protected: frozenset[str]
     cues: frozenset[str]
     veto: frozenset[str]
+    joints: frozenset[str]
     min_plain_length: int
     digest: str
 
@@ -95,6 +96,7 @@ def lexicon() -> Lexicon:
         protected=frozenset(str(p).lower() for p in data.get("protected", [])),
         cues=frozenset(str(c).lower() for c in data.get("level_cues", [])),
         veto=frozenset(str(v).lower() for v in data.get("veto", [])),
+        joints=frozenset(str(v).lower() for v in data.get("joints", [])),
         min_plain_length=int(data.get("min_plain_length", 5)),
         digest=hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16],
     )
@@ -165,7 +167,6 @@ def _token_fixes(tok: str, lex: Lexicon) -> tuple[bool, str | None, str | None]:
     return found
 
 
-_JOINT_WORDS = frozenset({"joint", "joints"})
 _STRAY_BANG = re.compile(r"(?<=[A-Za-z])!(?=[ \t]+[a-z])")
 
 
@@ -207,7 +208,7 @@ def correct_text(text: str) -> tuple[str, int]:
     # the reverse slip: "S1 joint" is the SI joint (a sacral segment is no joint); "S1" read
     # before a word of the veto list that names a joint is read back as "SI"
     for i, (_, _, tok) in enumerate(tokens):
-        if tok.upper() in {"S1", "SL"} and i + 1 < len(tokens) and tokens[i + 1][2].lower() in _JOINT_WORDS:
+        if tok.upper() in {"S1", "SL"} and i + 1 < len(tokens) and tokens[i + 1][2].lower() in lex.joints:
             changes[i] = tok[0] + ("I" if tok[0].isupper() else "i")
     if not changes:
         return text, 0

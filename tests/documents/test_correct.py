@@ -63,3 +63,15 @@ def test_length_and_offsets_preserved() -> None:
         assert len(fixed) == len(text)
         for a, b in zip(text, fixed, strict=True):
             assert a == b or {a, b} <= set("lI1|iLO0oS5s$B8")
+
+
+@pytest.mark.parametrize(("text", "fixed"), [
+    # a sacral segment is no joint: "S1 joint" is OCR's SI joint; "S1 nerve root" stays a level
+    ("Tumor abuts the right S1 joint.", "Tumor abuts the right SI joint."),
+    ("Tumor abuts the right S1 nerve root.", "Tumor abuts the right S1 nerve root."),
+    # a speck read as "!" inside a sentence would end it: it is read as a space (same length)
+    ("Pubis: Normal! marrow signal in the rami.", "Pubis: Normal  marrow signal in the rami."),
+    ("Staging: Normal! No metastases.", "Staging: Normal! No metastases."),
+])
+def test_reverse_level_slip_and_stray_marks(text: str, fixed: str) -> None:
+    assert correct_text(text)[0] == fixed
