@@ -31,6 +31,8 @@ class _OverrideRule(BaseModel):
     labels: list[str]
     set: Literal["negated", "uncertain", "historical", "hypothetical", "planned", "family"]
     unless: list[str] = []
+    # the section reaches only to the next labelled line ("FHx: brother osteosarcoma." / "Sx: ...")
+    ends_at_label: bool = False
 
 
 class _NotSeen(BaseModel):
@@ -90,6 +92,9 @@ class _Overrides(BaseModel):
     stated_by: _StatedBy | None = None
     old_year: _OldYear | None = None
     past_date: _PastDate | None = None
+    # a line that opens with a label of its own ("Sx:", "Functional:", "A/P 61F ..."), read by
+    # rules with ``ends_at_label``
+    label_line: str = r"(?!)"
 
 
 _SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?(?![\d/])")
@@ -170,12 +175,26 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
     for rule in cfg.rules:
         if rule.sections and section not in rule.sections:
             continue
+        if rule.ends_at_label and _past_a_label(span, cfg.label_line):
+            continue
         if rule.document_types and doc_type not in rule.document_types:
             continue
         if span.label_ in rule.labels and not flags[rule.set]:
             if not any(sentence_says(span, w) for w in rule.unless):
                 flags[rule.set] = True
     return Assertion(**flags)
+
+
+def _past_a_label(span: Span, label_line: str) -> bool:
+    """Whether a labelled line stands between ``span``'s section title and ``span``: a short
+    section ("FHx: brother osteosarcoma.") ends where the next label opens ("Sx: ...", "A/P ..."),
+    even one the sectionizer does not know."""
+    tok = span[0]
+    title = tok._.section_title if tok.has_extension("section_title") else None
+    if title is None:
+        return False
+    between = doc_text(span.doc)[title.end_char: span.start_char]
+    return _compiled(label_line).search(between) is not None
 
 
 def _denied_as_coordinate(span: Span, cfg: _Coordination) -> bool:

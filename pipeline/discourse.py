@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from mednec.pipeline.assertions import fact_span
 from mednec.pipeline.lesion_rules import lesion_rules
 from mednec.pipeline.sentmap import doc_text, sentence_map
 from spacy.tokens import Doc
@@ -61,6 +62,12 @@ def _superseded(f: Any, why: str) -> Any:
 
 def _sides_meet(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b or "bilateral" in (a, b) or "midline" in (a, b)
+
+
+def _named_at(f: Any) -> int:
+    """Where the words a fact names start (its evidence quote widens them to their clause)."""
+    span = fact_span(f.id)
+    return span[1] if span is not None else f.evidence[0].start
 
 
 def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
@@ -100,6 +107,19 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
                 for i in own:
                     out[i] = _hedged(out[i], "a non-tumor origin offered in its predicate")
                 continue
+        # "Prior CT intradural finding is artifact": a finding whose own predicate says it is no
+        # tumor no longer counts
+        m = rules.predicate_never.search(s_text)
+        if m is not None:
+            # only the finding of its own clause: "the mass abuts the roof, and the ischial signal is
+            # artifact" leaves the roof as stated
+            lo = max(s_text.rfind(c, 0, m.start()) for c in ",;:") + 1
+            src_lo = mapping.start(base + lo) if mapping is not None else base + lo
+            src_cut = mapping.start(base + m.start()) if mapping is not None else base + m.start()
+            for i in by_sentence.get(k, ()):
+                if out[i].kind in _STATEMENTS and src_lo <= _named_at(out[i]) < src_cut \
+                        and not out[i].assertion.negated:
+                    out[i] = _superseded(out[i], "its own predicate calls it no tumor")
         if _hedge_points_back(s_text, k in tumor_in):
             at = bisect.bisect_left(with_statements, k)
             earlier = with_statements[max(0, at - rules.rules.anaphor_reach): at]
@@ -108,6 +128,15 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
                     if out[i].kind in _STATEMENTS:
                         out[i] = _hedged(out[i], "hedge in the next sentence")
             continue
+        # inside one sentence: a clause that leaves the relation itself open ("...; contact cannot
+        # be excluded") hedges the involvement its sentence states before it
+        rel = rules.relation_clause.search(s_text) if rules.relation_clause is not None else None
+        if rel is not None:
+            src_cut = mapping.start(base + rel.start()) if mapping is not None else base + rel.start()
+            for i in by_sentence.get(k, ()):
+                g = out[i]
+                if g.kind in ("site", "nerve") and _named_at(g) < src_cut and g.relation in _INVOLVEMENT:
+                    out[i] = _hedged(g, "the relation left open in the same sentence")
         # inside one sentence: ", which may represent edema" hedges what comes before it
         for m in rules.clause_anaphor.finditer(s_text):
             cut = m.start()

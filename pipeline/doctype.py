@@ -25,6 +25,7 @@ class PacketConfig(BaseModel):
     cover_cues: list[str]
     cover_max_lines: int
     continuation_cues: list[str]
+    opening_cues: list[str] = []
     unreadable_below: int
     page_file: str
     seam_lines: int = 4
@@ -181,6 +182,11 @@ def _ocr_letters(line: str) -> str:
     return _OCR_WORD.sub(fix, line)
 
 
+# a line that runs on past the end of a sentence ("Pt seen today. MRI reviewed.") is prose, not a
+# title; a title's "Dr. Smith" or "D. Marchetti" ends no sentence
+_PROSE_LINE = re.compile(r"(?<![A-Z])(?<!Mrs)(?<!Mme)[a-z]{2,}[.;]\s+[A-Za-z]|[a-z)][.;]\s+[a-z]")
+
+
 def infer_type(text: str, filename: str | None = None) -> str:
     """The document type from its first title lines (imaging, pathology, clinical_note, ...).
 
@@ -193,6 +199,8 @@ def infer_type(text: str, filename: str | None = None) -> str:
     lines = [_ocr_letters(ln.strip()) for ln in text[:6000].splitlines()
              if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)][: cfg.title_lines]
     for line in lines:
+        if _PROSE_LINE.search(line):
+            continue  # a sentence of the body ("Pt seen. Post-RT MRI 4/6: ...") names no document type
         for doc_type, pattern in rules:
             if pattern.search(line):
                 return doc_type

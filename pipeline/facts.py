@@ -172,11 +172,22 @@ def _named_metastatic(span: Span, category: str | None) -> bool:
     rule = lesion_rules().rules.named_metastatic
     if category not in rule.categories:
         return False
-    for tok in reversed(span.doc[max(sent_of(span).start, span.start - rule.window):span.start]):
-        if tok.is_punct or "\n" in tok.whitespace_ or tok.is_space:
+    words = 0
+    for k in range(span.start - 1, sent_of(span).start - 1, -1):
+        tok = span.doc[k]
+        # a wrap inside the noun phrase ("metastatic" / "squamous cell carcinoma") is no break; a
+        # blank line or a mark is
+        if tok.is_space:
+            if tok.text.count("\n") > 1:
+                return False
+            continue
+        if tok.is_punct or tok.whitespace_.count("\n") > 1:
             return False
         if tok.lower_ in rule.words:
             return True
+        words += 1
+        if words >= rule.window:
+            return False
     return False
 
 

@@ -79,9 +79,10 @@ class Laterality:
             if low in self.stop and not (low in ("and", "or", ",") and self._in_level_list(doc, i)):
                 return None
             # a line break inside the sentence is a wrap ("the right" / "sciatic nerve"): the
-            # sentence splitter has already ended the sentence at every line that is not wrapped
+            # sentence splitter has already ended the sentence at every line that is not wrapped,
+            # and a wrap counts no word of the window
             i -= 1
-            steps += 1
+            steps += 0 if tok.is_space else 1
         return None
 
     def _benign_sentences(self, spans: list[Span], smap) -> set[int]:

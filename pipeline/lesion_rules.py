@@ -52,6 +52,8 @@ class Retraction(BaseModel):
     """A later study's sentence that says what an earlier read's finding really was."""
 
     back_references: list[str] = Field(min_length=1)
+    # an earlier study named by its date or as earlier ("on the MRI of 01/28/2026", "the prior CT")
+    back_reference_patterns: list[str] = Field(default_factory=list)
     never_tumor: list[str] = Field(min_length=1)
     doubts: list[str] = Field(default_factory=list)
 
@@ -69,6 +71,8 @@ class LesionRules(BaseModel):
     alternatives: list[str]
     modal_hedges: list[str]
     predicate_hedges: list[str] = Field(default_factory=list)
+    relation_nouns: list[str] = Field(default_factory=list)
+    relation_hedges: list[str] = Field(default_factory=list)
     impression_sections: frozenset[str]
     impression_finding_categories: frozenset[str] = frozenset()
     finding_sections: frozenset[str]
@@ -112,6 +116,16 @@ class CompiledLesionRules:
         # a clause inside a sentence that points back: ", which may reflect edema"
         self.clause_anaphor = re.compile(rf"[,;\u2014]\s*(?:{alts})(?![\w-])", re.IGNORECASE)
         self.alternative = _words(rules.alternatives)
+        # a clause of its own whose subject is the relation itself, left open by its predicate
+        # ("...the mass at the notch; contact cannot be excluded", ", and involvement is possible")
+        if rules.relation_nouns and rules.relation_hedges:
+            nouns = _words(rules.relation_nouns).pattern
+            hedges = _words(rules.relation_hedges).pattern
+            self.relation_clause: re.Pattern[str] | None = re.compile(
+                rf"[,;:\u2014]\s*(?:(?:and|but|although|though)\s+)?(?:(?:a|an|the|any|direct|definite|frank)\s+)?"
+                rf"(?:[a-z]+\s+)?{nouns}\s+(?:with\s+the\s+[a-z]+\s+)?{hedges}", re.IGNORECASE)
+        else:
+            self.relation_clause = None
         # a level or level range named with fixation ("T10-L2 posterior instrumentation", "fusion
         # from T10 to L2"): those levels are fixed, not resected
         level = r"[CTLS]\d{1,2}"
@@ -120,8 +134,18 @@ class CompiledLesionRules:
         self.fixation_levels = re.compile(
             rf"(?:\b{rng}\s+(?:[a-z]+\s+){{0,2}}{fix}|{fix}\s+(?:[a-z]+\s+){{0,2}}(?:from\s+)?\b{rng})",
             re.IGNORECASE)
-        self.back_reference = _words(rules.retraction.back_references)
+        words = _words(rules.retraction.back_references).pattern
+        self.back_reference = re.compile(
+            "|".join([words, *(f"(?:{p})" for p in rules.retraction.back_reference_patterns)]), re.IGNORECASE)
         self.never_tumor = _words(rules.retraction.never_tumor)
+        # the predicate of a finding's own clause that says what it is, with no hedge and no
+        # tumor: "Prior CT intradural finding is artifact", "the density corresponds to streak
+        # artifact" (not "evaluation is limited by artifact": a limit, not an origin)
+        self.predicate_never = re.compile(
+            r"(?<![\w-])(?:is|are|was|were|represents?|represented|reflects?|reflected|"
+            r"corresponds?\s+to|corresponded\s+to|(?:is|was)\s+due\s+to)\s+(?:an?\s+|the\s+)?"
+            r"(?:(?!by\b|limited\b|obscured\b|degraded\b|not\b|no\b)[a-z-]+\s+){0,2}?"
+            + self.never_tumor.pattern, re.IGNORECASE)
         self.doubt = _words(rules.retraction.doubts) if rules.retraction.doubts else None
         self.case_item = re.compile(rules.case_items.heading, re.IGNORECASE | re.MULTILINE)
         self.this_patient = _words(rules.case_items.this_patient_cues)

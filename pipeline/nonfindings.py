@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from mednec.pipeline.resources import load_yaml
-from mednec.pipeline.sentmap import doc_text, sent_of, sent_start
+from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, words_after, words_before
 from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Doc, Span
 
@@ -31,8 +31,9 @@ def _height_mark(span: Span) -> bool:
     """Whether a spinal level is used as a height mark ("from L1 to the iliac fossa")."""
     cfg = level_reference_config()
     doc = span.doc
-    before = " ".join(t.lower_ for t in doc[max(sent_start(span), span.start - 3) : span.start])
-    after = " ".join(t.lower_ for t in doc[span.end : min(sent_of(span).end, span.end + 2)])
+    # words, not tokens: a wrap between "from" and "L1" changes nothing
+    before = " ".join(t.lower_ for t in words_before(doc, span.start, sent_start(span), 3))
+    after = " ".join(t.lower_ for t in words_after(doc, span.end, sent_of(span).end, 2))
     if span.text[:1] in "Cc" and (any(before == b or before.endswith(" " + b) for b in cfg.cycle_before)
                                  or after.split(" ")[0] in cfg.cycle_after):
         return True

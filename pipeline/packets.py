@@ -57,6 +57,11 @@ def _rules() -> tuple[PacketConfig, re.Pattern[str], re.Pattern[str], re.Pattern
     return cfg, cover, cont, re.compile(cfg.page_file, re.I)
 
 
+@lru_cache(maxsize=1)
+def _opening() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{c})" for c in _rules()[0].opening_cues) or r"(?!)", re.I)
+
+
 def _head(text: str) -> list[str]:
     cfg = _rules()[0]
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)]
@@ -123,6 +128,14 @@ def is_continuation(text: str) -> bool:
     return any(cont.search(ln) for ln in edges if not _FAX_HEADER.search(ln))
 
 
+def is_first_page(text: str) -> bool:
+    """Whether a page says it opens a document: its own first page ("Page 1 of 2") or a letter's
+    salutation in its head ("Dear Dr. Reyes,"), where no title line names the document."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    edges = _head(text) + lines[-_EDGE_LINES:]
+    return any(_opening().search(ln) for ln in edges if not _FAX_HEADER.search(ln))
+
+
 def is_unreadable(text: str) -> bool:
     """Whether a page yielded too little text to read (blank, a photo, noise)."""
     return sum(c.isalnum() for c in text) < _rules()[0].unreadable_below
@@ -147,7 +160,7 @@ def segment(pages: list[str]) -> list[Part]:
         # title word) opens a document too, when the date differs from the document before
         redated = head_date is not None and last_date is not None and head_date != last_date
         opens = not parts or parts[-1].kind == "cover" or (
-            (title is not None or redated) and not is_continuation(text) and not repeated)
+            (title is not None or redated or is_first_page(text)) and not is_continuation(text) and not repeated)
         if opens:
             parts.append(Part(i, i, "document", title))
             last_title, last_date = title, date

@@ -34,8 +34,60 @@ def _births(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# an age and sex tag, as lists and shorthand give them: "71M", "58 F", "64-year-old man"
+_TAG = re.compile(r"(?<![\w/.:-])(\d{1,3})\s?(?:(M|F)(?![\w])|-?\s?(?:year|yr)s?[- ]old\s+(man|male|woman|female|"
+                  r"gentleman|lady)\b)", re.IGNORECASE)
+_SEX = {"m": "M", "man": "M", "male": "M", "gentleman": "M", "f": "F", "woman": "F", "female": "F", "lady": "F"}
+# a numbered row of a list ("2. MRN ...0936 | 71M | ...")
+_ROW = re.compile(r"^[ \t]*\d{1,2}[.)][ \t]+", re.MULTILINE)
+
+
+def _tags(text: str) -> list[tuple[int, str]]:
+    """(offset, "71M") of every age and sex tag ``text`` gives."""
+    out = []
+    for m in _TAG.finditer(text):
+        sex = (m.group(2) or m.group(3) or "").lower()
+        out.append((m.start(), f"{int(m.group(1))}{_SEX[sex]}"))
+    return out
+
+
+def _other_rows(texts: Mapping[str, str]) -> dict[str, list[tuple[int, int]]]:
+    """Rows of one-row-per-patient lists that tag another age and sex than the chart's patient.
+
+    The patient's tag is the one the case's documents give most often (in two at least); a
+    document is such a list when two or more of its numbered rows tag different patients, one of
+    them the patient's; each row runs to the next numbered row or a blank line.
+    """
+    tags = {doc: _tags(text) for doc, text in texts.items()}
+    seen = Counter(t for found in tags.values() for t in {t for _, t in found})
+    ours = [t for t, n in seen.most_common() if n >= 2]
+    if not ours or (len(ours) > 1 and seen[ours[0]] == seen[ours[1]]):
+        return {}
+    patient = ours[0]
+    out: dict[str, list[tuple[int, int]]] = {}
+    for doc, text in texts.items():
+        heads = [m.start() for m in _ROW.finditer(text)]
+        rows = []
+        for k, lo in enumerate(heads):
+            hi = heads[k + 1] if k + 1 < len(heads) else len(text)
+            blank = text.find("\n\n", lo)
+            hi = min(hi, blank) if blank >= 0 else hi
+            first = {t for at, t in tags[doc] if lo <= at < min(hi, lo + 40)}  # the row's own tag leads it
+            if len(first) == 1:
+                rows.append((lo, hi, first.pop()))
+        if len({t for _, _, t in rows}) < 2 or sum(t == patient for _, _, t in rows) != 1:
+            continue
+        out[doc] = [(lo, hi) for lo, hi, t in rows if t != patient]
+    return out
+
+
 def set_aside_other_patients(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
     """The facts, with those in another patient's block of a multi-patient document set aside."""
+    rows = _other_rows(texts)
+    if rows:
+        facts = [_mark_other(f, "another patient's row (another age and sex)")
+                 if any(lo <= f.evidence[0].start < hi for lo, hi in rows.get(f.document, ())) else f
+                 for f in facts]
     births = {doc: _births(text) for doc, text in texts.items()}
     seen = Counter(day for found in births.values() for day in {d for _, d in found})
     ours = [day for day, n in seen.most_common() if n >= 2]

@@ -12,7 +12,7 @@ from typing import Any
 
 from mednec.pipeline.kb import KnowledgeBase
 from mednec.pipeline.resources import load_yaml
-from mednec.pipeline.sentmap import sent_of, sent_start
+from mednec.pipeline.sentmap import sent_of, sent_start, words_after, words_before
 from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Doc, Span
 
@@ -33,29 +33,32 @@ def relation_negation_config() -> _RelationNegation:
 
 def _denied(doc: Doc, start: int, first: int) -> bool:
     cfg = relation_negation_config()
-    lo = max(first, start - cfg.window)
-    return any(t.lower_ in cfg.negators for t in doc[lo:start])
+    return any(t.lower_ in cfg.negators for t in words_before(doc, start, first, cfg.window))
 
 
 def _hedged(doc: Doc, start: int, first: int) -> bool:
     cfg = relation_negation_config()
-    lo = max(first, start - cfg.window)
-    return any(t.lower_ in cfg.hedges for t in doc[lo:start])
+    return any(t.lower_ in cfg.hedges for t in words_before(doc, start, first, cfg.window))
 
 
 def _undone(doc: Doc, end: int, last: int) -> bool:
     """Whether the cue ending at token ``end`` is undone by the words right after it ("fat plane
     effaced", "tissue plane lost"): the separation it names is absent."""
     cfg = relation_negation_config()
-    words = [t.lower_ for t in doc[end: min(last, end + cfg.window)] if not t.is_space]
-    return any(w in cfg.undone_after for w in words[:2])
+    words = [t.lower_ for t in words_after(doc, end, last, 2)]
+    return any(w in cfg.undone_after for w in words)
 
 
 def _landmark(doc: Doc, start: int, first: int) -> bool:
     """Whether the cue at token ``start`` is the object of a position word ("lateral to the scar")."""
     cfg = relation_negation_config()
-    lo = max(first, start - cfg.window)
-    return bool(re.search(cfg.landmark, doc[lo:start].text.lower())) if start > lo else False
+    words = words_before(doc, start, first, cfg.window)
+    return bool(re.search(cfg.landmark, " ".join(t.lower_ for t in words))) if words else False
+
+
+def _gap(doc: Doc, a: int, b: int) -> int:
+    """Words between token ``a`` and token ``b`` (``a <= b``), line breaks not counted."""
+    return sum(1 for t in doc[a:b] if not t.is_space)
 
 
 def _denied_relations(span: Span) -> tuple[str, ...]:
@@ -87,7 +90,8 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
             if _undone(span.doc, me, sent_of(span).end):
                 continue
             separations.append(mod)
-        dist = span.start - me if me <= span.start else ms - span.end if ms >= span.end else 0
+        doc = span.doc
+        dist = _gap(doc, me, span.start) if me <= span.start else _gap(doc, span.end, ms) if ms >= span.end else 0
         rank = (dist, 0 if cat == "REL_SEPARATE" else 1)
         if best is None or rank < best[0]:
             best = (rank, cat[4:].lower(), mod)

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mednec.pipeline.discourse import _hedged, _sides_meet, _superseded
-from mednec.pipeline.doctype import day_first, find_dates, month_first
+from mednec.pipeline.doctype import day_first, find_dates, join_broken_paragraphs, month_first
 from mednec.pipeline.lesion_rules import lesion_rules
 
 _STATEMENTS = ("site", "nerve", "finding")
@@ -90,7 +90,10 @@ def apply_rereads(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
 
 
 def _sentence_at(text: str, offset: int) -> str:
-    """The sentence of ``text`` around ``offset`` (a period and a space, or a blank line, end one)."""
+    """The sentence of ``text`` around ``offset`` (a period and a space, or a blank line, end one).
+
+    Callers pass the text with its broken paragraphs joined (``join_broken_paragraphs``).
+    """
     lo = max(text.rfind(". ", 0, offset), text.rfind("\n\n", 0, offset))
     hi_candidates = [i for i in (text.find(". ", offset), text.find("\n\n", offset)) if i >= 0]
     return text[lo + 1: min(hi_candidates) if hi_candidates else len(text)]
@@ -101,6 +104,10 @@ def apply_retractions(facts: Sequence[Any], texts: Mapping[str, str]) -> list[An
     (artifact, a normal variant) supersedes what earlier imaging said of the structures it names;
     one that cannot confirm it leaves that uncertain."""
     rules = lesion_rules()
+    # a blank line inside a sentence (OCR's uneven line spacing: "is not seen on this" / (blank) /
+    # "study and likely represented beam-hardening artifact") is the line break it is, as the
+    # pipeline reads it (same length: offsets hold)
+    texts = {k: join_broken_paragraphs(v) for k, v in texts.items()}
     retracted: list[tuple[Any, dt.date, bool]] = []  # (the later study's mention, its date, no tumor at all)
     compartments = rules.rules.impression_finding_categories  # findings a report settles like structures
     for f in facts:
@@ -114,6 +121,13 @@ def apply_retractions(facts: Sequence[Any], texts: Mapping[str, str]) -> list[An
             retracted.append((f, f.document_date, True))
         elif rules.doubt is not None and rules.doubt.search(sentence):
             retracted.append((f, f.document_date, False))
+    # a retracted compartment finding is the subject of its sentence; the levels named with it
+    # only locate it ("the intradural nodule reported at C5-C6 can neither be confirmed nor
+    # excluded" leaves the C5 vertebral tumor as the MRI read it)
+    about_compartment = {(g.document, g.sentence) for g, _, _ in retracted
+                         if g.kind == "finding" and g.category in compartments}
+    retracted = [(g, when, never) for g, when, never in retracted
+                 if g.kind == "finding" or (g.document, g.sentence) not in about_compartment]
     if not retracted:
         return list(facts)
     out = []

@@ -84,3 +84,33 @@ def source_span(doc: Doc, start: int, end: int) -> tuple[int, int, str]:
     if mapping is not None:
         start, end = mapping.span(start, end)
     return start, end, source_text(doc)[start:end]
+
+
+def words_before(doc: Doc, start: int, first: int, count: int) -> list:
+    """The last ``count`` words (tokens that are not whitespace) before token ``start``, not
+    reaching back past token ``first``, in text order.
+
+    Words, not tokens: a wrap that the sender, a fax or OCR puts inside a sentence is a whitespace
+    token and says nothing, so it never pushes a word out of a window ("posterior to the" /
+    "mass").
+    """
+    out = []
+    for k in range(start - 1, first - 1, -1):
+        if doc[k].is_space:
+            continue
+        out.append(doc[k])
+        if len(out) == count:
+            break
+    return out[::-1]
+
+
+def words_after(doc: Doc, end: int, last: int, count: int) -> list:
+    """The first ``count`` words from token ``end`` up to token ``last`` (exclusive)."""
+    out = []
+    for k in range(end, min(last, len(doc))):
+        if doc[k].is_space:
+            continue
+        out.append(doc[k])
+        if len(out) == count:
+            break
+    return out

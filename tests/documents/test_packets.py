@@ -73,6 +73,17 @@ def test_segment_splits_a_packet_at_report_boundaries():
       ["04/15/2026 16:40 FAX 555-0153 NORTHSHORE HAND & NERVE PAGE 1/2",
        "NORTHSHORE HAND AND PERIPHERAL NERVE SURGERY", "Consultation Date of service: 04/14/2026",
        "Reason: right brachial plexus tumor."]], [1, 2]),
+    # a letter with no title under a letterhead, after a signed report: its own first page mark
+    # ("Page 1 of 2") or its salutation opens it; its second page goes on
+    ([["NEURORADIOLOGY SECOND OPINION", "Re-read date: 02/02/2026", "Impression: chordoma."],
+      ["University Spine Tumor Program", "February 20, 2026", "Thank you for referring your patient.",
+       "Page 1 of 2"], ["Sincerely,", "Page 2 of 2"]], [1, 2]),
+    ([["CT CHEST", "Exam date: 01/03/2026", "Impression: clear."],
+      ["Spine Tumor Program", "Dr. Naomi Reyes", "Lakeview Family Medicine", "Dear Dr. Reyes,",
+       "We saw your patient today."]], [1, 2]),
+    # a report's first-page mark does not split the report it stands in
+    ([["MRI PELVIS", "Exam date: 01/02/2026", "Findings: mass.", "Page 1 of 2"],
+      ["Impression: mass.", "Page 2 of 2"]], [1]),
 ])
 def test_segment_rows(pages, starts):
     assert [p.first for p in segment(["\n".join(p) for p in pages])] == starts

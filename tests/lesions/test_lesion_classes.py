@@ -176,9 +176,6 @@ SPINE_ROWS = [
     ("cord_signal_is_no_compartment", ["63303"], _b(
         (SPINE_MRI, "No intradural abnormality.", "Faint intramedullary T2 hyperintensity of the conus reflects "
                                                  "edema. No intradural mass.")), "approve", {"B2": "met"}),
-    ("intramedullary_mass_is_a_compartment", ["63303"], _b(
-        (SPINE_MRI, "No intradural abnormality.", "There is also an enhancing intramedullary mass at L1.")),
-     "refer", {"B2": "not_met"}),
     # a newer performance status supersedes an older one in another note; one date keeps the conflict
     ("newer_ecog_supersedes", ["63303"], {**_b((SPINE_NOTE, "ECOG 1.", "ECOG 1 today.")),
                                           "hp_2026-01-20.txt": "HISTORY AND PHYSICAL\nDate of service: 01/20/2026\n"
@@ -219,9 +216,6 @@ SPINE_ROWS = [
         (SPINE_NOTE, "Plan: L3 corpectomy", "Mechanical instability, SINS 14.\nPlan: L3 corpectomy")),
      "pend", {"B2": "insufficient"}),
     # "no X elsewhere" leaves X open where the report is looking
-    ("no_intradural_disease_elsewhere", ["63303"], _b(
-        (SPINE_MRI, "No intradural abnormality.", "Possible intradural extension at L3. No leptomeningeal "
-                                                 "enhancement elsewhere.")), "pend", {"B2": "insufficient"}),
     # a survival estimate that is the condition of the plan is not stated
     ("survival_as_the_condition", ["63303"], _b(
         (SPINE_NOTE, "Expected survival more than 12 months.", "If oncology's assessment supports an expected "
@@ -469,3 +463,57 @@ def test_carcinoma_by_direct_extension(reviewer, tmp_path, name, docs, outcome, 
     assert got[0] == outcome, got
     for crit, status in statuses.items():
         assert got[1][crit] == status, (crit, got)
+
+
+UNDECIDED_PATH = ("SURGICAL PATHOLOGY REPORT\nDate of service: 01/05/2026\nSpecimen: left iliac bone, core biopsy.\n"
+                  "DIAGNOSIS: Cartilaginous neoplasm. The distinction between enchondroma and low-grade (grade 1) "
+                  "chondrosarcoma cannot be made on this limited material.\n")
+
+
+@pytest.mark.parametrize(("name", "note_line", "a1"), [
+    # the tissue left the diagnosis open: a note's working diagnosis does not settle it ...
+    ("working_diagnosis", "Tumor board: imaging aggressive, manage as chondrosarcoma.", "insufficient"),
+    # ... nor does a note that calls it proven, while the chart's pathology says otherwise
+    ("note_calls_it_proven", "Biopsy-proven low-grade chondrosarcoma of the left ilium.", "insufficient"),
+])
+def test_tissue_left_open(reviewer, tmp_path, name, note_line, a1):
+    docs = {**FAMILY_A, "path_2026-01-05.txt": UNDECIDED_PATH,
+            "note_2026-01-20.txt": FAMILY_A["note_2026-01-20.txt"] + note_line + "\n"}
+    got = outcomes(reviewer, write_case(tmp_path, name, ["27076-LT"], docs))["27076"]
+    assert got[1]["A1"] == a1 and got[0] != "approve", got
+
+
+BOTH_COMPARTMENTS = ("No intradural abnormality.",
+                     "An enhancing 6 mm intradural extramedullary nodule lies dorsal to the cauda equina at L3.")
+
+
+@pytest.mark.parametrize(("name", "docs", "b2_extradural", "b2_intradural"), [
+    # a lesion with an affirmed extradural part fits the extradural code, whatever its intradural part
+    ("both_compartments", _b((SPINE_MRI, *BOTH_COMPARTMENTS)), "met", "met"),
+    # a later study that can neither confirm nor exclude the intradural part leaves the intradural
+    # code open, and not the vertebral tumor it names the level of
+    ("intradural_part_left_open_later", {**_b((SPINE_MRI, *BOTH_COMPARTMENTS)), "ct_2026-02-03.txt": (
+        "CT MYELOGRAM LUMBAR SPINE\nDate of service: 02/03/2026\nFINDINGS: High-grade extradural block at L3.\n"
+        "IMPRESSION: The intradural nodule reported at L3 on the MRI of 01/28/2026 can neither be confirmed nor "
+        "excluded on this study.\n")}, "met", "insufficient"),
+    # only intradural: the other compartment for the extradural code, whatever bone it scallops
+    ("intradural_only", _b((SPINE_MRI, "FINDINGS: Enhancing lesion replaces the L3 vertebral body with epidural "
+                                       "extension compressing the thecal sac.",
+                            "FINDINGS: Enhancing intradural extramedullary mass at L3 compressing the cauda "
+                            "equina, with scalloping of the L3 vertebral body."),
+                           (SPINE_MRI, "IMPRESSION: L3 metastasis with epidural extension.",
+                            "IMPRESSION: L3 intradural extramedullary metastasis."),
+                           (SPINE_MRI, "No intradural abnormality.", "No epidural tumor.")),
+     "not_met", "met"),
+    # an intramedullary mass is in the intradural compartment
+    ("intramedullary_mass_is_a_compartment",
+     _b((SPINE_MRI, "No intradural abnormality.", "There is also an enhancing intramedullary mass at L3.")),
+     "met", "met"),
+    # "no leptomeningeal enhancement elsewhere" does not deny the intradural part it follows
+    ("no_intradural_disease_elsewhere",
+     _b((SPINE_MRI, "No intradural abnormality.", "Possible intradural extension at L3. No leptomeningeal "
+                                                 "enhancement elsewhere.")), "met", "insufficient"),
+])
+def test_compartments_of_one_lesion(reviewer, tmp_path, name, docs, b2_extradural, b2_intradural):
+    got = outcomes(reviewer, write_case(tmp_path, name, ["63303", "63307"], docs))
+    assert got["63303"][1]["B2"] == b2_extradural and got["63307"][1]["B2"] == b2_intradural, got

@@ -79,6 +79,12 @@ LATER_MRI = "mri_2026-01-15.txt"
      "COMPARISON: Compared with the MRI of 01/02/2026, the previously described abutment of the left acetabular "
      "roof is not seen and likely represented partial volume artifact.\nIMPRESSION: Left iliac osteosarcoma.\n",
      "pend", "insufficient"),
+    # the same with OCR's uneven line spacing: a blank line inside the sentence changes nothing
+    ("artifact_across_a_blank_line",
+     "COMPARISON: Compared with the MRI of 01/02/2026, the previously described abutment of the left acetabular "
+     "roof is not seen on this\n\nstudy and likely represented partial volume artifact.\n"
+     "IMPRESSION: Left iliac osteosarcoma.\n",
+     "pend", "insufficient"),
     # a later study that shows the finding resolved after treatment retracts nothing
     ("later_study_shows_it_resolved",
      "COMPARISON: Compared with the MRI of 01/02/2026, the previously described abutment of the left acetabular "
@@ -229,4 +235,31 @@ def test_another_patients_block_by_birth_date(reviewer, tmp_path, banner, b4):
     docs["hp_2026-02-01.txt"] = "H&P\nDate of service: 02/01/2026\n" + banner + "Seen on the ward.\n"
     docs["mdt_2026-02-10.txt"] = MDT_LIST
     got = outcomes(reviewer, write_case(tmp_path, "mdt", ["63303"], docs))["63303"]
+    assert got[1]["B4"] == b4, got
+
+
+TAGGED_LIST = ("SPINE TUMOR BOARD - PATIENT LIST\nDate: 02/10/2026\n(one row per patient; MRN last 4)\n\n"
+               "1. MRN ...4471 | 64M | S1 met RCC | ECOG 1 | exp survival >12 mo | rec: S1 corpectomy\n"
+               "2. MRN ...0936 | {ours} | L3 met, cauda equina compression | ECOG 3 | exp survival <3 mo\n"
+               "3. MRN ...2285 | 58F | T7 met breast ca | ECOG 1 | exp survival >2 y | rec: T7\ncorpectomy\n")
+
+
+@pytest.mark.parametrize(("tag", "width", "b4"), [
+    # the chart tags its patient "71M" in two notes: the rows tagging others are someone else's,
+    # however the list wraps
+    ("71M", 0, "not_met"), ("71M", 40, "not_met"),
+    # a row tagging nobody the chart knows: nothing to tell the patient by (a conflict of one date)
+    ("66F", 0, "insufficient"),
+])
+def test_another_patients_row_by_age_and_sex(reviewer, tmp_path, tag, width, b4):
+    import textwrap
+
+    docs = dict(FAMILY_B)
+    docs[B_NOTE] = docs[B_NOTE].replace("ECOG 1. ", "71M, metastatic RCC. ")
+    docs["hp_2026-02-01.txt"] = "H&P\nDate of service: 02/01/2026\n71M with back pain. Seen on the ward.\n"
+    board = TAGGED_LIST.format(ours=tag)
+    if width:
+        board = "\n".join(w for line in board.splitlines() for w in (textwrap.wrap(line, width) or [""]))
+    docs["tb_2026-02-10.txt"] = board
+    got = outcomes(reviewer, write_case(tmp_path, f"rows{width}{tag}", ["63303"], docs))["63303"]
     assert got[1]["B4"] == b4, got

@@ -37,6 +37,17 @@ CASES: list[tuple[str, str, str]] = [
     # a conditional plan
     ("Sacrifice of the nerve would be discussed only if it is found invaded.", "Sacrifice", "y"),
     ("There is no sacral involvement.", "sacral involvement", "n"),
+    # a judgement the reader could not reach leaves both arms open, a parenthetical grade inside
+    # the differential notwithstanding (a number closing "(grade 1)" is no list enumerator)
+    ("Distinction between enchondroma and low-grade (grade 1) chondrosarcoma cannot be made on this material.",
+     "enchondroma", "u"),
+    ("Distinction between enchondroma and low-grade (grade 1) chondrosarcoma cannot be made on this material.",
+     "chondrosarcoma", "u"),
+    ("Findings: 1) no fracture 2) sacral mass.", "sacral mass", ""),
+    # a working diagnosis the team acts on is no diagnosis
+    ("Tumor board: imaging aggressive, manage as chondrosarcoma.", "chondrosarcoma", "u"),
+    ("Working diagnosis: Ewing sarcoma, biopsy pending.", "Ewing sarcoma", "u"),
+    ("She was treated for osteosarcoma with MAP.", "osteosarcoma", ""),
     ("Margins are free of tumor.", "tumor", "n"),
     ("The sciatic nerve is seen without encasement.", "encasement", "n"),
     ("The sacrum is not involved.", "sacrum", "n"),

@@ -25,6 +25,11 @@ TYPES = [
     # a British multidisciplinary team meeting is a tumor board, whatever study it cites next
     ("ST COLUMBA'S BONE TUMOUR UNIT - MULTIDISCIPLINARY TEAM MEETING\nDiagnosis (MRI 18/09/2025)\n",
      "tumor_board"),
+    # a note's title in shorthand, and a body sentence that names a study: the title decides
+    ("ORTHO ONC F/U - 04/09/2026 - D. Marchetti MD\nPt seen. Post-RT MRI 4/6: mass smaller.\n", "clinical_note"),
+    # a neurophysiology laboratory's letterhead is no clinic note ("CLINICAL" is no "clinic")
+    ("NORTHBRIDGE HEALTH SYSTEM - CLINICAL NEUROPHYSIOLOGY LABORATORY\nNERVE CONDUCTION STUDIES AND EMG\n", "other"),
+    ("Spine Tumor Program\nPt seen today. MRI and CT reviewed with her.\nA/P: L3 corpectomy.\n", "clinical_note"),
 ]
 
 

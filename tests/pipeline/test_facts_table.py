@@ -112,6 +112,92 @@ def test_position_words_make_a_landmark(facts_of, text, relation):
     assert sites and sites[0].relation == relation
 
 
+@pytest.mark.parametrize("text", [
+    "The right sciatic nerve courses posterior to the mass and is separated from it by a preserved fat plane.",
+    # the same sentence wrapped as a scanner or a fax wraps it: line breaks count no words
+    "The right sciatic nerve courses posterior to the\nmass and is separated from it by a preserved fat plane.",
+    "The right sciatic nerve courses posterior to\n\nthe mass and is separated from it by a preserved fat plane.",
+])
+def test_wrapped_landmark_stays_a_landmark(facts_of, text):
+    nerves = [f for f in facts_of(text, "imaging") if f.concept == "sciatic_nerve"]
+    assert nerves and nerves[0].relation == "separate", nerves
+
+
+@pytest.mark.parametrize("text", [
+    "The mass does not abut the left sciatic nerve.",
+    "The mass does not\nabut the left sciatic nerve.",
+    "The mass does\nnot\n\nabut the left sciatic nerve.",
+])
+def test_wrapped_denial_still_denies(facts_of, text):
+    nerves = [f for f in facts_of(text, "imaging") if f.concept == "sciatic_nerve"]
+    assert nerves and nerves[0].relation != "abut", nerves
+
+
+@pytest.mark.parametrize("text", [
+    "Mass approaches the R sciatic nerve w/o encasement.",
+    "Mass approaches the R SN w/o encasement.",
+])
+def test_shorthand_denial_states_no_relation(facts_of, text):
+    nerves = [f for f in facts_of(text, "imaging") if f.concept == "sciatic_nerve"]
+    assert nerves and nerves[0].relation == "near", nerves
+
+
+@pytest.mark.parametrize(("text", "hedged"), [
+    # a clause whose subject is the relation, left open, hedges the involvement stated before it
+    ("The mass abuts the right sciatic nerve at the notch; contact cannot be excluded.", True),
+    ("The mass abuts the right sciatic nerve, and direct contact is possible.", True),
+    ("The mass abuts the right sciatic nerve; invasion cannot be excluded.", True),
+    # a relation of another structure named in its own clause leaves the first as stated
+    ("The mass abuts the right sciatic nerve; involvement of the acetabulum cannot be excluded.", False),
+    ("The mass abuts the right sciatic nerve.", False),
+])
+def test_relation_left_open_in_its_own_clause(facts_of, text, hedged):
+    nerves = [f for f in facts_of(text, "imaging") if f.concept == "sciatic_nerve"]
+    assert nerves and nerves[0].relation == "abut" and nerves[0].assertion.uncertain == hedged, nerves
+
+
+@pytest.mark.parametrize(("text", "uncertain"), [
+    # a finding left open between two readings: the structure before the hedge is open too
+    ("IMPRESSION:\n2. Marrow signal along the right superior pubic ramus, indeterminate between tumor extension "
+     "and reactive edema.", True),
+    ("Marrow signal along the right superior pubic ramus is indeterminate between tumor and edema.", True),
+    ("Tumor extends along the right superior pubic ramus.", False),
+])
+def test_open_between_two_readings(facts_of, text, uncertain):
+    rami = [f for f in facts_of(text, "imaging") if f.concept == "pubic_ramus"]
+    assert rami and rami[0].assertion.uncertain == uncertain, rami
+
+
+@pytest.mark.parametrize(("text", "family"), [
+    # a short family history ends at the next labelled line, known as a section title or not
+    ("FHx: brother osteosarcoma age 14.\nSx: R post thigh ache.\nA/P 61F R ischiogluteal UPS:\n"
+     "* En bloc resection R IT, wide margins, curative intent.\n", False),
+    ("FHx: brother osteosarcoma age 14.\nFunctional: walks 3 mi/day.\nEn bloc resection, curative intent.\n",
+     False),
+    # the family history's own lines stay the family's
+    ("FHx: brother osteosarcoma age 14,\nfather had en bloc resection with curative intent.\n", True),
+])
+def test_family_history_ends_at_the_next_label(facts_of, text, family):
+    plans = [f for f in facts_of(text, "clinical_note") if f.concept == "curative_intent"]
+    assert plans and plans[0].assertion.family == family, plans
+
+
+@pytest.mark.parametrize(("text", "concept", "superseded"), [
+    # a finding whose own predicate names a non-tumor origin no longer counts ...
+    ("IMPRESSION: 2. Prior CT intradural finding is artifact. No intradural disease.", "compartment_intradural",
+     True),
+    ("IMPRESSION: Left iliac mass. The acetabular roof signal corresponds to streak artifact.", "acetabulum", True),
+    # ... only in its own clause, and a limit of the study is no origin
+    ("IMPRESSION: The mass abuts the left acetabular roof, and the ischial signal is artifact.", "acetabulum",
+     False),
+    ("IMPRESSION: The mass abuts the left acetabular roof; evaluation is limited by artifact.", "acetabulum",
+     False),
+])
+def test_a_finding_its_predicate_calls_no_tumor(facts_of, text, concept, superseded):
+    found = [f for f in facts_of(text, "imaging") if f.concept == concept]
+    assert found and found[0].assertion.superseded == superseded, found
+
+
 def test_family_history_section_marks_family(facts_of):
     text = "HPI: Left hip pain.\nFAMILY HISTORY: Osteosarcoma in a cousin.\n"
     dx = [f for f in facts_of(text, "clinical_note") if f.concept == "osteosarcoma"]
@@ -360,6 +446,12 @@ def test_a_checkbox_wrapped_before_its_option(facts_of):
     ("3. The posterior soft tissue component extends toward the right greater sciatic notch.", "sciatic_foramen",
      "near"),
     ("The soft tissue component extends through the right greater sciatic notch.", "sciatic_foramen", "involve"),
+    # whatever the verb of the movement
+    ("Posteriorly the mass bulges toward the right greater sciatic notch.", "sciatic_foramen", "near"),
+    ("The mass bows towards the left sciatic nerve.", "sciatic_nerve", "near"),
+    # closely approximated is near, not touching
+    ("The posterior margin of the mass is closely approximated to the right sciatic nerve.", "sciatic_nerve",
+     "near"),
 ])
 def test_toward_is_no_reach(facts_of, text, concept, relation):
     found = [f for f in facts_of(text) if f.concept == concept]
