@@ -31,8 +31,9 @@ class _OverrideRule(BaseModel):
     labels: list[str]
     set: Literal["negated", "uncertain", "historical", "hypothetical", "planned", "family"]
     unless: list[str] = []
-    # the section reaches only to the next labelled line ("FHx: brother osteosarcoma." / "Sx: ...")
-    ends_at_label: bool = False
+    # the section reaches only to the next labelled line ("FHx: brother osteosarcoma." / "Sx: ..."),
+    # or to the next labelled line after a blank line (a pasted block holds labels of its own)
+    ends_at: Literal["label", "paragraph_label"] | None = None
 
 
 class _NotSeen(BaseModel):
@@ -93,7 +94,7 @@ class _Overrides(BaseModel):
     old_year: _OldYear | None = None
     past_date: _PastDate | None = None
     # a line that opens with a label of its own ("Sx:", "Functional:", "A/P 61F ..."), read by
-    # rules with ``ends_at_label``
+    # rules with ``ends_at``
     label_line: str = r"(?!)"
 
 
@@ -175,7 +176,7 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
     for rule in cfg.rules:
         if rule.sections and section not in rule.sections:
             continue
-        if rule.ends_at_label and _past_a_label(span, cfg.label_line):
+        if rule.ends_at and _past_a_label(span, cfg.label_line, rule.ends_at == "paragraph_label"):
             continue
         if rule.document_types and doc_type not in rule.document_types:
             continue
@@ -185,7 +186,7 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
     return Assertion(**flags)
 
 
-def _past_a_label(span: Span, label_line: str) -> bool:
+def _past_a_label(span: Span, label_line: str, after_blank: bool = False) -> bool:
     """Whether a labelled line stands between ``span``'s section title and ``span``: a short
     section ("FHx: brother osteosarcoma.") ends where the next label opens ("Sx: ...", "A/P ..."),
     even one the sectionizer does not know."""
@@ -194,7 +195,8 @@ def _past_a_label(span: Span, label_line: str) -> bool:
     if title is None:
         return False
     between = doc_text(span.doc)[title.end_char: span.start_char]
-    return _compiled(label_line).search(between) is not None
+    opening = r"\n[ \t]*\n" if after_blank else r"\n"  # the label opens a line (after a blank one)
+    return _compiled(opening + label_line).search(between) is not None
 
 
 def _denied_as_coordinate(span: Span, cfg: _Coordination) -> bool:

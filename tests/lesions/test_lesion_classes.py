@@ -354,6 +354,15 @@ SACRIFICES = [
     ("code_nerve_sacrificed", "The obturator nerve is spared; the sciatic nerve will be sacrificed.", "refer",
      "not_met"),
     ("bare_nerve_sacrificed", "Because of encasement the nerve will be sacrificed.", "refer", "not_met"),
+    # a predicate coordinated after "and" shares its clause's subject: the obturator nerve
+    ("other_nerve_then_modal", "The left obturator nerve runs through the medial extension of the tumor and will "
+                               "be sacrificed with the specimen.", "approve", "met"),
+    # a muscle origin is tissue, no nerve
+    ("muscle_origin_with_the_specimen", "3. Hamstring origin resected with the specimen.", "approve", "met"),
+    # a consequence opens a clause of its own: the denial before it does not reach the preservation
+    ("denial_then_consequence", "The mass pushes the sciatic nerve backward but does not surround it, so the "
+                                "left sciatic nerve will be dissected off the capsule and preserved.", "approve",
+     "met"),
 ]
 
 
@@ -517,3 +526,17 @@ BOTH_COMPARTMENTS = ("No intradural abnormality.",
 def test_compartments_of_one_lesion(reviewer, tmp_path, name, docs, b2_extradural, b2_intradural):
     got = outcomes(reviewer, write_case(tmp_path, name, ["63303", "63307"], docs))
     assert got["63303"][1]["B2"] == b2_extradural and got["63307"][1]["B2"] == b2_intradural, got
+
+
+@pytest.mark.parametrize(("name", "plan", "a3"), [
+    # an intent with no operation in it plans no surgery: the method is still to be chosen
+    ("intent_without_surgery", "Tumor board: solitary lesion, treat with curative intent. The method of local "
+                               "treatment will be decided by the orthopaedic oncologist.", "insufficient"),
+    ("curative_resection", "Plan: resection of the left ilium and acetabulum with curative intent.", "met"),
+    ("limb_salvage", "Plan: limb salvage of the left hemipelvis, type I/II internal hemipelvectomy.", "met"),
+])
+def test_a_curative_intent_needs_an_operation(reviewer, tmp_path, name, plan, a3):
+    note = ("ORTHOPAEDIC ONCOLOGY CONSULT\nDate of service: 01/20/2026\nShe completed 3 cycles of neoadjuvant "
+            "cisplatin and doxorubicin.\nStaging CT chest shows no metastatic disease.\n" + plan + "\n")
+    got = outcomes(reviewer, write_case(tmp_path, name, ["27076-LT"], {**FAMILY_A, "note_2026-01-20.txt": note}))
+    assert got["27076"][1]["A3"] == a3, got

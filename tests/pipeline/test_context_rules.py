@@ -48,6 +48,8 @@ CASES: list[tuple[str, str, str]] = [
     ("Tumor board: imaging aggressive, manage as chondrosarcoma.", "chondrosarcoma", "u"),
     ("Working diagnosis: Ewing sarcoma, biopsy pending.", "Ewing sarcoma", "u"),
     ("She was treated for osteosarcoma with MAP.", "osteosarcoma", ""),
+    # a word talked about is no finding
+    ("Her mother had breast cancer, which is why the word mass frightened her.", "mass", "y"),
     ("Margins are free of tumor.", "tumor", "n"),
     ("The sciatic nerve is seen without encasement.", "encasement", "n"),
     ("The sacrum is not involved.", "sacrum", "n"),

@@ -198,6 +198,18 @@ def test_a_finding_its_predicate_calls_no_tumor(facts_of, text, concept, superse
     assert found and found[0].assertion.superseded == superseded, found
 
 
+@pytest.mark.parametrize(("text", "historical"), [
+    # a pasted block ends at the next labelled paragraph: the update after it is current
+    ("Interval history (copied from prior note 09/14/2026):\n  Walks two miles a day. ECOG 1.\n\n"
+     "Interval update 11/30/2026:\nNow in bed most of the day. Current performance status: ECOG 3.\n", False),
+    # labels inside the pasted block stay in it
+    ("Interval history (copied from prior note 09/14/2026):\nMobility: walks two miles.\nOverall: ECOG 3.\n", True),
+])
+def test_copied_block_ends_at_the_next_labelled_paragraph(facts_of, text, historical):
+    scores = [f for f in facts_of(text, "clinical_note") if f.concept == "ecog" and "3" in f.evidence[0].text]
+    assert scores and scores[-1].assertion.historical == historical, scores
+
+
 def test_family_history_section_marks_family(facts_of):
     text = "HPI: Left hip pain.\nFAMILY HISTORY: Osteosarcoma in a cousin.\n"
     dx = [f for f in facts_of(text, "clinical_note") if f.concept == "osteosarcoma"]
