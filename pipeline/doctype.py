@@ -187,6 +187,16 @@ def _ocr_letters(line: str) -> str:
 _PROSE_LINE = re.compile(r"(?<![A-Z])(?<!Mrs)(?<!Mme)[a-z]{2,}[.;]\s+[A-Za-z]|[a-z)][.;]\s+[a-z]")
 
 
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z'-]*")
+_PROSE_WORDS = 7  # a line with this many lower-case words runs as prose, however it was wrapped
+
+
+def _is_prose(line: str) -> bool:
+    """Whether a head line is a sentence of the body, not a title: it runs past a sentence end,
+    or reads as running prose (many lower-case words), however the sender wrapped it."""
+    return bool(_PROSE_LINE.search(line)) or len(_LOWER_WORD.findall(line)) >= _PROSE_WORDS
+
+
 def infer_type(text: str, filename: str | None = None) -> str:
     """The document type from its first title lines (imaging, pathology, clinical_note, ...).
 
@@ -199,7 +209,7 @@ def infer_type(text: str, filename: str | None = None) -> str:
     lines = [_ocr_letters(ln.strip()) for ln in text[:6000].splitlines()
              if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)][: cfg.title_lines]
     for line in lines:
-        if _PROSE_LINE.search(line):
+        if _is_prose(line):
             continue  # a sentence of the body ("Pt seen. Post-RT MRI 4/6: ...") names no document type
         for doc_type, pattern in rules:
             if pattern.search(line):

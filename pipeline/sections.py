@@ -24,12 +24,36 @@ def section_rule_specs() -> tuple[SectionRuleSpec, ...]:
     return tuple(load_jsonl("sections.jsonl", SectionRuleSpec))
 
 
+def continues_sentence(doc, start: int) -> bool:  # noqa: ANN001 - a spaCy Doc
+    """Whether a title candidate at token ``start`` only continues a sentence the sender wrapped:
+    it opens in lower case right after a line that ends mid-sentence ("You asked about the" /
+    "family history: his brother ..."), with no blank line between. A capitalised title, or one
+    after a line that ends a sentence, is a title."""
+    first = doc[start].text[:1]
+    if not first.islower():
+        return False
+    k = start - 1
+    gap = ""
+    while k >= 0 and doc[k].is_space:
+        gap = doc[k].text + gap
+        k -= 1
+    if k < 0 or gap.count("\n") + doc[k].whitespace_.count("\n") > 1:
+        return False
+    return doc[k].text[-1:].isalnum() or doc[k].text[-1:] in ",("
+
+
 @Language.factory("mednec_sections")
 def make_sections(nlp: Language, name: str):  # noqa: ANN201 - medspaCy Sectionizer
     """A medspaCy Sectionizer loaded with mednec's section rules; titles must start a line."""
     from medspacy.section_detection import Sectionizer, SectionRule
 
-    sectionizer = Sectionizer(nlp, name=name, rules=None, require_start_line=True)
+    class WrapAwareSectionizer(Sectionizer):
+        """medspaCy's Sectionizer, whose titles must start a line that is no wrapped continuation."""
+
+        def filter_start_lines(self, doc, matches):  # noqa: ANN001, ANN201 - medspaCy's public hook
+            return [m for m in super().filter_start_lines(doc, matches) if not continues_sentence(doc, m[1])]
+
+    sectionizer = WrapAwareSectionizer(nlp, name=name, rules=None, require_start_line=True)
     sectionizer.add([SectionRule(literal=s.literal, category=s.category, pattern=s.pattern)
                      for s in section_rule_specs()])
     return sectionizer

@@ -22,6 +22,18 @@ def _ensure_extensions() -> None:
         Span.set_extension("concept", default=None)
 
 
+def _across_wraps(pattern: list) -> list[dict]:
+    """A token pattern that also matches across line breaks: a wrap the sender, a fax or OCR put
+    between two of its words is a whitespace token, and "resect the" / "left sciatic nerve" is the
+    same phrase as on one line."""
+    out: list[dict] = []
+    for k, token in enumerate(pattern):
+        if k:
+            out.append({"IS_SPACE": True, "OP": "*"})
+        out.append(dict(token))
+    return out
+
+
 def target_rules(kb: KnowledgeBase) -> list:
     """medspaCy TargetRules for every alias and pattern of the knowledge base."""
     from medspacy.target_matcher import TargetRule
@@ -34,7 +46,7 @@ def target_rules(kb: KnowledgeBase) -> list:
                 # charts abbreviate a named nerve "femoral n."; the abbreviation is the same nerve
                 rules.append(TargetRule(literal=f"{alias[:-5]}n.", category=c.label, metadata={"concept": c.concept}))
         for i, pattern in enumerate(c.patterns):
-            rules.append(TargetRule(literal=f"{c.concept}#{i}", category=c.label, pattern=[dict(p) for p in pattern],
+            rules.append(TargetRule(literal=f"{c.concept}#{i}", category=c.label, pattern=_across_wraps(pattern),
                                     metadata={"concept": c.concept}))
     return rules
 

@@ -354,6 +354,9 @@ SACRIFICES = [
     ("code_nerve_sacrificed", "The obturator nerve is spared; the sciatic nerve will be sacrificed.", "refer",
      "not_met"),
     ("bare_nerve_sacrificed", "Because of encasement the nerve will be sacrificed.", "refer", "not_met"),
+    # the code's nerve named as the object of the cut
+    ("resect_the_named_nerve", "Because the mass surrounds it, the plan is to resect the left sciatic nerve with "
+                               "the specimen.", "refer", "not_met"),
     # a predicate coordinated after "and" shares its clause's subject: the obturator nerve
     ("other_nerve_then_modal", "The left obturator nerve runs through the medial extension of the tumor and will "
                                "be sacrificed with the specimen.", "approve", "met"),
@@ -540,3 +543,16 @@ def test_a_curative_intent_needs_an_operation(reviewer, tmp_path, name, plan, a3
             "cisplatin and doxorubicin.\nStaging CT chest shows no metastatic disease.\n" + plan + "\n")
     got = outcomes(reviewer, write_case(tmp_path, name, ["27076-LT"], {**FAMILY_A, "note_2026-01-20.txt": note}))
     assert got["27076"][1]["A3"] == a3, got
+
+
+@pytest.mark.parametrize(("name", "chemo", "a4"), [
+    ("completed", "She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.", "met"),
+    # a plan labelled inside a paragraph is a plan, whatever "after surgery" follows it
+    ("inline_plan", "We discussed the options at length. Plan: neoadjuvant MAP chemotherapy, two cycles before "
+                    "the resection, then further cycles after surgery.", "insufficient"),
+])
+def test_neoadjuvant_cycles_planned_or_done(reviewer, tmp_path, name, chemo, a4):
+    note = FAMILY_A["note_2026-01-20.txt"].replace(
+        "She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.", chemo)
+    got = outcomes(reviewer, write_case(tmp_path, name, ["27076-LT"], {**FAMILY_A, "note_2026-01-20.txt": note}))
+    assert got["27076"][1]["A4"] == a4, got

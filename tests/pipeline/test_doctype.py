@@ -29,6 +29,9 @@ TYPES = [
     ("ORTHO ONC F/U - 04/09/2026 - D. Marchetti MD\nPt seen. Post-RT MRI 4/6: mass smaller.\n", "clinical_note"),
     # a neurophysiology laboratory's letterhead is no clinic note ("CLINICAL" is no "clinic")
     ("NORTHBRIDGE HEALTH SYSTEM - CLINICAL NEUROPHYSIOLOGY LABORATORY\nNERVE CONDUCTION STUDIES AND EMG\n", "other"),
+    # a wrapped paragraph of a letter that names a study is no title, wherever the wrap falls
+    ("HARLAN ORTHOPAEDIC ONCOLOGY, P.C.\nProvider: M. Vance, MD\nMr. F is a 55 year old electrician who noticed a\n"
+     "fullness in his left flank; the CT of 02/10 with contrast showed a mass.\nPlan: resection.\n", "clinical_note"),
     ("Spine Tumor Program\nPt seen today. MRI and CT reviewed with her.\nA/P: L3 corpectomy.\n", "clinical_note"),
 ]
 

@@ -174,6 +174,9 @@ def test_open_between_two_readings(facts_of, text, uncertain):
      "* En bloc resection R IT, wide margins, curative intent.\n", False),
     ("FHx: brother osteosarcoma age 14.\nFunctional: walks 3 mi/day.\nEn bloc resection, curative intent.\n",
      False),
+    # a wrap that puts "family history:" at the start of a line mid-sentence opens no section
+    ("You asked about the\nfamily history: his brother had an osteosarcoma, but I do not think\nit matters. "
+     "I recommend en bloc resection with wide margins and curative intent.\n", False),
     # the family history's own lines stay the family's
     ("FHx: brother osteosarcoma age 14,\nfather had en bloc resection with curative intent.\n", True),
 ])
