@@ -189,6 +189,11 @@ def _subject_category(value: list[str], f: Any) -> bool:
     return f.subject_category in value
 
 
+@leaf_filter("not_subject_category")
+def _not_subject_category(value: list[str], f: Any) -> bool:
+    return getattr(f, "subject_category", None) not in value
+
+
 @leaf_filter("number")
 def _number(value: NumberTest, f: Any) -> bool:
     comparator = (getattr(f, "comparator", "=") if value.field == "value"

@@ -58,6 +58,9 @@ class Leaf(_Strict):
                                      "on one of these nerve concepts ('none': it names no nerve)")
     subject_category: list[str] | None = Field(default=None, description="the tumor the statement is about "
                                                "(its subject) is of one of these diagnosis categories")
+    not_subject_category: list[str] | None = Field(default=None, description="a relation whose subject is one of "
+                                                   "these (a benign cyst the nerve is draped around) is no "
+                                                   "statement about the tumor")
     number: NumberTest | None = None
     lesion: Literal["index", "any"] = Field(default="index", description="index: only facts of the lesion "
                                             "the procedure treats (or of no known lesion); any: the whole case")

@@ -310,6 +310,32 @@ def fact_span(fact_id: str) -> tuple[str, int, int] | None:
     return (doc, int(start), int(end)) if start.isdigit() and end.isdigit() else None
 
 
+_PHRASE_GAP = 6  # characters between two mentions of one phrase: "chemotherapy (6 cycles)"
+
+
+def share_plans(facts: list[Fact]) -> list[Fact]:
+    """A treatment's count named right after its planned mention is planned too.
+
+    "Recommendation: complete neoadjuvant chemotherapy (6 cycles)": the plan's cue reaches the
+    treatment but not the count in its parenthesis, which would otherwise read as six cycles given.
+    Only a mention that follows within a few characters shares it; "s/p cycle 1, cycle 2 to begin"
+    keeps its given cycle.
+    """
+    planned = [(f.sentence, f.concept, span[2]) for f in facts if f.kind == "therapy" and f.assertion.planned
+               and (span := fact_span(f.id)) is not None]
+    if not planned:
+        return facts
+    out: list[Fact] = []
+    for f in facts:
+        span = fact_span(f.id)
+        if (f.kind == "therapy" and span is not None and not f.assertion.planned and not f.assertion.negated
+                and any(s == f.sentence and c == f.concept and 0 <= span[1] - end <= _PHRASE_GAP
+                        for s, c, end in planned)):
+            f = f.model_copy(update={"assertion": f.assertion.model_copy(update={"planned": True})})
+        out.append(f)
+    return out
+
+
 def _share_hedges(facts: list[Fact]) -> list[Fact]:
     """A concept named twice in one sentence, once hedged, is hedged in both mentions.
 

@@ -24,7 +24,7 @@ from mednec.models.facts import (
     TherapyFact,
 )
 from mednec.pipeline import quantities as q
-from mednec.pipeline.assertions import _addendum_supersedes, _assertion, _share_hedges
+from mednec.pipeline.assertions import _addendum_supersedes, _assertion, _share_hedges, share_plans
 from mednec.pipeline.discourse import read_discourse
 from mednec.pipeline.doctype import letterhead_ranges
 from mednec.pipeline.kb import KnowledgeBase, load_kb
@@ -296,7 +296,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             "evidence": (_evidence(doc, span, modifier, document, section),),
         }
         facts.append(_typed(span, concept, base, doc_type, section, cues, doc_date, rows.get(s_start, [])))
-    return read_discourse(_share_hedges(_addendum_supersedes(facts)), doc, doc_type)
+    return read_discourse(share_plans(_share_hedges(_addendum_supersedes(facts))), doc, doc_type)
 
 
 def _own_count(span: Span, quantity: Any, rows: list[Any]) -> bool:

@@ -154,6 +154,10 @@ class CompiledLesionRules:
             rf"^[\W_]*{_words(rules.preliminary_read_cues).pattern}", re.IGNORECASE | re.MULTILINE)
         self.final_heading = re.compile(
             rf"^[\W_]*{_words(rules.final_read_cues).pattern}", re.IGNORECASE | re.MULTILINE)
+        # the same words anywhere in a report's title lines: a preliminary read faxed as its own
+        # report, and the final report of the same study sent later
+        self.preliminary_words = _words(rules.preliminary_read_cues)
+        self.final_words = _words(rules.final_read_cues)
         self.modal_hedge = _words(rules.modal_hedges)
         # "X is, on our review, more likely reactive marrow edema": the predicate of X's own clause
         # offers a non-tumor origin with a hedge

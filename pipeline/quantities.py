@@ -70,7 +70,9 @@ def _number(text: str) -> float | None:
 
 def _comparator_before(tokens: list[str], i: int) -> str:
     """The comparator written just before token ``i`` (up to 4 tokens), or '='."""
-    window = " ".join(tokens[max(0, i - 4) : i]).lower()
+    # words, not tokens: a wrap between "under" and "three months" is a whitespace token
+    words = [t for t in tokens[max(0, i - 8) : i] if t.strip()][-4:]
+    window = " ".join(words).lower()
     best, best_len = "=", 0
     for comp, phrases in quantity_config().comparators.items():
         for phrase in phrases:

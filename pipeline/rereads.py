@@ -18,6 +18,7 @@ from mednec.pipeline.doctype import day_first, find_dates, join_broken_paragraph
 from mednec.pipeline.lesion_rules import lesion_rules
 
 _STATEMENTS = ("site", "nerve", "finding")
+_TITLE_LINES = 5  # where a report says it is a preliminary or a final read
 
 
 def reread_dates(text: str, board: bool = False) -> set[dt.date]:
@@ -65,6 +66,23 @@ def _rereads(facts: Sequence[Any], texts: Mapping[str, str]) -> dict[str, set[st
             if odate == date and date in named_by[other]:
                 continue  # two reads of one day that both claim to be the re-read: neither wins
             out.setdefault(doc, set()).add(other)
+    # a preliminary read sent as a report of its own is replaced by the final report of the same
+    # study (same exam date) sent after it
+    rules = lesion_rules()
+    heads = {doc: "\n".join(texts.get(doc, "").splitlines()[:_TITLE_LINES]) for doc in imaging}
+    # the first word of either kind says which the report is ("PRELIMINARY READ ... final
+    # interpretation to follow"; "FINAL REPORT ... supersedes the preliminary read")
+    kind = {}
+    for doc, head in heads.items():
+        p, f = rules.preliminary_words.search(head), rules.final_words.search(head)
+        if p or f:
+            kind[doc] = "prelim" if p and (not f or p.start() < f.start()) else "final"
+    prelims = {doc for doc, k in kind.items() if k == "prelim"}
+    finals = {doc for doc, k in kind.items() if k == "final"}
+    for final in finals:
+        for prelim in prelims:
+            if prelim != final and dated[prelim] == dated[final]:
+                out.setdefault(final, set()).add(prelim)
     return out
 
 

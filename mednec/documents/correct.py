@@ -168,6 +168,10 @@ def _token_fixes(tok: str, lex: Lexicon) -> tuple[bool, str | None, str | None]:
 
 
 _STRAY_BANG = re.compile(r"(?<=[A-Za-z])!(?=[ \t]+[a-z])")
+# a capital I that OCR read as a backslash at the start of a word ("\f the study supports" for "If
+# the study supports"): clinical text has no backslash, and losing the "If" would turn a condition
+# into a statement
+_BACKSLASH_I = re.compile(r"(?<![\w\\])\\(?=[a-z]{0,2}[ \t]+[a-z])")
 
 
 def correct_text(text: str) -> tuple[str, int]:
@@ -205,6 +209,7 @@ def correct_text(text: str) -> tuple[str, int]:
     # a stray "!" glued to a word inside a sentence ("Normal! marrow signal in the pubic rami") is
     # a speck OCR read as a mark: a report does not exclaim, and the mark would end the sentence
     text = _STRAY_BANG.sub(" ", text)
+    text = _BACKSLASH_I.sub("I", text)
     # the reverse slip: "S1 joint" is the SI joint (a sacral segment is no joint); "S1" read
     # before a word of the veto list that names a joint is read back as "SI"
     for i, (_, _, tok) in enumerate(tokens):

@@ -72,6 +72,10 @@ def test_length_and_offsets_preserved() -> None:
     # a speck read as "!" inside a sentence would end it: it is read as a space (same length)
     ("Pubis: Normal! marrow signal in the rami.", "Pubis: Normal  marrow signal in the rami."),
     ("Staging: Normal! No metastases.", "Staging: Normal! No metastases."),
+    # a capital I read as a backslash: losing "If" would turn a condition into a statement
+    ("2. \\f the study supports a focal neuropathy, neurolysis.", "2. If the study supports a focal neuropathy, "
+                                                                   "neurolysis."),
+    ("Path: C:\\temp is no word.", "Path: C:\\temp is no word."),
 ])
 def test_reverse_level_slip_and_stray_marks(text: str, fixed: str) -> None:
     assert correct_text(text)[0] == fixed

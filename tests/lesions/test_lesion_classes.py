@@ -357,6 +357,10 @@ SACRIFICES = [
     # the code's nerve named as the object of the cut
     ("resect_the_named_nerve", "Because the mass surrounds it, the plan is to resect the left sciatic nerve with "
                                "the specimen.", "refer", "not_met"),
+    # the nerve as the subject of a cut with the tumor, an apposition between
+    ("nerve_resected_with_the_tumor", "The left sciatic nerve, encased over 7 cm, will be resected en bloc with "
+                                      "the tumor.", "refer", "not_met"),
+    ("bone_resected_with_the_tumor", "The left iliac wing will be resected en bloc with the tumor.", "approve", "met"),
     # a predicate coordinated after "and" shares its clause's subject: the obturator nerve
     ("other_nerve_then_modal", "The left obturator nerve runs through the medial extension of the tumor and will "
                                "be sacrificed with the specimen.", "approve", "met"),
@@ -552,6 +556,21 @@ def test_a_curative_intent_needs_an_operation(reviewer, tmp_path, name, plan, a3
                     "the resection, then further cycles after surgery.", "insufficient"),
 ])
 def test_neoadjuvant_cycles_planned_or_done(reviewer, tmp_path, name, chemo, a4):
+    note = FAMILY_A["note_2026-01-20.txt"].replace(
+        "She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.", chemo)
+    got = outcomes(reviewer, write_case(tmp_path, name, ["27076-LT"], {**FAMILY_A, "note_2026-01-20.txt": note}))
+    assert got["27076"][1]["A4"] == a4, got
+
+
+@pytest.mark.parametrize(("name", "chemo", "a4"), [
+    # one cycle given and a several-cycle regimen still planned before surgery: under way
+    ("regimen_under_way", "He has received 1 cycle of neoadjuvant chemotherapy. Recommendation: complete "
+                          "neoadjuvant chemotherapy (6 cycles), then resection.", "insufficient"),
+    # one cycle given and the next after surgery: a short course
+    ("short_course", "He has completed 1 cycle of neoadjuvant chemotherapy. Cycle 2 is scheduled after the "
+                     "resection.", "not_met"),
+])
+def test_one_cycle_given(reviewer, tmp_path, name, chemo, a4):
     note = FAMILY_A["note_2026-01-20.txt"].replace(
         "She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.", chemo)
     got = outcomes(reviewer, write_case(tmp_path, name, ["27076-LT"], {**FAMILY_A, "note_2026-01-20.txt": note}))

@@ -263,3 +263,33 @@ def test_another_patients_row_by_age_and_sex(reviewer, tmp_path, tag, width, b4)
     docs["tb_2026-02-10.txt"] = board
     got = outcomes(reviewer, write_case(tmp_path, f"rows{width}{tag}", ["63303"], docs))["63303"]
     assert got[1]["B4"] == b4, got
+
+
+@pytest.mark.parametrize(("final", "c1"), [
+    # a preliminary read sent as its own report is replaced by the final report of the same study
+    ("MRI PELVIS - FINAL REPORT\nExam date: 03/01/2026\nFINDINGS: 7 cm soft tissue mass in the left gluteal "
+     "region. A fat plane separates the mass from the left sciatic nerve.\nIMPRESSION: Left gluteal mass; the "
+     "sciatic nerve is separate from it.\n", "not_met"),
+    # without the final report, the preliminary read is the read
+    (None, "met"),
+])
+def test_final_report_replaces_a_preliminary_report(reviewer, tmp_path, final, c1):
+    docs = dict(FAMILY_C)
+    docs["mri_2026-03-01.txt"] = ("MRI PELVIS - PRELIMINARY READ\nExam date: 03/01/2026\nPrelim by the on-call "
+                                  "reader; final interpretation to follow.\nThe mass abuts the left sciatic nerve "
+                                  "at the notch.\n")
+    if final:
+        docs["mri_final_0303.txt"] = final
+    got = outcomes(reviewer, write_case(tmp_path, f"prelim{bool(final)}", ["64712-LT"], docs))["64712"]
+    assert got[1]["C1"] == c1, got
+
+
+def test_a_nerve_draped_around_a_cyst_touches_no_tumor(reviewer, tmp_path):
+    docs = dict(FAMILY_C)
+    docs["mri_2026-03-01.txt"] = (
+        "MRI PELVIS\nDate of service: 03/01/2026\nFINDINGS: 7 cm soft tissue mass in the left gluteal region, "
+        "separated from the left sciatic nerve by a fat plane. Incidental 2 cm ganglion cyst at the notch.\n"
+        "The left sciatic nerve is draped around this cyst, with mild displacement.\nIMPRESSION: Left gluteal "
+        "mass. Ganglion cyst displacing the sciatic nerve.\n")
+    got = outcomes(reviewer, write_case(tmp_path, "cyst", ["64712-LT"], docs))["64712"]
+    assert got[1]["C1"] != "met" and got[0] != "approve", got

@@ -213,6 +213,26 @@ def test_copied_block_ends_at_the_next_labelled_paragraph(facts_of, text, histor
     assert scores and scores[-1].assertion.historical == historical, scores
 
 
+@pytest.mark.parametrize(("text", "historical"), [
+    # what an operation did is done, no plan
+    ("At the biopsy the genitofemoral nerve coursed on its anterior surface and was protected.", True),
+    ("At resection the sciatic nerve will be dissected off the capsule and preserved.", False),
+])
+def test_a_preservation_done_is_no_plan(facts_of, text, historical):
+    kept = [f for f in facts_of(text, "operative") if f.kind == "plan" and f.category == "nerve_preservation"]
+    assert kept and kept[-1].assertion.historical == historical, kept
+
+
+@pytest.mark.parametrize("text", [
+    "Expected survival is weeks, likely under three months.",
+    # the comparator wrapped onto the line before its number
+    "Expected survival is weeks, likely under\nthree months.",
+])
+def test_a_wrapped_comparator_still_compares(facts_of, text):
+    found = [f for f in facts_of(text, "clinical_note") if f.concept == "survival"]
+    assert found and found[0].value == 3 and found[0].comparator == "<", found
+
+
 def test_family_history_section_marks_family(facts_of):
     text = "HPI: Left hip pain.\nFAMILY HISTORY: Osteosarcoma in a cousin.\n"
     dx = [f for f in facts_of(text, "clinical_note") if f.concept == "osteosarcoma"]
