@@ -62,10 +62,9 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("blind14", "v18"): "64714: 'approached but not abutted (6 mm fat plane preserved)' not read as the plexus free",
     ("blind14", "v19"): "63303: 'lumbar spine otherwise free of metastatic disease' (a partial denial) not read as "
                         "L1 free",
-    # all three pend where gold decides; none approves (corpora/blind17/README.md)
+    # both pend where gold decides; neither approves (corpora/blind17/README.md)
     ("blind17", "y09"): "64712: an EMG's 'sciatic neuropathy' read as tumor contact (tumor pathway) where gold reads "
                         "the nerve free (refer)",
-    ("blind17", "y12"): "27076: the curative surgery plan not read (A3)",
     ("blind17", "y20"): "63302: a stale ECOG beside the current one in one note kept as a conflict (B4)",
 }
 

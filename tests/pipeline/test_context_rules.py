@@ -48,6 +48,10 @@ CASES: list[tuple[str, str, str]] = [
     ("Tumor board: imaging aggressive, manage as chondrosarcoma.", "chondrosarcoma", "u"),
     ("Working diagnosis: Ewing sarcoma, biopsy pending.", "Ewing sarcoma", "u"),
     ("She was treated for osteosarcoma with MAP.", "osteosarcoma", ""),
+    # a clause with its own subject and verb after "and" ends a denial
+    ("Chondrosarcoma is not chemotherapy or radiation sensitive and surgery is the only curative treatment.",
+     "curative", ""),
+    ("No mass and edema is present.", "edema", ""),
     # a word talked about is no finding
     ("Her mother had breast cancer, which is why the word mass frightened her.", "mass", "y"),
     ("Margins are free of tumor.", "tumor", "n"),
