@@ -112,25 +112,22 @@ def test_position_words_make_a_landmark(facts_of, text, relation):
     assert sites and sites[0].relation == relation
 
 
-@pytest.mark.parametrize("text", [
-    "The right sciatic nerve courses posterior to the mass and is separated from it by a preserved fat plane.",
+@pytest.mark.parametrize(("text", "relation"), [
+    ("The right sciatic nerve courses posterior to the mass and is separated from it by a preserved fat plane.",
+     "separate"),
     # the same sentence wrapped as a scanner or a fax wraps it: line breaks count no words
-    "The right sciatic nerve courses posterior to the\nmass and is separated from it by a preserved fat plane.",
-    "The right sciatic nerve courses posterior to\n\nthe mass and is separated from it by a preserved fat plane.",
+    ("The right sciatic nerve courses posterior to the\nmass and is separated from it by a preserved fat plane.",
+     "separate"),
+    ("The right sciatic nerve courses posterior to\n\nthe mass and is separated from it by a preserved fat plane.",
+     "separate"),
+    # a denial reaches its cue across a wrap: no relation is stated
+    ("The mass does not abut the left sciatic nerve.", None),
+    ("The mass does not\nabut the left sciatic nerve.", None),
+    ("The mass does\nnot\n\nabut the left sciatic nerve.", None),
 ])
-def test_wrapped_landmark_stays_a_landmark(facts_of, text):
+def test_wrapped_cue_windows(facts_of, text, relation):
     nerves = [f for f in facts_of(text, "imaging") if f.concept == "sciatic_nerve"]
-    assert nerves and nerves[0].relation == "separate", nerves
-
-
-@pytest.mark.parametrize("text", [
-    "The mass does not abut the left sciatic nerve.",
-    "The mass does not\nabut the left sciatic nerve.",
-    "The mass does\nnot\n\nabut the left sciatic nerve.",
-])
-def test_wrapped_denial_still_denies(facts_of, text):
-    nerves = [f for f in facts_of(text, "imaging") if f.concept == "sciatic_nerve"]
-    assert nerves and nerves[0].relation != "abut", nerves
+    assert nerves and nerves[0].relation == relation, nerves
 
 
 @pytest.mark.parametrize("text", [
