@@ -64,6 +64,12 @@ def _sides_meet(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b or "bilateral" in (a, b) or "midline" in (a, b)
 
 
+def _source(mapping: Any, base: int, at: int) -> int:
+    """Offset ``at`` of a sentence starting at ``base`` as an offset of the document as read (facts
+    quote the document as read; the pipeline may have read a repaired copy)."""
+    return mapping.start(base + at) if mapping is not None else base + at
+
+
 def _named_at(f: Any) -> int:
     """Where the words a fact names start (its evidence quote widens them to their clause)."""
     span = fact_span(f.id)
@@ -90,17 +96,17 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
         v.sort()
     out = list(facts)
     with_statements = sorted(s for s, idx in by_sentence.items() if any(facts[i].kind in _STATEMENTS for i in idx))
+    mapping = doc.user_data.get("mednec_offsets")
     for k, (start, end) in enumerate(bounds):
         if end <= start:
             continue
         s_text = text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1].text)]
         base = doc[start].idx
-        mapping = doc.user_data.get("mednec_offsets")
         # a sentence that names its own structure before a predicate hedge ("The signal in the
         # right acetabular roof may represent peritumoral edema") hedges it, not the sentence before
         m = rules.predicate_hedge.search(s_text) if rules.predicate_hedge is not None else None
         if m is not None:
-            src_cut = mapping.start(base + m.start()) if mapping is not None else base + m.start()
+            src_cut = _source(mapping, base, m.start())
             own = [i for i in by_sentence.get(k, ()) if out[i].kind in _STATEMENTS
                    and out[i].evidence[0].start < src_cut]
             if own:
@@ -114,8 +120,8 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
             # only the finding of its own clause: "the mass abuts the roof, and the ischial signal is
             # artifact" leaves the roof as stated
             lo = max(s_text.rfind(c, 0, m.start()) for c in ",;:") + 1
-            src_lo = mapping.start(base + lo) if mapping is not None else base + lo
-            src_cut = mapping.start(base + m.start()) if mapping is not None else base + m.start()
+            src_lo = _source(mapping, base, lo)
+            src_cut = _source(mapping, base, m.start())
             for i in by_sentence.get(k, ()):
                 if out[i].kind in _STATEMENTS and src_lo <= _named_at(out[i]) < src_cut \
                         and not out[i].assertion.negated:
@@ -132,7 +138,7 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
         # be excluded") hedges the involvement its sentence states before it
         rel = rules.relation_clause.search(s_text) if rules.relation_clause is not None else None
         if rel is not None:
-            src_cut = mapping.start(base + rel.start()) if mapping is not None else base + rel.start()
+            src_cut = _source(mapping, base, rel.start())
             for i in by_sentence.get(k, ()):
                 g = out[i]
                 if g.kind in ("site", "nerve") and _named_at(g) < src_cut and g.relation in _INVOLVEMENT:
@@ -141,7 +147,7 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
         for m in rules.clause_anaphor.finditer(s_text):
             cut = m.start()
             # facts quote the document as read: compare in its offsets
-            src_cut = mapping.start(base + cut) if mapping is not None else base + cut
+            src_cut = _source(mapping, base, cut)
             clause = s_text[cut: cut + _CLAUSE_WINDOW]
             stop = _CLAUSE_END.search(clause, m.end() - cut)
             clause = clause[: stop.start()] if stop else clause

@@ -55,6 +55,9 @@ class Retraction(BaseModel):
     # an earlier study named by its date or as earlier ("on the MRI of 01/28/2026", "the prior CT")
     back_reference_patterns: list[str] = Field(default_factory=list)
     never_tumor: list[str] = Field(min_length=1)
+    # words between a finding's verb and a non-tumor origin that make it a limit of the study, not
+    # an origin ("evaluation is limited by artifact")
+    limit_words: list[str] = Field(default_factory=list)
     doubts: list[str] = Field(default_factory=list)
 
 
@@ -73,6 +76,8 @@ class LesionRules(BaseModel):
     predicate_hedges: list[str] = Field(default_factory=list)
     relation_nouns: list[str] = Field(default_factory=list)
     relation_hedges: list[str] = Field(default_factory=list)
+    # words that may open the relation's own clause before its noun ("; and direct contact ...")
+    relation_clause_openers: list[str] = Field(default_factory=list)
     impression_sections: frozenset[str]
     impression_finding_categories: frozenset[str] = frozenset()
     finding_sections: frozenset[str]
@@ -121,8 +126,9 @@ class CompiledLesionRules:
         if rules.relation_nouns and rules.relation_hedges:
             nouns = _words(rules.relation_nouns).pattern
             hedges = _words(rules.relation_hedges).pattern
+            openers = "|".join(map(re.escape, rules.relation_clause_openers)) or r"(?!x)x"
             self.relation_clause: re.Pattern[str] | None = re.compile(
-                rf"[,;:\u2014]\s*(?:(?:and|but|although|though)\s+)?(?:(?:a|an|the|any|direct|definite|frank)\s+)?"
+                rf"[,;:\u2014]\s*(?:(?:{openers})\s+){{0,2}}"
                 rf"(?:[a-z]+\s+)?{nouns}\s+(?:with\s+the\s+[a-z]+\s+)?{hedges}", re.IGNORECASE)
         else:
             self.relation_clause = None
@@ -141,10 +147,11 @@ class CompiledLesionRules:
         # the predicate of a finding's own clause that says what it is, with no hedge and no
         # tumor: "Prior CT intradural finding is artifact", "the density corresponds to streak
         # artifact" (not "evaluation is limited by artifact": a limit, not an origin)
+        limits = "|".join(map(re.escape, rules.retraction.limit_words)) or r"(?!x)x"
         self.predicate_never = re.compile(
             r"(?<![\w-])(?:is|are|was|were|represents?|represented|reflects?|reflected|"
             r"corresponds?\s+to|corresponded\s+to|(?:is|was)\s+due\s+to)\s+(?:an?\s+|the\s+)?"
-            r"(?:(?!by\b|limited\b|obscured\b|degraded\b|not\b|no\b)[a-z-]+\s+){0,2}?"
+            rf"(?:(?!(?:{limits})\b)[a-z-]+\s+){{0,2}}?"
             + self.never_tumor.pattern, re.IGNORECASE)
         self.doubt = _words(rules.retraction.doubts) if rules.retraction.doubts else None
         self.case_item = re.compile(rules.case_items.heading, re.IGNORECASE | re.MULTILINE)
