@@ -8,6 +8,7 @@ assertion flag and are read by the facts module.
 
 
 import bisect
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -78,6 +79,55 @@ def _scope(direction: str, max_scope: int | None, start: int, end: int, ss: int,
 
 
 _HEADING_CARRIES = frozenset({"HISTORICAL", "HYPOTHETICAL", "FAMILY"})
+_CLAUSE_BOUND = frozenset({"NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE"})
+
+
+def _subordinate_end(doc, ss: int, start: int, end: int, hi: int) -> int:  # noqa: ANN001 - a spaCy Doc
+    """Where a cue's forward scope ends when the cue stands in a subordinate clause ("because it does
+    not respond to chemotherapy, resection is the only option"): at the comma that closes the
+    clause. Otherwise ``hi`` as it was."""
+    from mednec.pipeline.sentences import sentence_config
+
+    openers = sentence_config().subordinate_openers
+    i = start - 1  # back to the clause's first word: the sentence start or the last clause mark
+    while i >= ss and doc[i].text not in (",", ";", ":", "."):
+        i -= 1
+    # (past a coordinator or a list number: "..., and because it does not respond, ...", "2) If no ...")
+    first = next((t for t in doc[i + 1:start] if not t.is_space and not t.is_punct and not t.like_num
+                  and t.lower_ not in ("and", "but", "or", "yet")), None)
+    if first is None or first.lower_ not in openers:
+        return hi
+    for t in doc[end:hi]:
+        if t.text == ",":
+            return t.i
+    return hi
+
+
+# a lead that is nothing but its cue and a colon ("No:", "Negative for:") speaks for every item of
+# the list under it ("- pathologic fracture" / "- acetabular involvement"), as one line would
+_LIST_LEAD_CARRIES = _HEADING_CARRIES | {"NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE"}
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-\u2022*\u2013\u00b7\u25aa\u25e6]|\(?\d{1,2}[.)]|\(?[a-z][.)])[ \t]+\S")
+
+
+def _only_cue(doc, ss: int, se: int, start: int, end: int) -> bool:  # noqa: ANN001 - a spaCy Doc
+    """Whether the sentence ``doc[ss:se]`` holds nothing but the cue ``doc[start:end]`` and its colon."""
+    rest = [t for t in (*doc[ss:start], *doc[end:se]) if not t.is_space and t.text != ":"]
+    return not rest and end > start
+
+
+def _list_items(doc, sents, se: int) -> list[tuple[int, int]]:  # noqa: ANN001 - a spaCy Doc
+    """The sentences from token ``se`` on that are items of one list ("- x", "2) y"), in order."""
+    text = doc.text
+    out = []
+    while se < len(doc):
+        ns, ne = sents.of(se)
+        line_start = text.rfind("\n", 0, doc[ns].idx) + 1
+        if doc[ns:ne].text.strip() and not _LIST_ITEM.match(text, line_start):
+            break
+        if doc[ns:ne].text.strip():
+            out.append((ns, ne))
+        se = max(ne, se + 1)
+    return out
 
 
 def _ends_on_colon(doc, ss: int, se: int) -> bool:  # noqa: ANN001 - a spaCy Doc
@@ -146,11 +196,20 @@ def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, bu
                 rule = matcher.rule_map[self.nlp.vocab[match_id].text]
                 if ss in by_sent:
                     lo, hi = _scope(rule.direction, rule.max_scope, start, end, ss, se, words)
+                    if rule.category in _CLAUSE_BOUND and rule.direction != "BACKWARD":
+                        hi = min(hi, _subordinate_end(doc, ss, start, end, hi))
                     by_sent[ss][1].append(ConTextModifier(rule, start, end, doc, scope_start=lo, scope_end=hi))
                 # a heading line ending on a colon ("Oncologic history (copied from clinic note):")
                 # speaks for the line after it, as it would on one line: its history, hypothesis or
                 # family cue reaches into the next sentence (FORWARD, by its word count)
-                if (rule.category in _HEADING_CARRIES and rule.direction in ("FORWARD", "BIDIRECTIONAL")
+                if (rule.category in _LIST_LEAD_CARRIES and rule.direction in ("FORWARD", "BIDIRECTIONAL")
+                        and se < len(doc) and _ends_on_colon(doc, ss, se) and _only_cue(doc, ss, se, start, end)):
+                    for ns, ne in _list_items(doc, sents, se):
+                        if ns in by_sent:
+                            hi = ne if rule.max_scope is None else min(
+                                ne, bisect.bisect_left(words, words[ns] + rule.max_scope, ns, ne + 1))
+                            by_sent[ns][1].append(ConTextModifier(rule, start, end, doc, scope_start=ns, scope_end=hi))
+                elif (rule.category in _HEADING_CARRIES and rule.direction in ("FORWARD", "BIDIRECTIONAL")
                         and _ends_on_colon(doc, ss, se) and se < len(doc)):
                     ns, ne = sents.of(se)
                     if ns in by_sent:

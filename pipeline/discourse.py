@@ -23,11 +23,13 @@ says what superseded it (``Assertion.superseded_by``).
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from mednec.pipeline.assertions import fact_span
+from mednec.pipeline.doctype import find_dates, find_months
 from mednec.pipeline.lesion_rules import lesion_rules
 from mednec.pipeline.sentmap import doc_text, sentence_map
 from spacy.tokens import Doc
@@ -324,6 +326,39 @@ def _clause_text(f: Any, text: str) -> str:
     return text[lo: nxt.start() if nxt else min(len(text), end + 300)]
 
 
+def _near(f: Any, text: str, reach: int = 40) -> str:
+    """The words right around a fact's first evidence span, inside its clause (a date that far away
+    dates the fact; one further on in a long clause dates another event: "ECOG 1, on osimertinib
+    since 06/2024")."""
+    start = f.evidence[0].start
+    # a score's span may run on to the end of its clause: the phrase is the one of its number
+    digit = re.search(r"\d", text[start: f.evidence[0].end])
+    end = start + digit.end() if digit else f.evidence[0].end
+    # before it, the phrase starts at its line too (the date of the line above is the header's)
+    floor = max(0, start - reach)
+    lo = max((m.end() for m in _PHRASE_BREAK.finditer(text, floor, start)), default=floor)
+    lo = max(lo, text.rfind("\n", 0, start) + 1)
+    nxt = _PHRASE_BREAK.search(text, end, end + reach)
+    return text[lo: nxt.start() if nxt else min(len(text), end + reach)]
+
+
+# a comma too ends the phrase a date may qualify ("ECOG 1, on osimertinib since 06/2024")
+# (never the comma inside a date: "January 20, 2026")
+_PHRASE_BREAK = re.compile(r"[.;]\s|,\s(?!\d)|\n\s*\n")
+
+
+def _dated_before(said: str, doc_date: dt.date | None) -> bool:
+    """Whether a clause dates what it says before its own document, and never at or after it ("ECOG 3
+    (per oncology note 12/2025)" in a note of 03/02/2026: a score observed then, carried into now)."""
+    if doc_date is None:
+        return False
+    days = [d for _, _, d in find_dates(said)]
+    months = [(y, m) for _, _, y, m in find_months(said)]
+    if not days and not months:
+        return False
+    return all(d < doc_date for d in days) and all(ym < (doc_date.year, doc_date.month) for ym in months)
+
+
 def _mark_past_scores(facts: list[Any], doc: Doc) -> list[Any]:
     """Mark each score whose clause states it for an earlier time ("Functional status (from ED
     02/11/2026): ECOG 3", 'it lists "ECOG 3" from the ED visit'); :func:`settle_scores` decides
@@ -334,7 +369,8 @@ def _mark_past_scores(facts: list[Any], doc: Doc) -> list[Any]:
     for f in facts:
         if f.kind == "score":
             said = _clause_text(f, text)
-            if rules.score_past.search(said) and not rules.score_current.search(said):
+            if (rules.score_past.search(said) or _dated_before(_near(f, text), f.document_date)) \
+                    and not rules.score_current.search(said):
                 f = f.model_copy(update={"cues": (*f.cues, PAST_SCORE_CUE)})
         out.append(f)
     return out

@@ -51,6 +51,7 @@ class DocTypeConfig(BaseModel):
     date_label_not_after: list[str] = []
     noise_lines: list[str] = []
     banner_lines: list[str] = []
+    structured_dates: list[str] = []
     not_date_labels: list[str] = []
     birth_labels: list[str] = []
     packet: PacketConfig | None = None
@@ -306,6 +307,31 @@ def find_dates(text: str, day_first_order: bool | None = None) -> list[tuple[int
     return out
 
 
+@lru_cache(maxsize=1)
+def _month_re() -> re.Pattern[str]:
+    cfg = doctype_config()[0]
+    month = "|".join(sorted(cfg.months, key=len, reverse=True))
+    # "12/2025", "December 2025", "Dec. 2025": a month without its day (never the tail of a full date)
+    return re.compile(rf"(?<![\d/.-])(?P<m>\d{{1,2}})/(?P<y>(?:19|20)\d\d)\b"
+                      rf"|\b(?P<tm>{month})\.?,?[\s-]+(?P<ty>(?:19|20)\d\d)\b", re.I)
+
+
+def find_months(text: str) -> list[tuple[int, int, int, int]]:
+    """Every month named with its year but no day in ``text`` ("per oncology note 12/2025", "in
+    December 2025"): (start, end, year, month)."""
+    cfg = doctype_config()[0]
+    names = {k.lower(): v for k, v in cfg.months.items()}
+    out = []
+    for m in _month_re().finditer(text):
+        if m.group("m"):
+            month, year = int(m.group("m")), int(m.group("y"))
+        else:
+            month, year = names.get(m.group("tm").lower().rstrip(".")), int(m.group("ty"))
+        if month and 1 <= month <= 12:
+            out.append((m.start(), m.end(), year, month))
+    return out
+
+
 def labelled_date(text: str) -> dt.date | None:
     """The first date ``text`` gives under a date label ("Date of service:", "Exam date:"), or None."""
     return _first_labelled(ocr_date_digits(content_text(text)), day_first(text))
@@ -341,6 +367,26 @@ def infer_date(text: str, filename: str | None = None) -> dt.date | None:
     return found
 
 
+@lru_cache(maxsize=1)
+def _structured_re() -> re.Pattern[str] | None:
+    pats = doctype_config()[0].structured_dates
+    return re.compile("|".join(f"(?:{p})" for p in pats), re.M) if pats else None
+
+
+def _structured_date(head: str) -> dt.date | None:
+    """The date a structured export gives its observation in a field of its own (an HL7 result's
+    OBR-7, "202603091300"): no reading order to guess, so it comes before any date in the prose."""
+    pattern = _structured_re()
+    m = pattern.search(head) if pattern else None
+    if m is None:
+        return None
+    stamp = next(g for g in m.groups() if g)
+    try:
+        return dt.date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8]))
+    except ValueError:
+        return None
+
+
 def _infer_date(text: str, filename: str | None = None) -> dt.date | None:
     """The document date: a labelled header date, else the first date of the header, else the file name.
 
@@ -350,6 +396,9 @@ def _infer_date(text: str, filename: str | None = None) -> dt.date | None:
     """
     not_date = _noise()[1]
     head = ocr_date_digits(content_text(text[:3000]))
+    structured = _structured_date(head)
+    if structured is not None:
+        return structured
     order = day_first(text)
     labelled = _first_labelled(head, order)
     if labelled is not None:

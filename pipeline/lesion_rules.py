@@ -31,6 +31,7 @@ class PlanObject(BaseModel):
     auxiliaries: frozenset[str] = frozenset()
     nerve_words: tuple[str, ...] = ()
     shared_subject_openers: frozenset[str] = frozenset()
+    object_of_nouns: frozenset[str] = frozenset()
 
 
 class NamedMetastatic(BaseModel):

@@ -79,11 +79,19 @@ def _index_levels(facts: Sequence[Any]) -> frozenset[str]:
     """Levels of the planned spinal resection and of the pathology specimen (empty: unknown)."""
     rules = lesion_rules().rules
     levels: set[str] = set()
+    plans = [f for f in facts if f.kind == "plan" and f.category in rules.spine_plan_categories
+             and not f.assertion.negated]
+    # an extension the plan makes only if something turns out so ("if the L1 lesion turns out to be
+    # tumor we will extend to an L1 corpectomy") places the index lesion only when nothing firmer does
+    firm = [f for f in plans if not (f.assertion.hypothetical or f.assertion.conditional or f.assertion.superseded)]
+    for f in firm or plans:
+        # the levels the plan's own words name ("T12 corpectomy"); else those of its evidence, past
+        # any fixation range ("with T10-L2 posterior fixation" stabilises, it resects nothing), which
+        # a line break may cut from the word that says so
+        levels.update(f.levels or parse_levels(_without_fixation(f.evidence[0].text)))
     for f in facts:
-        if f.kind == "plan" and f.category in rules.spine_plan_categories and not f.assertion.negated:
-            levels.update(parse_levels(_without_fixation(f.evidence[0].text)))
-        elif (f.kind == "site" and f.document_type == "pathology" and f.concept in rules.level_sites
-              and f.assertion.affirmed):
+        if (f.kind == "site" and f.document_type == "pathology" and f.concept in rules.level_sites
+                and f.assertion.affirmed):
             levels.update(f.levels)
     return frozenset(levels)
 

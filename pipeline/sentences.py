@@ -8,6 +8,7 @@ the next token starts a new one, except after abbreviations and list numbers.
 """
 
 
+import re
 from functools import lru_cache
 from typing import Literal
 
@@ -48,6 +49,7 @@ class SentenceConfig(BaseModel):
     caps_label_reach: int = Field(default=30, ge=1)
     colon_wrap_min_words: int = Field(default=6, ge=1)
     max_sentence_tokens: int = Field(default=200, ge=20)
+    subordinate_openers: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +131,8 @@ class SentenceSplitter:
                     or (last.text in self.dangling_marks and tok.text[:1].isalnum())
                     or (last.lower_ in self.dangling_scores and tok.text[:1].isdigit())
                     or self._caps_wrap(doc, last, tok)
-                    or self._acronym_wrap(last, tok))
+                    or self._acronym_wrap(last, tok)
+                    or self._number_wrap(doc, last, i))
                 if not wrapped:
                     starts[i] = True
                     continue
@@ -176,6 +179,23 @@ class SentenceSplitter:
         line_start = text.rfind("\n", 0, last.idx) + 1
         words = [w for w in text[line_start: last.idx].split() if any(c.isalpha() for c in w)]
         return len(words) >= self.colon_min_words
+
+    def _number_wrap(self, doc: Doc, last: "Token", i: int) -> bool:
+        """A long line of prose that ends on a lower-case word goes on into a number or date on the
+        next line ("Outpatient physical therapy started" / "12/22/2025 (3 weeks, 5 visits)"). Not a
+        list mark ("2."), not a short line (an item or a title), not a dated entry of a timeline (a
+        line that opens on a date, or a next line whose date is followed by a dash or a colon)."""
+        tok = doc[i]
+        if not (last.text[-1:].isalpha() and last.text[-1:].islower()) or not _not_a_list_mark(doc, i):
+            return False
+        text = self._text or ""
+        line_start = text.rfind("\n", 0, last.idx) + 1
+        line = text[line_start: last.idx + len(last.text)]
+        if len(line.split()) < self.caps_min_words or line.lstrip()[:1].isdigit():
+            return False
+        line_end = text.find("\n", tok.idx)
+        nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
+        return re.match(r"\S+\s*[-\u2013\u2014:]", nxt) is None
 
     def _acronym_wrap(self, last: "Token", tok: "Token") -> bool:
         """A line that ends on a lower-case word goes on into an all-caps acronym on the next line:

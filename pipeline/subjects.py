@@ -113,6 +113,25 @@ def _tissue_head_before(text: str, lo: int, start_char: int, end_char: int) -> b
     return bool(words) and words[-1] in cfg.tissue_heads
 
 
+def _tissue_object_after(text: str, start_char: int, end_char: int, hi: int) -> bool:
+    """Whether the cue's own "of" phrase names tissue before any nerve: "sparing of the gluteal
+    muscles" keeps muscles, whatever nerve the rest of the sentence names ("preservation of the
+    sciatic nerve" keeps the nerve)."""
+    cfg = lesion_rules().rules.plan_object
+    cue = re.findall(r"[A-Za-z]+", text[start_char:end_char])
+    if not cue or cue[-1].lower() not in cfg.object_of_nouns:
+        return False
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w.-]*", text[end_char:min(hi, end_char + 80)])][:6]
+    if not words or words[0] != "of":
+        return False
+    for w in words[1:]:
+        if w in cfg.nerve_words or w in cfg.np_boundaries:
+            return False
+        if w in cfg.tissue_heads:
+            return True
+    return False
+
+
 def plan_target(text: str, rows: list[Member], start_char: int, end_char: int, sent_start: int,
                 sent_end: int) -> str | None:
     """The concept of :func:`plan_target_member` (see there)."""
@@ -150,6 +169,8 @@ def plan_target_member(text: str, rows: list[Member], start_char: int, end_char:
     sent_end = min(sent_end, end_char + _REACH)
     right = _CLAUSE_EDGE.search(text, end_char, sent_end)
     hi = right.start() if right else sent_end
+    if _tissue_object_after(text, start_char, end_char, hi):
+        return TISSUE, None  # "sparing of the gluteal muscles ... the sciatic nerve"
     best = None
     for m in rows:
         if m.label != "NERVE":

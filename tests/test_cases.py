@@ -11,7 +11,7 @@ from tests.conftest import CORPUS_CASES, DEV_CASES, ROOT
 
 # The team's annotated cases: written from POLICY (cases), blind (written without reading
 # the rules, to estimate held-out accuracy) and the seed patient's demo case.
-BLIND = ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)
+BLIND = ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)
 CORPORA = [CORPUS_CASES, ROOT / "corpora" / "demo"] + [ROOT / "corpora" / f"blind{n}" for n in BLIND]
 
 
@@ -62,10 +62,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("blind14", "v18"): "64714: 'approached but not abutted (6 mm fat plane preserved)' not read as the plexus free",
     ("blind14", "v19"): "63303: 'lumbar spine otherwise free of metastatic disease' (a partial denial) not read as "
                         "L1 free",
-    # both pend where gold decides; neither approves (corpora/blind17/README.md)
-    ("blind17", "y09"): "64712: an EMG's 'sciatic neuropathy' read as tumor contact (tumor pathway) where gold reads "
-                        "the nerve free (refer)",
-    ("blind17", "y20"): "63302: a stale ECOG beside the current one in one note kept as a conflict (B4)",
 }
 
 

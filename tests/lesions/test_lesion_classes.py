@@ -50,6 +50,29 @@ ROWS = [
     ("approaches_is_not_involvement", ["27076-LT"], _a(
         (MRI, ABUTS, "The inferior margin of the lesion approaches the left acetabulum."),
         (MRI, IMPRESSION, "IMPRESSION: Left iliac osteosarcoma.")), "27076", "pend", {"A2": "insufficient"}),
+    # a re-read that calls the outside read's finding normal marrow takes it back; one that calls it
+    # tumor keeps it
+    ("reread_calls_it_red_marrow", ["27076-LT"], _a(
+        (MRI, ABUTS, "The signal described as acetabular roof invasion on the outside study corresponds to red "
+                     "marrow."),
+        (MRI, IMPRESSION, "IMPRESSION: Left iliac osteosarcoma.")), "27076", "pend", {"A2": "insufficient"}),
+    ("reread_calls_it_tumor", ["27076-LT"], _a(
+        (MRI, ABUTS, "The signal described as acetabular roof invasion on the outside study corresponds to "
+                     "tumor."),
+        (MRI, IMPRESSION, "IMPRESSION: Left iliac osteosarcoma.")), "27076", "approve", {"A2": "met"}),
+    # a board's decision dated before the note that records it is still the plan; an operation dated
+    # so was done
+    ("board_decision_on_record", ["27076-LT"], _a(
+        (NOTE, PLAN, "TUMOR BOARD 01/15/2026: Consensus for en bloc resection with wide margins of the left "
+                     "ilium and acetabulum, curative intent.")), "27076", "approve", {"A3": "met"}),
+    ("resection_done_before", ["27076-LT"], _a(
+        (NOTE, PLAN, "01/15/2026: en bloc resection with wide margins of the left ilium and acetabulum, "
+                     "curative intent.")), "27076", "pend", {"A3": "insufficient"}),
+    # a denial in a subordinate clause ends at its comma: the plan after it stands
+    ("denial_in_a_because_clause", ["27076-LT"], _a(
+        (NOTE, PLAN, "Plan: because osteosarcoma does not respond to radiation alone, en bloc resection with "
+                     "wide margins of the left ilium and acetabulum, with curative intent.")),
+     "27076", "approve", {"A3": "met"}),
     # 3: a curative plan that also sacrifices a nerve or removes the biopsy tract is still curative
     ("plan_with_nerve_sacrifice", ["27076-LT"], _a(
         (NOTE, PLAN, "Plan: curative-intent wide en bloc resection of the left ilium and acetabulum; the encased "
@@ -156,6 +179,23 @@ SPINE_ROWS = [
         _thoracic(), SPINE_MRI, "No intradural abnormality.",
         "Incidental lesion in the L2 vertebral body with imaging features typical of a hemangioma.\n"
         "No intradural abnormality."), "refer", {"B2": "not_met"}),
+    # a resection extended to the lumbar level only "if the L1 lesion turns out to be tumor", with a
+    # lumbar lesion the CT then calls a hemangioma and described in words of its own under its level
+    ("conditional_extension_to_an_incidental_level", ["63303"], edit(edit(
+        _thoracic(), SPINE_MRI, "No intradural abnormality.",
+        "L1: Thickened vertical trabeculae in the right half of the L1 body, no soft tissue mass.\n"
+        "No intradural abnormality.\nIMPRESSION 2: L1 lesion, most likely a typical hemangioma."),
+        "note_2026-02-05.txt", "Plan: T11 corpectomy with posterior stabilization.",
+        "Plan: T11 corpectomy with posterior stabilization. If the L1 lesion turns out to be tumor we will extend "
+        "to an L1 corpectomy."), "refer", {"B2": "not_met"}),
+    # the levels of a fixation are no levels of the resection, even where a line break parts the range
+    # from the word "fixation"
+    ("fixation_range_wrapped_from_its_word", ["63303"], edit(edit(
+        _thoracic(), SPINE_MRI, "No intradural abnormality.",
+        "Incidental lesion in the L1 vertebral body with imaging features typical of a hemangioma.\n"
+        "No intradural abnormality."),
+        "note_2026-02-05.txt", "Plan: T11 corpectomy with posterior stabilization.",
+        "Plan: T11 corpectomy only, with T9-L1\nposterior fixation."), "refer", {"B2": "not_met"}),
     ("hemangioma_other_level_keeps_approval", ["63303"], _b(
         (SPINE_MRI, "No intradural abnormality.", "Typical hemangioma in the T12 vertebral body, incidental.\n"
                                                  "No intradural abnormality.")), "approve", {"B2": "met"}),

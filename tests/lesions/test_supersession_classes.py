@@ -163,6 +163,13 @@ def test_study_ordered_to_document_compression_is_no_evidence(reviewer, tmp_path
     # a score from an earlier encounter carried into a note yields to the score stated for now
     ("Functional status (from ED 01/20/2026): ECOG 3.", "met"),
     ("Functional status: ECOG 3.", "not_met"),  # the newer note states it for now: the newest observation
+    # a score dated before the note that carries it (month or day) is that earlier observation
+    ("Performance status: ECOG 3 (per oncology note 12/2025).", "met"),
+    ("Performance status: ECOG 3 (per oncology visit of January 20, 2026).", "met"),
+    ("Performance status: ECOG 3 (reassessed 02/06/2026).", "not_met"),  # dated this day: current
+    ("Performance status: ECOG 3, on osimertinib since 06/2024.", "not_met"),  # the date is the drug's
+    # a note that calls the score it quotes stale
+    ("The ECOG 3 in the admission H&P is out of date.", "met"),
 ])
 def test_score_from_an_earlier_encounter(reviewer, tmp_path, ed_line, b4):
     docs = {**FAMILY_B, "hp_2026-02-06.txt": f"SPINE H&P\nDate of service: 02/06/2026\n{ed_line}\n"}
@@ -293,3 +300,33 @@ def test_a_nerve_draped_around_a_cyst_touches_no_tumor(reviewer, tmp_path):
         "mass. Ganglion cyst displacing the sciatic nerve.\n")
     got = outcomes(reviewer, write_case(tmp_path, "cyst", ["64712-LT"], docs))["64712"]
     assert got[1]["C1"] != "met" and got[0] != "approve", got
+
+
+ENTRAPMENT = {
+    "consult_2026-03-19.txt": (
+        "NERVE SURGERY CONSULT\nDate of service: 03/19/2026\nLeft foot drop and sole numbness since an injection in "
+        "the left buttock in 11/2025. Physical therapy and an AFO for 10 weeks without improvement.\nPlan: left "
+        "sciatic nerve external neurolysis.\n"),
+    "mrn_2026-03-11.txt": (
+        "MR NEUROGRAPHY LEFT SCIATIC NERVE\nExam date: 03/11/2026\nFINDINGS: The left sciatic nerve is enlarged "
+        "with perineural scar and focal narrowing consistent with focal compression by scar. No mass.\n"),
+}
+EMG_HL7 = ("MSH|^~\\&|NEUROPHYS|GH|EHR|GH|202603091512||ORU^R01|80457|P|2.3\n"
+           "PID|1||5533071^^^GH^MR||DOE^JOHN||19731215|M\n"
+           "OBR|1|EMG-1|NP-1|EMGNCS^NERVE CONDUCTION STUDIES AND NEEDLE EMG|||202603091300|||F\n"
+           "OBX|1|TX|IMP^Interpretation||INTERPRETATION: Left sciatic neuropathy with axonal loss. Sparing of the "
+           "gluteal muscles localises the lesion to the sciatic nerve distal to the gluteal nerves.||||||F\n")
+
+
+@pytest.mark.parametrize(("emg", "pathway"), [
+    # an electrodiagnostic study localises the nerve's injury ("the lesion"), and the muscles it
+    # spares are no preserved nerve: no tumor, the entrapment pathway
+    (EMG_HL7, "C1'"),
+    # the same words in prose, in any file name
+    ("NERVE CONDUCTION STUDY AND EMG\nDate of study: 03/09/2026\nLeft sciatic neuropathy. Sparing of the gluteal "
+     "muscles localises the lesion to the sciatic nerve.\n", "C1'"),
+])
+def test_electrodiagnostic_lesion_is_no_tumor(reviewer, tmp_path, emg, pathway):
+    docs = {**ENTRAPMENT, "ORU_R01_80457.txt": emg}
+    got = outcomes(reviewer, write_case(tmp_path, "emg", ["64712-LT"], docs))["64712"]
+    assert pathway in got[1] and got[0] == "approve", got

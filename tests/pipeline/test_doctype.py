@@ -33,6 +33,12 @@ TYPES = [
     ("HARLAN ORTHOPAEDIC ONCOLOGY, P.C.\nProvider: M. Vance, MD\nMr. F is a 55 year old electrician who noticed a\n"
      "fullness in his left flank; the CT of 02/10 with contrast showed a mass.\nPlan: resection.\n", "clinical_note"),
     ("Spine Tumor Program\nPt seen today. MRI and CT reviewed with her.\nA/P: L3 corpectomy.\n", "clinical_note"),
+    # an HL7 result: the envelope segments (whose "^MR" is a record number type) name no type, the
+    # OBR segment's service does
+    ("MSH|^~\\&|NEUROPHYS|GENERAL|EHR|GH|202603091512||ORU^R01|1|P|2.3\nPID|1||55^^^GH^MR||DOE^J||19731215|M\n"
+     "OBR|1|E-1|N-1|EMGNCS^NERVE CONDUCTION STUDIES AND NEEDLE EMG|||202603091300\n", "other"),
+    ("MSH|^~\\&|RIS|GENERAL|EHR|GH|202601091422||ORU^R01|2|P|2.3\nPID|1||55^^^GH^MR||DOE^J||19731215|M\n"
+     "PV1|1|O|CLINIC 4B\nOBR|1|A-1|R-1|MRPELC^MRI PELVIS WITH AND WITHOUT GADOLINIUM|||202601091130\n", "imaging"),
 ]
 
 
@@ -58,6 +64,10 @@ DATES = [
     ("Progress note\nD: 03/05/2026 T: 03/06/2026\nPatient seen 03/01/2026\n", dt.date(2026, 3, 1)),
     ("Patient: DOE, JANE   MRN: 20   Date of service: 04/03/2026\nNote\n", dt.date(2026, 4, 3)),
     ("NEUROPHYSIOLOGY REPORT\nDate of study: 18/11/2025\n", dt.date(2025, 11, 18)),
+    # an HL7 result is dated by its observation field (OBR-7), never by a date its text mentions
+    ("MSH|^~\\&|RIS|GH|EHR|GH|202604201008||ORU^R01|3|P|2.3\nOBR|1|A-2|R-2|MRPELC^MRI PELVIS (RESTAGING)|||"
+     "202604200915|||F\nOBX|1|TX|CLINHX^Clinical question||Ewing sarcoma diagnosed 01/09/2026.||||||F\n",
+     dt.date(2026, 4, 20)),
 ]
 
 

@@ -56,6 +56,15 @@ ROWS = [
      "The inferior margin ends 3.6 cm superior to the right acetabular roof", "right", "separate", AFFIRMED, {}),
     ("Mass centered in the posterior left ilium.", "ilium", "Mass centered in the posterior left ilium",
      "left", "involve", AFFIRMED, {}),
+    # a relation under an epistemic modal is only possible: it states no relation
+    ("The callus could compress the right brachial plexus.", "brachial_plexus",
+     "The callus could compress the right brachial plexus", "right", None, AFFIRMED, {}),
+    ("The callus compresses the right brachial plexus.", "brachial_plexus",
+     "The callus compresses the right brachial plexus", "right", "compress", AFFIRMED, {}),
+    # an HL7 field separator glued to a negation ("||No mass") parts the words: the denial holds
+    ("OBX|4|TX|FIND^Findings||No mass, collection or haematoma.||||||F", "mass",
+     "OBX|4|TX|FIND^Findings||No mass, collection or haematoma.||||||F", None, None,
+     {"negated"}, {}),
 ]
 
 
@@ -559,3 +568,49 @@ def test_named_metastatic(facts_of, text, category):
 def test_eligibility_threshold_is_no_score(facts_of, text, hypothetical):
     scores = [f for f in facts_of(text, doc_type="clinical_note") if f.kind == "score"]
     assert scores and all(f.assertion.hypothetical is hypothetical for f in scores), scores
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    # a preservation whose own "of" phrase names tissue keeps that tissue, not the nerve the sentence
+    # names further on; one whose phrase names the nerve keeps the nerve
+    ("Sparing of the gluteal muscles localises the lesion to the sciatic nerve.", "tissue"),
+    ("Preservation of the hamstring origin is planned; the sciatic nerve lies nearby.", "tissue"),
+    ("Sparing of the left sciatic nerve is planned.", "sciatic_nerve"),
+    # an adjective's "of" is no object: the nerve is freed of the tumor and kept
+    ("The left sciatic nerve will be dissected free of the tumor pseudocapsule and preserved.", "sciatic_nerve"),
+    ("Preservation of the nerve to the hamstrings and of the sciatic nerve.", None),
+])
+def test_preservation_object(facts_of, text, target):
+    plans = [f for f in facts_of(text, doc_type="clinical_note") if f.concept == "nerve_preservation"]
+    assert plans and plans[0].target == target, [(f.evidence[0].text, f.target) for f in plans]
+
+
+_LIST = ("MRI PELVIS\nFINDINGS:\nMass of the right iliac wing.\n{lead}\n- pathologic fracture\n- acetabular "
+         "involvement\n{after}\n")
+
+
+@pytest.mark.parametrize(("text", "concept", "flags"), [
+    # a lead that is only a denial and a colon speaks for every item of the list under it
+    (_LIST.format(lead="No:", after="Left hemipelvis normal."), "acetabulum", {"negated"}),
+    (_LIST.format(lead="No:", after="Left hemipelvis normal."), "pathologic_fracture", {"negated"}),
+    (_LIST.format(lead="Negative for:", after=""), "acetabulum", {"negated"}),
+    (_LIST.format(lead="Possible:", after=""), "acetabulum", {"uncertain"}),
+    # a lead with words of its own is a heading, and the list ends where its items end
+    (_LIST.format(lead="Findings of note:", after=""), "acetabulum", set()),
+    (_LIST.format(lead="No:", after="Right sacral involvement."), "sacrum", set()),
+    # "sacral canal" is the canal: its denial says nothing of the sacral bone
+    ("No sacral canal involvement.", "spinal_canal", {"negated"}),
+    # a denial inside a subordinate clause ends at the comma that closes it
+    ("Because chondrosarcoma does not respond to chemotherapy, wide en bloc resection is the only curative "
+     "option.", "en_bloc", set()),
+    ("Pelvic location is adverse, and because it does not respond to radiation, en bloc resection is "
+     "planned.", "en_bloc", set()),
+    ("Because there is no cord compression, decompression is not needed.", "decompression", {"negated"}),
+    ("En bloc resection is not advised, because the tumor is widespread.", "en_bloc", {"negated"}),
+    ("PLAN:\n2. If no progression, curative-intent en bloc resection with spine surgery.", "en_bloc",
+     {"hypothetical"}),
+])
+def test_assertion_scope_by_structure(facts_of, text, concept, flags):
+    found = [f for f in facts_of(text, doc_type="clinical_note") if f.concept == concept]
+    assert found, f"no {concept} fact in {text!r}"
+    assert {k for k, v in found[0].assertion.model_dump().items() if v and k != "planned"} == flags, found[0]

@@ -34,6 +34,15 @@ CASES = [
     # ...but an all-caps heading line is a heading
     ("The mass abuts the roof\nIMPRESSION SECTION FOLLOWS HERE\n",
      ["The mass abuts the roof", "IMPRESSION SECTION FOLLOWS HERE"]),
+    # a long prose line that ends on a word goes on into a date or number on the next line...
+    ("Treatment so far: outpatient physical therapy started\n12/22/2025 (3 weeks, 5 visits so far).",
+     ["Treatment so far: outpatient physical therapy started\n12/22/2025 (3 weeks, 5 visits so far)."]),
+    # ...but not from a short line, a dated entry of a timeline, or into a list mark
+    ("Oncologic history\n10/22/2025 biopsy.", ["Oncologic history", "10/22/2025 biopsy."]),
+    ("10/01/2025 CT chest shows no pulmonary metastases\n10/22/2025 - biopsy: osteosarcoma.",
+     ["10/01/2025 CT chest shows no pulmonary metastases", "10/22/2025 - biopsy: osteosarcoma."]),
+    ("The staging studies we reviewed today were all negative\n2. Plan resection.",
+     ["The staging studies we reviewed today were all negative", "2. Plan resection."]),
     # a score's name waits for its value on the next line, even after a colon
     ("She is working from home: ECOG\n1. With bone-only disease survival exceeds two years.",
      ["She is working from home: ECOG\n1. With bone-only disease survival exceeds two years."]),
