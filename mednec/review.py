@@ -246,11 +246,13 @@ def load_case(case_dir: Path, *, known_codes: set[str] | None = None, cache_dir:
 
 def _document(doc_id: str, text: str, loaded, **extra) -> CaseDocument:  # noqa: ANN001, ANN003 - LoadedText
     """A document of the case: its text repaired for reading, its type and date from its content."""
-    from mednec.pipeline import infer_date, infer_type
+    from mednec.pipeline import infer_date, infer_type, structured_date
 
     name = extra.pop("name_hint", doc_id)
     analysed, offsets = analyse_text(text)
-    date = infer_date(analysed, name)
+    # a structured export's own date field (HL7 OBR-7) is read from the text as sent: the copy the
+    # pipeline reads keeps only the fields a reader reads
+    date = structured_date(text[:3000]) or infer_date(analysed, name)
     info = DocumentInfo(id=doc_id, type="other" if extra.get("cover") else infer_type(analysed, name),
                         date=date.isoformat() if date else None, chars=len(text), source=loaded.source,
                         pages=extra.pop("pages", loaded.pages),
@@ -303,12 +305,12 @@ def analyse_text(text: str) -> tuple[str, OffsetMap | None]:
     length ("withhout", "withoutpulmonary"); evidence is quoted from ``text`` through the map.
     """
     from mednec.documents.correct import correct_text
-    from mednec.pipeline.doctype import blank_page_seams, join_broken_paragraphs
+    from mednec.pipeline.doctype import blank_message_fields, blank_page_seams, join_broken_paragraphs
     from mednec.pipeline.respell import respell
 
     # the fax machine's lines at a page edge are blanked first (same length), so a sentence
     # broken by a page reads on across it, as does one broken by a stray blank line
-    corrected = correct_text(join_broken_paragraphs(blank_page_seams(text)))[0]
+    corrected = correct_text(join_broken_paragraphs(blank_page_seams(blank_message_fields(text))))[0]
     analysed, offsets, _ = respell(corrected)
     return analysed, offsets
 

@@ -176,7 +176,8 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
     for rule in cfg.rules:
         if rule.sections and section not in rule.sections:
             continue
-        if rule.ends_at and _past_a_label(span, cfg.label_line, rule.ends_at == "paragraph_label"):
+        if rule.ends_at and _past_a_label(span, cfg.label_line,
+                                          rule.ends_at == "paragraph_label" and not _title_line_holds_text(span)):
             continue
         if rule.document_types and doc_type not in rule.document_types:
             continue
@@ -184,6 +185,21 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
             if not any(sentence_says(span, w) for w in rule.unless):
                 flags[rule.set] = True
     return Assertion(**flags)
+
+
+def _title_line_holds_text(span: Span) -> bool:
+    """Whether ``span``'s section title has its text on its own line ("PERFORMANCE STATUS (copied
+    from 09/15/2025 note): ECOG 1."): such a section is that line, and the next labelled line
+    ("Today: ECOG 3") opens another, blank line or not."""
+    tok = span[0]
+    title = tok._.section_title if tok.has_extension("section_title") else None
+    if title is None:
+        return False
+    text = doc_text(span.doc)
+    line_end = text.find("\n", title.start_char)
+    line = text[title.start_char: line_end if line_end >= 0 else len(text)]
+    colon = line.find(":")
+    return colon >= 0 and bool(line[colon + 1:].strip())
 
 
 def _past_a_label(span: Span, label_line: str, after_blank: bool = False) -> bool:

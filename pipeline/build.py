@@ -45,7 +45,8 @@ def build() -> Language:
     # (spaCy splits a slash only between letters or digits)
     # "FIND^Findings||No mass": an HL7 message's field and component separators part the words they
     # join (a negation glued to its separator is a negation lost)
-    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z]\.)/(?=[A-Za-z])", r"\|+", r"(?<=[A-Za-z])\^(?=[A-Za-z])"]
+    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z]\.)/(?=[A-Za-z])", r"\|+", r"(?<=[A-Za-z])\^(?=[A-Za-z])",
+               r"(?<=[A-Za-z])[.,;:](?=\|)"]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     for name in COMPONENTS:
         nlp.add_pipe(name)

@@ -110,8 +110,9 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[-\u2022*\u2013\u00b7\u25aa\u25e6]|\(?\d{1,2}
 
 
 def _only_cue(doc, ss: int, se: int, start: int, end: int) -> bool:  # noqa: ANN001 - a spaCy Doc
-    """Whether the sentence ``doc[ss:se]`` holds nothing but the cue ``doc[start:end]`` and its colon."""
-    rest = [t for t in (*doc[ss:start], *doc[end:se]) if not t.is_space and t.text != ":"]
+    """Whether the sentence ``doc[ss:se]`` holds nothing but the cue ``doc[start:end]`` and its colon
+    (and function words: "There is no:")."""
+    rest = [t for t in (*doc[ss:start], *doc[end:se]) if not t.is_space and t.text != ":" and not t.is_stop]
     return not rest and end > start
 
 

@@ -304,6 +304,55 @@ def _other_patients(facts: list[Any], doc: Doc) -> list[Any]:
             if any(lo <= f.evidence[0].start < hi for lo, hi in others) else f for f in facts]
 
 
+def _pasted_elsewhere(facts: list[Any], doc: Doc) -> list[Any]:
+    """What a note itself flags as another patient's ("[NOTE - paragraph below copied in error from
+    another patient's record]", "The pathology paragraph above (T4 meningioma) belongs to a different
+    patient"): the flag's own sentence, and the passage it points forward to, up to a closing line
+    ("[end of pasted text]") or the end of that passage's paragraph, decide nothing for this patient."""
+    rules = lesion_rules()
+    if rules.pasted_marker is None or not facts:
+        return facts
+    text = doc.user_data.get("mednec_source_text") or doc_text(doc)
+    spans: list[tuple[int, int]] = []
+    for m in rules.pasted_marker.finditer(text):
+        line_lo = text.rfind("\n", 0, m.start()) + 1
+        bracketed = text[line_lo:m.start()].lstrip()[:1] in "[-*(<"
+        lo = line_lo if bracketed else max(text.rfind(". ", 0, m.start()) + 1, text.rfind("\n\n", 0, m.start()) + 1)
+        ends = [i for i in (text.find("\n", m.end()) if bracketed else -1, text.find(". ", m.end()),
+                            text.find("\n\n", m.end())) if i >= 0]
+        hi = min(ends) if ends else len(text)
+        spans.append((lo, hi))
+        if rules.pasted_forward is not None and rules.pasted_forward.search(text, lo, hi):
+            spans.append((hi, _pasted_end(text, hi)))
+    if not spans:
+        return facts
+    return [_mark_other(f, "a passage the note says is another patient's")
+            if any(lo <= f.evidence[0].start < hi for lo, hi in spans) else f for f in facts]
+
+
+def _pasted_end(text: str, start: int) -> int:
+    """Where a pasted passage that starts at ``start`` ends: at a closing line ("[end of pasted
+    text]") before the next blank line after its first words, else at that blank line."""
+    rules = lesion_rules()
+    pos = text.find("\n", start)
+    pos = len(text) if pos < 0 else pos + 1
+    seen_words = False
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        line = text[pos: nl if nl >= 0 else len(text)]
+        if rules.pasted_end is not None and rules.pasted_end.search(line):
+            return nl if nl >= 0 else len(text)
+        if not line.strip():
+            if seen_words:
+                return pos
+        else:
+            seen_words = True
+        if nl < 0:
+            break
+        pos = nl + 1
+    return len(text)
+
+
 def _mark_other(f: Any, why: str) -> Any:
     """``f`` as a statement about someone else (read like a family member's: it decides nothing)."""
     if f.assertion.family:
@@ -347,6 +396,30 @@ def _near(f: Any, text: str, reach: int = 40) -> str:
 _PHRASE_BREAK = re.compile(r"[.;]\s|,\s(?!\d)|\n\s*\n")
 
 
+_PAREN = re.compile(r"\([^()]*\)")
+
+
+def _own_clause(f: Any, text: str, starts: Sequence[int]) -> str:
+    """A score's clause (:func:`_clause_text`) without what a parenthesis says of another score:
+    in "ECOG 3 (was ECOG 1 in September)" the "was" dates the ECOG 1, and the parenthesis is all
+    the ECOG 1's clause."""
+    said = _clause_text(f, text)
+    span = fact_span(f.id)
+    if span is None:
+        return said
+    lo = text.find(said, max(0, f.evidence[0].start - 300))
+    if lo < 0:
+        return said
+    own = span[1]
+    for m in _PAREN.finditer(said):
+        if lo + m.start() <= own < lo + m.end():
+            return m.group(0)  # the score stands inside the parenthesis
+    others = [m for m in _PAREN.finditer(said) if any(lo + m.start() <= st < lo + m.end() for st in starts)]
+    for m in reversed(others):
+        said = said[: m.start()] + " " * (m.end() - m.start()) + said[m.end():]
+    return said
+
+
 def _dated_before(said: str, doc_date: dt.date | None) -> bool:
     """Whether a clause dates what it says before its own document, and never at or after it ("ECOG 3
     (per oncology note 12/2025)" in a note of 03/02/2026: a score observed then, carried into now)."""
@@ -365,10 +438,11 @@ def _mark_past_scores(facts: list[Any], doc: Doc) -> list[Any]:
     across the case."""
     rules = lesion_rules()
     text = doc.user_data.get("mednec_source_text") or doc_text(doc)  # evidence quotes the document as read
+    starts = [span[1] for f in facts if f.kind == "score" and (span := fact_span(f.id)) is not None]
     out = []
     for f in facts:
         if f.kind == "score":
-            said = _clause_text(f, text)
+            said = _own_clause(f, text, starts)
             if (rules.score_past.search(said) or _dated_before(_near(f, text), f.document_date)) \
                     and not rules.score_current.search(said):
                 f = f.model_copy(update={"cues": (*f.cues, PAST_SCORE_CUE)})
@@ -415,6 +489,7 @@ def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     out = _addendum_restates(out)
     out = _final_read_supersedes(out, doc)
     out = _other_patients(out, doc)
+    out = _pasted_elsewhere(out, doc)
     if doc_type == "imaging":
         out = _impression_supersedes(out)
     return out

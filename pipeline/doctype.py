@@ -52,6 +52,7 @@ class DocTypeConfig(BaseModel):
     noise_lines: list[str] = []
     banner_lines: list[str] = []
     structured_dates: list[str] = []
+    message_fields: dict[str, list[int]] = {}
     not_date_labels: list[str] = []
     birth_labels: list[str] = []
     packet: PacketConfig | None = None
@@ -140,6 +141,38 @@ def join_broken_paragraphs(text: str) -> str:
     indeterminate" is one sentence. A line that ends a sentence, or a next line that opens with a
     capital, a digit or a mark, keeps its paragraph break."""
     return _BROKEN_PARAGRAPH.sub(lambda m: "\n" + m.group(1) + " ", text)
+
+
+def blank_message_fields(text: str) -> str:
+    """``text`` with the machine fields of an HL7 v2 result message blanked (same length: offsets
+    stay the same): of each segment only the fields a reader reads are kept, a coded field by its
+    text, and a label field ends on a colon ("OBX|5|TX|FIND^Findings||No mass, collection or
+    haematoma.||||||F" reads "Findings: No mass, collection or haematoma."). Other text is
+    returned as it is."""
+    fields = doctype_config()[0].message_fields
+    # (a message may come under a fax header or a cover line: its MSH segment opens a line somewhere)
+    if not fields or re.search(r"(?m)^MSH\|", text) is None:
+        return text
+    out = []
+    for line in text.split("\n"):
+        keep = fields.get(line.split("|", 1)[0])
+        parts = line.split("|")
+        if not keep or len(parts) <= max(keep):
+            out.append(line)
+            continue
+        chars = [" "] * len(line)
+        for k, n in enumerate(keep):
+            start = sum(len(x) + 1 for x in parts[:n])
+            value = parts[n]
+            if "^" in value and value.count("^") <= 2:  # a coded field ("FIND^Findings") reads its text
+                start += value.rindex("^") + 1
+                value = value[value.rindex("^") + 1:]
+            chars[start:start + len(value)] = value
+            end = start + len(value)
+            if k < len(keep) - 1 and value and end < len(line):
+                chars[end] = ":"  # a label before the value: "Findings: ..."
+        out.append("".join(chars))
+    return "\n".join(out)
 
 
 def blank_page_seams(text: str) -> str:
@@ -373,7 +406,7 @@ def _structured_re() -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in pats), re.M) if pats else None
 
 
-def _structured_date(head: str) -> dt.date | None:
+def structured_date(head: str) -> dt.date | None:
     """The date a structured export gives its observation in a field of its own (an HL7 result's
     OBR-7, "202603091300"): no reading order to guess, so it comes before any date in the prose."""
     pattern = _structured_re()
@@ -396,7 +429,7 @@ def _infer_date(text: str, filename: str | None = None) -> dt.date | None:
     """
     not_date = _noise()[1]
     head = ocr_date_digits(content_text(text[:3000]))
-    structured = _structured_date(head)
+    structured = structured_date(head)
     if structured is not None:
         return structured
     order = day_first(text)

@@ -49,6 +49,14 @@ class CaseItems(BaseModel):
     this_patient_cues: list[str] = Field(min_length=1)
 
 
+class PastedElsewhere(BaseModel):
+    """A note's own flag that a passage belongs to another patient (pasted or entered in error)."""
+
+    markers: list[str] = Field(min_length=1)  # regular expressions, one line each
+    forward_words: list[str] = Field(min_length=1)  # the flag points at what follows ("below")
+    end_marker: str = Field(min_length=1)  # a line that closes the pasted passage
+
+
 class Retraction(BaseModel):
     """A later study's sentence that says what an earlier read's finding really was."""
 
@@ -60,6 +68,10 @@ class Retraction(BaseModel):
     # an origin ("evaluation is limited by artifact")
     limit_words: list[str] = Field(default_factory=list)
     doubts: list[str] = Field(default_factory=list)
+    # a verb that says what the earlier finding really was ("corresponds to the displaced thecal
+    # sac"): with no tumor word after it, the finding is taken back
+    reinterpretations: list[str] = Field(default_factory=list)
+    tumor_words: list[str] = Field(default_factory=list)
 
 
 class LesionRules(BaseModel):
@@ -87,6 +99,7 @@ class LesionRules(BaseModel):
     reread_cues: list[str]
     reread_title_cues: list[str]
     reread_board_cues: list[str] = []
+    reread_patterns: list[str] = []
     reread_head: int = Field(ge=100)
     reread_skip_lines: list[str]
     spine_plan_categories: frozenset[str]
@@ -100,6 +113,7 @@ class LesionRules(BaseModel):
     score_past_cues: list[str]
     named_metastatic: NamedMetastatic
     case_items: CaseItems
+    pasted_elsewhere: PastedElsewhere | None = None
     retraction: Retraction
     preliminary_read_cues: list[str] = Field(min_length=1)
     final_read_cues: list[str] = Field(min_length=1)
@@ -116,9 +130,10 @@ class CompiledLesionRules:
     def __init__(self, rules: LesionRules) -> None:
         self.rules = rules
         alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(rules.anaphors, key=len, reverse=True))
-        # a sentence opens with the anaphor, after any list mark or heading label ("IMPRESSION: 2. This ...")
-        self.anaphor_start = re.compile(rf"^\W*(?:[A-Za-z ]{{1,20}}:\s*)?(?:\d+[.)]\s*)?(?:{alts})(?![\w-])",
-                                        re.IGNORECASE)
+        # a sentence opens with the anaphor, after any list mark or heading label ("IMPRESSION: 2. This ...");
+        # a word followed by a colon is that label itself ("Findings: Incidental cyst ..."), no anaphor
+        self.anaphor_start = re.compile(
+            rf"^\W*(?:[A-Za-z ]{{1,20}}:\s*)?(?:\d+[.)]\s*)?(?:{alts})(?![\w-])(?!\s*:)", re.IGNORECASE)
         # a clause inside a sentence that points back: ", which may reflect edema"
         self.clause_anaphor = re.compile(rf"[,;\u2014]\s*(?:{alts})(?![\w-])", re.IGNORECASE)
         self.alternative = _words(rules.alternatives)
@@ -155,7 +170,15 @@ class CompiledLesionRules:
             rf"(?:(?!(?:{limits})\b)[a-z-]+\s+){{0,2}}?"
             + self.never_tumor.pattern, re.IGNORECASE)
         self.doubt = _words(rules.retraction.doubts) if rules.retraction.doubts else None
+        self.reinterpretation = _words(rules.retraction.reinterpretations) \
+            if rules.retraction.reinterpretations else None
+        self.tumor_word = _words(rules.retraction.tumor_words) if rules.retraction.tumor_words else None
         self.case_item = re.compile(rules.case_items.heading, re.IGNORECASE | re.MULTILINE)
+        pasted = rules.pasted_elsewhere
+        self.pasted_marker = re.compile("|".join(f"(?:{m})" for m in pasted.markers), re.IGNORECASE) \
+            if pasted else None
+        self.pasted_forward = _words(pasted.forward_words) if pasted else None
+        self.pasted_end = re.compile(pasted.end_marker, re.IGNORECASE) if pasted else None
         self.this_patient = _words(rules.case_items.this_patient_cues)
         # a heading line that opens a preliminary or a final read (after any rule of *, = or -)
         self.preliminary_heading = re.compile(
@@ -178,7 +201,8 @@ class CompiledLesionRules:
             rf"|(?<![\w-])(?:may|might|could)\s+(?:represent|reflect|be|relate\s+to)(?![\w-]))"
             rf"[^.;:,]{{0,30}}?{self.alternative.pattern}",
             re.IGNORECASE) if rules.predicate_hedges else None
-        self.reread = _words(rules.reread_cues)
+        self.reread = re.compile("|".join([_words(rules.reread_cues).pattern,
+                                           *(f"(?:{p})" for p in rules.reread_patterns)]), re.IGNORECASE)
         self.reread_title = _words(rules.reread_title_cues)
         self.reread_board = _words(rules.reread_board_cues) if rules.reread_board_cues else None
         self.reread_skip = re.compile(rf"^\W*(?:{'|'.join(re.escape(w) for w in rules.reread_skip_lines)})\b",

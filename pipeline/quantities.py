@@ -86,6 +86,14 @@ def _sentence_tokens(span: Span) -> tuple[Span, list[str]]:
     return sent, [t.text for t in sent]
 
 
+def _age_after(toks: list[str], i: int) -> bool:
+    """Whether the unit at ``toks[i]`` is followed by "old" (past hyphens and line breaks)."""
+    j = i + 1
+    while j < len(toks) and (not toks[j].strip() or toks[j] == "-"):
+        j += 1
+    return j < len(toks) and toks[j].lower() == "old"
+
+
 def durations(span: Span) -> list[Quantity]:
     """Durations (in weeks) in the sentence of ``span``: "9 weeks", "two months", "x 8 wks"."""
     cfg = quantity_config()
@@ -104,6 +112,8 @@ def durations(span: Span) -> list[Quantity]:
         unit = cfg.duration_units.get(tok.lower().rstrip("."))
         if unit is None or i == 0:
             continue
+        if _age_after(toks, i):
+            continue  # "34 yr old lady", "a 6 month old": an age, not how long anything lasted
         j = i - 1
         while j > 0 and not toks[j].strip():  # "12\nmonths": a line wrapped between number and unit
             j -= 1

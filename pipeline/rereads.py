@@ -10,6 +10,7 @@ re-read also speaks of (in any assertion) is superseded by the re-read.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,11 +30,13 @@ def reread_dates(text: str, board: bool = False) -> set[dt.date]:
     lines = [ln for ln in head.splitlines() if not rules.reread_skip.match(ln)]
     title = " ".join(ln for ln in head.splitlines() if ln.strip())
     title_lines = [ln for ln in head.splitlines() if ln.strip()][:3]
+    # the cues are read across line breaks (a wrapped title says the same: "WITH REVIEW" / "OF EXTERNAL MRI")
+    joined = " ".join(ln.strip() for ln in lines)
     if board:
-        strong, weak = rules.reread_board is not None and any(rules.reread_board.search(ln) for ln in lines), False
+        strong, weak = rules.reread_board is not None and bool(rules.reread_board.search(joined)), False
     else:
-        strong = any(rules.reread.search(ln) for ln in lines)
-        weak = any(rules.reread_title.search(ln) for ln in title_lines)
+        strong = bool(rules.reread.search(joined))
+        weak = bool(rules.reread_title.search(" ".join(ln.strip() for ln in title_lines)))
     if not (strong or weak) or not title:
         return set()
     named: set[dt.date] = set()
@@ -112,9 +115,46 @@ def _sentence_at(text: str, offset: int) -> str:
 
     Callers pass the text with its broken paragraphs joined (``join_broken_paragraphs``).
     """
-    lo = max(text.rfind(". ", 0, offset), text.rfind("\n\n", 0, offset))
-    hi_candidates = [i for i in (text.find(". ", offset), text.find("\n\n", offset)) if i >= 0]
-    return text[lo + 1: min(hi_candidates) if hi_candidates else len(text)]
+    # (a period at a line's end ends a sentence as one before a space does)
+    lo = max((m.start() for m in _SENTENCE_END.finditer(text, 0, offset)), default=-1)
+    hi = _SENTENCE_END.search(text, offset)
+    return text[lo + 1: hi.start() if hi else len(text)]
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
+
+
+def _in_retracting_clause(text: str, sentence: str, f: Any, back: re.Match, verb: re.Match) -> bool:
+    """Whether ``f`` is named in the clause that quotes the earlier read and takes it back (between
+    the back reference, or just before it, and the retracting verb, with no clause break between):
+    'The "intradural component" described on the external report corresponds to the thecal sac'."""
+    base = text.find(sentence, max(0, f.evidence[0].start - len(sentence)))
+    if base < 0:
+        return False
+    at = _named(f) - base
+    lo, hi = min(back.start(), at), verb.start()
+    if not (0 <= lo < hi and hi - lo <= 200) or re.search(r"[.;]\s|\n[ \t]*\n", sentence[lo:hi]):
+        return False
+    return 0 <= back.start() - at <= 60 or back.start() <= at < hi
+
+
+def _named(f: Any) -> int:
+    from mednec.pipeline.assertions import fact_span
+
+    span = fact_span(f.id)
+    return span[1] if span is not None else f.evidence[0].start
+
+
+def _reinterpreted(sentence: str) -> re.Match | None:
+    """Whether a back-referenced sentence says what the earlier finding really was, naming no tumor
+    after its verb ("... described on the external report corresponds to the displaced thecal sac")."""
+    rules = lesion_rules()
+    m = rules.reinterpretation.search(sentence) if rules.reinterpretation is not None else None
+    if m is None or rules.tumor_word is None:
+        return None
+    stop = re.search(r"[;,.]", sentence[m.end():])  # the verb's own clause
+    clause = sentence[m.end(): m.end() + stop.start() if stop else len(sentence)]
+    return m if rules.tumor_word.search(clause) is None else None
 
 
 def apply_retractions(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
@@ -128,17 +168,23 @@ def apply_retractions(facts: Sequence[Any], texts: Mapping[str, str]) -> list[An
     texts = {k: join_broken_paragraphs(v) for k, v in texts.items()}
     retracted: list[tuple[Any, dt.date, bool]] = []  # (the later study's mention, its date, no tumor at all)
     compartments = rules.rules.impression_finding_categories  # findings a report settles like structures
+    quoted: dict[int, bool] = {}  # the retracting clause's own mention of the earlier read's finding
     for f in facts:
         if (f.kind not in ("site", "nerve") and not (f.kind == "finding" and f.category in compartments)) \
                 or f.document_type != "imaging" or f.document_date is None:
             continue
-        sentence = _sentence_at(texts.get(f.document, ""), f.evidence[0].start)
-        if not rules.back_reference.search(sentence):
+        text = texts.get(f.document, "")
+        sentence = _sentence_at(text, f.evidence[0].start)
+        back = rules.back_reference.search(sentence)
+        if not back:
             continue
-        if rules.never_tumor.search(sentence):
-            retracted.append((f, f.document_date, True))
-        elif rules.doubt is not None and rules.doubt.search(sentence):
-            retracted.append((f, f.document_date, False))
+        never = rules.never_tumor.search(sentence) or _reinterpreted(sentence)
+        verb = never or (rules.doubt.search(sentence) if rules.doubt is not None else None)
+        if verb is None:
+            continue
+        retracted.append((f, f.document_date, bool(never)))
+        if _in_retracting_clause(text, sentence, f, back, verb):
+            quoted[id(f)] = bool(never)
     # a retracted compartment finding is the subject of its sentence; the levels named with it
     # only locate it ("the intradural nodule reported at C5-C6 can neither be confirmed nor
     # excluded" leaves the C5 vertebral tumor as the MRI read it)
@@ -150,7 +196,10 @@ def apply_retractions(facts: Sequence[Any], texts: Mapping[str, str]) -> list[An
         return list(facts)
     out = []
     for f in facts:
-        if f.kind in _STATEMENTS and f.document_type == "imaging" and f.document_date is not None \
+        if id(f) in quoted and not f.assertion.negated and not f.assertion.superseded:
+            f = _superseded(f, "the earlier read it takes back") if quoted[id(f)] else \
+                _hedged(f, "the earlier read it cannot confirm")
+        elif f.kind in _STATEMENTS and f.document_type == "imaging" and f.document_date is not None \
                 and not f.assertion.superseded:
             hits = [never for g, when, never in retracted
                     if g.concept == f.concept and _sides_meet(g.side, f.side) and f.document_date < when]

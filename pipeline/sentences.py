@@ -132,7 +132,8 @@ class SentenceSplitter:
                     or (last.lower_ in self.dangling_scores and tok.text[:1].isdigit())
                     or self._caps_wrap(doc, last, tok)
                     or self._acronym_wrap(last, tok)
-                    or self._number_wrap(doc, last, i))
+                    or self._number_wrap(doc, last, i)
+                    or self._dash_wrap(doc, last, i))
                 if not wrapped:
                     starts[i] = True
                     continue
@@ -197,6 +198,21 @@ class SentenceSplitter:
         nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
         return re.match(r"\S+\s*[-\u2013\u2014:]", nxt) is None
 
+    def _dash_wrap(self, doc: Doc, last: "Token", i: int) -> bool:
+        """A long line that ends on a word goes on into a dash and a lower-case word on the next line:
+        the dash that joined two clauses on one line ("... acetabular roof" / "- reactive oedema versus
+        tumour extension, indeterminate"), not a bullet (a bullet follows a lead or another bullet)."""
+        tok = doc[i]
+        if tok.text not in ("-", "\u2013", "\u2014") or not last.text[-1:].isalpha():
+            return False
+        nxt = doc[i + 1] if i + 1 < len(doc) else None
+        if nxt is None or not nxt.text[:1].islower():
+            return False
+        text = self._text or ""
+        line_start = text.rfind("\n", 0, last.idx) + 1
+        line = text[line_start: last.idx + len(last.text)]
+        return len(line.split()) >= self.caps_min_words and not line.lstrip().startswith(("-", "\u2013", "\u2022", "*"))
+
     def _acronym_wrap(self, last: "Token", tok: "Token") -> bool:
         """A line that ends on a lower-case word goes on into an all-caps acronym on the next line:
         an acronym is capitalised wherever it stands, so its capital starts no sentence ("cannot
@@ -253,6 +269,8 @@ class SentenceSplitter:
 
     def _ends_sentence(self, doc: Doc, j: int, nxt: "Token") -> bool:
         """Whether the terminal punctuation at ``j`` ends a sentence before ``nxt``."""
+        if doc[j].text == "?" and (j == 0 or doc[j - 1].whitespace_ or doc[j - 1].is_punct) and nxt.is_alpha:
+            return False  # "? chordoma ? metastasis": a query mark before its word asks, it ends nothing
         if doc[j].text != ".":
             return True
         before = doc[j - 1] if j > 0 else None

@@ -113,23 +113,26 @@ def _tissue_head_before(text: str, lo: int, start_char: int, end_char: int) -> b
     return bool(words) and words[-1] in cfg.tissue_heads
 
 
-def _tissue_object_after(text: str, start_char: int, end_char: int, hi: int) -> bool:
-    """Whether the cue's own "of" phrase names tissue before any nerve: "sparing of the gluteal
-    muscles" keeps muscles, whatever nerve the rest of the sentence names ("preservation of the
-    sciatic nerve" keeps the nerve)."""
+def _object_after(text: str, start_char: int, end_char: int, hi: int) -> str | None:
+    """What the cue's own "of" phrase names first: "tissue" ("sparing of the gluteal muscles" keeps
+    muscles, whatever nerve the rest of the sentence names), "nerve" ("preservation of the nerve"
+    keeps a nerve, never the tissue named before the cue), or None (no such phrase)."""
     cfg = lesion_rules().rules.plan_object
     cue = re.findall(r"[A-Za-z]+", text[start_char:end_char])
     if not cue or cue[-1].lower() not in cfg.object_of_nouns:
-        return False
+        return None
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w.-]*", text[end_char:min(hi, end_char + 80)])][:6]
     if not words or words[0] != "of":
-        return False
+        return None
     for w in words[1:]:
-        if w in cfg.nerve_words or w in cfg.np_boundaries:
-            return False
+        if w in cfg.nerve_words or w.rstrip(".") in cfg.nerve_words:
+            return "nerve"
+        w = w.rstrip(".")
+        if w in cfg.np_boundaries:
+            return None
         if w in cfg.tissue_heads:
-            return True
-    return False
+            return "tissue"
+    return None
 
 
 def plan_target(text: str, rows: list[Member], start_char: int, end_char: int, sent_start: int,
@@ -169,15 +172,16 @@ def plan_target_member(text: str, rows: list[Member], start_char: int, end_char:
     sent_end = min(sent_end, end_char + _REACH)
     right = _CLAUSE_EDGE.search(text, end_char, sent_end)
     hi = right.start() if right else sent_end
-    if _tissue_object_after(text, start_char, end_char, hi):
+    obj = _object_after(text, start_char, end_char, hi)
+    if obj == "tissue":
         return TISSUE, None  # "sparing of the gluteal muscles ... the sciatic nerve"
     best = None
     for m in rows:
         if m.label != "NERVE":
             continue
         ms, me = m.span.start_char, m.span.end_char
-        if me <= lo or ms >= hi:
-            continue
+        if me <= lo or ms >= hi or (obj == "nerve" and ms < end_char):
+            continue  # "... at the sciatic notch with preservation of the nerve": the nerve after it
         dist = (max(0, start_char - me), 0) if ms < start_char else (max(0, ms - end_char), 1)
         if best is None or dist < best[0]:
             best = (dist, m.concept, ms, m)
@@ -190,7 +194,8 @@ def plan_target_member(text: str, rows: list[Member], start_char: int, end_char:
     from mednec.pipeline.respell_vocab import vocabulary
 
     stop = vocabulary().stop  # "plan for nerve resection": a function word names no nerve
-    for segment in (text[lo:end_char], text[start_char:hi]):
+    segments = (text[start_char:hi],) if obj == "nerve" else (text[lo:end_char], text[start_char:hi])
+    for segment in segments:
         for g in _GENERIC_NERVE.finditer(segment):
             word = g.group(1).lower()
             if word not in _NOT_A_NAME and word not in stop and word not in _PLAN_WORDS:

@@ -330,3 +330,70 @@ def test_electrodiagnostic_lesion_is_no_tumor(reviewer, tmp_path, emg, pathway):
     docs = {**ENTRAPMENT, "ORU_R01_80457.txt": emg}
     got = outcomes(reviewer, write_case(tmp_path, "emg", ["64712-LT"], docs))["64712"]
     assert pathway in got[1] and got[0] == "approve", got
+
+
+# ---- blind19 classes ------------------------------------------------------------------------------
+OUTSIDE_MRI = ("MRI LUMBAR SPINE (OUTSIDE)\nDate of service: 01/20/2026\nFINDINGS: L3 vertebral lesion with an "
+               "intradural extramedullary component displacing the cauda equina.\nIMPRESSION: L3 lesion with an "
+               "intradural component.\n")
+REVIEWED = ("MRI LUMBAR SPINE WITH REVIEW OF EXTERNAL MRI (Eastbay Imaging, 01/20/2026)\nDate of service: 01/28/2026\n"
+            "FINDINGS: Enhancing lesion replaces the L3 vertebral body with epidural extension compressing the thecal "
+            "sac. There is a pathologic compression fracture of L3. The \"intradural component\" described on the "
+            "external report corresponds to the displaced ventral thecal sac.\nIMPRESSION: L3 metastasis with "
+            "epidural extension.\n")
+
+
+@pytest.mark.parametrize(("mri", "b2"), [
+    # the institution's review of the outside study, in any words, replaces its read, and what it
+    # says the outside "intradural component" really was takes it back
+    (REVIEWED, "insufficient"),
+    # without the review the outside read's intradural part stands
+    (REVIEWED.replace(" WITH REVIEW OF EXTERNAL MRI (Eastbay Imaging, 01/20/2026)", "").replace(
+        " The \"intradural component\" described on the external report corresponds to the displaced ventral "
+        "thecal sac.", ""), "met"),
+])
+def test_review_of_an_external_study(reviewer, tmp_path, mri, b2):
+    docs = {**FAMILY_B, B_MRI: mri, "outside_mri.txt": OUTSIDE_MRI}
+    got = outcomes(reviewer, write_case(tmp_path, "external", ["63307"], docs))["63307"]
+    assert got[1]["B2"] == b2, got
+
+
+@pytest.mark.parametrize(("note_tail", "b4"), [
+    # a passage the note flags as another patient's decides nothing for this one
+    ("[NOTE - paragraph below copied in error from another patient's record; not applicable to this patient]\n"
+     "ECOG 3. Expected survival is less than 3 months.\n[end of pasted text]\n", "met"),
+    ("The paragraph above belongs to a different patient: ECOG 3, expected survival under 3 months.\n", "met"),
+    # the same words as this patient's own
+    ("ECOG 3. Expected survival is less than 3 months.\n", "not_met"),
+    # a parenthesis dates its own score: "was ECOG 1" is the past, the ECOG 3 before it is now
+    ("PERFORMANCE STATUS: ECOG 3 (was ECOG 1 in January).\n", "not_met"),
+])
+def test_what_the_note_says_is_not_this_patients_now(reviewer, tmp_path, note_tail, b4):
+    docs = {**FAMILY_B, "note_2026-02-09.txt": f"SPINE FOLLOW-UP\nDate of service: 02/09/2026\n{note_tail}"}
+    got = outcomes(reviewer, write_case(tmp_path, "pasted", ["63303"], docs))["63303"]
+    assert got[1]["B4"] == b4, got
+
+
+INTRADURAL = {
+    "mri_2026-01-28.txt": ("MRI LUMBAR SPINE\nDate of service: 01/28/2026\nFINDINGS: Intradural extramedullary mass "
+                           "fills the spinal canal at L2, compressing the cauda equina.\nIMPRESSION: Intradural "
+                           "mass at L2.\n"),
+    "note_2026-02-05.txt": ("NEUROSURGERY\nDate of service: 02/05/2026\nSaddle anesthesia and urinary retention. "
+                            "Plan: L2 corpectomy and gross total resection with curative intent.\n"),
+}
+
+
+@pytest.mark.parametrize(("path_line", "b1"), [
+    # a tissue-proven primary tumor of the cord's coverings is the neoplasm B1 names
+    ("DIAGNOSIS: Myxopapillary ependymoma, CNS WHO grade 2.", "met"),
+    # one that imaging only favors is not
+    (None, "insufficient"),
+])
+def test_primary_spinal_cord_tumor(reviewer, tmp_path, path_line, b1):
+    docs = dict(INTRADURAL)
+    if path_line:
+        docs["path_2026-02-02.txt"] = f"SURGICAL PATHOLOGY\nDate of service: 02/02/2026\n{path_line}\n"
+    else:
+        docs = edit(docs, "mri_2026-01-28.txt", "mass at L2.", "mass at L2, myxopapillary ependymoma favored.")
+    got = outcomes(reviewer, write_case(tmp_path, "cns", ["63307"], docs))["63307"]
+    assert got[1]["B1"] == b1, got

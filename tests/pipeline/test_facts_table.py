@@ -213,6 +213,9 @@ def test_a_finding_its_predicate_calls_no_tumor(facts_of, text, concept, superse
      "Interval update 11/30/2026:\nNow in bed most of the day. Current performance status: ECOG 3.\n", False),
     # labels inside the pasted block stay in it
     ("Interval history (copied from prior note 09/14/2026):\nMobility: walks two miles.\nOverall: ECOG 3.\n", True),
+    # a pasted line that holds its own text is that line: the next labelled line is current
+    ("PERFORMANCE STATUS (copied from 09/15/2025 note): ECOG 1.\nToday: ECOG 3 per oncology; I agree.\n", False),
+    ("PERFORMANCE STATUS (copied from 09/15/2025 note): ECOG 3.\nToday: bed to chair.\n", True),
 ])
 def test_copied_block_ends_at_the_next_labelled_paragraph(facts_of, text, historical):
     scores = [f for f in facts_of(text, "clinical_note") if f.concept == "ecog" and "3" in f.evidence[0].text]
@@ -579,6 +582,9 @@ def test_eligibility_threshold_is_no_score(facts_of, text, hypothetical):
     # an adjective's "of" is no object: the nerve is freed of the tumor and kept
     ("The left sciatic nerve will be dissected free of the tumor pseudocapsule and preserved.", "sciatic_nerve"),
     ("Preservation of the nerve to the hamstrings and of the sciatic nerve.", None),
+    # the cue's own "of the nerve" keeps a nerve, never the tissue named before the cue
+    ("Right sciatic nerve: neurolysis off the tumor pseudocapsule at the greater sciatic notch with preservation "
+     "of the nerve.", None),
 ])
 def test_preservation_object(facts_of, text, target):
     plans = [f for f in facts_of(text, doc_type="clinical_note") if f.concept == "nerve_preservation"]
@@ -594,6 +600,7 @@ _LIST = ("MRI PELVIS\nFINDINGS:\nMass of the right iliac wing.\n{lead}\n- pathol
     (_LIST.format(lead="No:", after="Left hemipelvis normal."), "acetabulum", {"negated"}),
     (_LIST.format(lead="No:", after="Left hemipelvis normal."), "pathologic_fracture", {"negated"}),
     (_LIST.format(lead="Negative for:", after=""), "acetabulum", {"negated"}),
+    (_LIST.format(lead="There is no:", after=""), "acetabulum", {"negated"}),
     (_LIST.format(lead="Possible:", after=""), "acetabulum", {"uncertain"}),
     # a lead with words of its own is a heading, and the list ends where its items end
     (_LIST.format(lead="Findings of note:", after=""), "acetabulum", set()),
@@ -609,8 +616,53 @@ _LIST = ("MRI PELVIS\nFINDINGS:\nMass of the right iliac wing.\n{lead}\n- pathol
     ("En bloc resection is not advised, because the tumor is widespread.", "en_bloc", {"negated"}),
     ("PLAN:\n2. If no progression, curative-intent en bloc resection with spine surgery.", "en_bloc",
      {"hypothetical"}),
+    # a query mark before its word asks about it (and ends no sentence); so does a differential
+    ("Clinical : L3 lesion, ? chordoma ? metastasis ? plasmacytoma.", "metastasis", {"uncertain"}),
+    ("Differentials include chordoma, metastasis and plasmacytoma.", "metastasis", {"uncertain"}),
+    ("Primary bone tumor (chordoma, chondrosarcoma) or metastasis should be considered.", "metastasis",
+     {"hypothetical"}),
+    # a finding the reader calls nonspecific is no definite finding
+    ("IMPRESSION: Nonspecific mild thickening and T2 hyperintensity of the right lower trunk.", "brachial_plexus",
+     {"uncertain"}),
+    # what is still to be excluded is possible
+    ("Assessment: plexopathy, likely radiation-induced; recurrent tumor in the plexus to be excluded.", "mass",
+     {"uncertain"}),
+    # a hedge written after its diagnosis without a copula
+    ("IMPRESSION: Meningioma favored.", "cns_neoplasm", {"uncertain"}),
+    ("IMPRESSION: Meningioma.", "cns_neoplasm", set()),
+    # what a read replaces is the earlier claim, not a finding
+    ("This supersedes the outside interpretation of an intradural mass.", "compartment_intradural", {"negated"}),
 ])
 def test_assertion_scope_by_structure(facts_of, text, concept, flags):
     found = [f for f in facts_of(text, doc_type="clinical_note") if f.concept == concept]
     assert found, f"no {concept} fact in {text!r}"
     assert {k for k, v in found[0].assertion.model_dump().items() if v and k != "planned"} == flags, found[0]
+
+
+@pytest.mark.parametrize(("text", "concept", "weeks"), [
+    # an age is no duration: "34 yr old" says how old she is, not how long anything lasted
+    ("34 yr old lady with a sciatic nerve injury following an IM injection.", "injection", None),
+    ("A 52-year-old man completed 8 weeks of physical therapy.", "physical_therapy", 8.0),
+    ("34 yr old lady; physiotherapy for 3 weeks without benefit.", "physical_therapy", 3.0),
+])
+def test_an_age_is_no_duration(facts_of, text, concept, weeks):
+    found = [f for f in facts_of(text, doc_type="clinical_note") if f.concept == concept]
+    assert found and found[0].weeks == weeks, [(f.concept, f.weeks) for f in found]
+
+
+@pytest.mark.parametrize(("text", "concept", "flags", "target"), [
+    # a nerve taken with any part of the specimen is sacrificed
+    ("Right femoral nerve: because it is encased, the nerve will be resected en bloc with the psoas component.",
+     "nerve_sacrifice", set(), None),
+    ("The sciatic nerve will be excised along with the tumor.", "nerve_sacrifice", set(), "sciatic_nerve"),
+    # ... but bone taken with the tumor is no nerve
+    ("The ilium will be resected en bloc with the tumor.", "nerve_sacrifice", set(), "tissue"),
+    # a plan withdrawn
+    ("Nerve preservation (neurolysis) is no longer planned.", "nerve_preservation", {"negated"}, None),
+])
+def test_what_the_plan_does_to_the_nerve(facts_of, text, concept, flags, target):
+    found = [f for f in facts_of(text, doc_type="clinical_note") if f.concept == concept]
+    assert found, f"no {concept} in {text!r}"
+    f = found[0]
+    assert {k for k, v in f.assertion.model_dump().items() if v and k != "planned"} == flags, f
+    assert f.target == target, f

@@ -43,6 +43,13 @@ CASES = [
      ["10/01/2025 CT chest shows no pulmonary metastases", "10/22/2025 - biopsy: osteosarcoma."]),
     ("The staging studies we reviewed today were all negative\n2. Plan resection.",
      ["The staging studies we reviewed today were all negative", "2. Plan resection."]),
+    # a dash that joined two clauses on one line joins them across a wrap; a bullet after a lead does not
+    ("3. Marrow signal alteration in the left acetabular roof\n- reactive oedema versus tumour extension, "
+     "indeterminate.",
+     ["3. Marrow signal alteration in the left acetabular roof\n- reactive oedema versus tumour extension, "
+      "indeterminate."]),
+    ("Findings of note:\n- pathologic fracture\n- acetabular involvement",
+     ["Findings of note:", "- pathologic fracture", "- acetabular involvement"]),
     # a score's name waits for its value on the next line, even after a colon
     ("She is working from home: ECOG\n1. With bone-only disease survival exceeds two years.",
      ["She is working from home: ECOG\n1. With bone-only disease survival exceeds two years."]),
