@@ -86,9 +86,9 @@ def _subordinate_end(doc, ss: int, start: int, end: int, hi: int) -> int:  # noq
     """Where a cue's forward scope ends when the cue stands in a subordinate clause ("because it does
     not respond to chemotherapy, resection is the only option"): at the comma that closes the
     clause. Otherwise ``hi`` as it was."""
-    from mednec.pipeline.sentences import sentence_config
+    from mednec.pipeline.lesion_rules import lesion_rules
 
-    openers = sentence_config().subordinate_openers
+    openers = lesion_rules().rules.subordinate_openers
     i = start - 1  # back to the clause's first word: the sentence start or the last clause mark
     while i >= ss and doc[i].text not in (",", ";", ":", "."):
         i -= 1

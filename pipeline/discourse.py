@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mednec.pipeline.assertions import fact_span
-from mednec.pipeline.doctype import find_dates, find_months
+from mednec.pipeline.doctype import find_dates, find_months, infer_type
 from mednec.pipeline.lesion_rules import lesion_rules
 from mednec.pipeline.sentmap import doc_text, sentence_map
 from spacy.tokens import Doc
@@ -304,6 +304,21 @@ def _other_patients(facts: list[Any], doc: Doc) -> list[Any]:
             if any(lo <= f.evidence[0].start < hi for lo, hi in others) else f for f in facts]
 
 
+def _requester_letter(facts: list[Any], doc: Doc) -> list[Any]:
+    """The requester's own letter of medical necessity or request form (by its title lines): its
+    statements are claims the chart's source documents must show, so they are set aside."""
+    rules = lesion_rules()
+    if rules.requester_letter is None or not facts:
+        return facts
+    text = doc.user_data.get("mednec_source_text") or doc_text(doc)
+    head = [ln for ln in text[:2000].splitlines() if ln.strip()][: rules.rules.requester_letter_lines]
+    titles = [ln for ln in head if rules.requester_letter.search(ln)]
+    # a record that is also the letter ("OPERATIVE PLAN / LETTER OF MEDICAL NECESSITY") stays a record
+    if not titles or any(infer_type(ln) in ("operative", "imaging", "pathology", "tumor_board") for ln in titles):
+        return facts
+    return [_superseded(f, "a claim of the requester's letter") for f in facts]
+
+
 def _pasted_elsewhere(facts: list[Any], doc: Doc) -> list[Any]:
     """What a note itself flags as another patient's ("[NOTE - paragraph below copied in error from
     another patient's record]", "The pathology paragraph above (T4 meningioma) belongs to a different
@@ -326,8 +341,9 @@ def _pasted_elsewhere(facts: list[Any], doc: Doc) -> list[Any]:
             spans.append((hi, _pasted_end(text, hi)))
     if not spans:
         return facts
+    # (where a fact's own words stand: its evidence quote may widen to a clause that starts before the flag)
     return [_mark_other(f, "a passage the note says is another patient's")
-            if any(lo <= f.evidence[0].start < hi for lo, hi in spans) else f for f in facts]
+            if any(lo <= _named_at(f) < hi for lo, hi in spans) else f for f in facts]
 
 
 def _pasted_end(text: str, start: int) -> int:
@@ -490,6 +506,7 @@ def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     out = _final_read_supersedes(out, doc)
     out = _other_patients(out, doc)
     out = _pasted_elsewhere(out, doc)
+    out = _requester_letter(out, doc)
     if doc_type == "imaging":
         out = _impression_supersedes(out)
     return out

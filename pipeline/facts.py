@@ -73,6 +73,12 @@ _CLAUSE_STOPS = ";:\n"
 _MAX_CLAUSE = 180
 
 
+def _is_label(span: Span) -> bool:
+    """Whether ``span`` is a label: its words followed by a colon ("Conservative care: ...")."""
+    text = doc_text(span.doc)
+    return text[span.end_char: span.end_char + 3].lstrip(" \t").startswith(":")
+
+
 def _clause(doc: Doc, span: Span, start: int, end: int) -> tuple[int, int]:
     """Widen [start, end) to its clause in the sentence, so a quote reads as a claim.
 
@@ -327,6 +333,9 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
         if concept.quantity == "cycles":
             found = [x for x in q.cycles(span) if _own_count(span, x, rows)]
             cyc = max((x.value for x in found), default=None)
+        elif concept.quantity == "weeks" and _is_label(span):
+            # "Conservative care: sling for 6 weeks (fracture care); PT for 4 weeks": each item keeps its own
+            pass
         elif concept.quantity == "weeks":
             found = q.durations(span)
             if found:

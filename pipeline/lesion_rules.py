@@ -114,6 +114,9 @@ class LesionRules(BaseModel):
     named_metastatic: NamedMetastatic
     case_items: CaseItems
     pasted_elsewhere: PastedElsewhere | None = None
+    subordinate_openers: frozenset[str] = frozenset()
+    requester_letter_titles: list[str] = []
+    requester_letter_lines: int = 4
     retraction: Retraction
     preliminary_read_cues: list[str] = Field(min_length=1)
     final_read_cues: list[str] = Field(min_length=1)
@@ -174,6 +177,7 @@ class CompiledLesionRules:
             if rules.retraction.reinterpretations else None
         self.tumor_word = _words(rules.retraction.tumor_words) if rules.retraction.tumor_words else None
         self.case_item = re.compile(rules.case_items.heading, re.IGNORECASE | re.MULTILINE)
+        self.requester_letter = _words(rules.requester_letter_titles) if rules.requester_letter_titles else None
         pasted = rules.pasted_elsewhere
         self.pasted_marker = re.compile("|".join(f"(?:{m})" for m in pasted.markers), re.IGNORECASE) \
             if pasted else None

@@ -49,7 +49,6 @@ class SentenceConfig(BaseModel):
     caps_label_reach: int = Field(default=30, ge=1)
     colon_wrap_min_words: int = Field(default=6, ge=1)
     max_sentence_tokens: int = Field(default=200, ge=20)
-    subordinate_openers: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)

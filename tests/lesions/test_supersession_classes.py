@@ -397,3 +397,43 @@ def test_primary_spinal_cord_tumor(reviewer, tmp_path, path_line, b1):
         docs = edit(docs, "mri_2026-01-28.txt", "mass at L2.", "mass at L2, myxopapillary ependymoma favored.")
     got = outcomes(reviewer, write_case(tmp_path, "cns", ["63307"], docs))["63307"]
     assert got[1]["B1"] == b1, got
+
+
+LMN = ("SPINE ONCOLOGY\nLETTER OF MEDICAL NECESSITY\nDate: 02/10/2026\nThe patient has a biopsy-proven L3 "
+       "metastasis with ECOG 1 and an expected survival of more than 12 months. We request authorization.\n")
+
+
+@pytest.mark.parametrize(("note_line", "b4"), [
+    # the requester's letter argues the request: the record decides (the palliative note's ECOG 3 stands)
+    ("ECOG 3. Expected survival is less than 3 months.", "not_met"),
+    # ... and where the record says nothing, the letter does not say it for the record
+    ("Seen for pain.", "met"),
+])
+def test_the_requesters_letter_is_no_record(reviewer, tmp_path, note_line, b4):
+    docs = {**FAMILY_B, "note_2026-02-08.txt": f"PALLIATIVE CARE\nDate of service: 02/08/2026\n{note_line}\n",
+            "lmn_2026-02-10.txt": LMN}
+    got = outcomes(reviewer, write_case(tmp_path, "lmn", ["63303"], docs))["63303"]
+    assert got[1]["B4"] == b4, got
+
+
+def test_a_headings_duration_is_its_items(reviewer, tmp_path):
+    # "Conservative care:" names no duration of its own: the sling's 6 weeks are fracture care, the
+    # therapy for the nerve is 4 weeks (C3' not met)
+    docs = {"nerve_2026-03-19.txt": (
+        "NERVE SURGERY CONSULT\nDate of service: 03/19/2026\nNumbness of the right ulnar hand and weak grip after a "
+        "clavicle fracture. EMG/NCS: right lower trunk plexopathy with conduction block.\nConservative care: sling "
+        "for 6 weeks after fixation (fracture care). Physical therapy for 4 weeks so far.\nPlan: right brachial "
+        "plexus neurolysis.\n")}
+    got = outcomes(reviewer, write_case(tmp_path, "heading", ["64713-RT"], docs))["64713"]
+    assert got[1]["C3'"] == "not_met", got
+
+
+@pytest.mark.parametrize(("title", "a3"), [
+    # a record that is also the letter stays a record; a letter alone argues and is set aside
+    ("OPERATIVE PLAN / LETTER OF MEDICAL NECESSITY", "met"),
+    ("LETTER OF MEDICAL NECESSITY", "insufficient"),
+])
+def test_a_plan_that_is_also_the_letter(reviewer, tmp_path, title, a3):
+    docs = edit(FAMILY_A, A_NOTE, "ORTHOPAEDIC ONCOLOGY CONSULT", title)
+    got = outcomes(reviewer, write_case(tmp_path, "plan_letter", ["27076-LT"], docs))["27076"]
+    assert got[1]["A3"] == a3, got

@@ -621,6 +621,15 @@ _LIST = ("MRI PELVIS\nFINDINGS:\nMass of the right iliac wing.\n{lead}\n- pathol
     ("Differentials include chordoma, metastasis and plasmacytoma.", "metastasis", {"uncertain"}),
     ("Primary bone tumor (chordoma, chondrosarcoma) or metastasis should be considered.", "metastasis",
      {"hypothetical"}),
+    # the structures an impression names before "free of tumor", with no verb; the margins' "free"
+    # frees no structure named before them
+    ("2. Right ischium, pubic rami and symphysis free of tumor.", "pubic_ramus", {"negated"}),
+    ("Plan: wide resection of the ilium with margins free of tumor.", "ilium", set()),
+    # a reading offered, not made
+    ("Enhancement along the cauda equina is favored to represent intradural tumor extension.",
+     "compartment_intradural", {"uncertain"}),
+    ("IMPRESSION: Most consistent with metastasis; plasmacytoma or lymphoma also possible.", "myeloma",
+     {"uncertain"}),
     # a finding the reader calls nonspecific is no definite finding
     ("IMPRESSION: Nonspecific mild thickening and T2 hyperintensity of the right lower trunk.", "brachial_plexus",
      {"uncertain"}),
