@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from mednec.pipeline.context_graph import positional_graph
+from mednec.pipeline.lesion_rules import lesion_rules
 from mednec.pipeline.prune import linear_prune
 from mednec.pipeline.regex_filter import DocWords, plan
 from mednec.pipeline.resources import (
@@ -86,8 +87,6 @@ def _subordinate_end(doc, ss: int, start: int, end: int, hi: int) -> int:  # noq
     """Where a cue's forward scope ends when the cue stands in a subordinate clause ("because it does
     not respond to chemotherapy, resection is the only option"): at the comma that closes the
     clause. Otherwise ``hi`` as it was."""
-    from mednec.pipeline.lesion_rules import lesion_rules
-
     openers = lesion_rules().rules.subordinate_openers
     i = start - 1  # back to the clause's first word: the sentence start or the last clause mark
     while i >= ss and doc[i].text not in (",", ";", ":", "."):

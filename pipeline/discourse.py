@@ -382,13 +382,19 @@ PAST_SCORE_CUE = "stated_for_the_past"
 _CLAUSE_BREAK = re.compile(r"[.;]\s|\n\s*\n")
 
 
+def _between_breaks(text: str, start: int, end: int, breaks: re.Pattern[str], reach: int, floor: int = 0) -> str:
+    """``text[start:end]`` widened to the last ``breaks`` match before it and the next after it,
+    at most ``reach`` characters either side (and never before ``floor``)."""
+    lo = max(floor, start - reach, 0)
+    lo = max((m.end() for m in breaks.finditer(text, lo, start)), default=lo)
+    nxt = breaks.search(text, end, end + reach)
+    return text[lo: nxt.start() if nxt else min(len(text), end + reach)]
+
+
 def _clause_text(f: Any, text: str) -> str:
     """The clause of a fact's first evidence span, read across line breaks (a wrapped line is no
     clause end): from the last period or semicolon before it to the next one after it."""
-    start, end = f.evidence[0].start, f.evidence[0].end
-    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(text, max(0, start - 300), start)), default=max(0, start - 300))
-    nxt = _CLAUSE_BREAK.search(text, end, end + 300)
-    return text[lo: nxt.start() if nxt else min(len(text), end + 300)]
+    return _between_breaks(text, f.evidence[0].start, f.evidence[0].end, _CLAUSE_BREAK, 300)
 
 
 def _near(f: Any, text: str, reach: int = 40) -> str:
@@ -400,11 +406,7 @@ def _near(f: Any, text: str, reach: int = 40) -> str:
     digit = re.search(r"\d", text[start: f.evidence[0].end])
     end = start + digit.end() if digit else f.evidence[0].end
     # before it, the phrase starts at its line too (the date of the line above is the header's)
-    floor = max(0, start - reach)
-    lo = max((m.end() for m in _PHRASE_BREAK.finditer(text, floor, start)), default=floor)
-    lo = max(lo, text.rfind("\n", 0, start) + 1)
-    nxt = _PHRASE_BREAK.search(text, end, end + reach)
-    return text[lo: nxt.start() if nxt else min(len(text), end + reach)]
+    return _between_breaks(text, start, end, _PHRASE_BREAK, reach, floor=text.rfind("\n", 0, start) + 1)
 
 
 # a comma too ends the phrase a date may qualify ("ECOG 1, on osimertinib since 06/2024")

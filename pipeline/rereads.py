@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mednec.pipeline.discourse import _hedged, _sides_meet, _superseded
+from mednec.pipeline.discourse import _hedged, _named_at, _sides_meet, _superseded
 from mednec.pipeline.doctype import day_first, find_dates, join_broken_paragraphs, month_first
 from mednec.pipeline.lesion_rules import lesion_rules
 
@@ -131,18 +131,11 @@ def _in_retracting_clause(text: str, sentence: str, f: Any, back: re.Match, verb
     base = text.find(sentence, max(0, f.evidence[0].start - len(sentence)))
     if base < 0:
         return False
-    at = _named(f) - base
+    at = _named_at(f) - base
     lo, hi = min(back.start(), at), verb.start()
     if not (0 <= lo < hi and hi - lo <= 200) or re.search(r"[.;]\s|\n[ \t]*\n", sentence[lo:hi]):
         return False
     return 0 <= back.start() - at <= 60 or back.start() <= at < hi
-
-
-def _named(f: Any) -> int:
-    from mednec.pipeline.assertions import fact_span
-
-    span = fact_span(f.id)
-    return span[1] if span is not None else f.evidence[0].start
 
 
 def _reinterpreted(sentence: str) -> re.Match | None:

@@ -188,11 +188,10 @@ class SentenceSplitter:
         tok = doc[i]
         if not (last.text[-1:].isalpha() and last.text[-1:].islower()) or not _not_a_list_mark(doc, i):
             return False
-        text = self._text or ""
-        line_start = text.rfind("\n", 0, last.idx) + 1
-        line = text[line_start: last.idx + len(last.text)]
+        line = self._line_to(last)
         if len(line.split()) < self.caps_min_words or line.lstrip()[:1].isdigit():
             return False
+        text = self._text or ""
         line_end = text.find("\n", tok.idx)
         nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
         return re.match(r"\S+\s*[-\u2013\u2014:]", nxt) is None
@@ -207,10 +206,13 @@ class SentenceSplitter:
         nxt = doc[i + 1] if i + 1 < len(doc) else None
         if nxt is None or not nxt.text[:1].islower():
             return False
-        text = self._text or ""
-        line_start = text.rfind("\n", 0, last.idx) + 1
-        line = text[line_start: last.idx + len(last.text)]
+        line = self._line_to(last)
         return len(line.split()) >= self.caps_min_words and not line.lstrip().startswith(("-", "\u2013", "\u2022", "*"))
+
+    def _line_to(self, last: "Token") -> str:
+        """The text of ``last``'s line up to and including ``last``."""
+        text = self._text or ""
+        return text[text.rfind("\n", 0, last.idx) + 1: last.idx + len(last.text)]
 
     def _acronym_wrap(self, last: "Token", tok: "Token") -> bool:
         """A line that ends on a lower-case word goes on into an all-caps acronym on the next line:
