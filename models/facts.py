@@ -77,6 +77,8 @@ class DiagnosisFact(_FactBase):
     kind: Literal["diagnosis"] = "diagnosis"
     category: str
     tissue: bool = False
+    size_mm: float | None = Field(default=None, description="the measurement the mention carries, its largest "
+                                  "dimension in millimetres ('a 6 mm sclerotic focus')")
 
 
 class SiteFact(_FactBase):

@@ -83,6 +83,25 @@ _HEADING_CARRIES = frozenset({"HISTORICAL", "HYPOTHETICAL", "FAMILY"})
 _CLAUSE_BOUND = frozenset({"NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE"})
 
 
+def _colon_end(doc, end: int, hi: int) -> int:  # noqa: ANN001 - a spaCy Doc
+    """Where a cue's forward scope ends at a colon that closes a stated clause ("The sciatic nerve is
+    not encased: plan to preserve it"): the clause after the colon follows from the denial, it is not
+    denied. A colon right after the cue ("No: fracture"), after a list's lead ("no evidence of the
+    following:") or at the end of its line (a heading for the lines below) keeps the scope."""
+    leads = lesion_rules().rules.colon_list_leads
+    for c in range(end, hi):
+        if doc[c].text != ":":
+            continue
+        said = [t for t in doc[end:c] if t.is_alpha and not t.is_stop]
+        if not said or said[-1].lower_ in leads or doc[c - 1].is_stop:
+            return hi
+        nxt = doc[c + 1] if c + 1 < len(doc) else None
+        if nxt is None or "\n" in doc[c].whitespace_ + (nxt.text if nxt.is_space else ""):
+            return hi
+        return c
+    return hi
+
+
 def _subordinate_end(doc, ss: int, start: int, end: int, hi: int) -> int:  # noqa: ANN001 - a spaCy Doc
     """Where a cue's forward scope ends when the cue stands in a subordinate clause ("because it does
     not respond to chemotherapy, resection is the only option"): at the comma that closes the
@@ -197,7 +216,7 @@ def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, bu
                 if ss in by_sent:
                     lo, hi = _scope(rule.direction, rule.max_scope, start, end, ss, se, words)
                     if rule.category in _CLAUSE_BOUND and rule.direction != "BACKWARD":
-                        hi = min(hi, _subordinate_end(doc, ss, start, end, hi))
+                        hi = min(hi, _subordinate_end(doc, ss, start, end, hi), _colon_end(doc, end, hi))
                     by_sent[ss][1].append(ConTextModifier(rule, start, end, doc, scope_start=lo, scope_end=hi))
                 # a heading line ending on a colon ("Oncologic history (copied from clinic note):")
                 # speaks for the line after it, as it would on one line: its history, hypothesis or

@@ -481,6 +481,38 @@ def settle_scores(facts: Sequence[Any]) -> list[Any]:
     return out
 
 
+_NERVE_PLANS = frozenset({"nerve_sacrifice", "nerve_preservation"})
+
+
+def _firm(f: Any) -> bool:
+    """A decided plan: planned or stated, not denied, hedged, conditional or superseded."""
+    a = f.assertion
+    return not (a.negated or a.hypothetical or a.conditional or a.uncertain or a.superseded or a.family)
+
+
+def settle_nerve_plans(facts: Sequence[Any]) -> list[Any]:
+    """Across the case: what is planned for a nerve is the latest decided plan. An earlier plan to
+    sacrifice a nerve (or to keep it) is superseded by a firm plan of the other kind for the same
+    nerve and side in a later-dated document ("en bloc resection will likely include sacrifice of
+    the femoral nerve" at the July board; "we now plan to preserve the right femoral nerve" after
+    the October MRI). Documents of one date have no order: both plans stand."""
+    plans = [f for f in facts if f.kind == "plan" and f.concept in _NERVE_PLANS and f.target
+             and f.document_date is not None]
+    later: dict[tuple[str, str], list[Any]] = {}
+    for f in plans:
+        if _firm(f):
+            later.setdefault((f.concept, f.target), []).append(f)
+    out = []
+    for f in facts:
+        if f in plans and not f.assertion.negated:
+            other = "nerve_preservation" if f.concept == "nerve_sacrifice" else "nerve_sacrifice"
+            if any(g.document_date > f.document_date and _sides_meet(g.side, f.side)
+                   for g in later.get((other, f.target), ())):
+                f = _superseded(f, "a later plan for the same nerve")
+        out.append(f)
+    return out
+
+
 def _current_scores(facts: list[Any], doc: Doc) -> list[Any]:
     """A score stated for the past beside the same score stated as current is history (each read in
     its clause, across line breaks)."""

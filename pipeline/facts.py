@@ -29,6 +29,7 @@ from mednec.pipeline.discourse import read_discourse
 from mednec.pipeline.doctype import letterhead_ranges
 from mednec.pipeline.kb import KnowledgeBase, load_kb
 from mednec.pipeline.nonfindings import _height_mark, _in_title, _label_of_line, descriptor_use
+from mednec.pipeline.packets import embedded_reports
 from mednec.pipeline.relations import _denied_relations, _relation
 from mednec.pipeline.sentence_index import SentenceIndex, member_rows
 from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map, source_span
@@ -206,8 +207,14 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
     subjects: dict[int, Subjects] = {}
     text = doc_text(doc)
     letterhead = letterhead_ranges(text)
+    # a later report the sender put in the same file (an outside operative note, a rule line, then
+    # the pathology of its specimen) is read as the report it is, of its own date
+    parts = [(lo, hi, kind, dt.date.fromisoformat(day) if day else doc_date)
+             for lo, hi, kind, day in embedded_reports(text)[1:]]
+    whole = (doc_type, doc_date)
     facts: list[Fact] = []
     for span in doc.spans[GROUP] if GROUP in doc.spans else []:
+        doc_type, doc_date = next(((kind, day) for lo, hi, kind, day in parts if lo <= span.start_char < hi), whole)
         concept = kb[span._.concept]
         if concept.label == "DIAGNOSIS" and _named_metastatic(span, concept.category):
             concept = kb["metastasis"]
@@ -302,7 +309,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             "evidence": (_evidence(doc, span, modifier, document, section),),
         }
         facts.append(_typed(span, concept, base, doc_type, section, cues, doc_date, rows.get(s_start, [])))
-    return read_discourse(share_plans(_share_hedges(_addendum_supersedes(facts))), doc, doc_type)
+    return read_discourse(share_plans(_share_hedges(_addendum_supersedes(facts))), doc, whole[0])
 
 
 def _own_count(span: Span, quantity: Any, rows: list[Any]) -> bool:
@@ -322,7 +329,7 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
     label = concept.label
     if label == "DIAGNOSIS":
         tissue = (doc_type == "pathology" and section in _TISSUE_SECTIONS) or "tissue" in cues
-        return DiagnosisFact(**base, category=concept.category, tissue=tissue)
+        return DiagnosisFact(**base, category=concept.category, tissue=tissue, size_mm=q.size_of(span))
     if label == "SITE":
         return SiteFact(**base, region=concept.region)
     if label == "NERVE":

@@ -115,6 +115,7 @@ class LesionRules(BaseModel):
     case_items: CaseItems
     pasted_elsewhere: PastedElsewhere | None = None
     subordinate_openers: frozenset[str] = frozenset()
+    colon_list_leads: frozenset[str] = frozenset()
     requester_letter_titles: list[str] = []
     requester_letter_lines: int = 4
     retraction: Retraction

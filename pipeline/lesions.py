@@ -46,6 +46,14 @@ def _is_mention(f: Any) -> bool:
         and (f.section or "") not in _SKIP_SECTIONS
 
 
+def _is_lesion_mention(f: Any) -> bool:
+    """A mention that names a lesion there now or before ("unchanged since 2019" is still there):
+    a benign lesion seen on an earlier study is the same benign lesion."""
+    a = f.assertion
+    return f.kind == "diagnosis" and not (a.negated or a.family or a.hypothetical) \
+        and (f.section or "") not in _SKIP_SECTIONS
+
+
 def _tumor_present(facts: Sequence[Any]) -> bool:
     cats = lesion_rules().rules.tumor_categories
     return any(_is_mention(f) and f.category in cats and (f.assertion.affirmed or f.tissue) for f in facts)
@@ -75,12 +83,28 @@ def _without_fixation(text: str) -> str:
     return lesion_rules().fixation_levels.sub(" ", text)
 
 
+def _when(f: Any) -> tuple[str, str, int]:
+    """When a statement was made, for ordering: its document's date, then its place in that document."""
+    span = fact_span(f.id)
+    return (f.document_date.isoformat() if f.document_date else "", f.document, span[1] if span else 0)
+
+
+def _later(a: tuple[str, str, int], b: tuple[str, str, int]) -> bool:
+    """Whether ``a`` was said after ``b``: on a later date, or later in the same document (two
+    documents of one date have no order)."""
+    return a[0] > b[0] if a[0] != b[0] else (a[1] == b[1] and a[2] > b[2])
+
+
 def _index_levels(facts: Sequence[Any]) -> frozenset[str]:
     """Levels of the planned spinal resection and of the pathology specimen (empty: unknown)."""
     rules = lesion_rules().rules
     levels: set[str] = set()
-    plans = [f for f in facts if f.kind == "plan" and f.category in rules.spine_plan_categories
-             and not f.assertion.negated]
+    spine = [f for f in facts if f.kind == "plan" and f.category in rules.spine_plan_categories]
+    plans = [f for f in spine if not f.assertion.negated]
+    # a level whose resection a later statement withdraws ("L1 corpectomy is no longer planned")
+    # is no longer planned, whatever the earlier plan said
+    withdrawn = [(_when(f), set(f.levels)) for f in spine if f.assertion.negated and f.levels
+                 and not (f.assertion.hypothetical or f.assertion.conditional)]
     # an extension the plan makes only if something turns out so ("if the L1 lesion turns out to be
     # tumor we will extend to an L1 corpectomy") places the index lesion only when nothing firmer does
     firm = [f for f in plans if not (f.assertion.hypothetical or f.assertion.conditional or f.assertion.superseded)]
@@ -88,7 +112,11 @@ def _index_levels(facts: Sequence[Any]) -> frozenset[str]:
         # the levels the plan's own words name ("T12 corpectomy"); else those of its evidence, past
         # any fixation range ("with T10-L2 posterior fixation" stabilises, it resects nothing), which
         # a line break may cut from the word that says so
-        levels.update(f.levels or parse_levels(_without_fixation(f.evidence[0].text)))
+        named = set(f.levels or parse_levels(_without_fixation(f.evidence[0].text)))
+        for when, gone in withdrawn:
+            if _later(when, _when(f)):
+                named -= gone
+        levels.update(named)
     for f in facts:
         if (f.kind == "site" and f.document_type == "pathology" and f.concept in rules.level_sites
                 and f.assertion.affirmed):
@@ -128,7 +156,7 @@ def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = (), territory:
             return any(lo - reach <= span[2] and span[1] <= hi + reach for lo, hi in near)
 
         for f in facts:
-            if (_is_mention(f) and f.category in rules.benign_categories and not f.tissue
+            if (_is_lesion_mention(f) and f.category in rules.benign_categories and not f.tissue
                     and f.document_type != "pathology" and not in_differential(f)):
                 groups.setdefault((f.concept, f.side), []).append(f.id)
     keys = {k: f"L{i + 2}" for i, k in enumerate(sorted(groups, key=lambda k: (k[0], k[1] or "")))}
@@ -137,6 +165,8 @@ def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = (), territory:
             lesion_of[fid] = keys[k]
     placed = _generic_at_incidental_sites(facts, groups, keys) if groups else {}
     lesion_of.update(placed)
+    if groups:
+        lesion_of.update(_generic_by_size(facts, lesion_of))
     index_members: list[str] = []
     for f in facts:
         if f.id in lesion_of:
@@ -232,6 +262,38 @@ def _generic_at_incidental_sites(facts: Sequence[Any], groups: dict[tuple[str, s
             continue  # where the tumor is, is unknown, or it is there: a generic mention may be it
         homes = [lid for lid, (side, sites) in incidental.items()
                  if regions[f.id] <= sites and (side is None or f.side is None or side == f.side)]
+        if len(homes) == 1:
+            out[f.id] = homes[0]
+    return out
+
+
+def _same_size(a: float, b: float) -> bool:
+    """Two measurements of one lesion: within a millimetre or a tenth."""
+    return abs(a - b) <= max(1.0, 0.1 * max(a, b))
+
+
+def _generic_by_size(facts: Sequence[Any], lesion_of: dict[str, str]) -> dict[str, str]:
+    """Generic mentions measured as an incidental lesion is measured, and as no tumor is, are that
+    lesion: "a 6 mm sclerotic focus abuts the acetabular roof" is the "incidental 6 mm bone island"
+    of the impression or of the next study, not the 8 cm chondrosarcoma beside it."""
+    rules = lesion_rules().rules
+    sizes: dict[str, list[float]] = {}
+    tumor_sizes: list[float] = []
+    tumor_sentences = {(f.document, f.sentence) for f in facts
+                       if _is_lesion_mention(f) and f.category in rules.tumor_categories}
+    for f in facts:
+        if not (_is_lesion_mention(f) and f.size_mm):
+            continue
+        if f.id in lesion_of and lesion_of[f.id] != INDEX_LESION:
+            sizes.setdefault(lesion_of[f.id], []).append(f.size_mm)
+        elif f.category in rules.tumor_categories or (f.document, f.sentence) in tumor_sentences:
+            tumor_sizes.append(f.size_mm)
+    out: dict[str, str] = {}
+    for f in facts:
+        if (f.id in lesion_of or not _is_lesion_mention(f) or f.category not in rules.generic_categories
+                or not f.size_mm or any(_same_size(f.size_mm, t) for t in tumor_sizes)):
+            continue
+        homes = [lid for lid, measured in sizes.items() if any(_same_size(f.size_mm, m) for m in measured)]
         if len(homes) == 1:
             out[f.id] = homes[0]
     return out

@@ -37,6 +37,10 @@ _SENTENCE_LINE = re.compile(r"^\s*(?:[-*\u2022]\s|\d{1,2}[.)]\s+[a-z])|^(?=.*\b[
 _TITLE_LABELS = re.compile(r"^\W*(?:exam|examination|study|procedure|report|title|type)\s*:\s*", re.I)
 
 
+# a line drawn across the page ("-----", "=====") between two reports a sender put in one file
+_RULE_LINE = re.compile(r"^[ \t]*([-=_*~])\1{9,}[ \t]*$", re.M)
+
+
 @dataclass(frozen=True)
 class Part:
     """Pages ``first``..``last`` (1-based, inclusive) of a packet: a document or a cover sheet."""
@@ -197,4 +201,25 @@ def page_file_groups(paths: list[Path]) -> list[list[Path]]:
             out.append([groups[item][0][1]])
         else:
             out.append([p for _, p in sorted(groups[item], key=lambda np: (np[0], np[1].name))])
+    return out
+
+
+def embedded_reports(text: str) -> list[tuple[int, int, str, str | None]]:
+    """The reports one text document holds, when a sender put several in one file: an outside
+    operative note, a rule line, then the pathology report of its specimen. Each part after a rule
+    line whose head names a document type by its title ("SURGICAL PATHOLOGY REPORT") is a report of
+    its own, to the next such part: (start, end, type, date as written). A rule line before an
+    untitled passage (an addendum, a signature block) keeps that passage in the report above it.
+    Empty when the document is one report."""
+    from mednec.pipeline.doctype import infer_type
+
+    starts = [m.end() for m in _RULE_LINE.finditer(text) if title_of(text[m.end():m.end() + 1200]) is not None]
+    if not starts:
+        return []
+    out = []
+    edges = [0, *starts, len(text)]
+    for lo, hi in zip(edges, edges[1:], strict=False):
+        part = text[lo:hi]
+        date = infer_date(part)
+        out.append((lo, hi, infer_type(part), date.isoformat() if date else None))
     return out

@@ -42,6 +42,9 @@ class QuantityConfig(BaseModel):
     session_units: list[str]
     comparators: dict[str, list[str]]
     survival_bare_units: dict[str, float | None]
+    size_units: dict[str, float] = {}
+    size_reach_words: int = 4
+    size_after_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -241,6 +244,80 @@ def survival(span: Span) -> Quantity | None:
     for phrase, months in sorted(cfg.survival_bare_units.items(), key=lambda kv: -len(kv[0])):
         if months is not None and re.search(rf"\b(?:is|are|of|in|be|measured in|likely)\s+{re.escape(phrase)}\b", low):
             return Quantity(months, "<" if months < 3 else ">", "months", sent.start, sent.end)
+    return None
+
+
+_GLUED_SIZE_RE = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$", re.I)
+_TIMES = frozenset({"x", "×", "by"})
+
+
+def _size_ending_at(toks: list, j: int, units: dict[str, float]) -> tuple[float, int] | None:
+    """The largest dimension (mm) of a measurement whose unit is token ``j`` ("8.1 x 5.3 x 6.6 cm",
+    "6 mm", "6mm"), and the index of its first token; None when token ``j`` ends no measurement."""
+    word = toks[j].lower_
+    glued = _GLUED_SIZE_RE.match(word)
+    if glued and glued.group(2) in units:
+        values, k = [float(glued.group(1))], j
+        factor = units[glued.group(2)]
+    elif word in units and j > 0 and _NUM_RE.match(toks[j - 1].text):
+        values, k, factor = [float(toks[j - 1].text)], j - 1, units[word]
+    elif word in units and j > 1 and toks[j - 1].text == "-" and _NUM_RE.match(toks[j - 2].text):
+        values, k, factor = [float(toks[j - 2].text)], j - 2, units[word]  # "12-mm"
+    else:
+        return None
+    # earlier dimensions: "8.1 x 5.3 x" (a unit may repeat: "3 cm x 2 cm")
+    while k >= 2 and toks[k - 1].lower_ in _TIMES:
+        i = k - 2
+        if toks[i].lower_ in units and i > 0:
+            i -= 1
+        if not _NUM_RE.match(toks[i].text):
+            break
+        values.append(float(toks[i].text))
+        k = i
+    return max(values) * factor, k
+
+
+def size_of(span: Span) -> float | None:
+    """The measurement a lesion mention carries, as its largest dimension in millimetres.
+
+    Read before the noun across adjectives only ("a 6 mm round sclerotic focus", "8 x 5 cm
+    lobulated mass"), or right after it ("bone island measuring 6 mm", "mass (4.1 cm)"). A
+    measurement separated by a function word ("a 4 cm area of enhancement within the mass")
+    sizes something else. None when the mention carries none.
+    """
+    cfg = quantity_config()
+    units = cfg.size_units
+    sent, _ = _sentence_tokens(span)
+    toks = list(sent)
+    lo, hi = span.start - sent.start, span.end - sent.start
+    words = 0
+    j = lo - 1
+    while j >= 0:
+        t = toks[j]
+        found = _size_ending_at(toks, j, units)
+        if found is not None:
+            return found[0]
+        if t.text == "-" or t.text == "–":
+            j -= 1
+            continue
+        if not t.is_alpha or t.is_stop or t.lower_ in units:
+            break
+        words += 1
+        if words > cfg.size_reach_words:
+            break
+        j -= 1
+    j, skipped = hi, 0
+    while j < len(toks) and skipped <= 3:
+        end = j
+        # the measurement after the noun: its unit within the next few tokens
+        for k in range(j, min(j + 8, len(toks))):
+            found = _size_ending_at(toks, k, units)
+            if found is not None and found[1] == end:
+                return found[0]
+        if toks[j].lower_ not in cfg.size_after_words:
+            break
+        j += 1
+        skipped += 1
     return None
 
 

@@ -107,10 +107,22 @@ def _tissue_head_before(text: str, lo: int, start_char: int, end_char: int) -> b
     cfg = lesion_rules().rules.plan_object
     if re.search(rf"\b(?:{'|'.join(map(re.escape, cfg.nerve_words))})(?![\w])", text[start_char:end_char], re.I):
         return False
-    words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", text[lo:start_char])]
-    while words and words[-1] in cfg.auxiliaries:
+    # a parenthesis inside the subject ("the prior contaminated field (capsular breach 2021)") is an aside
+    clause = re.sub(r"\([^()]*\)", " ", text[lo:start_char])
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", clause)]
+    while words and (words[-1] in cfg.auxiliaries or words[-1].endswith("ly")):
         words.pop()
-    return bool(words) and words[-1] in cfg.tissue_heads
+    if not words:
+        return False
+    if words[-1] in cfg.tissue_heads:
+        return True
+    # a named subject that no nerve word names ("the contaminated field must be included in the
+    # resection") is not a nerve: a nerve is named as one, or by the knowledge base (read before this)
+    from mednec.pipeline.respell_vocab import vocabulary
+
+    head = words[-1]
+    return (head not in vocabulary().stop and head not in cfg.nerve_words and head not in _PLAN_WORDS
+            and len(head) > 2 and not any(w in cfg.nerve_words for w in words))
 
 
 def _object_after(text: str, start_char: int, end_char: int, hi: int) -> str | None:

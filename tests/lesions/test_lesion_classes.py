@@ -406,6 +406,13 @@ SACRIFICES = [
                                "be sacrificed with the specimen.", "approve", "met"),
     # a muscle origin is tissue, no nerve
     ("muscle_origin_with_the_specimen", "3. Hamstring origin resected with the specimen.", "approve", "met"),
+    # a subject no nerve word names is no nerve, whatever it is called (an aside in parentheses aside)
+    ("contaminated_field_in_the_resection", "The earlier contaminated field (open biopsy 2022) must be included "
+                                            "in the resection.", "approve", "met"),
+    ("root_in_the_resection", "The left S1 root must be included in the resection.", "refer", "not_met"),
+    # a colon after a stated denial opens what follows from it: the plan after it is not denied
+    ("denial_then_colon", "The sciatic nerve is not encased: we plan to preserve the left sciatic nerve by "
+                          "neurolysis.", "approve", "met"),
     # a consequence opens a clause of its own: the denial before it does not reach the preservation
     ("denial_then_consequence", "The mass pushes the sciatic nerve backward but does not surround it, so the "
                                 "left sciatic nerve will be dissected off the capsule and preserved.", "approve",
@@ -486,6 +493,20 @@ def test_one_region_planned_keeps_the_case_lesion(reviewer, tmp_path):
                 "corpectomy at the same sitting.", "Plan: L3 corpectomy.")
     got = outcomes(reviewer, write_case(tmp_path, "lumbar_only", ["63303"], docs))
     assert got["63303"][1]["B2"] == "met", got
+
+
+@pytest.mark.parametrize(("name", "later", "b2"), [
+    # a level whose resection a later note withdraws is no longer the lumbar code's lesion
+    ("withdrawn_in_a_later_note", "Revised plan after MRI: T8 corpectomy only. The L3 corpectomy is no longer "
+                                  "planned.", "not_met"),
+    # a later note that keeps both levels keeps the lumbar lesion
+    ("kept_in_a_later_note", "Plan confirmed after MRI: T8 and L3 corpectomy.", "met"),
+])
+def test_a_withdrawn_level_is_no_longer_planned(reviewer, tmp_path, name, later, b2):
+    docs = {**TWO_LEVELS, "note_2026-02-09.txt": f"SPINE SURGERY FOLLOW-UP\nDate of service: 02/09/2026\n{later}\n"}
+    got = outcomes(reviewer, write_case(tmp_path, name, ["63301", "63303"], docs))
+    assert got["63303"][1]["B2"] == b2, got
+    assert got["63301"][0] == "approve", got
 
 
 # A carcinoma that grows into the spine from its own primary site is that primary tumor, not a
@@ -606,3 +627,55 @@ def test_neoadjuvant_cycles_planned_or_done(reviewer, tmp_path, name, chemo, a4)
         "She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.", chemo)
     got = outcomes(reviewer, write_case(tmp_path, name, ["27076-LT"], {**FAMILY_A, "note_2026-01-20.txt": note}))
     assert got["27076"][1]["A4"] == a4, got
+
+
+# which lesion a generic mention is: a measurement names it. "A 5 mm sclerotic focus ... abuts the
+# acetabular roof" is the "incidental 5 mm bone island" the impression names, not the 9 cm tumor of
+# the iliac wing; measured as the tumor is, or with the island unmeasured, it may be the tumor.
+WING = _a(
+    (MRI, "There is a 9 cm destructive mass of the left ilium. " + ABUTS,
+     "There is a 9 cm destructive mass of the left iliac wing, 4 cm above the acetabulum; the acetabulum is "
+     "uninvolved. A 5 mm sclerotic focus in the left supra-acetabular ilium abuts the left acetabular roof."),
+    (MRI, IMPRESSION, "IMPRESSION: 1. Left iliac wing osteosarcoma.\n2. Incidental 5 mm bone island in the left "
+                      "supra-acetabular ilium."),
+    (NOTE, PLAN, "Plan: en bloc resection with wide margins of the left iliac wing, sparing the acetabulum, with "
+                 "curative intent."))
+
+
+@pytest.mark.parametrize(("name", "docs", "outcome", "a2"), [
+    ("measured_as_the_island", WING, "approve", "met"),
+    ("island_named_on_the_next_study", edit(edit(WING, MRI, "2. Incidental 5 mm bone island in the left "
+                                                 "supra-acetabular ilium.", "2. No other lesion."),
+                                            NOTE, "Plan:", "CT 01/15/2026: incidental 5 mm bone island of the left "
+                                                           "supra-acetabular ilium, unchanged since 2019.\nPlan:"),
+     "approve", "met"),
+    ("measured_as_the_tumor", edit(WING, MRI, "A 5 mm sclerotic focus", "A 9 cm sclerotic focus"), "refer", "not_met"),
+    ("island_unmeasured", edit(WING, MRI, "Incidental 5 mm bone island", "Incidental bone island"), "refer", "not_met"),
+])
+def test_a_measurement_names_the_lesion(reviewer, tmp_path, name, docs, outcome, a2):
+    got = outcomes(reviewer, write_case(tmp_path, name, ["27075-LT"], docs))["27075"]
+    assert (got[0], got[1]["A2"]) == (outcome, a2)
+
+
+# what is planned for a nerve is the latest decided plan: a board's likely sacrifice yields to a
+# later firm plan to preserve the same nerve, and a later sacrifice overrides an earlier preservation;
+# two plans of one date have no order, so the sacrifice still stands
+BOARD_SACRIFICE = ("TUMOR BOARD\nDate of service: {date}\nGiven encasement, en bloc resection will likely include "
+                   "sacrifice of the left sciatic nerve.\n")
+
+
+@pytest.mark.parametrize(("name", "board_date", "outcome", "c2"), [
+    ("board_before_the_plan", "02/20/2026", "approve", "met"),
+    ("board_same_day", "03/10/2026", "pend", "insufficient"),
+])
+def test_the_latest_nerve_plan_decides(reviewer, tmp_path, name, board_date, outcome, c2):
+    docs = {**FAMILY_C, "board.txt": BOARD_SACRIFICE.format(date=board_date)}
+    got = outcomes(reviewer, write_case(tmp_path, name, ["64712-LT"], docs))["64712"]
+    assert (got[0], got[1]["C2"]) == (outcome, c2), got
+
+
+def test_a_later_sacrifice_overrides_an_earlier_preservation(reviewer, tmp_path):
+    docs = {**FAMILY_C, "board.txt": "TUMOR BOARD\nDate of service: 03/20/2026\nAfter the new MRI the left sciatic "
+                                     "nerve will be sacrificed with the specimen.\n"}
+    got = outcomes(reviewer, write_case(tmp_path, "later_sacrifice", ["64712-LT"], docs))["64712"]
+    assert (got[0], got[1]["C2"]) == ("refer", "not_met"), got

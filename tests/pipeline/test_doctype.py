@@ -100,3 +100,41 @@ def test_an_ambiguous_date_takes_the_reading_of_its_file_name():
     text = "CT NECK AND THORAX\nEXAM DATE: 03/11/2025\n"
     assert infer_date(text, "outside_ct_2025-11-03.txt") == dt.date(2025, 11, 3)
     assert infer_date(text) == dt.date(2025, 3, 11)
+
+
+# several reports in one text file: an outside operative note, a rule line, the pathology of its specimen
+OP_AND_PATH = ("OUTSIDE SURGERY CENTER\nOPERATIVE REPORT\nDate of surgery: 04/02/2025\nPREOPERATIVE DIAGNOSIS: Thigh "
+               "mass, presumed lipoma.\nPROCEDURE: Excision of left thigh mass.\n{rule}\nSURGICAL PATHOLOGY REPORT\n"
+               "Received 04/02/2025   Reported 04/08/2025\nDIAGNOSIS: Myxofibrosarcoma, high grade.\n")
+
+
+@pytest.mark.parametrize(("rule", "kinds"), [
+    ("-" * 40, ["operative", "pathology"]),
+    ("=" * 12, ["operative", "pathology"]),
+    ("", []),  # no rule line: one report
+])
+def test_embedded_reports(rule, kinds):
+    from mednec.pipeline.packets import embedded_reports
+
+    parts = embedded_reports(OP_AND_PATH.format(rule=rule))
+    assert [p[2] for p in parts] == kinds
+
+
+@pytest.mark.parametrize(("tail", "kinds"), [
+    ("Addendum 04/03/2025: the drain was removed on day 1.\nSigned, MD", []),  # an untitled passage stays
+    ("MRI LEFT THIGH WITHOUT CONTRAST\nExam date: 05/01/2025\nNo residual mass.", ["operative", "imaging"]),
+])
+def test_a_rule_line_opens_a_report_only_under_a_title(tail, kinds):
+    from mednec.pipeline.packets import embedded_reports
+
+    text = OP_AND_PATH.split("{rule}")[0] + "-" * 30 + "\n" + tail + "\n"
+    parts = embedded_reports(text)
+    assert [p[2] for p in parts] == kinds
+
+
+@pytest.mark.parametrize(("rule", "tissue"), [("-" * 40, True), ("", False)])
+def test_a_pathology_report_inside_another_document_is_pathology(facts_of, rule, tissue):
+    facts = facts_of(OP_AND_PATH.format(rule=rule), "operative")
+    sarcoma = [f for f in facts if f.kind == "diagnosis" and "Myxofibro" in f.evidence[0].text]
+    assert sarcoma and sarcoma[0].tissue is tissue
+    assert sarcoma[0].document_type == ("pathology" if tissue else "operative")

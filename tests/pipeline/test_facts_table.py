@@ -61,11 +61,41 @@ ROWS = [
      "The callus could compress the right brachial plexus", "right", None, AFFIRMED, {}),
     ("The callus compresses the right brachial plexus.", "brachial_plexus",
      "The callus compresses the right brachial plexus", "right", "compress", AFFIRMED, {}),
+    # a colon after a stated denial opens what follows from it: the plan after it is not denied
+    ("The sciatic nerve is not encased: plan to preserve the right sciatic nerve by neurolysis.",
+     "nerve_preservation", "plan to preserve the right sciatic nerve by neurolysis", "right", None, {"planned"}, {}),
+    # a comma and "with" open an adjunct of the whole plan, not another spared structure
+    ("Plan: en bloc resection of the left iliac wing, sparing the acetabulum, with curative intent.",
+     "curative_intent", "en bloc resection of the left iliac wing, sparing the acetabulum, with curative intent",
+     "left", None, AFFIRMED, {}),
     # an HL7 field separator glued to a negation ("||No mass") parts the words: the denial holds
     ("OBX|4|TX|FIND^Findings||No mass, collection or haematoma.||||||F", "mass",
      "OBX|4|TX|FIND^Findings||No mass, collection or haematoma.||||||F", None, None,
      {"negated"}, {}),
 ]
+
+
+
+
+# the measurement a lesion mention carries (largest dimension, mm): before the noun across adjectives
+# only, or right after it; a measurement of something else ("an area of ... within the mass") is none
+SIZES = [
+    ("A 7 mm ovoid sclerotic focus in the left ilium.", "lesion", 7.0),
+    ("There is a 6.2 x 4.0 x 5.5 cm lobulated mass in the right ilium.", "mass", 62.0),
+    ("Bone island measuring 9mm in the left femoral head.", "bone_island", 9.0),
+    ("The mass (3.4 cm) abuts the roof.", "mass", 34.0),
+    ("A 2 cm x 1 cm lesion of the pubis.", "lesion", 20.0),
+    ("11-mm hemangioma at L3.", "fibrous_dysplasia", 11.0),
+    ("A 4 cm area of enhancement within the mass.", "mass", None),
+    ("Large mass of the sacrum.", "mass", None),
+]
+
+
+@pytest.mark.parametrize(("text", "concept", "size"), SIZES, ids=[f"{i}-{r[1]}" for i, r in enumerate(SIZES)])
+def test_lesion_size(facts_of, text, concept, size):
+    found = [f for f in facts_of(text) if f.concept == concept]
+    assert found, f"no {concept} fact in {text!r}"
+    assert found[0].size_mm == size
 
 
 @pytest.mark.parametrize(("text", "concept", "evidence", "side", "relation", "flags", "extra"), ROWS,
