@@ -372,7 +372,11 @@ def _share_hedges(facts: list[Fact]) -> list[Fact]:
         return facts
     out: list[Fact] = []
     for f in facts:
-        if (f.sentence, f.concept) in hedged and not f.assertion.uncertain and not f.assertion.negated:
+        # a diagnosis the tissue proved ("biopsy-proven solitary osseous metastasis ... and a lung
+        # nodule suspicious for metastasis") is not hedged by what is suspected of another lesion
+        proven = f.kind == "diagnosis" and "tissue" in f.cues
+        if (f.sentence, f.concept) in hedged and not f.assertion.uncertain and not f.assertion.negated \
+                and not proven:
             f = f.model_copy(update={"assertion": f.assertion.model_copy(update={"uncertain": True})})
         out.append(f)
     return out

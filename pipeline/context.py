@@ -83,6 +83,28 @@ _HEADING_CARRIES = frozenset({"HISTORICAL", "HYPOTHETICAL", "FAMILY"})
 _CLAUSE_BOUND = frozenset({"NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE"})
 
 
+def _paren_end(doc, ss: int, start: int, end: int, hi: int) -> int:  # noqa: ANN001 - a spaCy Doc
+    """Where a cue's forward scope ends when the cue stands inside a parenthesis ("(subchondral bone
+    involved; no intra-articular mass) and along the superior pubic ramus"): at the parenthesis that
+    closes it. An aside's denial says nothing of the sentence it sits in."""
+    depth = 0
+    for t in doc[ss:start]:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")" and depth:
+            depth -= 1
+    if not depth:
+        return hi
+    for t in doc[end:hi]:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth -= 1
+            if not depth:
+                return t.i
+    return hi
+
+
 def _colon_end(doc, end: int, hi: int) -> int:  # noqa: ANN001 - a spaCy Doc
     """Where a cue's forward scope ends at a colon that closes a stated clause ("The sciatic nerve is
     not encased: plan to preserve it"): the clause after the colon follows from the denial, it is not
@@ -134,14 +156,27 @@ def _only_cue(doc, ss: int, se: int, start: int, end: int) -> bool:  # noqa: ANN
     return not rest and end > start
 
 
-def _list_items(doc, sents, se: int) -> list[tuple[int, int]]:  # noqa: ANN001 - a spaCy Doc
-    """The sentences from token ``se`` on that are items of one list ("- x", "2) y"), in order."""
+def _indent(text: str, line_start: int) -> int:
+    """How far the line starting at ``line_start`` is indented (a tab counts as four spaces)."""
+    n = 0
+    for ch in text[line_start:line_start + 40]:
+        if ch not in " \t":
+            break
+        n += 4 if ch == "\t" else 1
+    return n
+
+
+def _list_items(doc, sents, se: int, lead: int = -1) -> list[tuple[int, int]]:  # noqa: ANN001 - a spaCy Doc
+    """The sentences from token ``se`` on that are items of one list ("- x", "2) y", or lines
+    indented deeper than the lead's line at token ``lead``), in order."""
     text = doc.text
     out = []
+    lead_indent = _indent(text, text.rfind("\n", 0, doc[lead].idx) + 1) if lead >= 0 else None
     while se < len(doc):
         ns, ne = sents.of(se)
         line_start = text.rfind("\n", 0, doc[ns].idx) + 1
-        if doc[ns:ne].text.strip() and not _LIST_ITEM.match(text, line_start):
+        deeper = lead_indent is not None and _indent(text, line_start) > lead_indent
+        if doc[ns:ne].text.strip() and not _LIST_ITEM.match(text, line_start) and not deeper:
             break
         if doc[ns:ne].text.strip():
             out.append((ns, ne))
@@ -216,14 +251,15 @@ def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, bu
                 if ss in by_sent:
                     lo, hi = _scope(rule.direction, rule.max_scope, start, end, ss, se, words)
                     if rule.category in _CLAUSE_BOUND and rule.direction != "BACKWARD":
-                        hi = min(hi, _subordinate_end(doc, ss, start, end, hi), _colon_end(doc, end, hi))
+                        hi = min(hi, _subordinate_end(doc, ss, start, end, hi), _colon_end(doc, end, hi),
+                                 _paren_end(doc, ss, start, end, hi))
                     by_sent[ss][1].append(ConTextModifier(rule, start, end, doc, scope_start=lo, scope_end=hi))
                 # a heading line ending on a colon ("Oncologic history (copied from clinic note):")
                 # speaks for the line after it, as it would on one line: its history, hypothesis or
                 # family cue reaches into the next sentence (FORWARD, by its word count)
                 if (rule.category in _LIST_LEAD_CARRIES and rule.direction in ("FORWARD", "BIDIRECTIONAL")
                         and se < len(doc) and _ends_on_colon(doc, ss, se) and _only_cue(doc, ss, se, start, end)):
-                    for ns, ne in _list_items(doc, sents, se):
+                    for ns, ne in _list_items(doc, sents, se, start):
                         if ns in by_sent:
                             hi = ne if rule.max_scope is None else min(
                                 ne, bisect.bisect_left(words, words[ns] + rule.max_scope, ns, ne + 1))

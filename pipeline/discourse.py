@@ -78,6 +78,10 @@ def _named_at(f: Any) -> int:
     return span[1] if span is not None else f.evidence[0].start
 
 
+# a sentence that opens a numbered or bulleted item states a finding of its own
+_ENUMERATED = re.compile(r"\s*(?:\(?\d{1,2}[.)]|[-*\u2022])\s")
+
+
 def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
     """Hedges that point back to the sentence before, or to the clause before inside one sentence."""
     rules = lesion_rules()
@@ -141,10 +145,20 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
         rel = rules.relation_clause.search(s_text) if rules.relation_clause is not None else None
         if rel is not None:
             src_cut = _source(mapping, base, rel.start())
-            for i in by_sentence.get(k, ()):
-                g = out[i]
-                if g.kind in ("site", "nerve") and _named_at(g) < src_cut and g.relation in _INVOLVEMENT:
-                    out[i] = _hedged(g, "the relation left open in the same sentence")
+            named = [i for i in by_sentence.get(k, ()) if out[i].kind in ("site", "nerve")
+                     and _named_at(out[i]) < src_cut]
+            own = [i for i in named if out[i].relation in _INVOLVEMENT]
+            for i in own:
+                out[i] = _hedged(out[i], "the relation left open in the same sentence")
+            if not named and not _ENUMERATED.match(s_text):
+                # a sentence that names no structure of its own and leaves the relation open
+                # ("A thin fat plane may be preserved, and true contact cannot be confirmed") speaks
+                # of the involvement the sentence before it states
+                at = bisect.bisect_left(with_statements, k)
+                for s in with_statements[max(0, at - rules.rules.anaphor_reach): at]:
+                    for i in by_sentence[s]:
+                        if out[i].kind in ("site", "nerve") and out[i].relation in _INVOLVEMENT:
+                            out[i] = _hedged(out[i], "the relation left open in the next sentence")
         # inside one sentence: ", which may represent edema" hedges what comes before it
         for m in rules.clause_anaphor.finditer(s_text):
             cut = m.start()
@@ -339,11 +353,36 @@ def _pasted_elsewhere(facts: list[Any], doc: Doc) -> list[Any]:
         spans.append((lo, hi))
         if rules.pasted_forward is not None and rules.pasted_forward.search(text, lo, hi):
             spans.append((hi, _pasted_end(text, hi)))
+        elif rules.pasted_backward is not None and rules.pasted_backward.search(text, lo, hi):
+            spans.append(_pasted_before(text, lo, hi))
     if not spans:
         return facts
     # (where a fact's own words stand: its evidence quote may widen to a clause that starts before the flag)
     return [_mark_other(f, "a passage the note says is another patient's")
             if any(lo <= _named_at(f) < hi for lo, hi in spans) else f for f in facts]
+
+
+_QUOTED_LABEL = re.compile(r"[\"\u201c']([A-Za-z][^\"\u201c\u201d']{1,60})[\"\u201d']")
+
+
+def _pasted_before(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """The passage a flag at ``text[lo:hi]`` points back at: the paragraph that opens on the label
+    the flag quotes ('The paragraph above headed "Oncology discussion"'), else the paragraph just
+    before the flag's own (a paragraph ends at a blank line)."""
+    for q in _QUOTED_LABEL.finditer(text, lo, hi):
+        # (the label as written, whatever line wrap the flag or the heading puts inside it)
+        label = r"\s+".join(map(re.escape, q.group(1).split()))
+        heading = re.compile(rf"^[ \t]*{label}\s*[:\-]", re.IGNORECASE | re.MULTILINE)
+        found = [m.start() for m in heading.finditer(text, 0, lo)]
+        if found:
+            start = found[-1]
+            end = text.find("\n\n", start)
+            return start, min(end if end >= 0 else lo, lo)
+    end = text.rfind("\n\n", 0, lo + 2)  # the blank line that opens the flag's own paragraph
+    if end < 0:
+        return lo, lo
+    start = text.rfind("\n\n", 0, end)
+    return (start + 2 if start >= 0 else 0), end
 
 
 def _pasted_end(text: str, start: int) -> int:
@@ -542,5 +581,24 @@ def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     out = _pasted_elsewhere(out, doc)
     out = _requester_letter(out, doc)
     if doc_type == "imaging":
-        out = _impression_supersedes(out)
+        out = _impression_supersedes(_part_free_part_open(out))
+    return out
+
+
+def _part_free_part_open(facts: list[Any]) -> list[Any]:
+    """A report that denies tumor in one part of a structure and leaves another part of it open
+    ("The left ischium and inferior pubic ramus show normal marrow signal" beside "signal extends
+    into the superior pubic ramus ... may represent reactive marrow edema") has not called the
+    structure free: its denial of that structure is left open too."""
+    open_parts = {(f.concept, f.side) for f in facts if f.kind == "site" and f.assertion.uncertain
+                  and not f.assertion.negated and f.relation in _INVOLVEMENT}
+    if not open_parts:
+        return facts
+    out = []
+    for f in facts:
+        if f.kind == "site" and f.assertion.negated and not f.assertion.uncertain and any(
+                concept == f.concept and _sides_meet(side, f.side) for concept, side in open_parts):
+            a = f.assertion.model_copy(update={"uncertain": True, "superseded_by": "another part of it left open"})
+            f = f.model_copy(update={"assertion": a})
+        out.append(f)
     return out

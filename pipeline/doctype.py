@@ -387,10 +387,12 @@ def _first_labelled(head: str, order: bool) -> dt.date | None:
     return None
 
 
-def infer_date(text: str, filename: str | None = None) -> dt.date | None:
+def infer_date(text: str, filename: str | None = None, day_first_order: bool | None = None) -> dt.date | None:
     """The document date (see :func:`_infer_date`); a numeric date that reads either way
-    ("03/11/2025" in a document that shows no order) takes the reading its file name gives."""
-    found = _infer_date(text, filename)
+    ("03/11/2025" in a document that shows no order) takes the reading its file name gives.
+    ``day_first_order`` reads the dates in that order (a report inside a longer file is written as
+    the file is)."""
+    found = _infer_date(text, filename, day_first_order)
     if found is None or not filename or found.day > 12 or found.day == found.month:
         return found
     swapped = found.replace(month=found.day, day=found.month)
@@ -420,7 +422,7 @@ def structured_date(head: str) -> dt.date | None:
         return None
 
 
-def _infer_date(text: str, filename: str | None = None) -> dt.date | None:
+def _infer_date(text: str, filename: str | None = None, day_first_order: bool | None = None) -> dt.date | None:
     """The document date: a labelled header date, else the first date of the header, else the file name.
 
     Fax headers, footers and patient banners are read past, and a date of birth or a
@@ -432,7 +434,7 @@ def _infer_date(text: str, filename: str | None = None) -> dt.date | None:
     structured = structured_date(head)
     if structured is not None:
         return structured
-    order = day_first(text)
+    order = day_first(text) if day_first_order is None else day_first_order
     labelled = _first_labelled(head, order)
     if labelled is not None:
         return labelled

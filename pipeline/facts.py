@@ -24,7 +24,7 @@ from mednec.models.facts import (
     TherapyFact,
 )
 from mednec.pipeline import quantities as q
-from mednec.pipeline.assertions import _addendum_supersedes, _assertion, _share_hedges, share_plans
+from mednec.pipeline.assertions import _addendum_supersedes, _assertion, _share_hedges, fact_span, share_plans
 from mednec.pipeline.discourse import read_discourse
 from mednec.pipeline.doctype import letterhead_ranges
 from mednec.pipeline.kb import KnowledgeBase, load_kb
@@ -309,7 +309,32 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             "evidence": (_evidence(doc, span, modifier, document, section),),
         }
         facts.append(_typed(span, concept, base, doc_type, section, cues, doc_date, rows.get(s_start, [])))
+    facts = _parts_in_parenthesis(facts, text)
     return read_discourse(share_plans(_share_hedges(_addendum_supersedes(facts))), doc, whole[0])
+
+
+def _parts_in_parenthesis(facts: list[Fact], text: str) -> list[Fact]:
+    """Structures a parenthesis lists right after a structure are its parts and share what is said
+    of it: "lesion of the right innominate bone (ilium, acetabulum and superior pubic ramus)"
+    involves each of them. Only a structure with no relation of its own takes one."""
+    by_end = {}
+    for f in facts:
+        if f.kind == "site" and f.relation and not f.assertion.negated and (span := fact_span(f.id)) is not None:
+            by_end[span[2]] = f
+    if not by_end:
+        return facts
+    out: list[Fact] = []
+    for f in facts:
+        span = fact_span(f.id)
+        if f.kind == "site" and f.relation is None and not f.assertion.negated and span is not None:
+            opened = text.rfind("(", max(0, span[1] - 120), span[1])
+            if opened >= 0 and ")" not in text[opened:span[1]] and ";" not in text[opened:span[1]]:
+                head = by_end.get(len(text[:opened].rstrip()))
+                if head is not None and head.sentence == f.sentence:
+                    f = f.model_copy(update={"relation": head.relation, "subject": head.subject,
+                                             "subject_category": head.subject_category})
+        out.append(f)
+    return out
 
 
 def _own_count(span: Span, quantity: Any, rows: list[Any]) -> bool:

@@ -74,7 +74,7 @@ class Laterality:
             tok = doc[i]
             low = tok.lower_
             side = self.side_of.get(low)
-            if side:
+            if side and not self._slash_word(doc, i):
                 return side
             if low in self.stop and not (low in ("and", "or", ",") and self._in_level_list(doc, i)):
                 return None
@@ -84,6 +84,14 @@ class Laterality:
             i -= 1
             steps += 0 if tok.is_space else 1
         return None
+
+    @staticmethod
+    def _slash_word(doc: Doc, i: int) -> bool:
+        """Whether a one-letter side word is the first letter of a slashed abbreviation ("R/O
+        chondrosarcoma": rule out), no side at all."""
+        tok = doc[i]
+        return (len(tok.text) == 1 and i + 2 < len(doc) and doc[i + 1].text == "/" and not tok.whitespace_
+                and doc[i + 2].is_alpha)
 
     def _benign_sentences(self, spans: list[Span], smap) -> set[int]:
         """Starts of the sentences that name a benign lesion and no tumor."""
@@ -110,7 +118,8 @@ class Laterality:
         spans = list(doc.spans[GROUP]) if GROUP in doc.spans else []
         sent_sides: dict[int, set[str]] = {}
         for sent in doc.sents:
-            sides = {self.side_of[t.lower_] for t in sent if t.lower_ in self.side_of}
+            sides = {self.side_of[t.lower_] for t in sent
+                     if t.lower_ in self.side_of and not self._slash_word(doc, t.i)}
             sides.discard("bilateral")
             sent_sides[sent.start] = sides
         for span in spans:

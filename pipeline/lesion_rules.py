@@ -32,6 +32,7 @@ class PlanObject(BaseModel):
     nerve_words: tuple[str, ...] = ()
     shared_subject_openers: frozenset[str] = frozenset()
     object_of_nouns: frozenset[str] = frozenset()
+    object_verbs: frozenset[str] = frozenset()
 
 
 class NamedMetastatic(BaseModel):
@@ -54,6 +55,7 @@ class PastedElsewhere(BaseModel):
 
     markers: list[str] = Field(min_length=1)  # regular expressions, one line each
     forward_words: list[str] = Field(min_length=1)  # the flag points at what follows ("below")
+    backward_words: list[str] = Field(default_factory=list)  # ... or at what stood before it ("above")
     end_marker: str = Field(min_length=1)  # a line that closes the pasted passage
 
 
@@ -78,6 +80,7 @@ class LesionRules(BaseModel):
     """``pipeline/resources/lesions.yaml``: see the comments there."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    withdrawal_cues: list[str] = Field(default_factory=list)
     tumor_categories: frozenset[str]
     benign_categories: frozenset[str]
     generic_categories: frozenset[str]
@@ -148,7 +151,7 @@ class CompiledLesionRules:
             hedges = _words(rules.relation_hedges).pattern
             openers = "|".join(map(re.escape, rules.relation_clause_openers)) or r"(?!x)x"
             self.relation_clause: re.Pattern[str] | None = re.compile(
-                rf"[,;:\u2014]\s*(?:(?:{openers})\s+){{0,2}}"
+                rf"(?:^|[,;:\u2014])\s*(?:(?:{openers})\s+){{0,2}}"
                 rf"(?:[a-z]+\s+)?{nouns}\s+(?:with\s+the\s+[a-z]+\s+)?{hedges}", re.IGNORECASE)
         else:
             self.relation_clause = None
@@ -183,6 +186,7 @@ class CompiledLesionRules:
         self.pasted_marker = re.compile("|".join(f"(?:{m})" for m in pasted.markers), re.IGNORECASE) \
             if pasted else None
         self.pasted_forward = _words(pasted.forward_words) if pasted else None
+        self.pasted_backward = _words(pasted.backward_words) if pasted and pasted.backward_words else None
         self.pasted_end = re.compile(pasted.end_marker, re.IGNORECASE) if pasted else None
         self.this_patient = _words(rules.case_items.this_patient_cues)
         # a heading line that opens a preliminary or a final read (after any rule of *, = or -)
@@ -212,6 +216,7 @@ class CompiledLesionRules:
         self.reread_board = _words(rules.reread_board_cues) if rules.reread_board_cues else None
         self.reread_skip = re.compile(rf"^\W*(?:{'|'.join(re.escape(w) for w in rules.reread_skip_lines)})\b",
                                       re.IGNORECASE)
+        self.withdrawal = _words(rules.withdrawal_cues) if rules.withdrawal_cues else None
         self.score_current = _words(rules.score_current_cues)
         self.score_past = _words(rules.score_past_cues)
 

@@ -166,7 +166,7 @@ def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = (), territory:
     placed = _generic_at_incidental_sites(facts, groups, keys) if groups else {}
     lesion_of.update(placed)
     if groups:
-        lesion_of.update(_generic_by_size(facts, lesion_of))
+        lesion_of.update(_generic_by_size(facts, lesion_of, {keys[k]: k[1] for k in groups}))
     index_members: list[str] = []
     for f in facts:
         if f.id in lesion_of:
@@ -272,10 +272,12 @@ def _same_size(a: float, b: float) -> bool:
     return abs(a - b) <= max(1.0, 0.1 * max(a, b))
 
 
-def _generic_by_size(facts: Sequence[Any], lesion_of: dict[str, str]) -> dict[str, str]:
+def _generic_by_size(facts: Sequence[Any], lesion_of: dict[str, str],
+                     sides: dict[str, str | None]) -> dict[str, str]:
     """Generic mentions measured as an incidental lesion is measured, and as no tumor is, are that
     lesion: "a 6 mm sclerotic focus abuts the acetabular roof" is the "incidental 6 mm bone island"
-    of the impression or of the next study, not the 8 cm chondrosarcoma beside it."""
+    of the impression or of the next study, not the 8 cm chondrosarcoma beside it. An incidental
+    lesion on the other side is never the one meant."""
     rules = lesion_rules().rules
     sizes: dict[str, list[float]] = {}
     tumor_sizes: list[float] = []
@@ -293,7 +295,8 @@ def _generic_by_size(facts: Sequence[Any], lesion_of: dict[str, str]) -> dict[st
         if (f.id in lesion_of or not _is_lesion_mention(f) or f.category not in rules.generic_categories
                 or not f.size_mm or any(_same_size(f.size_mm, t) for t in tumor_sizes)):
             continue
-        homes = [lid for lid, measured in sizes.items() if any(_same_size(f.size_mm, m) for m in measured)]
+        homes = [lid for lid, measured in sizes.items() if any(_same_size(f.size_mm, m) for m in measured)
+                 and (sides.get(lid) is None or f.side is None or sides[lid] == f.side)]
         if len(homes) == 1:
             out[f.id] = homes[0]
     return out

@@ -204,6 +204,19 @@ def page_file_groups(paths: list[Path]) -> list[list[Path]]:
     return out
 
 
+_RULE_ONLY = re.compile(r"^[\s\-=_*~]*$")
+
+
+def _titled(text: str, at: int) -> bool:
+    """Whether the first line of text after ``at`` (past blank lines and the rest of a rule a wrap
+    cut off) is a report's title: a report opens on its title, never on a wrapped line of prose."""
+    for line in text[at:at + 1200].splitlines():
+        if _RULE_ONLY.match(line):
+            continue
+        return title_of(line) is not None
+    return False
+
+
 def embedded_reports(text: str) -> list[tuple[int, int, str, str | None]]:
     """The reports one text document holds, when a sender put several in one file: an outside
     operative note, a rule line, then the pathology report of its specimen. Each part after a rule
@@ -211,15 +224,20 @@ def embedded_reports(text: str) -> list[tuple[int, int, str, str | None]]:
     its own, to the next such part: (start, end, type, date as written). A rule line before an
     untitled passage (an addendum, a signature block) keeps that passage in the report above it.
     Empty when the document is one report."""
-    from mednec.pipeline.doctype import infer_type
+    from mednec.pipeline.doctype import day_first, infer_type, month_first
 
-    starts = [m.end() for m in _RULE_LINE.finditer(text) if title_of(text[m.end():m.end() + 1200]) is not None]
+    starts = [m.end() for m in _RULE_LINE.finditer(text) if _titled(text, m.end())]
     if not starts:
         return []
     out = []
     edges = [0, *starts, len(text)]
-    for lo, hi in zip(edges, edges[1:], strict=False):
-        part = text[lo:hi]
-        date = infer_date(part)
+    parts = [text[lo:hi] for lo, hi in zip(edges, edges[1:], strict=False)]
+    # a report whose own dates read either way ("05/01/2026") is written as the other reports the
+    # sender bundled with it are ("20/12/2025": day first), not as the cover page that received them
+    bundle_order = any(day_first(p) for p in parts[1:]) and not any(month_first(p) for p in parts[1:])
+    for k, (lo, hi) in enumerate(zip(edges, edges[1:], strict=False)):
+        part = parts[k]
+        own = day_first(part) or month_first(part)
+        date = infer_date(part, day_first_order=None if own else (bundle_order or day_first(text)))
         out.append((lo, hi, infer_type(part), date.isoformat() if date else None))
     return out

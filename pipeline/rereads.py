@@ -202,3 +202,58 @@ def apply_retractions(facts: Sequence[Any], texts: Mapping[str, str]) -> list[An
                 f = _hedged(f, "a later study does not confirm it")
         out.append(f)
     return out
+
+
+_QUOTE = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{6,200}?)[\"\u201d]")
+_QUOTE_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def _quoted_words(quote: str) -> re.Pattern[str] | None:
+    """The quoted words as they may stand in the chart: any spacing, line breaks or punctuation
+    between them (a quotation drops a comma or a line wrap)."""
+    words = _QUOTE_WORD.findall(quote)
+    if len(words) < 2:
+        return None
+    return re.compile(r"(?<![A-Za-z0-9])" + r"\W+".join(map(re.escape, words)) + r"(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def apply_withdrawals(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
+    """Earlier words of the chart that a later statement quotes and takes back decide nothing.
+
+    'The statement "with intradural extension at L4" above was taken from the preliminary wet read
+    and is withdrawn' (an addendum below the signed note): every fact named inside those words,
+    in the note above it or in any document dated no later than the quoting one, is superseded,
+    and so are the quoted words themselves. The quotation must be taken back in its own sentence
+    (``withdrawal_cues`` after it); a quotation that is agreed with changes nothing.
+    """
+    rules = lesion_rules()
+    if rules.withdrawal is None:
+        return list(facts)
+    texts = {k: join_broken_paragraphs(v) for k, v in texts.items()}
+    dates = {f.document: f.document_date for f in facts}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for doc, text in texts.items():
+        for m in _QUOTE.finditer(text):
+            end = _SENTENCE_END.search(text, m.end())
+            if rules.withdrawal.search(text[m.end(): end.start() if end else len(text)]) is None:
+                continue
+            words = _quoted_words(m.group(1))
+            if words is None:
+                continue
+            spans.setdefault(doc, []).append((m.start(), m.end()))
+            when = dates.get(doc)
+            for other, other_text in texts.items():
+                if other != doc and when is not None and (dates.get(other) is None or dates[other] > when):
+                    continue  # a later document is not what this statement takes back
+                for w in words.finditer(other_text):
+                    if not (other == doc and m.start() <= w.start() < m.end()):
+                        spans.setdefault(other, []).append((w.start(), w.end()))
+    if not spans:
+        return list(facts)
+    out = []
+    for f in facts:
+        at = _named_at(f)
+        if any(lo <= at < hi for lo, hi in spans.get(f.document, ())):
+            f = _superseded(f, "a later statement takes these words back")
+        out.append(f)
+    return out

@@ -30,7 +30,9 @@ def _wrapped(text: str, i: int, end: int) -> bool:
     j = i + 1
     while j < end and text[j] in " \t":
         j += 1
-    return i > 0 and text[i - 1].isalnum() and j < end and text[j].islower()
+    # (a word broken at its hyphen, "supra-" / "acetabular ilium", or a line ending on a comma goes on)
+    ends_on_word = i > 0 and (text[i - 1].isalnum() or (text[i - 1] in "-," and i > 1 and text[i - 2].isalpha()))
+    return ends_on_word and j < end and text[j].islower()
 
 
 class Subjects:
@@ -125,15 +127,22 @@ def _tissue_head_before(text: str, lo: int, start_char: int, end_char: int) -> b
             and len(head) > 2 and not any(w in cfg.nerve_words for w in words))
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "this", "that", "both", "left", "right"})
+
+
 def _object_after(text: str, start_char: int, end_char: int, hi: int) -> str | None:
     """What the cue's own "of" phrase names first: "tissue" ("sparing of the gluteal muscles" keeps
     muscles, whatever nerve the rest of the sentence names), "nerve" ("preservation of the nerve"
     keeps a nerve, never the tissue named before the cue), or None (no such phrase)."""
     cfg = lesion_rules().rules.plan_object
     cue = re.findall(r"[A-Za-z]+", text[start_char:end_char])
-    if not cue or cue[-1].lower() not in cfg.object_of_nouns:
+    if not cue:
         return None
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w.-]*", text[end_char:min(hi, end_char + 80)])][:6]
+    if cue[-1].lower() in cfg.object_verbs and words and words[0] in _DETERMINERS:
+        words = ["of", *words]  # "preserving the plexus": the verb's object, as "preservation of the plexus"
+    elif cue[-1].lower() not in cfg.object_of_nouns:
+        return None
     if not words or words[0] != "of":
         return None
     for w in words[1:]:
@@ -201,7 +210,7 @@ def plan_target_member(text: str, rows: list[Member], start_char: int, end_char:
         if best[0][1] == 0 and _tissue_subject(text, lo, best[2]):
             return TISSUE, None
         return best[1], best[3]
-    if _tissue_head_before(text, lo, start_char, end_char):
+    if obj != "nerve" and _tissue_head_before(text, lo, start_char, end_char):
         return TISSUE, None  # "the posterior trochanteric cortex will be resected with the specimen"
     from mednec.pipeline.respell_vocab import vocabulary
 

@@ -11,7 +11,7 @@ from tests.conftest import CORPUS_CASES, DEV_CASES, ROOT
 
 # The team's annotated cases: written from POLICY (cases), blind (written without reading
 # the rules, to estimate held-out accuracy) and the seed patient's demo case.
-BLIND = ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20)
+BLIND = ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21)
 CORPORA = [CORPUS_CASES, ROOT / "corpora" / "demo"] + [ROOT / "corpora" / f"blind{n}" for n in BLIND]
 
 
@@ -62,18 +62,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("blind14", "v18"): "64714: 'approached but not abutted (6 mm fat plane preserved)' not read as the plexus free",
     ("blind14", "v19"): "63303: 'lumbar spine otherwise free of metastatic disease' (a partial denial) not read as "
                         "L1 free",
-    # none approves (corpora/blind20/README.md, session 9)
-    ("blind20", "j01"): "27075: a bone island that 'abuts the acetabular roof' read as the tumor's acetabular extent",
-    ("blind20", "j04"): "63303: an outside 'L1 lesion' the center re-reads as a hemangioma kept at L1",
-    ("blind20", "j06"): "64714: a later plan that preserves the femoral nerve, with a contingency, not read as "
-                        "preservation",
-    ("blind20", "j07"): "27077: ischium and inferior ramus normal read as the whole pubis/ischium free (pubic ramus "
-                        "hedged)",
-    ("blind20", "j11"): "27076: an oligometastatic (two-site) RCC treated with curative intent at both sites not "
-                        "read as A1",
-    ("blind20", "j12"): "64712: a contaminated field 'included in the resection' read as the nerve's sacrifice",
-    ("blind20", "j20"): "27078: the tissue diagnosis of an outside operation-and-pathology document not read as "
-                        "pathology",
 }
 
 

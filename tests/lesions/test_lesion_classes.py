@@ -649,6 +649,10 @@ WING = _a(
                                             NOTE, "Plan:", "CT 01/15/2026: incidental 5 mm bone island of the left "
                                                            "supra-acetabular ilium, unchanged since 2019.\nPlan:"),
      "approve", "met"),
+    # another island of that size on the other side is never the one meant
+    ("same_size_island_other_side", edit(WING, MRI, "2. Incidental 5 mm bone island", "2. Incidental 5 mm bone "
+                                         "island in the right femoral head.\n3. Incidental 5 mm bone island"),
+     "approve", "met"),
     ("measured_as_the_tumor", edit(WING, MRI, "A 5 mm sclerotic focus", "A 9 cm sclerotic focus"), "refer", "not_met"),
     ("island_unmeasured", edit(WING, MRI, "Incidental 5 mm bone island", "Incidental bone island"), "refer", "not_met"),
 ])
@@ -679,3 +683,65 @@ def test_a_later_sacrifice_overrides_an_earlier_preservation(reviewer, tmp_path)
                                      "nerve will be sacrificed with the specimen.\n"}
     got = outcomes(reviewer, write_case(tmp_path, "later_sacrifice", ["64712-LT"], docs))["64712"]
     assert (got[0], got[1]["C2"]) == ("refer", "not_met"), got
+
+
+# a sentence that leaves the relation itself open, with no involvement of its own, hedges the
+# involvement the sentence before it states; a sentence about something else leaves it standing
+@pytest.mark.parametrize(("name", "after", "outcome", "c1"), [
+    ("relation_open_in_the_next_sentence", "A thin fat plane may be preserved on some slices, and true contact "
+                                           "cannot be confirmed.", "pend", "insufficient"),
+    ("relation_open_opening_the_next_sentence", "Direct contact cannot be excluded.", "pend", "insufficient"),
+    ("next_sentence_about_something_else", "A small effusion of the left hip cannot be excluded.", "approve", "met"),
+])
+def test_a_relation_left_open_in_the_next_sentence(reviewer, tmp_path, name, after, outcome, c1):
+    docs = edit(edit(FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.",
+                     "The mass abuts the left sciatic nerve at the notch. " + after),
+                C_MRI, "IMPRESSION: Left gluteal mass abutting the sciatic nerve.", "IMPRESSION: Left gluteal mass.")
+    got = outcomes(reviewer, write_case(tmp_path, name, ["64712-LT"], docs))["64712"]
+    assert (got[0], got[1]["C1"]) == (outcome, c1), got
+
+
+# a verb's direct object is what it acts on: "preserving the nerve" keeps the nerve, whatever tissue
+# the clause before it names ("taking the epineurium as the margin")
+@pytest.mark.parametrize(("name", "plan", "outcome", "c2"), [
+    ("verb_object_is_the_nerve", "the epineurium will be taken as the margin, preserving the nerve.", "approve", "met"),
+    ("verb_object_is_tissue", "the epineurium will be taken as the margin, preserving the gluteal muscles.", "pend",
+     "insufficient"),
+])
+def test_a_verb_acts_on_its_object(reviewer, tmp_path, name, plan, outcome, c2):
+    docs = edit(FAMILY_C, C_NOTE, "the sciatic nerve will be preserved.", plan)
+    got = outcomes(reviewer, write_case(tmp_path, name, ["64712-LT"], docs))["64712"]
+    assert (got[0], got[1]["C2"]) == (outcome, c2), got
+
+
+# a part of a structure stated free while another part of it is left open leaves the structure open:
+# the inferior ramus normal and the superior ramus "may represent reactive edema" is no pubis free
+@pytest.mark.parametrize(("name", "superior", "outcome", "a2"), [
+    ("other_part_left_open", "Abnormal marrow signal extends into the left superior pubic ramus. This may "
+                             "represent reactive edema rather than tumor. ", "pend", "insufficient"),
+    ("no_part_left_open", "", "refer", "not_met"),
+])
+def test_a_part_free_and_another_open(reviewer, tmp_path, name, superior, outcome, a2):
+    docs = _a((MRI, ABUTS, ABUTS + " " + superior + "The left ischium and inferior pubic ramus show normal marrow "
+                                                    "signal."))
+    got = outcomes(reviewer, write_case(tmp_path, name, ["27077-LT"], docs))["27077"]
+    assert (got[0], got[1]["A2"]) == (outcome, a2), got
+
+
+# a nodule left open leaves staging open, unless the disease is named solitary or oligometastatic and
+# the plan is curative whatever the nodule is (POLICY: limited metastases with a curative plan)
+@pytest.mark.parametrize(("name", "board", "outcome", "a5"), [
+    ("solitary_curative", "Solitary osseous metastasis of the left ilium; the nodule will be treated with curative "
+                          "intent as well.", "approve", "met"),
+    ("nothing_said_of_the_burden", "Osseous metastasis of the left ilium; the nodule will be followed.", "pend",
+     "insufficient"),
+])
+def test_an_open_nodule_in_limited_disease(reviewer, tmp_path, name, board, outcome, a5):
+    docs = _a((PATH, "FINAL DIAGNOSIS: High-grade conventional osteosarcoma.", "FINAL DIAGNOSIS: Metastatic clear "
+                                                                                "cell renal cell carcinoma."),
+              (MRI, IMPRESSION, "IMPRESSION: Left iliac metastasis abutting the left acetabular roof."),
+              (CT, "IMPRESSION: No pulmonary metastases.", "IMPRESSION: Solitary 8 mm right lower lobe nodule, "
+                                                          "indeterminate; metastasis cannot be excluded."),
+              (NOTE, "Staging CT chest shows no metastatic disease.", board))
+    got = outcomes(reviewer, write_case(tmp_path, name, ["27076-LT"], docs))["27076"]
+    assert (got[0], got[1]["A5"]) == (outcome, a5), got

@@ -120,7 +120,8 @@ def test_predicate_hedge(reviewer, tmp_path, sentence, a2):
 
 
 # ---- conference minutes that list other patients ---------------------------------------------------
-MINUTES = ("SARCOMA CONFERENCE - MINUTES\nDate: 03/09/2026\nItem 1 (MRN ***4410): 64F, thigh liposarcoma. Proceed "
+# (the minutes are the latest plan: dated after the surgeon's note, they decide what is planned)
+MINUTES = ("SARCOMA CONFERENCE - MINUTES\nDate: 03/12/2026\nItem 1 (MRN ***4410): 64F, thigh liposarcoma. Proceed "
            "with wide resection; left sciatic nerve will be sacrificed given encasement.\nItem 2 (this patient, MRN "
            "***2871): left gluteal myxoid liposarcoma abutting the left sciatic nerve. Wide resection; the sciatic "
            "nerve will be preserved with neurolysis.\n")
@@ -136,7 +137,7 @@ MINUTES = ("SARCOMA CONFERENCE - MINUTES\nDate: 03/09/2026\nItem 1 (MRN ***4410)
      "refer"),
 ])
 def test_conference_items(reviewer, tmp_path, name, minutes, outcome):
-    got = outcomes(reviewer, write_case(tmp_path, name, ["64712-LT"], {**FAMILY_C, "mdt_2026-03-09.txt": minutes}))
+    got = outcomes(reviewer, write_case(tmp_path, name, ["64712-LT"], {**FAMILY_C, "mdt_2026-03-12.txt": minutes}))
     assert got["64712"][0] == outcome, got
 
 
@@ -437,3 +438,49 @@ def test_a_plan_that_is_also_the_letter(reviewer, tmp_path, title, a3):
     docs = edit(FAMILY_A, A_NOTE, "ORTHOPAEDIC ONCOLOGY CONSULT", title)
     got = outcomes(reviewer, write_case(tmp_path, "plan_letter", ["27076-LT"], docs))["27076"]
     assert got[1]["A3"] == a3, got
+
+
+# earlier words a later statement quotes and takes back decide nothing; quoted and agreed with,
+# they stand
+WET_READ_NOTE = ("SPINE SURGERY NOTE\nDate of service: 02/06/2026\nIMAGING: MRI L-spine (preliminary read): L3 "
+                 "metastasis with epidural tumor, with intradural extension at L3.\nPlan: L3 corpectomy.\n")
+
+
+@pytest.mark.parametrize(("name", "addendum", "superseded"), [
+    ("withdrawn", 'The statement "with intradural extension at L3" above came from the wet read and is withdrawn.',
+     True),
+    ("withdrawn_across_a_wrap", 'The statement "with intradural\nextension at L3" above was made in error.', True),
+    ("agreed_with", 'The statement "with intradural extension at L3" above is confirmed on the final read.', False),
+])
+def test_a_quoted_statement_taken_back(reviewer, tmp_path, name, addendum, superseded):
+    from mednec.review import load_case
+
+    docs = {**FAMILY_B, "note_2026-02-06.txt": WET_READ_NOTE + "\nADDENDUM 02/07/2026: " + addendum + "\n"}
+    case = load_case(write_case(tmp_path, name, ["63307"], docs), known_codes=reviewer.known_codes)
+    facts, _ = reviewer.read_case_facts(case)
+    standing = [f for f in facts if f.document == "note_2026-02-06.txt" and f.concept == "compartment_intradural"
+                and not (f.assertion.superseded or f.assertion.negated)]
+    assert bool(standing) is not superseded, standing
+
+
+# a flag that points back at another patient's paragraph names it: by the label it quotes, or as the
+# paragraph just before the flag's own; the flag pointing at another paragraph leaves this one standing
+ONC_PARAGRAPH = ("SPINE SURGERY CONSULT\nDate of service: 02/05/2026\nBilateral leg weakness 4/5 and intractable "
+                 "pain.\n"
+                 "\nSocial history: retired teacher.\n\nPlan: L3 corpectomy with posterior stabilization.\n\n"
+                 "Oncology discussion: ECOG 1. Expected survival more than 12 months.\n\n{flag}\n")
+
+
+@pytest.mark.parametrize(("name", "flag", "b4"), [
+    ("quoted_label", 'ADDENDUM: The paragraph above headed "Oncology discussion" was pasted from another patient\'s '
+                     "record in error.", "insufficient"),
+    ("quoted_label_wrapped", 'ADDENDUM: The paragraph above headed "Oncology\ndiscussion" was pasted from another '
+                             "patient's record in error.", "insufficient"),
+    ("paragraph_just_before", "ADDENDUM: The paragraph above belongs to a different patient.", "insufficient"),
+    ("another_paragraph_named", 'ADDENDUM: The paragraph above headed "Social history" was pasted from another '
+                                "patient's record in error.", "met"),
+])
+def test_a_flag_pointing_back_names_its_paragraph(reviewer, tmp_path, name, flag, b4):
+    docs = {**FAMILY_B, "note_2026-02-05.txt": ONC_PARAGRAPH.format(flag=flag)}
+    got = outcomes(reviewer, write_case(tmp_path, name, ["63303"], docs))["63303"]
+    assert got[1]["B4"] == b4, got

@@ -187,6 +187,18 @@ CASES: list[tuple[str, str, str]] = [
     # a study ordered, and what it is to show, are not findings
     ("EMG/NCS and MR neurography ordered to document compression of the plexus.", "compression", "py"),
     ("MRI ordered by Dr. Smith showed compression of the plexus.", "compression", ""),
+    # a lead that is only its cue and a colon speaks for the lines indented under it, to the next
+    # line at its own depth
+    ("  No:\n    epidural extension,\n    leptomeningeal enhancement, or\n    cord signal change.\n  L2: hemangioma.",
+     "leptomeningeal enhancement", "n"),
+    ("  No:\n    epidural extension,\n    cord signal change.\n  Fracture of L2.", "Fracture", ""),
+    # "yet" and "still" turn a sentence only where they open its clause
+    ("He has not yet received chemotherapy.", "chemotherapy", "n"),
+    ("If the sciatic nerve is still encased after chemotherapy it will be sacrificed.", "sacrificed", "py"),
+    ("No fracture, yet there is a mass.", "mass", ""),
+    # a clause with a subject and a verb of its own after "and" ends a denial
+    ("There is no role for neoadjuvant chemotherapy, and cure depends on wide en bloc resection.",
+     "en bloc resection", ""),
     # --- plainly affirmed
     ("Large mass involving the left acetabulum.", "left acetabulum", ""),
     ("The patient has osteosarcoma of the left ilium.", "osteosarcoma", ""),

@@ -138,3 +138,12 @@ def test_a_pathology_report_inside_another_document_is_pathology(facts_of, rule,
     sarcoma = [f for f in facts if f.kind == "diagnosis" and "Myxofibro" in f.evidence[0].text]
     assert sarcoma and sarcoma[0].tissue is tissue
     assert sarcoma[0].document_type == ("pathology" if tissue else "operative")
+
+
+def test_a_bundled_report_reads_its_dates_as_the_bundle_does():
+    from mednec.pipeline.packets import embedded_reports
+
+    text = ("RECORDS DEPARTMENT\nOUTSIDE RECORDS RECEIVED\nReceived: 01/21/2026\n" + "-" * 30 + "\n"
+            "HISTOPATHOLOGY REPORT\nDate: 20/12/2025\nDiagnosis: metastatic carcinoma.\n" + "-" * 30 + "\n"
+            "MEDICAL ONCOLOGY NOTE\nDate: 05/01/2026\nECOG 3.\n")
+    assert [p[3] for p in embedded_reports(text)] == ["2026-01-21", "2025-12-20", "2026-01-05"]

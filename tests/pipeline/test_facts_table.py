@@ -68,6 +68,22 @@ ROWS = [
     ("Plan: en bloc resection of the left iliac wing, sparing the acetabulum, with curative intent.",
      "curative_intent", "en bloc resection of the left iliac wing, sparing the acetabulum, with curative intent",
      "left", None, AFFIRMED, {}),
+    # structures a parenthesis lists right after a structure are its parts and share its relation
+    ("Aggressive permeative lesion of the left innominate bone (ilium, acetabulum and inferior pubic ramus).",
+     "pubic_ramus", "Aggressive permeative lesion of the left innominate bone (ilium, acetabulum and inferior pubic "
+     "ramus)", "left", "tumor", AFFIRMED, {}),
+    # an aside's denial ends at its closing parenthesis, and its semicolon parts only the aside
+    ("Tumor extends into the right acetabulum (roof involved; no joint effusion) and along the right superior "
+     "pubic ramus.", "pubic_ramus", "Tumor extends into the right acetabulum (roof involved; no joint effusion) and "
+     "along the right superior pubic ramus", "right", "involve",
+     AFFIRMED, {}),
+    # a diagnosis the tissue proved is not hedged by what is suspected of another lesion in its sentence
+    ("Biopsy-proven solitary osseous metastasis of the right acetabulum and a 9 mm lung nodule suspicious for "
+     "metastasis.", "metastasis", "Biopsy-proven solitary osseous metastasis of the right acetabulum and a 9 mm lung "
+     "nodule suspicious for metastasis", "right", None, AFFIRMED, {}),
+    # a one-letter side word that opens a slashed abbreviation is none: "R/O" is rule out
+    ("Brief history: R/O chondrosarcoma.", "chondrosarcoma", "R/O chondrosarcoma", None, None,
+     {"uncertain"}, {}),
     # an HL7 field separator glued to a negation ("||No mass") parts the words: the denial holds
     ("OBX|4|TX|FIND^Findings||No mass, collection or haematoma.||||||F", "mass",
      "OBX|4|TX|FIND^Findings||No mass, collection or haematoma.||||||F", None, None,
