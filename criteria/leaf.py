@@ -164,6 +164,13 @@ def _not_related(value: list[str], f: Any) -> bool:
     return not set(value) & set(f.related)
 
 
+@leaf_filter("not_related_affirmed")
+def _not_related_affirmed(value: list[str], f: Any) -> bool:
+    # named in the sentence only as denied: "normal, without focal compression or scarring", not
+    # "perineural scarring cannot be excluded"
+    return not set(value) & set(f.related_affirmed)
+
+
 @leaf_filter("cues")
 def _cues(value: list[str], f: Any) -> bool:
     return bool(set(value) & set(f.cues))

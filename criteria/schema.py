@@ -51,6 +51,8 @@ class Leaf(_Strict):
     related: list[str] | None = None
     related_affirmed: list[str] | None = None
     not_related: list[str] | None = None
+    not_related_affirmed: list[str] | None = Field(default=None, description="none of these named in the "
+                                                   "sentence unless denied")
     cues: list[str] | None = None
     not_cues: list[str] | None = None
     levels: list[str] | None = None

@@ -83,6 +83,28 @@ _HEADING_CARRIES = frozenset({"HISTORICAL", "HYPOTHETICAL", "FAMILY"})
 _CLAUSE_BOUND = frozenset({"NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE"})
 
 
+_COORDINATORS = frozenset({"or", "and", "nor", ","})
+_LIST_TAIL = 3  # words of the last item a short scope may have cut off
+
+
+def _list_end(doc, end: int, hi: int, se: int) -> int:  # noqa: ANN001 - a spaCy Doc
+    """A short forward scope that ends inside a coordinated list ends with the list: "without focal
+    compression, scarring or" / "mass" denies the mass too. Only when a coordinator stands among the
+    scope's last words, and at most a few words on, up to the next punctuation."""
+    words = [t for t in doc[end:hi] if not t.is_space]
+    if not words or not any(t.lower_ in _COORDINATORS for t in words[-2:]):
+        return hi
+    i, taken = hi, 0
+    while i < se and taken < _LIST_TAIL:
+        t = doc[i]
+        if t.is_punct or t.lower_ in _COORDINATORS:
+            break
+        if not t.is_space:
+            taken += 1
+        i += 1
+    return i
+
+
 def _paren_end(doc, ss: int, start: int, end: int, hi: int) -> int:  # noqa: ANN001 - a spaCy Doc
     """Where a cue's forward scope ends when the cue stands inside a parenthesis ("(subchondral bone
     involved; no intra-articular mass) and along the superior pubic ramus"): at the parenthesis that
@@ -251,6 +273,8 @@ def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, bu
                 if ss in by_sent:
                     lo, hi = _scope(rule.direction, rule.max_scope, start, end, ss, se, words)
                     if rule.category in _CLAUSE_BOUND and rule.direction != "BACKWARD":
+                        if rule.max_scope is not None:
+                            hi = _list_end(doc, end, hi, se)
                         hi = min(hi, _subordinate_end(doc, ss, start, end, hi), _colon_end(doc, end, hi),
                                  _paren_end(doc, ss, start, end, hi))
                     by_sent[ss][1].append(ConTextModifier(rule, start, end, doc, scope_start=lo, scope_end=hi))

@@ -590,8 +590,9 @@ def _part_free_part_open(facts: list[Any]) -> list[Any]:
     ("The left ischium and inferior pubic ramus show normal marrow signal" beside "signal extends
     into the superior pubic ramus ... may represent reactive marrow edema") has not called the
     structure free: its denial of that structure is left open too."""
+    # (a part an addendum has since settled is open no longer)
     open_parts = {(f.concept, f.side) for f in facts if f.kind == "site" and f.assertion.uncertain
-                  and not f.assertion.negated and f.relation in _INVOLVEMENT}
+                  and not f.assertion.negated and not f.assertion.superseded and f.relation in _INVOLVEMENT}
     if not open_parts:
         return facts
     out = []

@@ -194,6 +194,7 @@ def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = (), territory:
                     and f.document_type != "pathology" and not set(f.levels) & levels
                     and lesion_of.get(f.id, INDEX_LESION) == INDEX_LESION):
                 lesion_of[f.id] = "L0"
+        _other_level_sentences(facts, lesion_of, levels)
     if scoped:
         _scope_to_levels(facts, lesion_of, scoped)
         levels = scoped
@@ -202,6 +203,45 @@ def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = (), territory:
     out = [f.model_copy(update={"lesion": lesion_of[f.id]}) if f.id in lesion_of else f for f in facts]
     lesions = _describe(out, keys, levels, tumor, by_id)
     return out, lesions
+
+
+_LEVEL_FREE_KINDS = frozenset({"diagnosis", "finding", "nerve"})
+
+
+_REGION_BASE = {"C": 0, "T": 7, "L": 19, "S": 24}
+
+
+def _ordinal(level: str) -> int:
+    return _REGION_BASE[level[0]] + int(level[1:]) - 1
+
+
+def _apart(named: set[str], levels: frozenset[str]) -> bool:
+    """Whether every level named lies more than one level away from every planned level (a plan
+    "below the S1 foramina" resects S2 as well: a sentence about S2 is still the tumor's)."""
+    return all(abs(_ordinal(a) - _ordinal(b)) > 1 for a in named for b in levels)
+
+
+def _other_level_sentences(facts: Sequence[Any], lesion_of: dict[str, str], levels: frozenset[str]) -> None:
+    """What a sentence says of a lesion it places only at levels the plan does not resect is about
+    that other lesion: "At L1, a 1.1 cm enhancing intradural extramedullary lesion ..." is not the
+    sacral chordoma's intradural extension. Only findings, nerves and tumor names move (the
+    sentence's own level sites already have); a sentence that also names a planned level, or a
+    structure of the index lesion without a level (the sacrum), or a level next to a planned one,
+    keeps its statements."""
+    rules = lesion_rules().rules
+    named: dict[tuple[str, int], set[str]] = {}
+    unleveled: set[tuple[str, int]] = set()
+    for f in facts:
+        key = (f.document, f.sentence)
+        named.setdefault(key, set()).update(f.levels)
+        if f.kind == "site" and not f.levels and f.concept not in rules.level_sites:
+            unleveled.add(key)
+    for f in facts:
+        key = (f.document, f.sentence)
+        here = named.get(key) or set()
+        if (f.kind in _LEVEL_FREE_KINDS and here and _apart(here, levels) and key not in unleveled
+                and f.document_type != "pathology" and lesion_of.get(f.id, INDEX_LESION) == INDEX_LESION):
+            lesion_of[f.id] = "L0"
 
 
 def _scope_to_levels(facts: Sequence[Any], lesion_of: dict[str, str], scoped: frozenset[str]) -> None:
@@ -255,6 +295,7 @@ def _generic_at_incidental_sites(facts: Sequence[Any], groups: dict[tuple[str, s
                 if abs(k - f.sentence) <= 1 and lo - reach <= span[2] and span[1] <= hi + reach]
         if near and all(lid is not None for lid in near) and len(set(near)) == 1:
             out[f.id] = near[0]
+    out.update(_named_by_a_closing_sentence(facts, member_of, out))
     for f in facts:
         if f.id in out or not (_is_mention(f) and f.category in rules.generic_categories) or not regions[f.id]:
             continue
@@ -299,6 +340,39 @@ def _generic_by_size(facts: Sequence[Any], lesion_of: dict[str, str],
                  and (sides.get(lid) is None or f.side is None or sides[lid] == f.side)]
         if len(homes) == 1:
             out[f.id] = homes[0]
+    return out
+
+
+_CLOSING_REACH = 2  # sentences a closing identification looks back over
+
+
+def _named_by_a_closing_sentence(facts: Sequence[Any], member_of: dict[str, str],
+                                 placed: dict[str, str]) -> dict[str, str]:
+    """A measured generic lesion that a later sentence of its paragraph identifies by pointing back
+    ("... a separate 1.6 cm lobulated chondroid lesion of the superior pubic ramus ... It is
+    unchanged from 2019 ... These features are those of an enchondroma.") is that incidental lesion:
+    the description and its identification are one statement, whatever lies between."""
+    rules = lesion_rules().rules
+    anaphors = sorted(rules.anaphors, key=len, reverse=True)
+    closing: dict[tuple[str, str | None], list[tuple[int, str]]] = {}
+    for f in facts:
+        if f.id in member_of and _is_lesion_mention(f):
+            head = f.evidence[0].text.lstrip().lower()
+            if any(head.startswith(a + " ") for a in anaphors):
+                closing.setdefault((f.document, f.section), []).append((f.sentence, member_of[f.id]))
+    if not closing:
+        return {}
+    tumor_sentences = {(f.document, f.sentence) for f in facts
+                       if _is_lesion_mention(f) and f.category in rules.tumor_categories}
+    out: dict[str, str] = {}
+    for f in facts:
+        if (f.id in placed or f.id in member_of or not _is_lesion_mention(f) or not f.size_mm
+                or f.category not in rules.generic_categories or (f.document, f.sentence) in tumor_sentences):
+            continue
+        homes = {lid for k, lid in closing.get((f.document, f.section), ())
+                 if 0 < k - f.sentence <= _CLOSING_REACH}
+        if len(homes) == 1:
+            out[f.id] = homes.pop()
     return out
 
 

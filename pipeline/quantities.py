@@ -297,7 +297,7 @@ def size_of(span: Span) -> float | None:
         found = _size_ending_at(toks, j, units)
         if found is not None:
             return found[0]
-        if t.text == "-" or t.text == "–":
+        if t.text == "-" or t.text == "–" or t.is_space:  # a hyphen or a line wrap inside the phrase
             j -= 1
             continue
         if not t.is_alpha or t.is_stop or t.lower_ in units:

@@ -77,6 +77,7 @@ class SentenceSplitter:
         self.dangling_marks = cfg.dangling_marks
         self.dangling_scores = cfg.dangling_scores
         self._text: str | None = None
+        self._width = 0  # the width the current document was wrapped at (set per document)
         self.caps_min_words = cfg.caps_wrap_min_words
         self.caps_label_reach = cfg.caps_label_reach
         self.colon_min_words = cfg.colon_wrap_min_words
@@ -92,6 +93,10 @@ class SentenceSplitter:
         if n == 0:
             return doc
         self._text = doc.text  # read once: Doc.text rebuilds the string on every access
+        # the width the text was wrapped at: its longest lines (a word that would not have fitted on
+        # a line is why the line broke before it)
+        lengths = sorted(len(line.rstrip()) for line in self._text.split("\n") if line.strip())
+        self._width = lengths[int(len(lengths) * 0.9)] if len(lengths) >= 5 else 0
         starts = [False] * n
         starts[0] = True
         for i in range(1, n):
@@ -119,7 +124,11 @@ class SentenceSplitter:
                 # either: "posterior femoral cutaneous n." / "will be sacrificed"
                 wrapped = self._colon_wrap(doc, last, tok) or (
                     last.text == "." and tok.text[:1].islower() and not self._ends_sentence(doc, j, tok)
-                ) or last.text not in _ENDERS and last.text not in {":", ";"} and (
+                    # a semicolon joins two clauses of one sentence, wrapped or not: "... at the
+                    # notch;" / "the nerve will be preserved" (the clause marks stay: ConText ends a
+                    # scope at the semicolon either way)
+                ) or (last.text == ";" and tok.text[:1].islower() and tok.is_alpha) or (
+                    last.text not in _ENDERS and last.text not in {":", ";"}) and (
                     tok.text[:1].islower() or (tok.text[:1] in "(," and last.text[:1].isalpha())
                     # a line that ends on a comma, an open bracket or an ampersand goes on:
                     # "(L5, S1," / "S2) off the pseudocapsule"
@@ -141,6 +150,7 @@ class SentenceSplitter:
                 starts[i] = True
         self._cap(doc, starts)
         self._text = None  # keep no chart text between documents
+        self._width = 0
         if doc.has_annotation("DEP"):  # spaCy refuses sentence starts on a parsed doc: keep its error
             for i, tok in enumerate(doc):
                 tok.is_sent_start = starts[i]
@@ -224,10 +234,13 @@ class SentenceSplitter:
             return False
         text = self._text or ""
         line_start = text.rfind("\n", 0, last.idx) + 1
-        if len(text[line_start: last.idx].split()) + 1 < self.caps_min_words:
-            return False  # a short line is an item of a list ("En bloc resection" / "IVC filter")
         line_end = text.find("\n", tok.idx)
         nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
+        line = text[line_start: last.idx + len(last.text)]
+        # (a line the next word would not have fitted on broke for want of room, however few its words)
+        no_room = self._width and len(line) + 1 + len(nxt.split()[0] if nxt.split() else "") > self._width
+        if len(line.split()) < self.caps_min_words and not no_room:
+            return False  # a short line is an item of a list ("En bloc resection" / "IVC filter")
         words = nxt.split()
         # an all-caps line of words is a heading; a label ("MRI:") opens a field. A line that is the
         # acronym alone with its sentence's end ("presumed" / "MPNST.") is the sentence's last word.

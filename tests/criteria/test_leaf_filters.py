@@ -43,3 +43,13 @@ def test_filters_by_field(leaf, passes):
 def test_lesion_filter(lesion, scope, passes):
     # an incidental lesion's statement (L2) meets nothing that reads the index lesion
     assert leaf_matches(Leaf(fact="site", lesion=scope), _roof(lesion=lesion)) is passes
+
+
+@pytest.mark.parametrize(("related", "affirmed", "passes"), [
+    (("neuropathy_finding",), (), True),  # named only as denied: "normal, without focal compression"
+    (("neuropathy_finding",), ("neuropathy_finding",), False),  # "scarring cannot be excluded"
+    ((), (), True),
+])
+def test_not_related_affirmed(related, affirmed, passes):
+    leaf = Leaf.model_validate({"fact": "site", "not_related_affirmed": ["neuropathy_finding"]})
+    assert leaf_matches(leaf, _roof(related=related, related_affirmed=affirmed)) is passes

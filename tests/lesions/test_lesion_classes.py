@@ -653,6 +653,12 @@ WING = _a(
     ("same_size_island_other_side", edit(WING, MRI, "2. Incidental 5 mm bone island", "2. Incidental 5 mm bone "
                                          "island in the right femoral head.\n3. Incidental 5 mm bone island"),
      "approve", "met"),
+    # a closing sentence of its paragraph identifies the measured lesion it described
+    ("identified_by_a_closing_sentence", edit(edit(WING, MRI, "2. Incidental 5 mm bone island in the left "
+                                                   "supra-acetabular ilium.", "2. No other lesion."),
+                                              MRI, "abuts the left acetabular roof.", "abuts the left acetabular roof. "
+                                              "It is unchanged since 2019. These features are those of a bone island."),
+     "approve", "met"),
     ("measured_as_the_tumor", edit(WING, MRI, "A 5 mm sclerotic focus", "A 9 cm sclerotic focus"), "refer", "not_met"),
     ("island_unmeasured", edit(WING, MRI, "Incidental 5 mm bone island", "Incidental bone island"), "refer", "not_met"),
 ])
@@ -720,10 +726,16 @@ def test_a_verb_acts_on_its_object(reviewer, tmp_path, name, plan, outcome, c2):
     ("other_part_left_open", "Abnormal marrow signal extends into the left superior pubic ramus. This may "
                              "represent reactive edema rather than tumor. ", "pend", "insufficient"),
     ("no_part_left_open", "", "refer", "not_met"),
+    # an addendum that settles the open part leaves the structure free
+    ("open_part_settled_by_an_addendum", "Abnormal marrow signal extends into the left superior pubic ramus. This may "
+                                         "represent reactive edema rather than tumor. ", "refer", "not_met"),
 ])
 def test_a_part_free_and_another_open(reviewer, tmp_path, name, superior, outcome, a2):
     docs = _a((MRI, ABUTS, ABUTS + " " + superior + "The left ischium and inferior pubic ramus show normal marrow "
                                                     "signal."))
+    if name.endswith("addendum"):
+        docs = edit(docs, MRI, IMPRESSION, IMPRESSION + "\nADDENDUM: The left superior pubic ramus signal represents "
+                    "reactive marrow edema. The left pubic rami and ischium are not involved by tumor.")
     got = outcomes(reviewer, write_case(tmp_path, name, ["27077-LT"], docs))["27077"]
     assert (got[0], got[1]["A2"]) == (outcome, a2), got
 
@@ -745,3 +757,39 @@ def test_an_open_nodule_in_limited_disease(reviewer, tmp_path, name, board, outc
               (NOTE, "Staging CT chest shows no metastatic disease.", board))
     got = outcomes(reviewer, write_case(tmp_path, name, ["27076-LT"], docs))["27076"]
     assert (got[0], got[1]["A5"]) == (outcome, a5), got
+
+
+# what a sentence says of a lesion it places only at levels away from the planned resection is about
+# that other lesion: an intradural lesion at T11 is not the L3 metastasis's intradural extension
+@pytest.mark.parametrize(("name", "level", "approves"), [
+    ("intradural_lesion_at_another_level", "T11", False),
+    ("intradural_lesion_at_the_planned_level", "L3", True),
+])
+def test_a_finding_placed_at_another_level(reviewer, tmp_path, name, level, approves):
+    docs = edit(FAMILY_B, "mri_2026-01-28.txt", "No intradural abnormality.",
+                f"At {level}, a 1.1 cm enhancing intradural extramedullary lesion.")
+    got = outcomes(reviewer, write_case(tmp_path, name, ["63307"], docs))["63307"]
+    assert (got[0] == "approve") is approves, got
+
+
+# a completed study that calls the nerve normal in a sentence denying focal compromise is a study
+# without focal compromise (pathway 2, C2' not met); one that says nothing of compromise is silent
+ENTRAPMENT = {
+    "note_2026-03-01.txt": ("PHYSICAL MEDICINE\nDate of service: 03/01/2026\nRight anterior thigh numbness and "
+                            "quadriceps weakness for 5 months after an acetabular fracture fixation. Physical therapy "
+                            "for 10 weeks without relief.\n"),
+    "mrn_2026-03-10.txt": ("MR NEUROGRAPHY RIGHT LUMBAR PLEXUS\nDate of service: 03/10/2026\nFINDINGS: The right "
+                           "lumbar plexus and femoral nerve are normal in caliber and signal, {words}.\n"
+                           "IMPRESSION: Normal "
+                           "study.\n"),
+}
+
+
+@pytest.mark.parametrize(("name", "words", "c2"), [
+    ("normal_without_compromise", "without focal compression, scarring or mass", "not_met"),
+    ("normal_saying_nothing_of_compromise", "with symmetric fascicles", "insufficient"),
+])
+def test_a_normal_study_denies_focal_compromise(reviewer, tmp_path, name, words, c2):
+    docs = {k: v.format(words=words) for k, v in ENTRAPMENT.items()}
+    got = outcomes(reviewer, write_case(tmp_path, name, ["64714-RT"], docs))["64714"]
+    assert got[1]["C2'"] == c2, got

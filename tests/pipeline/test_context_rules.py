@@ -199,6 +199,9 @@ CASES: list[tuple[str, str, str]] = [
     # a clause with a subject and a verb of its own after "and" ends a denial
     ("There is no role for neoadjuvant chemotherapy, and cure depends on wide en bloc resection.",
      "en bloc resection", ""),
+    # a denied list goes on to its last item, across a comma and a line wrap
+    ("The femoral nerve is normal in caliber, without focal compression, scarring or\nmass.", "mass", "n"),
+    ("Without encasement, the tumor abuts the acetabulum and the ilium.", "tumor", ""),
     # --- plainly affirmed
     ("Large mass involving the left acetabulum.", "left acetabulum", ""),
     ("The patient has osteosarcoma of the left ilium.", "osteosarcoma", ""),

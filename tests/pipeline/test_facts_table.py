@@ -103,6 +103,7 @@ SIZES = [
     ("A 2 cm x 1 cm lesion of the pubis.", "lesion", 20.0),
     ("11-mm hemangioma at L3.", "fibrous_dysplasia", 11.0),
     ("A 4 cm area of enhancement within the mass.", "mass", None),
+    ("A separate 1.6 cm\nlobulated chondroid lesion of the pubis.", "lesion", 16.0),
     ("Large mass of the sacrum.", "mass", None),
 ]
 

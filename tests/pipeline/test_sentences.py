@@ -13,6 +13,10 @@ CASES = [
      ["Findings: the mass extends\ninto the sacrum.", "No fracture."]),
     ("PLAN\nEn bloc resection\nIVC filter", ["PLAN", "En bloc resection", "IVC filter"]),
     ("Patient K. M. returns; doing well.", ["Patient K. M. returns; doing well."]),
+    # a semicolon joins two clauses of one sentence across a line wrap too; a capital after it opens a line
+    ("2. Neurolysis of the left sciatic nerve at the notch;\n   the nerve will be preserved.",
+     ["2. Neurolysis of the left sciatic nerve at the notch;\n   the nerve will be preserved."]),
+    ("Mass of the ilium;\nNo fracture.", ["Mass of the ilium;", "No fracture."]),
     # typed without capitals: a period after an English word still ends the sentence
     ("Partial response. staging negative. symptoms: tingling.",
      ["Partial response.", "staging negative.", "symptoms: tingling."]),
