@@ -28,7 +28,10 @@ from mednec.pipeline.doctype import (
 )
 
 _FAX_HEADER = re.compile(r"\bfax\b|\bfacsimile\b|\bfrom[-: ]"
-                         r"|^\W*(?:[a-z]{3}[-. ]\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\s+\d{1,2}:\d{2})", re.I)
+                         r"|^\W*(?:[a-z]{3}[-. ]\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\s+\d{1,2}:\d{2})"
+                         # a relayed fax's banner, whatever line it wraps onto (">>> FAX RECEIVED ..." /
+                         # "HOSP HIM PAGE 02 OF 05 <<<"): its page count is the earlier send's
+                         r"|^\s*>>>|<<<\s*$", re.I)
 _COLUMNS = re.compile(r"\s{3,}|\t+")
 _LABEL_WORDS = 4  # "Clinical history:" labels a field; "ORTHO CLINIC NOTE [EHR TEMPLATE: v4]" is a title
 _EDGE_LINES = 3  # continuation marks stand in a page's first or last lines
@@ -68,8 +71,12 @@ def _opening() -> re.Pattern[str]:
 
 def _head(text: str) -> list[str]:
     cfg = _rules()[0]
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)]
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)
+             and not _RELAYED.search(ln)]
     return lines[: cfg.head_lines]
+
+
+_RELAYED = re.compile(r"^\s*>>>|<<<\s*$")
 
 
 def title_of(text: str) -> str | None:
@@ -78,7 +85,12 @@ def title_of(text: str) -> str | None:
     rules = doctype_config()[1]
     # a header line laid out in columns ("SURGICAL PATHOLOGY REPORT      Accession: NS26-10482") is read
     # column by column
-    cells = [cell.strip() for line in _head(text) for cell in _COLUMNS.split(line) if cell.strip()]
+    head = _head(text)
+    # a line whose sentence goes on in lower case on the next line is a wrapped line of prose
+    # ("Re-reviewed at the sarcoma imaging conference with multiplanar" / "reformats. The ..."), no title
+    wrapped = {k for k in range(len(head) - 1) if head[k + 1][:1].islower()}
+    cells = [cell.strip() for k, line in enumerate(head) if k not in wrapped
+             for cell in _COLUMNS.split(line) if cell.strip()]
     for line in cells:
         candidate = _TITLE_LABELS.sub("", line)
         label = line.split(":", 1)[0] if ":" in line.rstrip(":") else None

@@ -63,8 +63,8 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("blind14", "v19"): "63303: 'lumbar spine otherwise free of metastatic disease' (a partial denial) not read as "
                         "L1 free",
     # none approves (corpora/blind22/README.md, session 10)
-    ("blind22", "i03"): "27076: an osteosarcoma confined to one pubic ramus (A2 not met) read as insufficient; "
-                        "chemotherapy withheld for heart and kidney function not read as A4's reason",
+    ("blind22", "i03"): "27076: an osteosarcoma confined to one pubic ramus (a clearly smaller extent, A2 not met) "
+                        "read as insufficient",
     ("blind22", "l02"): "63303: a sacral-ala finding hedged in the next sentence and a conditional sacral resection "
                         "read as not met (B1-B3) instead of insufficient",
 }

@@ -81,6 +81,16 @@ def test_segment_splits_a_packet_at_report_boundaries():
     ([["CT CHEST", "Exam date: 01/03/2026", "Impression: clear."],
       ["Spine Tumor Program", "Dr. Naomi Reyes", "Lakeview Family Medicine", "Dear Dr. Reyes,",
        "We saw your patient today."]], [1, 2]),
+    # a line of prose wrapped onto the next line in lower case is no title, however it begins
+    ([["CT ABDOMEN AND PELVIS", "Exam date: 12/08/2025", "Impression: mass."],
+      ["Signed: Attending, MD 12/08/2025", "ADDENDUM 1 (12/12/2025):",
+       "Re-reviewed at the sarcoma imaging conference with multiplanar", "reformats. The nodule is separate."]], [1]),
+    # a relayed fax's banner wrapped onto two lines carries the earlier send's page count: the page
+    # under it opens the outside report it holds
+    ([["CT CHEST", "Date of service: 12/05/2025", "Impression: clear."],
+      [">>> FAX RECEIVED 11/24/2025 14:07 FROM 5550142290 LAKEVIEW COMMUNITY", "HOSP HIM PAGE 02 OF 05 <<<",
+       "LAKEVIEW COMMUNITY HOSPITAL - IMAGING SERVICES", "MRI PELVIS W AND W/O CONTRAST",
+       "DATE OF EXAM: 11/18/2025"]], [1, 2]),
     # a report's first-page mark does not split the report it stands in
     ([["MRI PELVIS", "Exam date: 01/02/2026", "Findings: mass.", "Page 1 of 2"],
       ["Impression: mass.", "Page 2 of 2"]], [1]),

@@ -140,6 +140,8 @@ KNOWN_REWRAP_MISSES = {
                             "an acronym ('VDC/IE, 6 cycles of induction') loses its plan, so the planned cycles "
                             "read as given",
     (55, "blind22", "l09"): "27075 pends: the wrapped plan line loses its curative intent (A3)",
+    (55, "blind21", "a10"): "27076 approves: rewrapped, the addendum that leaves roof involvement open no longer "
+                            "hedges impression item 2 ('Tumor abuts the right acetabular roof')",
 }
 
 

@@ -202,6 +202,9 @@ CASES: list[tuple[str, str, str]] = [
     # a denied list goes on to its last item, across a comma and a line wrap
     ("The femoral nerve is normal in caliber, without focal compression, scarring or\nmass.", "mass", "n"),
     ("Without encasement, the tumor abuts the acetabulum and the ilium.", "tumor", ""),
+    # "therefore" turns a sentence only where it opens a clause; inside one it ends no hedge
+    ("Tumor involvement of the acetabular roof therefore cannot be excluded.", "acetabular roof", "u"),
+    ("No fracture; therefore the mass is resectable.", "mass", ""),
     # --- plainly affirmed
     ("Large mass involving the left acetabulum.", "left acetabulum", ""),
     ("The patient has osteosarcoma of the left ilium.", "osteosarcoma", ""),

@@ -84,6 +84,13 @@ ROWS = [
     # a one-letter side word that opens a slashed abbreviation is none: "R/O" is rule out
     ("Brief history: R/O chondrosarcoma.", "chondrosarcoma", "R/O chondrosarcoma", None, None,
      {"uncertain"}, {}),
+    # a documented reason chemotherapy is not given, by the drug or the word, in any of its forms
+    ("He is not a candidate for doxorubicin or cisplatin given LVEF 35%.", "chemo_not_indicated",
+     "He is not a candidate for doxorubicin or cisplatin given LVEF 35%", None, None, AFFIRMED, {}),
+    ("Not a chemotherapy candidate (cardiac/renal).", "chemo_not_indicated",
+     "Not a chemotherapy candidate (cardiac/renal)", None, None, AFFIRMED, {}),
+    ("The MDT did not recommend neoadjuvant chemotherapy.", "chemo_not_indicated",
+     "The MDT did not recommend neoadjuvant chemotherapy", None, None, AFFIRMED, {}),
     # an HL7 field separator glued to a negation ("||No mass") parts the words: the denial holds
     ("OBX|4|TX|FIND^Findings||No mass, collection or haematoma.||||||F", "mass",
      "OBX|4|TX|FIND^Findings||No mass, collection or haematoma.||||||F", None, None,
