@@ -537,13 +537,14 @@ def settle_nerve_plans(facts: Sequence[Any]) -> list[Any]:
     the October MRI). Documents of one date have no order: both plans stand."""
     plans = [f for f in facts if f.kind == "plan" and f.concept in _NERVE_PLANS and f.target
              and f.document_date is not None]
+    planned = {id(f) for f in plans}  # by identity: comparing models field by field for every fact is quadratic
     later: dict[tuple[str, str], list[Any]] = {}
     for f in plans:
         if _firm(f):
             later.setdefault((f.concept, f.target), []).append(f)
     out = []
     for f in facts:
-        if f in plans and not f.assertion.negated:
+        if id(f) in planned and not f.assertion.negated:
             other = "nerve_preservation" if f.concept == "nerve_sacrifice" else "nerve_sacrifice"
             if any(g.document_date > f.document_date and _sides_meet(g.side, f.side)
                    for g in later.get((other, f.target), ())):
