@@ -205,6 +205,14 @@ def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = (), territory:
     return out, lesions
 
 
+def _sentence_levels(facts: Sequence[Any]) -> dict[tuple[str, int], set[str]]:
+    """The spinal levels each sentence of the case names, by (document, sentence)."""
+    named: dict[tuple[str, int], set[str]] = {}
+    for f in facts:
+        named.setdefault((f.document, f.sentence), set()).update(f.levels)
+    return named
+
+
 _LEVEL_FREE_KINDS = frozenset({"diagnosis", "finding", "nerve"})
 
 
@@ -229,13 +237,9 @@ def _other_level_sentences(facts: Sequence[Any], lesion_of: dict[str, str], leve
     structure of the index lesion without a level (the sacrum), or a level next to a planned one,
     keeps its statements."""
     rules = lesion_rules().rules
-    named: dict[tuple[str, int], set[str]] = {}
-    unleveled: set[tuple[str, int]] = set()
-    for f in facts:
-        key = (f.document, f.sentence)
-        named.setdefault(key, set()).update(f.levels)
-        if f.kind == "site" and not f.levels and f.concept not in rules.level_sites:
-            unleveled.add(key)
+    named = _sentence_levels(facts)
+    unleveled = {(f.document, f.sentence) for f in facts
+                 if f.kind == "site" and not f.levels and f.concept not in rules.level_sites}
     for f in facts:
         key = (f.document, f.sentence)
         here = named.get(key) or set()
@@ -247,9 +251,7 @@ def _other_level_sentences(facts: Sequence[Any], lesion_of: dict[str, str], leve
 def _scope_to_levels(facts: Sequence[Any], lesion_of: dict[str, str], scoped: frozenset[str]) -> None:
     """Move to the other lesion every statement whose sentence names spinal levels, none of them in
     ``scoped`` (the levels of this code's planned resection), and the statements about them."""
-    named: dict[tuple[str, int], set[str]] = {}
-    for f in facts:
-        named.setdefault((f.document, f.sentence), set()).update(f.levels)
+    named = _sentence_levels(facts)
     moved: set[str] = set()
     for f in facts:
         here = named.get((f.document, f.sentence)) or set()
