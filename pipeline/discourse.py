@@ -176,7 +176,7 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
     return out
 
 
-def _restated_with_a_hedge(facts: list[Any]) -> list[Any]:
+def _restated_with_a_hedge(facts: list[Any], doc: Doc) -> list[Any]:
     """A structure affirmed in one sentence and named again, hedged, in the next sentence that
     speaks of it ("... no separating fat plane is visible. Contact with the lumbar plexus cannot
     be excluded.") is uncertain: the second sentence says how sure the first one is."""
@@ -190,8 +190,10 @@ def _restated_with_a_hedge(facts: list[Any]) -> list[Any]:
     # roof marrow signal may represent reactive edema rather than tumor") is the report's reading of
     # it, wherever it stands (a dictated report may name no impression section)
     alternative = lesion_rules().alternative
+    # (its clause read across line breaks: a quote ends at a line's end, the reading does not)
+    text = doc.user_data.get("mednec_source_text") or doc_text(doc)
     questioned = [g for g in facts if g.kind in ("site", "nerve") and g.assertion.uncertain
-                  and not g.assertion.negated and alternative.search(g.evidence[0].text)]
+                  and not g.assertion.negated and alternative.search(_clause_text(g, text))]
     for i, f in enumerate(out):
         if f.kind in ("site", "nerve") and f.assertion.affirmed and any(
                 g.sentence > f.sentence and g.concept == f.concept and _sides_meet(g.side, f.side)
@@ -575,7 +577,7 @@ def _current_scores(facts: list[Any], doc: Doc) -> list[Any]:
 
 def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     """The facts of one document with pointing-back hedges, the impression and addenda applied."""
-    out = _mark_past_scores(_current_scores(_restated_with_a_hedge(_pointing_back(list(facts), doc)), doc), doc)
+    out = _mark_past_scores(_current_scores(_restated_with_a_hedge(_pointing_back(list(facts), doc), doc), doc), doc)
     out = _addendum_restates(out)
     out = _final_read_supersedes(out, doc)
     out = _other_patients(out, doc)

@@ -34,6 +34,23 @@ def _not_a_list_mark(doc: Doc, i: int) -> bool:
     return not (tok.text.isdigit() and len(tok.text) <= 2 and nxt in {".", ")"})
 
 
+_JOINED = 1.3  # a line this much longer than most long lines was joined from two, not typed so
+
+
+def wrap_width(text: str) -> int:
+    """The width ``text`` was wrapped at: the length of its longest lines (a word that would not have
+    fitted on a line is why the line broke before it), or 0 for a text of a few lines.
+
+    Lines repaired by joining a wrap ("signal at" / "the roof" read as one line) are longer than any
+    the sender typed: they are left out, or a fax wrapped at 55 characters would seem wrapped at 80.
+    """
+    lengths = sorted(len(line.rstrip()) for line in text.split("\n") if line.strip())
+    if len(lengths) < 5:
+        return 0
+    typed = [n for n in lengths if n <= lengths[int(len(lengths) * 0.75)] * _JOINED]
+    return typed[int(len(typed) * 0.9)]
+
+
 class SentenceConfig(BaseModel):
     """Settings of ``sentences.yaml`` (see the comments there)."""
 
@@ -95,8 +112,7 @@ class SentenceSplitter:
         self._text = doc.text  # read once: Doc.text rebuilds the string on every access
         # the width the text was wrapped at: its longest lines (a word that would not have fitted on
         # a line is why the line broke before it)
-        lengths = sorted(len(line.rstrip()) for line in self._text.split("\n") if line.strip())
-        self._width = lengths[int(len(lengths) * 0.9)] if len(lengths) >= 5 else 0
+        self._width = wrap_width(self._text)
         starts = [False] * n
         starts[0] = True
         for i in range(1, n):
@@ -141,6 +157,7 @@ class SentenceSplitter:
                     or self._caps_wrap(doc, last, tok)
                     or self._acronym_wrap(last, tok)
                     or self._number_wrap(doc, last, i)
+                    or self._paren_wrap(last, tok)
                     or self._dash_wrap(doc, last, i))
                 if not wrapped:
                     starts[i] = True
@@ -205,6 +222,19 @@ class SentenceSplitter:
         line_end = text.find("\n", tok.idx)
         nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
         return re.match(r"\S+\s*[-\u2013\u2014:]", nxt) is None
+
+    def _paren_wrap(self, last: "Token", tok: "Token") -> bool:
+        """A line that leaves a parenthesis open goes on into the line that closes it: "1. Plan
+        (sarcoma tumor board" / "01/16/2026): pre-operative radiation" is one sentence, not a
+        timeline entry dated 01/16/2026."""
+        line = self._line_to(last)
+        if line.count("(") <= line.count(")"):
+            return False
+        text = self._text or ""
+        line_end = text.find("\n", tok.idx)
+        nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
+        close, reopen = nxt.find(")"), nxt.find("(")
+        return close >= 0 and (reopen < 0 or close < reopen)
 
     def _dash_wrap(self, doc: Doc, last: "Token", i: int) -> bool:
         """A long line that ends on a word goes on into a dash and a lower-case word on the next line:

@@ -14,6 +14,7 @@ from tests.lesions.charts import FAMILY_A, FAMILY_B, FAMILY_C, edit, outcomes, w
 MRI, NOTE, PATH, CT = "mri_2026-01-02.txt", "note_2026-01-20.txt", "path_2026-01-05.txt", "ct_2026-01-03.txt"
 ABUTS = "The mass abuts the left acetabular roof."
 IMPRESSION = "IMPRESSION: Left iliac osteosarcoma abutting the left acetabular roof."
+NERVE_FREE = " The left sciatic nerve is not involved."
 PLAN = ("Plan: en bloc resection with wide margins of the left ilium and acetabulum (type I/II internal "
         "hemipelvectomy), with curative intent.")
 
@@ -39,6 +40,16 @@ ROWS = [
         (MRI, ABUTS, "Signal abnormality extends into the left acetabular roof, which could reflect reactive "
                      "edema."),
         (MRI, IMPRESSION, "IMPRESSION: Left iliac osteosarcoma.")), "27076", "pend", {"A2": "insufficient"}),
+    # a later paragraph that offers a non-tumor origin is the report's reading of the roof, however
+    # its lines happen to break (a fax re-wraps a paragraph into short lines)
+    ("later_reading_wrapped_short", ["27076-LT"], _a(
+        (MRI, IMPRESSION, IMPRESSION + NERVE_FREE + "\n\nReviewed again on 01/04/2026. The T2-bright\nmarrow "
+                          "signal at\n  the left acetabular roof does not enhance and may\nrepresent reactive\n  "
+                          "marrow edema rather than tumor.")), "27076", "pend", {"A2": "insufficient"}),
+    ("later_reading_one_line", ["27076-LT"], _a(
+        (MRI, IMPRESSION, IMPRESSION + NERVE_FREE + "\n\nReviewed again on 01/04/2026. The T2-bright marrow "
+                          "signal at the left acetabular roof does not enhance and may represent reactive marrow "
+                          "edema rather than tumor.")), "27076", "pend", {"A2": "insufficient"}),
     ("impression_hedges_the_body", ["27076-LT"], _a(
         (MRI, IMPRESSION, "IMPRESSION: Left iliac osteosarcoma with possible extension to the left acetabular "
                           "roof.")), "27076", "pend", {"A2": "insufficient"}),

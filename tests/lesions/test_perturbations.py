@@ -135,14 +135,7 @@ def _rewrap(src: Path, dst: Path, width: int) -> None:
 
 # Rewrapped cases known to decide otherwise (corpora/blind22/README.md, session 10), kept strict: a
 # fix shows up as an unexpected pass and the entry must go.
-KNOWN_REWRAP_MISSES = {
-    (55, "blind22", "l03"): "27076 approves: a 'Treatment plan:' label's value wrapped onto a line that opens on "
-                            "an acronym ('VDC/IE, 6 cycles of induction') loses its plan, so the planned cycles "
-                            "read as given",
-    (55, "blind22", "l09"): "27075 pends: the wrapped plan line loses its curative intent (A3)",
-    (55, "blind21", "a10"): "27076 approves: rewrapped, the addendum that leaves roof involvement open no longer "
-                            "hedges impression item 2 ('Tumor abuts the right acetabular roof')",
-}
+KNOWN_REWRAP_MISSES: dict[tuple[int, str, str], str] = {}
 
 
 @pytest.mark.slow

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from mednec.pipeline.sentences import wrap_width
 
 CASES = [
     ("IMPRESSION:\n1. Mass of the left ilium.\n2. No fracture.",
@@ -54,10 +55,42 @@ CASES = [
       "indeterminate."]),
     ("Findings of note:\n- pathologic fracture\n- acetabular involvement",
      ["Findings of note:", "- pathologic fracture", "- acetabular involvement"]),
+    # a parenthesis left open goes on into the line that closes it, even one that opens on a date
+    ("1. Multidisciplinary plan (sarcoma tumor board\n01/16/2026): radiation, then resection.",
+     ["1. Multidisciplinary plan (sarcoma tumor board\n01/16/2026): radiation, then resection."]),
+    ("Staging CT (chest and abdomen) was negative for disease\n01/16/2026: biopsy of the ilium.",
+     ["Staging CT (chest and abdomen) was negative for disease", "01/16/2026: biopsy of the ilium."]),
     # a score's name waits for its value on the next line, even after a colon
     ("She is working from home: ECOG\n1. With bone-only disease survival exceeds two years.",
      ["She is working from home: ECOG\n1. With bone-only disease survival exceeds two years."]),
 ]
+
+
+# a note hard-wrapped at 55 characters, two of whose wraps a repair joined into long lines
+WRAPPED_55 = (
+    "The patient returns today for a scheduled infusion day\n"
+    "and review of her staging studies with her mother at the bedside and the interpreter\n"
+    "present. She reports that pain is much better overall.\n"
+    "- Biopsy of the left ischium on 11/10/2025 showed a\n"
+    "small round cell tumor with fusion of the EWSR1 gene.\n"
+    "- Staging: PET/CT and chest CT without metastases and the marrow biopsies negative.\n"
+    "- Treatment plan: interval-compressed alternating\n"
+    "VDC/IE, 6 cycles of induction before local control.\n"
+    "- Cycle 1 was complicated by febrile neutropenia and a\n"
+    "line-related thrombosis of the left arm, now treated.\n"
+)
+
+
+def test_wrap_width_leaves_out_joined_lines():
+    assert wrap_width(WRAPPED_55) == 54  # its longest typed line
+    assert wrap_width("Short.\nLines.\nOnly.") == 0
+
+
+def test_no_room_wrap_into_an_acronym_after_joined_lines(nlp):
+    # the label's value goes on into the acronym: the line had no room left for "VDC/IE,"
+    sents = [s.text.strip() for s in nlp(WRAPPED_55).sents]
+    assert "- Treatment plan: interval-compressed alternating\nVDC/IE, 6 cycles of induction before local control." \
+        in sents
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
