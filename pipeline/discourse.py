@@ -232,7 +232,10 @@ def _impression_supersedes(facts: list[Any]) -> list[Any]:
         a = f.assertion
         # the body's affirmed statement, or its hedge, of what the impression reads otherwise
         hedged = a.uncertain and not (a.negated or a.historical or a.hypothetical or a.family or a.superseded)
-        if (settled(f) and (a.affirmed or hedged) and f.evidence[0].start < start
+        # (a structure merely named, "the nerve courses lateral to the mass", states no involvement
+        # for the impression to read otherwise: it still names the structure)
+        named_only = f.kind in ("site", "nerve") and f.relation is None
+        if (settled(f) and (a.affirmed or hedged) and f.evidence[0].start < start and not named_only
                 and (f.section or "none") in rules.finding_sections):
             same = [g for g in by_concept.get(f.concept, ()) if _sides_meet(g.side, f.side)
                     and set(g.levels) >= set(f.levels)]
@@ -263,7 +266,7 @@ def _reads_against(g: Any) -> bool:
     return a.negated and (g.relation in _INVOLVEMENT or bool(set(g.denied) & _INVOLVEMENT))
 
 
-def _addendum_restates(facts: list[Any]) -> list[Any]:
+def _addendum_restates(facts: list[Any], doc: Doc) -> list[Any]:
     """An addendum supersedes the body's statements about the structures and findings it restates."""
     rules = lesion_rules().rules
     # a staging restatement ("Revised impression: No pulmonary metastases") is restated like a finding
@@ -281,6 +284,32 @@ def _addendum_restates(facts: list[Any]) -> list[Any]:
         # staging speaks of the patient, not of a side (a lung nodule's side is no tumor's side)
         if f.kind in kinds and f.evidence[0].start < start and f.concept in sides and (
                 f.kind == "diagnosis" or any(_sides_meet(side, f.side) for side in sides[f.concept])):
+            f = _superseded(f, "addendum")
+        out.append(f)
+    return _locatives_follow(out, doc)
+
+
+# "the sciatic nerve at the greater sciatic notch": the words that place a structure's statement
+_LOCATIVE = re.compile(r"\s+(?:at|in|within)\s+(?:the\s+|its\s+)?(?:level\s+of\s+(?:the\s+)?)?$", re.IGNORECASE)
+
+
+def _locatives_follow(facts: list[Any], doc: Doc) -> list[Any]:
+    """A statement an addendum takes back goes with the place its sentence names for it: "abuts the
+    right sciatic nerve at the greater sciatic notch" states one contact, with the nerve, placed at
+    the notch; when the addendum withdraws the contact with the nerve, the notch (the nerve's origin
+    for a code) is no longer said to be in contact either."""
+    text = doc_text(doc)  # a fact's id names its words in the copy the pipeline read
+    taken = [(f.sentence, f.kind, span[2]) for f in facts if f.assertion.superseded_by == "addendum"
+             and f.kind in ("site", "nerve") and (span := fact_span(f.id)) is not None]
+    if not taken:
+        return facts
+    out = []
+    for f in facts:
+        span = fact_span(f.id)
+        if (span is not None and f.kind in ("site", "nerve") and f.assertion.affirmed and any(
+                sentence == f.sentence and kind == f.kind and 0 < span[1] - end <= 40
+                and "\n\n" not in text[end:span[1]] and _LOCATIVE.match(text[end:span[1]])
+                for sentence, kind, end in taken)):
             f = _superseded(f, "addendum")
         out.append(f)
     return out
@@ -426,10 +455,17 @@ _CLAUSE_BREAK = re.compile(r"[.;]\s|\n\s*\n")
 def _between_breaks(text: str, start: int, end: int, breaks: re.Pattern[str], reach: int, floor: int = 0) -> str:
     """``text[start:end]`` widened to the last ``breaks`` match before it and the next after it,
     at most ``reach`` characters either side (and never before ``floor``)."""
+    lo, hi = _break_bounds(text, start, end, breaks, reach, floor)
+    return text[lo:hi]
+
+
+def _break_bounds(text: str, start: int, end: int, breaks: re.Pattern[str], reach: int,
+                  floor: int = 0) -> tuple[int, int]:
+    """The offsets :func:`_between_breaks` reads between."""
     lo = max(floor, start - reach, 0)
     lo = max((m.end() for m in breaks.finditer(text, lo, start)), default=lo)
     nxt = breaks.search(text, end, end + reach)
-    return text[lo: nxt.start() if nxt else min(len(text), end + reach)]
+    return lo, nxt.start() if nxt else min(len(text), end + reach)
 
 
 def _clause_text(f: Any, text: str) -> str:
@@ -438,11 +474,11 @@ def _clause_text(f: Any, text: str) -> str:
     return _between_breaks(text, f.evidence[0].start, f.evidence[0].end, _CLAUSE_BREAK, 300)
 
 
-def _near(f: Any, text: str, reach: int = 40) -> str:
-    """The words right around a fact's first evidence span, inside its clause (a date that far away
-    dates the fact; one further on in a long clause dates another event: "ECOG 1, on osimertinib
-    since 06/2024")."""
-    start = f.evidence[0].start
+def _near(f: Any, text: str, reach: int = 40, at: int | None = None) -> str:
+    """The words right around a fact's first evidence span (or from offset ``at``, its own words),
+    inside its clause (a date that far away dates the fact; one further on in a long clause dates
+    another event: "ECOG 1, on osimertinib since 06/2024")."""
+    start = f.evidence[0].start if at is None else at
     # a score's span may run on to the end of its clause: the phrase is the one of its number
     digit = re.search(r"\d", text[start: f.evidence[0].end])
     end = start + digit.end() if digit else f.evidence[0].end
@@ -560,7 +596,18 @@ def _current_scores(facts: list[Any], doc: Doc) -> list[Any]:
     its clause, across line breaks)."""
     rules = lesion_rules()
     text = doc.user_data.get("mednec_source_text") or doc_text(doc)
-    said = {f.id: _clause_text(f, text) for f in facts if f.kind == "score"}
+    scores = [f for f in facts if f.kind == "score"]
+    said = {f.id: _clause_text(f, text) for f in scores}
+    # two scores of one scale in one clause ("ECOG 3 on admission from pain, ECOG 2 today"): each is
+    # read in its own phrase, or both would be current and past at once
+    # (a fact's id names its words in the copy the pipeline read; its evidence, the document as read)
+    mapping = doc.user_data.get("mednec_offsets")
+    named = {f.id: _source(mapping, 0, span[1]) for f in scores if (span := fact_span(f.id)) is not None}
+    for f in scores:
+        lo, hi = _break_bounds(text, f.evidence[0].start, f.evidence[0].end, _CLAUSE_BREAK, 300)
+        if f.id in named and any(g is not f and g.category == f.category and g.value != f.value
+                                 and g.id in named and lo <= named[g.id] < hi for g in scores):
+            said[f.id] = _near(f, text, at=named[f.id])
     current = {f.category for f in facts if f.kind == "score" and rules.score_current.search(said[f.id])
                and not rules.score_past.search(said[f.id])}
     if not current:
@@ -578,7 +625,7 @@ def _current_scores(facts: list[Any], doc: Doc) -> list[Any]:
 def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     """The facts of one document with pointing-back hedges, the impression and addenda applied."""
     out = _mark_past_scores(_current_scores(_restated_with_a_hedge(_pointing_back(list(facts), doc), doc), doc), doc)
-    out = _addendum_restates(out)
+    out = _addendum_restates(out, doc)
     out = _final_read_supersedes(out, doc)
     out = _other_patients(out, doc)
     out = _pasted_elsewhere(out, doc)

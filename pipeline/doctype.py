@@ -231,6 +231,19 @@ def _is_prose(line: str) -> bool:
     return bool(_PROSE_LINE.search(line)) or len(_LOWER_WORD.findall(line)) >= _PROSE_WORDS
 
 
+def _outside_brackets(lines: list[str]) -> list[str]:
+    """The lines that are not an editorial aside in square brackets ("[Translation from French by a
+    sworn translator." / "Translator's notes in square brackets.]"): an aside names no document, even
+    wrapped over several lines."""
+    out, depth = [], 0
+    for line in lines:
+        opened = depth > 0 or line.lstrip().startswith("[")
+        depth = max(0, depth + line.count("[") - line.count("]"))
+        if not opened:
+            out.append(line)
+    return out
+
+
 def infer_type(text: str, filename: str | None = None) -> str:
     """The document type from its first title lines (imaging, pathology, clinical_note, ...).
 
@@ -240,7 +253,7 @@ def infer_type(text: str, filename: str | None = None) -> str:
     ("ortho_hip_preservation_note_2026-02-24.txt" is a clinical note).
     """
     cfg, rules, _, _ = doctype_config()
-    lines = [_ocr_letters(ln.strip()) for ln in text[:6000].splitlines()
+    lines = [_ocr_letters(ln.strip()) for ln in _outside_brackets(text[:6000].splitlines())
              if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)][: cfg.title_lines]
     for line in lines:
         if _is_prose(line):
@@ -278,8 +291,8 @@ def _type_from_sections(text: str) -> str | None:
 def parse_date(match: re.Match[str], day_first: bool = False) -> dt.date | None:
     """A date from one match of the date pattern, or None when it is not a valid date.
 
-    A numeric date is month first unless its first number cannot be a month ("18/11/2025") or
-    ``day_first`` says the document writes day first (see :func:`day_first`).
+    A numeric date is month first unless its first number cannot be a month ("18/11/2025"), it is
+    dotted ("05.01.2026") or ``day_first`` says the document writes day first (see :func:`day_first`).
     """
     cfg = doctype_config()[0]
     try:
@@ -287,7 +300,10 @@ def parse_date(match: re.Match[str], day_first: bool = False) -> dt.date | None:
             year = int(match.group("y"))
             year += 2000 if year < 100 else 0
             month, day = int(match.group("m")), int(match.group("d"))
-            if month > 12 >= day or (day_first and day <= 12):  # "18/11/2025": day first
+            # a dotted date is written day first ("14.03.2026", the continental European form) whatever
+            # order the document's slashed dates take
+            dotted = "." in match.group("mdy")
+            if month > 12 >= day or ((day_first or dotted) and day <= 12):  # "18/11/2025": day first
                 month, day = day, month
             return dt.date(year, month, day)
         if match.group("iso"):
@@ -306,7 +322,7 @@ def _orders(text: str) -> tuple[bool, bool]:
     _, _, date_re, _ = doctype_config()
     dmy = mdy = False
     for m in date_re.finditer(text):
-        if m.group("mdy"):
+        if m.group("mdy") and "." not in m.group("mdy"):  # (a dotted date is day first on its own)
             first, second = int(m.group("m")), int(m.group("d"))
             dmy |= first > 12 >= second
             mdy |= second > 12 >= first

@@ -124,6 +124,8 @@ class LesionRules(BaseModel):
     retraction: Retraction
     preliminary_read_cues: list[str] = Field(min_length=1)
     final_read_cues: list[str] = Field(min_length=1)
+    # head nouns a named structure is referred back to by ("the left lumbar plexus ... the plexus")
+    anaphoric_heads: frozenset[str] = frozenset()
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -148,7 +150,9 @@ class CompiledLesionRules:
         # ("...the mass at the notch; contact cannot be excluded", ", and involvement is possible")
         if rules.relation_nouns and rules.relation_hedges:
             nouns = _words(rules.relation_nouns).pattern
-            hedges = _words(rules.relation_hedges).pattern
+            # minutes and impressions leave the copula out: "contact possible, not confirmed"
+            bare = [h.split(" ", 1)[1] for h in rules.relation_hedges if h.startswith(("is ", "are "))]
+            hedges = _words([*rules.relation_hedges, *bare]).pattern
             openers = "|".join(map(re.escape, rules.relation_clause_openers)) or r"(?!x)x"
             self.relation_clause: re.Pattern[str] | None = re.compile(
                 rf"(?:^|[,;:\u2014])\s*(?:(?:{openers})\s+){{0,2}}"

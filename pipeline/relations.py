@@ -24,6 +24,8 @@ class _RelationNegation(BaseModel):
     hedges: list[str] = []
     landmark: str = r"(?!)"
     undone_after: list[str] = []
+    partial: list[str] = []
+    encased_over_degrees: int = 181
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +49,24 @@ def _undone(doc: Doc, end: int, last: int) -> bool:
     cfg = relation_negation_config()
     words = [t.lower_ for t in words_after(doc, end, last, 2)]
     return any(w in cfg.undone_after for w in words)
+
+
+_ANGLE = re.compile(r"(?<![\d.])(\d{2,3})\s*(?:degrees?\b|deg\b|\u00b0)", re.IGNORECASE)
+_ANGLE_REACH = 12  # words after an encasement cue its angle may stand ("surrounds the origin of ... over 180 degrees")
+
+
+def _partial_encasement(doc: Doc, start: int, end: int, first: int, last: int) -> bool:
+    """Whether the encasement cue at tokens ``start:end`` surrounds its structure only in part:
+    "partially surrounds", or an angle short of a full encasement after it ("over about 180
+    degrees")."""
+    cfg = relation_negation_config()
+    if any(t.lower_ in cfg.partial for t in words_before(doc, start, first, cfg.window)):
+        return True
+    after = words_after(doc, end, last, _ANGLE_REACH)
+    if not after:
+        return False
+    m = _ANGLE.search(doc[end: after[-1].i + 1].text)
+    return m is not None and int(m.group(1)) < cfg.encased_over_degrees
 
 
 def _landmark(doc: Doc, start: int, first: int) -> bool:
@@ -93,8 +113,11 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         doc = span.doc
         dist = _gap(doc, me, span.start) if me <= span.start else _gap(doc, span.end, ms) if ms >= span.end else 0
         rank = (dist, 0 if cat == "REL_SEPARATE" else 1)
+        name = cat[4:].lower()
+        if cat == "REL_ENCASE" and _partial_encasement(doc, ms, me, first, sent_of(span).end):
+            name = "contact"
         if best is None or rank < best[0]:
-            best = (rank, cat[4:].lower(), mod)
+            best = (rank, name, mod)
     if best is not None and best[1] == "tumor":
         # "a fat plane between the mass and the trunks of the plexus": the tumor noun nearest the
         # structure is the other side of a separation that governs both, not tumor at the structure

@@ -51,6 +51,32 @@ def target_rules(kb: KnowledgeBase) -> list:
     return rules
 
 
+def _referred_back(doc: Doc, kept: list[Span]) -> list[Span]:
+    """Head nouns that refer back to a structure named in full earlier in their sentence: "the
+    plexus" after "the left lumbar plexus" is that plexus (``anaphoric_heads`` in lesions.yaml).
+    Only after "the", outside any mention, and only to the nearest earlier mention ending in the
+    same noun."""
+    from mednec.pipeline.lesion_rules import lesion_rules
+    from mednec.pipeline.sentmap import sentence_map
+
+    heads = lesion_rules().rules.anaphoric_heads
+    if not heads or not kept:
+        return []
+    inside = {i for s in kept for i in range(s.start, s.end)}
+    sents = sentence_map(doc)
+    out = []
+    for tok in doc:
+        if tok.lower_ not in heads or tok.i in inside or tok.i == 0 or doc[tok.i - 1].lower_ != "the":
+            continue
+        first = sents.starts[tok.i]
+        named = [s for s in kept if first <= s.start and s.end <= tok.i - 1 and s[-1].lower_ == tok.lower_]
+        if named:
+            span = Span(doc, tok.i, tok.i + 1, label=named[-1].label_)
+            span._.concept = named[-1]._.concept
+            out.append(span)
+    return out
+
+
 @Language.factory("mednec_targets")
 def make_targets(nlp: Language, name: str) -> "TargetFinder":
     """spaCy factory for :class:`TargetFinder`."""
@@ -83,6 +109,10 @@ class TargetFinder:
             spans.append(span)
         spans.sort(key=lambda s: (s.start, -len(s)))
         kept = filter_spans(spans)
+        back = _referred_back(doc, kept)
+        if back:
+            spans = sorted([*spans, *back], key=lambda s: (s.start, -len(s)))
+            kept = filter_spans(spans)
         doc.spans[ALL_GROUP] = spans
         doc.spans[GROUP] = kept
         doc.ents = kept

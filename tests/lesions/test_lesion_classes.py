@@ -150,6 +150,40 @@ ROWS = [
     ("addendum_retracts", ["27076-LT"], _a(
         (MRI, IMPRESSION, IMPRESSION + "\nADDENDUM: On review, the mass does not abut the acetabular roof; a 1 cm "
                                        "fat plane separates it from the roof.")), "27076", "refer", {"A2": "not_met"}),
+    # a reason chemotherapy is not given, in any tense or person: the patient declines it, a function
+    # test precludes its drugs; a plan to discuss it is no reason
+    ("reason_declines_and_precludes", ["27076-LT"], _a(
+        (NOTE, "She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.",
+         "Neoadjuvant chemotherapy not recommended: CrCl 34 and LVEF 40%\n  preclude cisplatin and doxorubicin; "
+         "patient also declines chemotherapy.")), "27076", "approve", {"A4": "met"}),
+    ("reason_patient_declines", ["27076-LT"], _a(
+        (NOTE, "She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.",
+         "After a long discussion she declines neoadjuvant chemotherapy.")), "27076", "approve", {"A4": "met"}),
+    ("reason_function_precludes", ["27076-LT"], _a(
+        (NOTE, "She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.",
+         "Her ejection fraction of 35% precludes doxorubicin.")), "27076", "approve", {"A4": "met"}),
+    ("no_reason_only_a_discussion", ["27076-LT"], _a(
+        (NOTE, "She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.",
+         "Neoadjuvant chemotherapy will be discussed with medical oncology.")), "27076", "pend",
+     {"A4": "insufficient"}),
+    # POLICY A5 names complete encasement: a nerve surrounded in part (half its circumference) is in
+    # contact with the tumor, not encased; a nerve surrounded all round is
+    ("half_surrounded_nerve_is_not_encased", ["27076-LT"], _a(
+        (MRI, "No complete encasement of the external iliac vessels.",
+         "No complete encasement of the external iliac vessels. The mass surrounds the left femoral nerve "
+         "over about 180 degrees.")), "27076", "approve", {"A5": "met"}),
+    ("partially_surrounded_nerve_is_not_encased", ["27076-LT"], _a(
+        (MRI, "No complete encasement of the external iliac vessels.",
+         "No complete encasement of the external iliac vessels. The mass partially surrounds the left femoral "
+         "nerve.")), "27076", "approve", {"A5": "met"}),
+    ("surrounded_all_round_is_encased", ["27076-LT"], _a(
+        (MRI, "No complete encasement of the external iliac vessels.",
+         "No complete encasement of the external iliac vessels. The mass surrounds the left femoral nerve "
+         "over 360 degrees.")), "27076", "refer", {"A5": "not_met"}),
+    ("mostly_surrounded_stays_encased", ["27076-LT"], _a(
+        (MRI, "No complete encasement of the external iliac vessels.",
+         "No complete encasement of the external iliac vessels. The mass surrounds the left femoral nerve "
+         "over 270 degrees.")), "27076", "refer", {"A5": "not_met"}),
 ]
 
 
@@ -306,6 +340,18 @@ SPINE_ROWS = [
     ("current_ecog_decides", ["63303"], _b(
         (SPINE_NOTE, "ECOG 1.", "Before the onset of weakness two weeks ago she was ECOG 1. Current performance "
                                 "status: ECOG 3.")), "refer", {"B4": "not_met"}),
+    # two scores in one sentence, each with its own time: the one said of today is current
+    ("scores_in_one_sentence_today_wins", ["63303"], _b(
+        (SPINE_NOTE, "ECOG 1.", "Performance status improved: ECOG 3 on admission from pain, ECOG 1 today "
+                                "after dexamethasone.")), "approve", {"B4": "met"}),
+    ("scores_in_one_sentence_today_poor", ["63303"], _b(
+        (SPINE_NOTE, "ECOG 1.", "Performance status declined: ECOG 1 on admission, ECOG 3 today.")),
+     "refer", {"B4": "not_met"}),
+    # a current score on one scale that a current score on the other scale contradicts: a conflict
+    # POLICY gives no precedence for, so neither the good nor the poor one decides
+    ("scales_disagree", ["63303"], {**FAMILY_B, "hp_2026-02-04.txt": (
+        "HOSPITAL MEDICINE H&P\nDate of service: 02/04/2026\nKPS 40, requires considerable assistance.\n")},
+     "pend", {"B4": "insufficient"}),
 ]
 
 
@@ -320,6 +366,8 @@ def test_spine_class(reviewer, tmp_path, name, requested, docs, outcome, statuse
 
 C_MRI, C_NOTE = "mri_2026-03-01.txt", "note_2026-03-10.txt"
 BOARD = "mdt_2026-03-08.txt"
+AT_THE_NOTCH = edit(FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.",
+                    "The mass abuts the left sciatic nerve at the\ngreater sciatic notch.")
 NERVE_ROWS = [
     # a tumor board's own radiologist re-reads the study and disagrees: the re-read supersedes the
     # original read (its dates day first, as the record writes them: 15/03/2026); with no imaging
@@ -380,6 +428,47 @@ NERVE_ROWS = [
                                "right axillary sarcoma with neuroplasty of the right brachial plexus, which will be "
                                "preserved. The intercostobrachial nerve will be sacrificed with the specimen.\n"},
      "64713", "approve", {"C2": "met"}),
+    # an addendum that takes back the contact with the nerve takes back where the body placed it ("at
+    # the greater sciatic notch", the nerve's origin for 64712) with it
+    ("addendum_takes_back_the_notch_too", ["64712-LT"], {**AT_THE_NOTCH, C_MRI: AT_THE_NOTCH[C_MRI] + (
+        "\nADDENDUM 03/03/2026: The signal between the mass and the nerve may represent post-biopsy edema "
+        "rather than tumor; direct tumor contact with the left sciatic nerve is not established.\n")},
+     "64712", "pend", {"C1": "insufficient"}),
+    ("notch_without_addendum_stays", ["64712-LT"], AT_THE_NOTCH, "64712", "approve", {"C1": "met"}),
+    # a structure referred back to by its head noun ("the nerve") is the structure last named with it:
+    # what the clause says of it (every contact denied) is said of that nerve
+    ("head_noun_refers_back_to_the_nerve", ["64712-LT"], edit(
+        FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "
+                         "abutting the sciatic nerve.",
+        "The mass approaches the left sciatic nerve at the notch and the nerve is neither abutted nor "
+        "displaced.\nIMPRESSION: Left gluteal mass near the sciatic nerve."), "64712", "refer", {"C1": "not_met"}),
+    ("neither_abutted_nor_displaced", ["64712-LT"], edit(
+        FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "
+                         "abutting the sciatic nerve.",
+        "The left sciatic nerve is neither abutted nor displaced.\nIMPRESSION: Left gluteal mass."),
+     "64712", "refer", {"C1": "not_met"}),
+    ("head_noun_affirmed_contact", ["64712-LT"], edit(
+        FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "
+                         "abutting the sciatic nerve.",
+        "The mass extends toward the left sciatic nerve at the notch and the nerve is abutted over 3 cm.\n"
+        "IMPRESSION: Left gluteal mass."), "64712", "approve", {"C1": "met"}),
+    # a clause whose subject is the relation itself goes on speaking of the structure before it
+    ("relation_subject_clause_after_and", ["64712-LT"], edit(
+        FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "
+                         "abutting the sciatic nerve.",
+        "Its interface with the left sciatic nerve remains indistinct and contact can be neither confirmed nor "
+        "excluded.\nIMPRESSION: Left gluteal mass."), "64712", "pend", {"C1": "insufficient"}),
+    # a relation left open without a verb ("contact possible"), in its sentence or the next
+    ("relation_hedge_without_verb", ["64712-LT"], edit(
+        FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "
+                         "abutting the sciatic nerve.",
+        "The left sciatic nerve courses along the mass.\nIMPRESSION: Left gluteal mass adjacent to the left "
+        "sciatic nerve; contact possible, not confirmed."), "64712", "pend", {"C1": "insufficient"}),
+    ("relation_hedge_without_verb_next_sentence", ["64712-LT"], edit(
+        FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "
+                         "abutting the sciatic nerve.",
+        "The left sciatic nerve courses along the mass.\nIMPRESSION: Left gluteal mass adjacent to the left "
+        "sciatic nerve. Contact possible."), "64712", "pend", {"C1": "insufficient"}),
 ]
 
 # the nerve a planned sacrifice acts on is the one named nearest to it in its clause, whatever its name

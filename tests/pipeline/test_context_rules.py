@@ -175,6 +175,11 @@ CASES: list[tuple[str, str, str]] = [
     ("She is to undergo sacrectomy.", "sacrectomy", "p"),
     ("Adjuvant chemotherapy would be given.", "Adjuvant chemotherapy", "p"),
     ("Biopsy pending.", "Biopsy", "p"),
+    # a hedge after its finding, before the study it is undecided on, looks back; before a finding it
+    # looks forward
+    ("Relationship of the scar to the sciatic nerve indeterminate on this protocol.", "sciatic nerve", "u"),
+    ("Equivocal marrow signal in the acetabular roof.", "acetabular roof", "u"),
+    ("The sciatic nerve is normal. Roof signal indeterminate on this study.", "sciatic nerve", "n"),
     # --- where a line breaks carries no meaning: a scope counts words, not line breaks or gaps
     ("Roof marrow signal,\ntumor versus reactive edema.", "Roof", "u"),
     ("Roof marrow signal,   \n\n   tumor versus reactive edema.", "Roof", "u"),

@@ -33,6 +33,10 @@ TYPES = [
     ("HARLAN ORTHOPAEDIC ONCOLOGY, P.C.\nProvider: M. Vance, MD\nMr. F is a 55 year old electrician who noticed a\n"
      "fullness in his left flank; the CT of 02/10 with contrast showed a mass.\nPlan: resection.\n", "clinical_note"),
     ("Spine Tumor Program\nPt seen today. MRI and CT reviewed with her.\nA/P: L3 corpectomy.\n", "clinical_note"),
+    # a translator's note in square brackets, on one line or wrapped over two, names no document
+    ("[Translation from French by a sworn translator.\nTranslator's notes in square brackets.]\n\nCENTRE "
+     "HOSPITALIER UNIVERSITAIRE\nMRI OF THE LEFT HIP AND THIGH\n", "imaging"),
+    ("[Translator's notes in square brackets.]\nMRI OF THE LEFT HIP AND THIGH\n", "imaging"),
     # an HL7 result: the envelope segments (whose "^MR" is a record number type) name no type, the
     # OBR segment's service does
     ("MSH|^~\\&|NEUROPHYS|GENERAL|EHR|GH|202603091512||ORU^R01|1|P|2.3\nPID|1||55^^^GH^MR||DOE^J||19731215|M\n"
@@ -91,6 +95,10 @@ def test_fax_stamp_dates_only_when_nothing_else_does():
     ("MRI PELVIS\nDate: 09/02/2026\nComparison: MRI 09/18/2025.\n", dt.date(2026, 9, 2)),
     # no date shows the order: month first, as before
     ("MRI PELVIS\nDate: 09/02/2026\n", dt.date(2026, 9, 2)),
+    # a dotted date is written day first (14.03.2026), whatever the slashed dates of the document do
+    ("MRI OF THE PELVIS\nDate of examination: 05.01.2026\n", dt.date(2026, 1, 5)),
+    ("MRI OF THE PELVIS\nDate of examination: 05.01.2026\nComparison: CT 09/18/2025.\n", dt.date(2026, 1, 5)),
+    ("MRI OF THE PELVIS\nDate of examination: 09/02/2026\nOutside study: 14.01.2026.\n", dt.date(2026, 9, 2)),
 ])
 def test_day_first_documents(text, expected):
     assert infer_date(text) == expected
