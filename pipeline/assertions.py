@@ -61,6 +61,8 @@ class _OldYear(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     years_before: int
     labels: list[str]
+    # sections of a pathology report that diagnose its own specimen, whatever year they compare with
+    specimen_sections: list[str] = []
 
 
 class _PastDate(BaseModel):
@@ -73,6 +75,7 @@ class _Conditional(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     literals: list[str]
     clause_break: str
+    lead: str | None = None
 
 
 class _Coordination(BaseModel):
@@ -142,7 +145,9 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
         "family": bool(span._.is_family),
     }
     cfg = assertion_overrides()
-    if doc_date and cfg.old_year and span.label_ in cfg.old_year.labels and not flags["historical"]:
+    own_specimen = doc_type == "pathology" and section in cfg.old_year.specimen_sections if cfg.old_year else False
+    if (doc_date and cfg.old_year and span.label_ in cfg.old_year.labels and not flags["historical"]
+            and not own_specimen):
         years = sentence_years(span, _BARE_YEAR)
         if years and max(years) <= doc_date.year - cfg.old_year.years_before:
             flags["historical"] = True
@@ -173,6 +178,8 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
         flags["negated"] = True
     if flags["hypothetical"] and cfg.conditional and _in_condition(span, cfg.conditional):
         flags["conditional"] = True
+    if not flags["hypothetical"] and cfg.conditional and _after_a_condition_lead(span, cfg.conditional):
+        flags["hypothetical"] = True
     for rule in cfg.rules:
         if rule.sections and section not in rule.sections:
             continue
@@ -284,6 +291,17 @@ def _in_condition(span: Span, cfg: _Conditional) -> bool:
         if found is None or span.end_char <= found.start():
             return True
     return False
+
+
+def _after_a_condition_lead(span: Span, cfg: _Conditional) -> bool:
+    """Whether ``span`` follows a condition that leads its item like a label ("- If chordoma: en bloc
+    hemisacrectomy; right S1 root likely sacrificed."): the whole item is what happens in that case,
+    past its semicolons."""
+    if cfg.lead is None:
+        return False
+    sent = span.sent
+    m = _compiled(cfg.lead).match(doc_text(span.doc), sent.start_char, sent.end_char)
+    return m is not None and span.start_char >= m.end()
 
 
 @lru_cache(maxsize=4)

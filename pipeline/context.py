@@ -127,6 +127,23 @@ def _paren_end(doc, ss: int, start: int, end: int, hi: int) -> int:  # noqa: ANN
     return hi
 
 
+def _paren_start(doc, ss: int, start: int, lo: int, targets: Sequence = ()) -> int:  # noqa: ANN001 - a spaCy Doc
+    """Where a cue's backward scope starts when the cue stands inside a parenthesis ("the acetabulum
+    is uninvolved (the preliminary read of extension to the roof is not confirmed)"): at the
+    parenthesis that opens it. An aside's hedge says nothing of the sentence it sits in, except of
+    the mention it is attached to ("metastasis (less likely, no other lesion)")."""
+    depth = 0
+    for t in reversed(doc[max(ss, lo):start]):
+        if t.text == ")":
+            depth += 1
+        elif t.text == "(":
+            if not depth:
+                attached = next((m for m in targets if m.end == t.i), None)
+                return max(lo, attached.start) if attached is not None else t.i + 1
+            depth -= 1
+    return lo
+
+
 def _colon_end(doc, end: int, hi: int) -> int:  # noqa: ANN001 - a spaCy Doc
     """Where a cue's forward scope ends at a colon that closes a stated clause ("The sciatic nerve is
     not encased: plan to preserve it"): the clause after the colon follows from the denial, it is not
@@ -214,6 +231,19 @@ def _ends_on_colon(doc, ss: int, se: int) -> bool:  # noqa: ANN001 - a spaCy Doc
     return i >= ss and doc[i].text.endswith(":")  # "):" may be one token
 
 
+def _joins_like_targets(doc, start: int, end: int, targets: list) -> bool:  # noqa: ANN001 - a spaCy Doc
+    """Whether a terminator that is a bare conjunction ("and") joins two mentions of one kind: "the
+    superior pubic ramus and ischium has resolved" is one subject of one verb, not a new clause."""
+    if end - start != 1 or doc[start].lower_ not in ("and", "or"):
+        return False
+    before = next((t for t in targets if t.end == start), None)
+    nxt = end + 1 if end < len(doc) and doc[end].lower_ == "the" else end
+    after = next((t for t in targets if t.start == nxt), None)
+    # (a structure and its own head noun, "the lumbar plexus and the plexus is ...", are no coordination)
+    return (before is not None and after is not None and before.label_ == after.label_
+            and before._.concept != after._.concept)
+
+
 def _fast_regex(ctx) -> None:  # noqa: ANN001 - a medspaCy ConText
     """Let medspaCy's regex matcher read ``doc.text`` once per document, not once per rule,
     and try each pattern only where it can match (``mednec.pipeline.regex_filter``: same matches)."""
@@ -270,6 +300,9 @@ def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, bu
             for match_id, start, end in matcher(doc):
                 ss, se = sents.of(start)
                 rule = matcher.rule_map[self.nlp.vocab[match_id].text]
+                if rule.category == "TERMINATE" and ss in by_sent and _joins_like_targets(doc, start, end,
+                                                                                          by_sent[ss][0]):
+                    continue
                 if ss in by_sent:
                     lo, hi = _scope(rule.direction, rule.max_scope, start, end, ss, se, words)
                     if rule.category in _CLAUSE_BOUND and rule.direction != "BACKWARD":
@@ -277,6 +310,8 @@ def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, bu
                             hi = _list_end(doc, end, hi, se)
                         hi = min(hi, _subordinate_end(doc, ss, start, end, hi), _colon_end(doc, end, hi),
                                  _paren_end(doc, ss, start, end, hi))
+                    if rule.category in _CLAUSE_BOUND and rule.direction != "FORWARD":
+                        lo = max(lo, _paren_start(doc, ss, start, lo, by_sent[ss][0]))
                     by_sent[ss][1].append(ConTextModifier(rule, start, end, doc, scope_start=lo, scope_end=hi))
                 # a heading line ending on a colon ("Oncologic history (copied from clinic note):")
                 # speaks for the line after it, as it would on one line: its history, hypothesis or

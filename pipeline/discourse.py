@@ -382,10 +382,15 @@ def _pasted_elsewhere(facts: list[Any], doc: Doc) -> list[Any]:
                             text.find("\n\n", m.end())) if i >= 0]
         hi = min(ends) if ends else len(text)
         spans.append((lo, hi))
+        backward = rules.pasted_backward is not None and rules.pasted_backward.search(text, lo, hi)
         if rules.pasted_forward is not None and rules.pasted_forward.search(text, lo, hi):
             spans.append((hi, _pasted_end(text, hi)))
-        elif rules.pasted_backward is not None and rules.pasted_backward.search(text, lo, hi):
+        elif backward:
             spans.append(_pasted_before(text, lo, hi))
+        elif bracketed and _heads_a_passage(text, hi):
+            # a flag set off on its own line ("*** ENTERED IN ERROR - this paragraph belongs to another
+            # patient ***") with text right under it heads that passage, as "below" would say
+            spans.append((hi, _pasted_end(text, hi)))
     if not spans:
         return facts
     # (where a fact's own words stand: its evidence quote may widen to a clause that starts before the flag)
@@ -414,6 +419,15 @@ def _pasted_before(text: str, lo: int, hi: int) -> tuple[int, int]:
         return lo, lo
     start = text.rfind("\n\n", 0, end)
     return (start + 2 if start >= 0 else 0), end
+
+
+def _heads_a_passage(text: str, flag_end: int) -> bool:
+    """Whether the flag ending at ``flag_end`` ends its line and a line of text follows at once."""
+    eol = text.find("\n", flag_end)
+    if eol < 0 or text[flag_end:eol].strip(" \t*]-=>)#") != "":
+        return False
+    nxt = text.find("\n", eol + 1)
+    return bool(text[eol + 1: nxt if nxt >= 0 else len(text)].strip())
 
 
 def _pasted_end(text: str, start: int) -> int:
@@ -631,18 +645,22 @@ def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     out = _pasted_elsewhere(out, doc)
     out = _requester_letter(out, doc)
     if doc_type == "imaging":
-        out = _impression_supersedes(_part_free_part_open(out))
+        out = _impression_supersedes(_part_free_part_open(out, doc.user_data.get("mednec_source_text")
+                                                          or doc_text(doc)))
     return out
 
 
-def _part_free_part_open(facts: list[Any]) -> list[Any]:
+def _part_free_part_open(facts: list[Any], text: str = "") -> list[Any]:
     """A report that denies tumor in one part of a structure and leaves another part of it open
     ("The left ischium and inferior pubic ramus show normal marrow signal" beside "signal extends
     into the superior pubic ramus ... may represent reactive marrow edema") has not called the
     structure free: its denial of that structure is left open too."""
-    # (a part an addendum has since settled is open no longer)
+    # (a part an addendum has since settled is open no longer; a part another read claimed, cited to be
+    # doubted ("the preliminary CT read of extension to the roof is not confirmed"), is no open part)
+    back = lesion_rules().back_reference
     open_parts = {(f.concept, f.side) for f in facts if f.kind == "site" and f.assertion.uncertain
-                  and not f.assertion.negated and not f.assertion.superseded and f.relation in _INVOLVEMENT}
+                  and not f.assertion.negated and not f.assertion.superseded and f.relation in _INVOLVEMENT
+                  and not (text and back.search(_clause_text(f, text)))}
     if not open_parts:
         return facts
     out = []

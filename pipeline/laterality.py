@@ -28,6 +28,7 @@ class LateralityConfig(BaseModel):
     stop: list[str]
     list_continuers: list[str]
     tumor_labels: list[str]
+    place_words: list[str] = []
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +58,8 @@ class Laterality:
         self.window = cfg.window
         self.side_of = {w: side for side, words in cfg.sides.items() for w in words}
         self.stop = frozenset(cfg.stop)
+        self.side_words = frozenset(self.side_of)
+        self.side_nouns = frozenset(cfg.place_words)
         self.tumor_labels = frozenset(cfg.tumor_labels)
         self.kb = load_kb()
 
@@ -108,6 +111,18 @@ class Laterality:
                 tumor.add(smap[s.start])
         return benign - tumor
 
+    def _owned_elsewhere(self, doc: Doc, i: int, covered: set[int]) -> bool:
+        """Whether the side word at ``i`` is the side of a noun that names nothing of the knowledge base
+        ("similar to the 2022 right nephrectomy"): that side is the other organ's, not the sentence's."""
+        j = i + 1
+        while j < len(doc) and doc[j].is_space:  # a wrap between the side and its noun
+            j += 1
+        if j >= len(doc) or (doc[i].whitespace_ == "" and j == i + 1) or j in covered:
+            return False
+        nxt = doc[j]
+        return (nxt.is_alpha and nxt.is_lower and len(nxt.text) > 3 and nxt.lower_ not in self.stop
+                and nxt.lower_ not in self.side_words and nxt.lower_ not in self.side_nouns)
+
     @staticmethod
     def _in_level_list(doc: Doc, i: int) -> bool:
         # "left L5, S1 and S2 roots": the conjunction joins spinal levels, keep looking back
@@ -117,9 +132,11 @@ class Laterality:
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans[GROUP]) if GROUP in doc.spans else []
         sent_sides: dict[int, set[str]] = {}
+        covered = {i for s in spans for i in range(s.start, s.end)}
         for sent in doc.sents:
             sides = {self.side_of[t.lower_] for t in sent
-                     if t.lower_ in self.side_of and not self._slash_word(doc, t.i)}
+                     if t.lower_ in self.side_of and not self._slash_word(doc, t.i)
+                     and not self._owned_elsewhere(doc, t.i, covered)}
             sides.discard("bilateral")
             sent_sides[sent.start] = sides
         for span in spans:

@@ -126,6 +126,8 @@ class LesionRules(BaseModel):
     final_read_cues: list[str] = Field(min_length=1)
     # head nouns a named structure is referred back to by ("the left lumbar plexus ... the plexus")
     anaphoric_heads: frozenset[str] = frozenset()
+    # the head nouns that name, anywhere in a report, the one structure the report names with them
+    unique_heads: frozenset[str] = frozenset()
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -156,7 +158,10 @@ class CompiledLesionRules:
             openers = "|".join(map(re.escape, rules.relation_clause_openers)) or r"(?!x)x"
             self.relation_clause: re.Pattern[str] | None = re.compile(
                 rf"(?:^|[,;:\u2014])\s*(?:(?:{openers})\s+){{0,2}}"
-                rf"(?:[a-z]+\s+)?{nouns}\s+(?:with\s+the\s+[a-z]+\s+)?{hedges}", re.IGNORECASE)
+                # (the relation's object may stand between: "relationship to the lumbosacral trunk is
+                # indeterminate", "contact with the nerve cannot be excluded")
+                rf"(?:[a-z]+\s+)?{nouns}\s+(?:(?:with|to)\s+(?:the\s+)?(?:[a-z]+\s+){{1,3}}?)?{hedges}",
+                re.IGNORECASE)
         else:
             self.relation_clause = None
         # a level or level range named with fixation ("T10-L2 posterior instrumentation", "fusion

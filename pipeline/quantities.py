@@ -127,8 +127,21 @@ def durations(span: Span) -> list[Quantity]:
         n = _number(toks[j])
         if n is None:
             continue
-        out.append(Quantity(n * unit, _comparator_before(toks, j), "weeks", sent.start + j, sent.start + i + 1))
+        comparator = _comparator_before(toks, j)
+        if comparator == ">" and _span_of_sessions(toks, j):
+            comparator = "="  # "7 visits over 4 weeks": the weeks the visits took, not more than 4
+        out.append(Quantity(n * unit, comparator, "weeks", sent.start + j, sent.start + i + 1))
     return out
+
+
+def _span_of_sessions(toks: list[str], i: int) -> bool:
+    """Whether the number at ``toks[i]`` follows "over" after a count of sessions: "7 visits over 4
+    weeks", "12 sessions of PT over six weeks" (the time the sessions took)."""
+    words = [t.lower() for t in toks[max(0, i - 8): i] if t.strip()]
+    if not words or words[-1] != "over":
+        return False
+    units = set(quantity_config().session_units)
+    return any(w in units for w in words[-5:-1])
 
 
 def since_duration(span: Span, doc_date: dt.date | None) -> Quantity | None:

@@ -187,17 +187,24 @@ def apply_retractions(facts: Sequence[Any], texts: Mapping[str, str]) -> list[An
                  if g.kind == "finding" or (g.document, g.sentence) not in about_compartment]
     if not retracted:
         return list(facts)
+    # a study that cannot confirm an earlier read's finding and itself calls the structure free ("the
+    # acetabulum is uninvolved (the preliminary CT read of extension to the roof is not confirmed)")
+    # has read it otherwise: the earlier claim is superseded, not left open
+    denied = {(g.document, g.concept) for g in facts if g.kind in ("site", "nerve") and g.assertion.negated
+              and not g.assertion.uncertain and not g.assertion.superseded and g.document_type == "imaging"}
     out = []
     for f in facts:
         if id(f) in quoted and not f.assertion.negated and not f.assertion.superseded:
-            f = _superseded(f, "the earlier read it takes back") if quoted[id(f)] else \
-                _hedged(f, "the earlier read it cannot confirm")
+            f = _superseded(f, "the earlier read it takes back") if quoted[id(f)] \
+                or (f.document, f.concept) in denied else _hedged(f, "the earlier read it cannot confirm")
         elif f.kind in _STATEMENTS and f.document_type == "imaging" and f.document_date is not None \
                 and not f.assertion.superseded:
-            hits = [never for g, when, never in retracted
+            hits = [(never, (g.document, g.concept) in denied) for g, when, never in retracted
                     if g.concept == f.concept and _sides_meet(g.side, f.side) and f.document_date < when]
-            if any(hits):
+            if any(never for never, _ in hits):
                 f = _superseded(f, "a later study calls it no tumor")
+            elif any(free for _, free in hits):
+                f = _superseded(f, "a later study does not confirm it and reads it free")
             elif hits:
                 f = _hedged(f, "a later study does not confirm it")
         out.append(f)

@@ -99,6 +99,9 @@ class SentenceSplitter:
         self.caps_label_reach = cfg.caps_label_reach
         self.colon_min_words = cfg.colon_wrap_min_words
         self.max_tokens = cfg.max_sentence_tokens
+        from mednec.pipeline.laterality import laterality_config
+
+        self.side_words = frozenset(w for words in laterality_config().sides.values() for w in words if len(w) > 1)
         self.words = vocabulary().known
         from mednec.pipeline.sections import section_rule_specs
 
@@ -156,6 +159,7 @@ class SentenceSplitter:
                     or (last.lower_ in self.dangling_scores and tok.text[:1].isdigit())
                     or self._caps_wrap(doc, last, tok)
                     or self._acronym_wrap(last, tok)
+                    or self._side_wrap(last, tok)
                     or self._number_wrap(doc, last, i)
                     or self._paren_wrap(last, tok)
                     or self._dash_wrap(doc, last, i))
@@ -216,11 +220,13 @@ class SentenceSplitter:
         if not (last.text[-1:].isalpha() and last.text[-1:].islower()) or not _not_a_list_mark(doc, i):
             return False
         line = self._line_to(last)
-        if len(line.split()) < self.caps_min_words or line.lstrip()[:1].isdigit():
-            return False
         text = self._text or ""
         line_end = text.find("\n", tok.idx)
         nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
+        # (a line the next word would not have fitted on broke for want of room, however few its words)
+        no_room = self._width and len(line) + 1 + len(nxt.split()[0] if nxt.split() else "") > self._width
+        if (len(line.split()) < self.caps_min_words and not no_room) or line.lstrip()[:1].isdigit():
+            return False
         return re.match(r"\S+\s*[-\u2013\u2014:]", nxt) is None
 
     def _paren_wrap(self, last: "Token", tok: "Token") -> bool:
@@ -276,6 +282,21 @@ class SentenceSplitter:
         # acronym alone with its sentence's end ("presumed" / "MPNST.") is the sentence's last word.
         heading = all(w.isupper() for w in words[:4]) and not (len(words) == 1 and words[0][-1:] in ".;,)")
         return (":" not in nxt[: self.caps_label_reach] and not heading
+                and nxt.lower().rstrip(":").strip() not in self.titles)
+
+    def _side_wrap(self, last: "Token", tok: "Token") -> bool:
+        """A line that ends on a side word it had no room to follow with its noun goes on into that noun
+        on the next line ("... including the left piriformis. Left" / "S2-S3 roots will be sacrificed"):
+        a side word stands before what it sides. A next line that opens a field or a title starts anew."""
+        if last.lower_ not in self.side_words or not self._width:
+            return False
+        text = self._text or ""
+        line_start = text.rfind("\n", 0, last.idx) + 1
+        line_end = text.find("\n", tok.idx)
+        nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
+        line = text[line_start: last.idx + len(last.text)]
+        first = nxt.split()[0] if nxt.split() else ""
+        return (len(line) + 1 + len(first) > self._width and ":" not in nxt[: self.caps_label_reach]
                 and nxt.lower().rstrip(":").strip() not in self.titles)
 
     def _caps_wrap(self, doc: Doc, last: "Token", tok: "Token") -> bool:

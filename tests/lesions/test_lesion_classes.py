@@ -366,6 +366,18 @@ def test_spine_class(reviewer, tmp_path, name, requested, docs, outcome, statuse
 
 C_MRI, C_NOTE = "mri_2026-03-01.txt", "note_2026-03-10.txt"
 BOARD = "mdt_2026-03-08.txt"
+# pathway 2 (no tumor): a plexus injured by a lateral approach to the spine
+PLEXUS_MRN = ("MR NEUROGRAPHY LUMBAR PLEXUS\nExam date: 10/30/2025\nFINDINGS: Increased T2 signal of the left "
+              "lumbar plexus within the psoas, adjacent to the lateral plate. No mass.\nIMPRESSION: {impression}\n")
+PLEXUS_NOTE = ("NERVE SURGERY CONSULT\nDate of service: 11/20/2025\nLeft anterior thigh numbness and quadriceps "
+               "weakness since the left transpsoas L4-5 fusion. Physical therapy for 12 weeks and pregabalin "
+               "without relief.\nPlan: neuroplasty of the left lumbar plexus.\n")
+
+
+def _plexus(impression: str) -> dict[str, str]:
+    return {"mrn_2025-10-30.txt": PLEXUS_MRN.format(impression=impression), "note_2025-11-20.txt": PLEXUS_NOTE}
+
+
 AT_THE_NOTCH = edit(FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.",
                     "The mass abuts the left sciatic nerve at the\ngreater sciatic notch.")
 NERVE_ROWS = [
@@ -458,6 +470,32 @@ NERVE_ROWS = [
                          "abutting the sciatic nerve.",
         "Its interface with the left sciatic nerve remains indistinct and contact can be neither confirmed nor "
         "excluded.\nIMPRESSION: Left gluteal mass."), "64712", "pend", {"C1": "insufficient"}),
+    # a report that names one plexus means it by the bare noun: the impression's hedge of the "L3/L4
+    # plexus contributions" is its reading of the left lumbar plexus the findings affirmed
+    ("bare_plexus_is_the_reports_plexus", ["64714-LT"], _plexus(
+        "T2 hyperintensity of the left L3/L4 plexus contributions, which may represent neuritis; postoperative "
+        "change cannot be excluded."), "64714", "pend", {"C2'": "insufficient"}),
+    ("bare_plexus_affirmed", ["64714-LT"], _plexus(
+        "Focal compression of the left L3/L4 plexus contributions by scar adjacent to the plate."),
+     "64714", "approve", {"C2'": "met"}),
+    # a clause that leaves the relationship to the nerve open, its object named between, hedges what its
+    # sentence said of the nerve's origin before it
+    ("relationship_to_the_nerve_left_open", ["64712-LT"], edit(
+        FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "
+                         "abutting the sciatic nerve.",
+        "The posterior component reaches the left greater sciatic notch; relationship to the sciatic nerve is "
+        "indeterminate on this protocol.\nIMPRESSION: Left gluteal mass."), "64712", "pend", {"C1": "insufficient"}),
+    ("reaches_the_notch_and_abuts_the_nerve", ["64712-LT"], edit(
+        FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "
+                         "abutting the sciatic nerve.",
+        "The posterior component reaches the left greater sciatic notch and abuts the left sciatic nerve.\n"
+        "IMPRESSION: Left gluteal mass."), "64712", "approve", {"C1": "met"}),
+    # a condition that leads its item like a label governs the whole item, past its semicolons
+    ("condition_lead_governs_its_item", ["64712-LT"], edit(
+        FAMILY_C, C_NOTE, "the sciatic nerve will be preserved.",
+        "plan by frozen section.\n- If myxoid liposarcoma: neuroplasty of the left sciatic nerve (preserve).\n"
+        "- If high-grade sarcoma: wider margin; left sciatic nerve likely\n  sacrificed.\n"),
+     "64712", "pend", {"C2": "insufficient"}),
     # a relation left open without a verb ("contact possible"), in its sentence or the next
     ("relation_hedge_without_verb", ["64712-LT"], edit(
         FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "

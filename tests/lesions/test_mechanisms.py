@@ -104,6 +104,36 @@ def test_past_score_beside_a_current_one_is_history(facts_of):
     assert ecog == {1.0: True, 3.0: False}
 
 
+@pytest.mark.parametrize(("text", "weeks", "comparator"), [
+    # "over" after a count of sessions is the time they took; before a bare duration, "more than"
+    ("Formal PT 10/27-11/21/2025, 7 visits over 4 weeks, stopped.", 4, "="),
+    ("Physical therapy for over 8 weeks without relief.", 8, ">"),
+])
+def test_sessions_over_weeks_is_their_span(facts_of, text, weeks, comparator):
+    pt = [f for f in _facts(facts_of, text, "clinical_note") if f.kind == "therapy"]
+    assert pt and pt[0].weeks == weeks and pt[0].weeks_comparator == comparator
+
+
+@pytest.mark.parametrize("text", [
+    # a conjunction between two structures joins one subject: the verb after them speaks of both
+    "Marrow signal in the superior pubic ramus and ischium has resolved.",
+    "Marrow signal in the ischium and superior pubic ramus has resolved.",
+])
+def test_a_coordinated_subject_shares_its_verb(facts_of, text):
+    sites = {f.concept: f.assertion for f in _facts(facts_of, text, "imaging") if f.kind == "site"}
+    assert set(sites) == {"pubic_ramus", "ischium"}
+    assert all(a.historical and not a.affirmed for a in sites.values()), sites
+
+
+def test_a_pathology_diagnosis_is_of_its_own_specimen(facts_of):
+    # a year and a side the diagnosis compares with belong to the older specimen, not to this one
+    facts = _facts(facts_of, "SURGICAL PATHOLOGY REPORT\nSpecimen: Left iliac wing lesion, core biopsy.\n"
+                             "DIAGNOSIS: Metastatic renal cell carcinoma, morphologically similar to the 2022 "
+                             "right nephrectomy.\n", "pathology")
+    met = [f for f in facts if f.kind == "diagnosis" and f.concept == "metastasis"]
+    assert met and not met[0].assertion.historical and met[0].side == "left", met
+
+
 def test_weeks_keep_their_comparator(facts_of):
     facts = _facts(facts_of, "Physical therapy for under 6 weeks so far.", "clinical_note")
     pt = [f for f in facts if f.kind == "therapy"]

@@ -364,6 +364,9 @@ def test_review_of_an_external_study(reviewer, tmp_path, mri, b2):
     ("[NOTE - paragraph below copied in error from another patient's record; not applicable to this patient]\n"
      "ECOG 3. Expected survival is less than 3 months.\n[end of pasted text]\n", "met"),
     ("The paragraph above belongs to a different patient: ECOG 3, expected survival under 3 months.\n", "met"),
+    # a flag set off on its own line heads the passage under it, up to its closing line
+    ("*** ENTERED IN ERROR - this paragraph belongs to another patient ***\nECOG 3. Expected survival is less "
+     "than 3 months.\n*** END OF ERRONEOUS ENTRY ***\n", "met"),
     # the same words as this patient's own
     ("ECOG 3. Expected survival is less than 3 months.\n", "not_met"),
     # a parenthesis dates its own score: "was ECOG 1" is the past, the ECOG 3 before it is now
@@ -484,3 +487,29 @@ def test_a_flag_pointing_back_names_its_paragraph(reviewer, tmp_path, name, flag
     docs = {**FAMILY_B, "note_2026-02-05.txt": ONC_PARAGRAPH.format(flag=flag)}
     got = outcomes(reviewer, write_case(tmp_path, name, ["63303"], docs))["63303"]
     assert got[1]["B4"] == b4, got
+
+
+# a solitary iliac-wing metastasis (27075): an overnight preliminary CT read says it reaches the
+# acetabular roof, the final MRI reads the acetabulum free and says so of the preliminary read
+WING_PATH = ("SURGICAL PATHOLOGY REPORT\nCollected: 09/18/2025\nSpecimen: left iliac wing lesion, core biopsy.\n"
+             "DIAGNOSIS: Metastatic renal cell carcinoma.\n")
+WING_PRELIM = ("TELERADIOLOGY PRELIMINARY READ\nCT PELVIS WITH CONTRAST\nExam date: 09/14/2025\nFindings: Lytic "
+               "lesion of the left iliac wing. The lesion extends to the left acetabular roof.\n")
+WING_NOTE = ("ORTHOPAEDIC ONCOLOGY\nDate of service: 09/25/2025\nSolitary metastasis of the left iliac wing; PET/CT "
+             "shows no other metastatic disease. Tumor board: curative-intent en bloc resection of the left iliac "
+             "wing with wide margins. ECOG 0.\n")
+
+
+@pytest.mark.parametrize(("mri_impression", "a2"), [
+    # the final read calls the acetabulum free and doubts the preliminary read: superseded
+    ("Lesion confined to the left iliac wing; the left acetabulum is uninvolved (the preliminary CT read of "
+     "extension to the acetabular roof is not confirmed on review of the CT).", "met"),
+    # it only doubts the preliminary read: the roof is left open
+    ("Lesion of the left iliac wing. The preliminary CT read of extension to the acetabular roof cannot be "
+     "confirmed.", "insufficient"),
+])
+def test_a_final_read_that_doubts_a_preliminary_read(reviewer, tmp_path, mri_impression, a2):
+    docs = {"path.txt": WING_PATH, "ct_prelim.txt": WING_PRELIM, "note.txt": WING_NOTE,
+            "mri.txt": f"MRI PELVIS\nExam date: 09/16/2025\nIMPRESSION: {mri_impression}\n"}
+    got = outcomes(reviewer, write_case(tmp_path, "prelim", ["27075-LT"], docs))["27075"]
+    assert got[1]["A2"] == a2, got

@@ -180,6 +180,9 @@ CASES: list[tuple[str, str, str]] = [
     ("Relationship of the scar to the sciatic nerve indeterminate on this protocol.", "sciatic nerve", "u"),
     ("Equivocal marrow signal in the acetabular roof.", "acetabular roof", "u"),
     ("The sciatic nerve is normal. Roof signal indeterminate on this study.", "sciatic nerve", "n"),
+    # an aside's hedge says nothing of its sentence, except of the mention it is attached to
+    ("The acetabulum is uninvolved (the prior read of tumor there is not confirmed).", "acetabulum", "n"),
+    ("Differential: chordoma, metastasis (less likely, no other lesion).", "metastasis", "u"),
     # --- where a line breaks carries no meaning: a scope counts words, not line breaks or gaps
     ("Roof marrow signal,\ntumor versus reactive edema.", "Roof", "u"),
     ("Roof marrow signal,   \n\n   tumor versus reactive edema.", "Roof", "u"),

@@ -93,6 +93,26 @@ def test_no_room_wrap_into_an_acronym_after_joined_lines(nlp):
         in sents
 
 
+# a plan hard-wrapped at 55 characters: a side word and a comparison each had no room for what follows
+PLAN_55 = (
+    "1. Posterior-only en bloc partial sacrectomy through\n"
+    "the S1-S2 level (sacral corpectomy S2-S5) with wide\n"
+    "margins, including the left piriformis muscle. Left\n"
+    "S2-S3 roots will be sacrificed with the specimen.\n"
+    "2. Oncology: ECOG 1, starting systemic therapy; survival\n"
+    "expected to be at least twelve months, at least\n"
+    "12 months per the oncologist and the tumor board.\n"
+)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Left\nS2-S3 roots will be sacrificed with the specimen.",
+    "survival\nexpected to be at least twelve months, at least\n12 months per the oncologist and the tumor board.",
+])
+def test_no_room_wraps_a_side_word_and_a_number(nlp, sentence):
+    assert any(sentence in s.text for s in nlp(PLAN_55).sents), [s.text for s in nlp(PLAN_55).sents]
+
+
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_sentences(nlp, text, expected):
     doc = nlp(text)
