@@ -325,8 +325,11 @@ def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, bu
                             by_sent[ns][1].append(ConTextModifier(rule, start, end, doc, scope_start=ns, scope_end=hi))
                 elif (rule.category in _HEADING_CARRIES and rule.direction in ("FORWARD", "BIDIRECTIONAL")
                         and _ends_on_colon(doc, ss, se) and se < len(doc)):
-                    ns, ne = sents.of(se)
-                    if ns in by_sent:
+                    # (every item of a list under it: "Options reviewed with the family:" / "(a) ..." /
+                    # "(b) ..."; else the sentence after it)
+                    for ns, ne in _list_items(doc, sents, se) or [sents.of(se)]:
+                        if ns not in by_sent:
+                            continue
                         hi = ne if rule.max_scope is None else min(
                             ne, bisect.bisect_left(words, words[ns] + rule.max_scope, ns, ne + 1))
                         by_sent[ns][1].append(ConTextModifier(rule, start, end, doc, scope_start=ns, scope_end=hi))

@@ -329,6 +329,40 @@ def _final_read_supersedes(facts: list[Any], doc: Doc) -> list[Any]:
     return [_superseded(f, "the final read") if lo <= f.evidence[0].start < hi else f for f in facts]
 
 
+def _version_marks(text: str, words: re.Pattern[str]) -> list[int]:
+    """Starts of the lines that mark a version of their report: the words open the line or stand in
+    capitals ("*** AMENDED REPORT ***", even wrapped over two lines), not prose that mentions a
+    version ("compared with the original report")."""
+    out = []
+    for m in words.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        rest = text[m.end(): line_end if line_end >= 0 else len(text)]
+        # (the words end their line but for a date or a time: "preliminary report of 02/03/2026)" is prose)
+        heads = not text[line_start: m.start()].strip(" \t*[(#=>-") and not rest.strip(" \t*])#=<-:.,0123456789/@")
+        if heads or m.group().isupper():
+            out.append(line_start)
+    return out
+
+
+def _versions_supersede(facts: list[Any], doc: Doc) -> list[Any]:
+    """Two versions of one report in one file, each under a line that marks it ("*** AMENDED REPORT
+    ***" above "*** ORIGINAL REPORT ***", whichever comes first): what the original version states
+    is superseded by the amended one. A line that names both ("Final report 06/10. Prelim:
+    concordant") marks no version."""
+    rules = lesion_rules()
+    text = doc.user_data.get("mednec_source_text") or doc_text(doc)
+    early = set(_version_marks(text, rules.early_version))
+    late = set(_version_marks(text, rules.late_version))
+    marks = sorted((start, start in late) for start in early ^ late)
+    if not any(is_late for _, is_late in marks) or all(is_late for _, is_late in marks):
+        return facts
+    ends = [start for start, _ in marks[1:]] + [len(text)]
+    old = [(start, end) for (start, is_late), end in zip(marks, ends, strict=True) if not is_late]
+    return [_superseded(f, "the amended report") if any(lo <= f.evidence[0].start < hi for lo, hi in old) else f
+            for f in facts]
+
+
 def _other_patients(facts: list[Any], doc: Doc) -> list[Any]:
     """Facts in another patient's item of multi-patient minutes are not about this patient."""
     rules = lesion_rules()
@@ -376,9 +410,12 @@ def _pasted_elsewhere(facts: list[Any], doc: Doc) -> list[Any]:
     spans: list[tuple[int, int]] = []
     for m in rules.pasted_marker.finditer(text):
         line_lo = text.rfind("\n", 0, m.start()) + 1
-        bracketed = text[line_lo:m.start()].lstrip()[:1] in "[-*(<"
+        lead = text[line_lo:m.start()].lstrip()[:1]
+        bracketed = bool(lead) and lead in "[-*(<"  # (a flag that merely opens a wrapped line is no aside)
         lo = line_lo if bracketed else max(text.rfind(". ", 0, m.start()) + 1, text.rfind("\n\n", 0, m.start()) + 1)
-        ends = [i for i in (text.find("\n", m.end()) if bracketed else -1, text.find(". ", m.end()),
+        # (a sentence ends at its period, at a line's end too: "...; her MRI shows no mass.\nConservative care")
+        stop = _PERIOD_END.search(text, m.end())
+        ends = [i for i in (text.find("\n", m.end()) if bracketed else -1, stop.start() + 1 if stop else -1,
                             text.find("\n\n", m.end())) if i >= 0]
         hi = min(ends) if ends else len(text)
         spans.append((lo, hi))
@@ -419,6 +456,9 @@ def _pasted_before(text: str, lo: int, hi: int) -> tuple[int, int]:
         return lo, lo
     start = text.rfind("\n\n", 0, end)
     return (start + 2 if start >= 0 else 0), end
+
+
+_PERIOD_END = re.compile(r"[.!?](?=\s|$)")
 
 
 def _heads_a_passage(text: str, flag_end: int) -> bool:
@@ -640,7 +680,7 @@ def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     """The facts of one document with pointing-back hedges, the impression and addenda applied."""
     out = _mark_past_scores(_current_scores(_restated_with_a_hedge(_pointing_back(list(facts), doc), doc), doc), doc)
     out = _addendum_restates(out, doc)
-    out = _final_read_supersedes(out, doc)
+    out = _versions_supersede(_final_read_supersedes(out, doc), doc)
     out = _other_patients(out, doc)
     out = _pasted_elsewhere(out, doc)
     out = _requester_letter(out, doc)

@@ -198,6 +198,16 @@ def _named_metastatic(span: Span, category: str | None) -> bool:
     return False
 
 
+def _plain_film(text: str) -> bool:
+    """Whether a report's title lines name a plain radiograph ("XR CHEST PA AND LATERAL", "Chest
+    X-ray, 2 views") and no cross-sectional study."""
+    from mednec.pipeline.lesion_rules import lesion_rules
+
+    rules = lesion_rules()
+    title = "\n".join([ln for ln in text[:1500].splitlines() if ln.strip()][:4])
+    return bool(rules.plain_film.search(title)) and not rules.cross_section.search(title)
+
+
 def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | None) -> list[Fact]:
     """Typed facts of one processed document (the pipeline of :func:`mednec.pipeline.build`)."""
     kb = load_kb()
@@ -212,6 +222,9 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
     parts = [(lo, hi, kind, dt.date.fromisoformat(day) if day else doc_date)
              for lo, hi, kind, day in embedded_reports(text)[1:]]
     whole = (doc_type, doc_date)
+    # a plain radiograph is no metastatic work-up (POLICY A5 names chest CT, PET-CT or bone scan): its
+    # facts carry the cue, so staging criteria can tell a clear chest film from a clear chest CT
+    film = ("radiograph",) if doc_type == "imaging" and _plain_film(text) else ()
     facts: list[Fact] = []
     for span in doc.spans[GROUP] if GROUP in doc.spans else []:
         doc_type, doc_date = next(((kind, day) for lo, hi, kind, day in parts if lo <= span.start_char < hi), whole)
@@ -256,7 +269,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
         sent = sentences.get(s_start)
         if sent is None:
             sent = sentences[s_start] = SentenceIndex(rows.get(s_start, []))
-        related, cues, related_affirmed = sent.related(own, first, last), sent.cues, sent.affirmed_except(own)
+        related, cues, related_affirmed = sent.related(own, first, last), sent.cues + film, sent.affirmed_except(own)
         if concept.label in ("SITE", "NERVE"):
             levels = parse_levels(span.text)
         elif concept.label == "PLAN":
@@ -365,6 +378,9 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
         if concept.quantity == "cycles":
             found = [x for x in q.cycles(span) if _own_count(span, x, rows)]
             cyc = max((x.value for x in found), default=None)
+            if any(x.done_of_planned and x.value == cyc for x in found) and base["assertion"].planned:
+                # "5 of 6 planned cycles given": what was planned is the total; the count was given
+                base = {**base, "assertion": base["assertion"].model_copy(update={"planned": False})}
         elif concept.quantity == "weeks" and _is_label(span):
             # "Conservative care: sling for 6 weeks (fracture care); PT for 4 weeks": each item keeps its own
             pass

@@ -124,8 +124,12 @@ class LesionRules(BaseModel):
     retraction: Retraction
     preliminary_read_cues: list[str] = Field(min_length=1)
     final_read_cues: list[str] = Field(min_length=1)
+    original_read_cues: list[str] = Field(default_factory=list)
+    amended_read_cues: list[str] = Field(default_factory=list)
     # head nouns a named structure is referred back to by ("the left lumbar plexus ... the plexus")
     anaphoric_heads: frozenset[str] = frozenset()
+    plain_film_titles: list[str] = Field(default_factory=list)
+    cross_section_titles: list[str] = Field(default_factory=list)
     # the head nouns that name, anywhere in a report, the one structure the report names with them
     unique_heads: frozenset[str] = frozenset()
 
@@ -207,6 +211,11 @@ class CompiledLesionRules:
         # report, and the final report of the same study sent later
         self.preliminary_words = _words(rules.preliminary_read_cues)
         self.final_words = _words(rules.final_read_cues)
+        # a line that marks one version of a report: the earlier (preliminary, original) or the later
+        self.plain_film = _words(rules.plain_film_titles) if rules.plain_film_titles else re.compile(r"(?!x)x")
+        self.cross_section = _words(rules.cross_section_titles) if rules.cross_section_titles else re.compile(r"(?!x)x")
+        self.early_version = _words([*rules.preliminary_read_cues, *rules.original_read_cues])
+        self.late_version = _words([*rules.final_read_cues, *rules.amended_read_cues])
         self.modal_hedge = _words(rules.modal_hedges)
         # "X is, on our review, more likely reactive marrow edema": the predicate of X's own clause
         # offers a non-tumor origin with a hedge

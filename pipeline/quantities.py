@@ -62,6 +62,8 @@ class Quantity:
     unit: str | None = None
     start: int = 0  # token index where the expression starts
     end: int = 0
+    # a count said done out of a planned total ("5 of 6 planned cycles given"): the plan is the total's
+    done_of_planned: bool = False
 
 
 def _number(text: str) -> float | None:
@@ -179,6 +181,10 @@ def cycles(span: Span) -> list[Quantity]:
             out.append(Quantity(float(m.group(1)), "=", "cycles", sent.start + i, sent.start + i + 1))
             continue
         if low in units:
+            given = _given_of_total(toks, i, cfg)
+            if given is not None:
+                out.append(Quantity(given, "=", "cycles", sent.start + i, sent.start + i + 1, done_of_planned=True))
+                continue
             n = _number(toks[i - 1]) if i > 0 else None
             if n is not None:
                 out.append(Quantity(n, _comparator_before(toks, i - 1), "cycles",
@@ -210,6 +216,20 @@ def cycles(span: Span) -> list[Quantity]:
         # sentence about the future is a milestone ahead, not cycles given
         out = [q for q in out if not _milestone(toks, q.start - sent.start, cfg)]
     return out
+
+
+def _given_of_total(toks: list[str], i: int, cfg: QuantityConfig) -> float | None:
+    """"5 of 6 planned induction cycles given": the count given (5) before "of" and the total, when the
+    unit at ``i`` is said done (a done word after it, across a parenthesis-free run of a few words)."""
+    words = [(k, t) for k, t in enumerate(toks[max(0, i - 6): i]) if t.strip()]
+    texts = [t.lower() for _, t in words]
+    for k in range(len(texts) - 2):
+        if texts[k + 1] == "of" and _number(texts[k]) is not None and _number(texts[k + 2]) is not None:
+            after = [t.lower() for t in toks[i + 1: i + 5] if t.strip()]
+            before = texts[max(0, k - 2): k]  # "received 5 of 6 planned cycles"
+            if any(t in cfg.cycle_done_words for t in after[:3] + before):
+                return _number(texts[k])
+    return None
 
 
 def _milestone(toks: list[str], i: int, cfg: QuantityConfig) -> bool:

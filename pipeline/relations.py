@@ -90,12 +90,49 @@ def _denied_relations(span: Span) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+_LABEL_REACH = 60  # characters from a structure to the colon that ends the label it stands in
+_OBJECT_REACH = 6  # words from a relation cue to the structure that is its own object
+
+
+def _label_colon(span: Span) -> int | None:
+    """The token index of the colon that ends the line label ``span`` stands in ("Lumbar plexus /
+    femoral nerve: The mass reaches ..."), or None."""
+    doc = span.doc
+    for t in doc[span.end: min(len(doc), span.end + 12)]:
+        if "\n" in t.text or t.text in ".;":
+            return None
+        if t.text == ":":
+            return t.i if t.idx - span.end_char <= _LABEL_REACH else None
+    return None
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these"})
+
+
+def _has_own_object(span: Span, me: int, last: int) -> bool:
+    """Whether the relation cue ending at token ``me`` names its own object right after it: a noun
+    phrase ("reaches the lateral margin of the right psoas") or a structure other than ``span``
+    ("abuts L4"); "abutted and displaced" and "abuts it" leave the label's structure the object."""
+    after = words_after(span.doc, me, last, 1)
+    if after and after[0].lower_ in _DETERMINERS:
+        return True
+    group = span.doc.spans["mednec"] if "mednec" in span.doc.spans else ()
+    for t in group:
+        if me <= t.start < last and t.label_ in ("SITE", "NERVE") and t.start != span.start:
+            return _gap(span.doc, me, t.start) <= _OBJECT_REACH
+    return False
+
+
 def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
     """The nearest relation cue of ``span`` (separation wins a tie), and its modifier.
 
     A cue that is itself denied ("not encased") states no relation.
     """
     intrinsic = kb[span._.concept].relation
+    colon = _label_colon(span)
+    objected = colon is not None and any(
+        m.category.startswith("REL_") and m.category != "REL_TUMOR" and m.modifier_span[0] > colon
+        and _has_own_object(span, m.modifier_span[1], sent_of(span).end) for m in getattr(span._, "modifiers", ()))
     best = None
     separations = []
     for mod in getattr(span._, "modifiers", ()):
@@ -105,6 +142,12 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         ms, me = mod.modifier_span
         first = sent_start(span)
         if _denied(span.doc, ms, first) or _hedged(span.doc, ms, first) or _landmark(span.doc, ms, first):
+            continue
+        # a structure that labels its line is the topic, not the object, of a cue after the colon that
+        # names its own object ("Lumbar plexus / femoral nerve: The mass reaches ... the right psoas"),
+        # nor of the tumor noun that is that clause's subject
+        if colon is not None and ms > colon and (
+                _has_own_object(span, me, sent_of(span).end) or (cat == "REL_TUMOR" and objected)):
             continue
         if cat == "REL_SEPARATE":
             if _undone(span.doc, me, sent_of(span).end):

@@ -224,6 +224,17 @@ def _quoted_words(quote: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<![A-Za-z0-9])" + r"\W+".join(map(re.escape, words)) + r"(?![A-Za-z0-9])", re.IGNORECASE)
 
 
+_OPENS_A_PASSAGE = re.compile(r"\b(?:paragraph|sentence|passage|entry|section|text)\s+(?:beginning|starting|that\s+"
+                              r"begins|which\s+begins)(?:\s+with)?\s*[:,]?\s*$", re.IGNORECASE)
+_NEXT_FIELD = re.compile(r"\n[ \t]*\n|\n[ \t]*[A-Z][A-Za-z /&]{1,30}:")
+
+
+def _passage_end(text: str, start: int) -> int:
+    """Where the paragraph that goes on at ``start`` ends: a blank line or the next labelled line."""
+    m = _NEXT_FIELD.search(text, start)
+    return m.start() if m else len(text)
+
+
 def apply_withdrawals(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
     """Earlier words of the chart that a later statement quotes and takes back decide nothing.
 
@@ -249,12 +260,16 @@ def apply_withdrawals(facts: Sequence[Any], texts: Mapping[str, str]) -> list[An
                 continue
             spans.setdefault(doc, []).append((m.start(), m.end()))
             when = dates.get(doc)
+            # "the paragraph beginning "MRI shows ..."": the quotation opens the passage taken back,
+            # which runs to the end of its paragraph (a blank line, or the next labelled line)
+            opens = _OPENS_A_PASSAGE.search(text[max(0, m.start() - 40): m.start()]) is not None
             for other, other_text in texts.items():
                 if other != doc and when is not None and (dates.get(other) is None or dates[other] > when):
                     continue  # a later document is not what this statement takes back
                 for w in words.finditer(other_text):
                     if not (other == doc and m.start() <= w.start() < m.end()):
-                        spans.setdefault(other, []).append((w.start(), w.end()))
+                        spans.setdefault(other, []).append((w.start(), _passage_end(other_text, w.end())
+                                                            if opens else w.end()))
     if not spans:
         return list(facts)
     out = []

@@ -19,6 +19,21 @@ from mednec.pipeline.lesion_rules import lesion_rules
 from mednec.pipeline.sentence_index import Member
 
 _CLAUSE_BREAKS = ";\n"
+_DENIAL_BETWEEN = re.compile(r"(?<![\w-])(?:without|no|nor|not)(?![\w-])", re.IGNORECASE)
+
+
+def _denied_on(between: str) -> bool:
+    """Whether the words between a statement and a diagnosis named after it deny that diagnosis: a
+    denial with no clause mark after it ("without mass or nodular enhancement to suggest tumor"),
+    not one a comma has closed ("without enhancement or edema, consistent with a bone island")."""
+    denials = list(_DENIAL_BETWEEN.finditer(between))
+    return bool(denials) and not any(c in between[denials[-1].end():] for c in ",;:")
+_DENIED_BEFORE = re.compile(r"(?<![\w-])(?:without|no|nor)(?:\s+(?:any|other|a|an|definite|discrete))?\s*$",
+                            re.IGNORECASE)
+
+
+_NEEDS_MORE = frozenset({"the", "a", "an", "of", "to", "left", "right", "bilateral", "with", "and", "or", "at",
+                         "in", "into", "from", "by", "its", "no"})
 
 
 def _wrapped(text: str, i: int, end: int) -> bool:
@@ -32,7 +47,12 @@ def _wrapped(text: str, i: int, end: int) -> bool:
         j += 1
     # (a word broken at its hyphen, "supra-" / "acetabular ilium", or a line ending on a comma goes on)
     ends_on_word = i > 0 and (text[i - 1].isalnum() or (text[i - 1] in "-," and i > 1 and text[i - 2].isalpha()))
-    return ends_on_word and j < end and text[j].islower()
+    if not (ends_on_word and j < end):
+        return False
+    # a line that ends on a word that needs what follows ("abutting the left" / "S2 nerve root") goes on
+    # whatever the case of the next line
+    last_word = text[text.rfind(" ", 0, i) + 1: i].strip().lower()
+    return text[j].islower() or last_word in _NEEDS_MORE
 
 
 class Subjects:
@@ -40,12 +60,16 @@ class Subjects:
 
     def __init__(self, text: str, rows: list[Member], sent_start_char: int, sent_end_char: int) -> None:
         rules = lesion_rules().rules
+        self.text = text
         self.breaks = [i for i in range(sent_start_char, sent_end_char)
                        if text[i] in _CLAUSE_BREAKS and not _wrapped(text, i, sent_end_char)]
         self.clauses: dict[int, tuple[list[int], list[Member]]] = {}
         grouped: dict[int, list[Member]] = {}
         for m in rows:
-            if m.label == "DIAGNOSIS" and not m.negated:
+            # (a mention the sentence denies is no subject, whatever else qualifies it: "fibrosis encasing
+            # the plexus, without mass or nodular enhancement to suggest tumor recurrence")
+            if m.label == "DIAGNOSIS" and not m.negated and not _DENIED_BEFORE.search(
+                    text[max(sent_start_char, m.span.start_char - 24): m.span.start_char]):
                 grouped.setdefault(self.clause_of(m.span.start_char), []).append(m)
         for k, members in grouped.items():
             benign = [m for m in members if m.category in rules.benign_categories]
@@ -71,6 +95,8 @@ class Subjects:
             m = pool[j]
             if m.start >= first and m.end <= last:
                 continue
+            if m.start >= last and _denied_on(self.text[m.span.doc[last - 1].idx: m.span.start_char]):
+                continue  # "encasing the plexus, without mass ... to suggest tumor": named only to be denied
             key = (first - m.end, 0) if m.end <= first else (m.start - last, 1)
             if best is None or key < best[0]:
                 best = (key, m)

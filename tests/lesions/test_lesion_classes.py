@@ -15,6 +15,10 @@ MRI, NOTE, PATH, CT = "mri_2026-01-02.txt", "note_2026-01-20.txt", "path_2026-01
 ABUTS = "The mass abuts the left acetabular roof."
 IMPRESSION = "IMPRESSION: Left iliac osteosarcoma abutting the left acetabular roof."
 NERVE_FREE = " The left sciatic nerve is not involved."
+VERSIONS = ("MRI PELVIS{amended}\nDate of service: 01/02/2026\nFINDINGS: 9 cm destructive mass of the left ilium. "
+            "Marrow signal at the left acetabular roof is indeterminate (edema or tumor).\nIMPRESSION: Left iliac "
+            "osteosarcoma; acetabular roof involvement indeterminate.\n\nMRI PELVIS{original}\nDate of service: "
+            "01/02/2026\nIMPRESSION: Left iliac osteosarcoma abutting the left acetabular roof.\n")
 PLAN = ("Plan: en bloc resection with wide margins of the left ilium and acetabulum (type I/II internal "
         "hemipelvectomy), with curative intent.")
 
@@ -50,6 +54,38 @@ ROWS = [
         (MRI, IMPRESSION, IMPRESSION + NERVE_FREE + "\n\nReviewed again on 01/04/2026. The T2-bright marrow "
                           "signal at the left acetabular roof does not enhance and may represent reactive marrow "
                           "edema rather than tumor.")), "27076", "pend", {"A2": "insufficient"}),
+    # two versions of one report in one file: the amended one supersedes the original, whichever comes
+    # first; without version marks the two reads stand side by side
+    ("amended_report_first_supersedes_the_original", ["27076-LT"], {**FAMILY_A, MRI: VERSIONS.format(
+        amended=" *** AMENDED REPORT ***", original=" *** ORIGINAL REPORT ***")}, "27076", "pend",
+     {"A2": "insufficient"}),
+    ("two_reads_without_version_marks", ["27076-LT"], {**FAMILY_A, MRI: VERSIONS.format(amended="", original="")},
+     "27076", "approve", {"A2": "met"}),
+    ("version_marks_wrapped", ["27076-LT"], {**FAMILY_A, MRI: VERSIONS.format(
+        amended=" *** AMENDED\nREPORT ***", original=" *** ORIGINAL\nREPORT ***")}, "27076", "pend",
+     {"A2": "insufficient"}),
+    # prose that mentions a version ("replaces the" / "preliminary report of 01/02/2026") marks none
+    ("version_named_in_prose", ["27076-LT"], {**FAMILY_A, MRI: VERSIONS.format(
+        amended=" (this report replaces the\npreliminary report of 01/02/2026)", original="")}, "27076", "approve",
+     {"A2": "met"}),
+    # POLICY A5 names chest CT, PET-CT or bone scan: a clear chest radiograph is no metastatic work-up
+    ("clear_chest_film_is_no_staging", ["27076-LT"], {**_a(
+        (NOTE, "Staging CT chest shows no metastatic disease.", "Staging chest CT is scheduled for next week.")),
+        CT: "XR CHEST PA AND LATERAL\nDate of service: 01/03/2026\nIMPRESSION: No pulmonary nodules or masses.\n"},
+     "27076", "pend", {"A5": "insufficient"}),
+    ("clear_chest_ct_is_staging", ["27076-LT"], {**_a(
+        (NOTE, "Staging CT chest shows no metastatic disease.", "Staging chest CT is scheduled for next week.")),
+        CT: "CT CHEST WITH CONTRAST\nDate of service: 01/03/2026\nIMPRESSION: No pulmonary nodules or masses.\n"},
+     "27076", "approve", {"A5": "met"}),
+    # "N of M planned cycles given": the plan is the total, the N cycles were given
+    ("given_of_planned_cycles", ["27076-LT"], _a(
+        (NOTE, "She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.",
+         "Summary: 5 of 6 planned induction cycles of chemotherapy given (cycle 6 held for typhlitis).")),
+     "27076", "approve", {"A4": "met"}),
+    ("one_of_planned_cycles_given", ["27076-LT"], _a(
+        (NOTE, "She completed 3 cycles of neoadjuvant cisplatin and doxorubicin.",
+         "Summary: 1 of 6 planned induction cycles of chemotherapy given so far.")),
+     "27076", "refer", {"A4": "not_met"}),
     ("impression_hedges_the_body", ["27076-LT"], _a(
         (MRI, IMPRESSION, "IMPRESSION: Left iliac osteosarcoma with possible extension to the left acetabular "
                           "roof.")), "27076", "pend", {"A2": "insufficient"}),
@@ -496,6 +532,25 @@ NERVE_ROWS = [
         "plan by frozen section.\n- If myxoid liposarcoma: neuroplasty of the left sciatic nerve (preserve).\n"
         "- If high-grade sarcoma: wider margin; left sciatic nerve likely\n  sacrificed.\n"),
      "64712", "pend", {"C2": "insufficient"}),
+    # a structure that labels its line is the topic of the paragraph, not the object of a cue that
+    # names its own object; with no object of its own, the cue is the label's
+    ("label_is_the_topic_not_the_object", ["64712-LT"], edit(
+        FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "
+                         "abutting the sciatic nerve.",
+        "Sciatic nerve: The mass reaches the posterior margin of the left piriformis; the nerve itself is not "
+        "separately seen.\nIMPRESSION: Left gluteal mass."), "64712", "pend", {"C1": "insufficient"}),
+    ("label_takes_a_cue_without_object", ["64712-LT"], edit(
+        FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "
+                         "abutting the sciatic nerve.",
+        "Left sciatic nerve: abutted and displaced by the mass at the notch.\nIMPRESSION: Left gluteal mass."),
+     "64712", "approve", {"C1": "met"}),
+    # options laid before the patient are no decided plan, in whichever item of the list
+    ("options_are_no_decided_plan", ["64712-LT"], edit(
+        FAMILY_C, C_NOTE, "Plan: wide resection of the left gluteal sarcoma with neuroplasty of the left sciatic "
+                          "nerve; the sciatic nerve will be preserved.",
+        "Options reviewed with the patient and her husband:\n (a) radiation alone;\n (b) wide resection of the "
+        "left gluteal sarcoma with neuroplasty of the left sciatic nerve, nerve preservation.\nShe has not "
+        "decided."), "64712", "pend", {"C2": "insufficient"}),
     # a relation left open without a verb ("contact possible"), in its sentence or the next
     ("relation_hedge_without_verb", ["64712-LT"], edit(
         FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "

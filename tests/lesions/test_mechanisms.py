@@ -134,6 +134,21 @@ def test_a_pathology_diagnosis_is_of_its_own_specimen(facts_of):
     assert met and not met[0].assertion.historical and met[0].side == "left", met
 
 
+def test_a_denied_tumor_is_no_subject(facts_of):
+    # the plexus is encased by fibrosis: the tumor the clause names after "without" is denied
+    facts = _facts(facts_of, "1. Radiation-induced fibrosis encasing the left brachial plexus (upper and middle\n"
+                             "trunks), without mass or nodular enhancement to suggest tumor recurrence.")
+    plexus = [f for f in facts if f.kind == "nerve"]
+    assert plexus and all(f.subject is None for f in plexus), [(f.id, f.subject) for f in plexus]
+
+
+def test_a_denial_closed_by_a_comma_leaves_the_subject(facts_of):
+    facts = _facts(facts_of, "The 6 mm focus in the right supra-acetabular ilium that abuts the acetabular roof is "
+                             "low signal, without enhancement or edema, consistent with a bone island.")
+    roof = [f for f in facts if f.kind == "site" and f.concept == "acetabulum"]
+    assert roof and roof[0].subject_category == "benign", [(f.id, f.subject, f.subject_category) for f in roof]
+
+
 def test_weeks_keep_their_comparator(facts_of):
     facts = _facts(facts_of, "Physical therapy for under 6 weeks so far.", "clinical_note")
     pt = [f for f in facts if f.kind == "therapy"]

@@ -367,6 +367,9 @@ def test_review_of_an_external_study(reviewer, tmp_path, mri, b2):
     # a flag set off on its own line heads the passage under it, up to its closing line
     ("*** ENTERED IN ERROR - this paragraph belongs to another patient ***\nECOG 3. Expected survival is less "
      "than 3 months.\n*** END OF ERRONEOUS ENTRY ***\n", "met"),
+    # a retraction of "the paragraph beginning" some words takes back the whole paragraph
+    ("ECOG 3, bedbound. Expected survival is less than 3 months.\nADDENDUM: The paragraph beginning \"ECOG 3, "
+     "bedbound\" was entered in error from another chart and is retracted.\n", "met"),
     # the same words as this patient's own
     ("ECOG 3. Expected survival is less than 3 months.\n", "not_met"),
     # a parenthesis dates its own score: "was ECOG 1" is the past, the ECOG 3 before it is now

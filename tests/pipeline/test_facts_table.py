@@ -636,9 +636,10 @@ def test_eligibility_threshold_is_no_score(facts_of, text, hypothetical):
     # an adjective's "of" is no object: the nerve is freed of the tumor and kept
     ("The left sciatic nerve will be dissected free of the tumor pseudocapsule and preserved.", "sciatic_nerve"),
     ("Preservation of the nerve to the hamstrings and of the sciatic nerve.", None),
-    # the cue's own "of the nerve" keeps a nerve, never the tissue named before the cue
+    # the cue's own "of the nerve" keeps a nerve, never the tissue named before the cue: the nerve its
+    # head noun refers back to
     ("Right sciatic nerve: neurolysis off the tumor pseudocapsule at the greater sciatic notch with preservation "
-     "of the nerve.", None),
+     "of the nerve.", "sciatic_nerve"),
 ])
 def test_preservation_object(facts_of, text, target):
     plans = [f for f in facts_of(text, doc_type="clinical_note") if f.concept == "nerve_preservation"]
@@ -716,7 +717,7 @@ def test_an_age_is_no_duration(facts_of, text, concept, weeks):
 @pytest.mark.parametrize(("text", "concept", "flags", "target"), [
     # a nerve taken with any part of the specimen is sacrificed
     ("Right femoral nerve: because it is encased, the nerve will be resected en bloc with the psoas component.",
-     "nerve_sacrifice", set(), None),
+     "nerve_sacrifice", set(), "femoral_nerve"),
     ("The sciatic nerve will be excised along with the tumor.", "nerve_sacrifice", set(), "sciatic_nerve"),
     # ... but bone taken with the tumor is no nerve
     ("The ilium will be resected en bloc with the tumor.", "nerve_sacrifice", set(), "tissue"),
