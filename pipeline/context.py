@@ -318,7 +318,9 @@ def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, bu
                 # family cue reaches into the next sentence (FORWARD, by its word count)
                 if (rule.category in _LIST_LEAD_CARRIES and rule.direction in ("FORWARD", "BIDIRECTIONAL")
                         and se < len(doc) and _ends_on_colon(doc, ss, se) and _only_cue(doc, ss, se, start, end)):
-                    for ns, ne in _list_items(doc, sents, se, start):
+                    # (the sentence right under the lead is its first item even unmarked and unindented,
+                    # as OCR flattens a list: "No:" / "intradural extension," / "leptomeningeal ...")
+                    for ns, ne in _list_items(doc, sents, se, start) or [sents.of(se)]:
                         if ns in by_sent:
                             hi = ne if rule.max_scope is None else min(
                                 ne, bisect.bisect_left(words, words[ns] + rule.max_scope, ns, ne + 1))

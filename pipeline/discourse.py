@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mednec.pipeline.assertions import fact_span
-from mednec.pipeline.doctype import find_dates, find_months, infer_type
+from mednec.pipeline.doctype import find_dates, find_months, infer_type, join_broken_paragraphs
 from mednec.pipeline.lesion_rules import lesion_rules
 from mednec.pipeline.sentmap import doc_text, sentence_map
 from spacy.tokens import Doc
@@ -148,6 +148,10 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
             named = [i for i in by_sentence.get(k, ()) if out[i].kind in ("site", "nerve")
                      and _named_at(out[i]) < src_cut]
             own = [i for i in named if out[i].relation in _INVOLVEMENT]
+            # (a structure the sentence names with no relation stated, "a thin fat plane may be present
+            # between the mass and the trunk; contact can be neither confirmed nor excluded", is the one
+            # whose relation is left open)
+            own = own or [i for i in named if out[i].relation is None and not out[i].assertion.negated]
             for i in own:
                 out[i] = _hedged(out[i], "the relation left open in the same sentence")
             if not named and not _ENUMERATED.match(s_text):
@@ -329,6 +333,34 @@ def _final_read_supersedes(facts: list[Any], doc: Doc) -> list[Any]:
     return [_superseded(f, "the final read") if lo <= f.evidence[0].start < hi else f for f in facts]
 
 
+# "the component described above as intradural": the words after it are the label another read gave
+_CITED_AS = re.compile(r"\b(?:described|reported|read|called|characteri[sz]ed|interpreted|labell?ed)\s+"
+                       r"(?:above\s+|previously\s+|earlier\s+|initially\s+|originally\s+)?as\s+(?:an?\s+|the\s+)?$",
+                       re.IGNORECASE)
+
+
+def _cited_labels(facts: list[Any], doc: Doc) -> list[Any]:
+    """A finding named as the label another read gave ("The component described above as intradural is
+    epidural") is cited, not stated: it says nothing of the patient."""
+    text = doc_text(doc)  # a fact's id names its words in the copy the pipeline read
+    tumor = lesion_rules().tumor_word
+    out = []
+    for f in facts:
+        span = fact_span(f.id)
+        if span is not None and f.kind in _STATEMENTS and _CITED_AS.search(text[max(0, span[1] - 60): span[1]]):
+            # (unless the clause then calls it tumor: "... described as roof invasion ... corresponds to
+            # tumor" confirms the label)
+            rest = text[span[2]: span[2] + 200]
+            stop = _CLAUSE_STOP.search(rest)
+            if tumor is None or not tumor.search(rest[: stop.start() if stop else len(rest)]):
+                f = _superseded(f, "a label another read gave, cited")
+        out.append(f)
+    return out
+
+
+_CLAUSE_STOP = re.compile(r"[.;:](?=\s|$)")
+
+
 def _version_marks(text: str, words: re.Pattern[str]) -> list[int]:
     """Starts of the lines that mark a version of their report: the words open the line or stand in
     capitals ("*** AMENDED REPORT ***", even wrapped over two lines), not prose that mentions a
@@ -406,7 +438,8 @@ def _pasted_elsewhere(facts: list[Any], doc: Doc) -> list[Any]:
     rules = lesion_rules()
     if rules.pasted_marker is None or not facts:
         return facts
-    text = doc.user_data.get("mednec_source_text") or doc_text(doc)
+    # (a blank line OCR put inside a sentence is the line break it is: same length, offsets hold)
+    text = join_broken_paragraphs(doc.user_data.get("mednec_source_text") or doc_text(doc))
     spans: list[tuple[int, int]] = []
     for m in rules.pasted_marker.finditer(text):
         line_lo = text.rfind("\n", 0, m.start()) + 1
@@ -421,7 +454,10 @@ def _pasted_elsewhere(facts: list[Any], doc: Doc) -> list[Any]:
         spans.append((lo, hi))
         backward = rules.pasted_backward is not None and rules.pasted_backward.search(text, lo, hi)
         if rules.pasted_forward is not None and rules.pasted_forward.search(text, lo, hi):
-            spans.append((hi, _pasted_end(text, hi)))
+            # (a flag set off by marks, "*** NOTE ... below ... ***", points below its closing mark,
+            # across the blank line OCR may put under it)
+            start = _flag_close(text, lo, hi)
+            spans.append((hi, _pasted_end(text, start)))
         elif backward:
             spans.append(_pasted_before(text, lo, hi))
         elif bracketed and _heads_a_passage(text, hi):
@@ -468,6 +504,22 @@ def _heads_a_passage(text: str, flag_end: int) -> bool:
         return False
     nxt = text.find("\n", eol + 1)
     return bool(text[eol + 1: nxt if nxt >= 0 else len(text)].strip())
+
+
+_FLAG_MARKS = {"***": "***", "[": "]", "<<": ">>", "==": "=="}
+
+
+def _flag_close(text: str, lo: int, hi: int) -> int:
+    """Where the flag that opens at ``lo`` with a mark ("***", "[") closes, at or after ``hi``; else ``hi``."""
+    for mark, closing in _FLAG_MARKS.items():
+        opened = text.rfind(mark, lo, hi)
+        # (the mark opens a line of the flag's paragraph: "*** NOTE ...")
+        if opened >= 0 and not text[text.rfind("\n", 0, opened) + 1: opened].strip():
+            close = text.find(closing, hi)
+            nxt_blank = text.find("\n\n", hi)
+            if close >= 0 and (nxt_blank < 0 or close < nxt_blank):
+                return close
+    return hi
 
 
 def _pasted_end(text: str, start: int) -> int:
@@ -680,7 +732,7 @@ def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     """The facts of one document with pointing-back hedges, the impression and addenda applied."""
     out = _mark_past_scores(_current_scores(_restated_with_a_hedge(_pointing_back(list(facts), doc), doc), doc), doc)
     out = _addendum_restates(out, doc)
-    out = _versions_supersede(_final_read_supersedes(out, doc), doc)
+    out = _versions_supersede(_final_read_supersedes(_cited_labels(out, doc), doc), doc)
     out = _other_patients(out, doc)
     out = _pasted_elsewhere(out, doc)
     out = _requester_letter(out, doc)

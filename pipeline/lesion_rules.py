@@ -129,6 +129,7 @@ class LesionRules(BaseModel):
     # head nouns a named structure is referred back to by ("the left lumbar plexus ... the plexus")
     anaphoric_heads: frozenset[str] = frozenset()
     plain_film_titles: list[str] = Field(default_factory=list)
+    composite_regions: frozenset[str] = frozenset()
     cross_section_titles: list[str] = Field(default_factory=list)
     # the head nouns that name, anywhere in a report, the one structure the report names with them
     unique_heads: frozenset[str] = frozenset()

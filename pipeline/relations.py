@@ -43,6 +43,14 @@ def _hedged(doc: Doc, start: int, first: int) -> bool:
     return any(t.lower_ in cfg.hedges for t in words_before(doc, start, first, cfg.window))
 
 
+def _hedged_after(doc: Doc, end: int, span: Span) -> bool:
+    """Whether a separation cue ending at token ``end`` is left open by a modal right after it ("a
+    thin fat plane may be present between ...")."""
+    cfg = relation_negation_config()
+    return any(t.lower_ in cfg.hedges for t in words_after(doc, end, min(span.start, len(doc)), 1)) \
+        if end < span.start else False
+
+
 def _undone(doc: Doc, end: int, last: int) -> bool:
     """Whether the cue ending at token ``end`` is undone by the words right after it ("fat plane
     effaced", "tissue plane lost"): the separation it names is absent."""
@@ -135,13 +143,21 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         and _has_own_object(span, m.modifier_span[1], sent_of(span).end) for m in getattr(span._, "modifiers", ()))
     best = None
     separations = []
+    open_separations: list = []
     for mod in getattr(span._, "modifiers", ()):
         cat = mod.category
         if not cat.startswith("REL_"):
             continue
         ms, me = mod.modifier_span
         first = sent_start(span)
-        if _denied(span.doc, ms, first) or _hedged(span.doc, ms, first) or _landmark(span.doc, ms, first):
+        # a cue a modal leaves open, before it ("possible contact") or right after it ("a fat plane
+        # may be present"), states no relation; an open separation is kept to tell the tumor noun
+        # beside it from tumor at the structure
+        if _hedged(span.doc, ms, first) or _hedged_after(span.doc, me, span):
+            if cat == "REL_SEPARATE":
+                open_separations.append(mod)
+            continue
+        if _denied(span.doc, ms, first) or _landmark(span.doc, ms, first):
             continue
         # a structure that labels its line is the topic, not the object, of a cue after the colon that
         # names its own object ("Lumbar plexus / femoral nerve: The mass reaches ... the right psoas"),
@@ -163,11 +179,21 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
             best = (rank, name, mod)
     if best is not None and best[1] == "tumor":
         # "a fat plane between the mass and the trunks of the plexus": the tumor noun nearest the
-        # structure is the other side of a separation that governs both, not tumor at the structure
+        # structure is the other side of a separation that governs both, not tumor at the structure;
+        # a separation left open ("a thin fat plane may be present between the mass and the trunk")
+        # leaves the relation open
         tms = best[2].modifier_span[0]
         for sep in separations:
             if sep.modifier_span[1] <= tms and best[2].modifier_span[1] <= span.start:
                 return "separate", sep
+        for sep in open_separations:
+            if sep.modifier_span[1] <= tms and best[2].modifier_span[1] <= span.start:
+                return None, None
+        # "between the mass and the left sciatic nerve": the two are named apart, not one in the other
+        before = [t.lower_ for t in words_before(span.doc, tms, sent_start(span), 2)]
+        if "between" in before and best[2].modifier_span[1] <= span.start and any(
+                t.lower_ == "and" for t in span.doc[best[2].modifier_span[1]: span.start]):
+            return None, None
     if best is None:
         # a site that is itself the object of a position word is a reference point: "the lesion
         # distal to the greater sciatic notch" is not at the notch (no default relation)

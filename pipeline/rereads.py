@@ -107,7 +107,14 @@ def apply_rereads(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
                     f = _superseded(f, f"re-read ({reread})")
                     break
         out.append(f)
-    return out
+    # a statement of the whole bone ("involving the entire left hemipelvis (ilium, acetabulum, pubis and
+    # ischium)") stands or falls with its parts: where the re-read supersedes the parts its sentence
+    # names, the whole goes with them
+    composite = lesion_rules().rules.composite_regions
+    parts = {(f.document, f.sentence) for f in out if f.kind == "site" and (f.assertion.superseded_by or "")
+             .startswith("re-read") and f.region not in composite}
+    return [_superseded(f, "re-read of its parts") if f.kind == "site" and f.region in composite
+            and not f.assertion.superseded and (f.document, f.sentence) in parts else f for f in out]
 
 
 def _sentence_at(text: str, offset: int) -> str:

@@ -260,6 +260,11 @@ SPINE_ROWS = [
         _thoracic(), SPINE_MRI, "No intradural abnormality.",
         "Incidental lesion in the L2 vertebral body with imaging features typical of a hemangioma.\n"
         "No intradural abnormality."), "refer", {"B2": "not_met"}),
+    # a Schmorl node is a benign lesion of its own, whatever verb says where it reaches
+    ("schmorl_node_at_the_code_level", ["63303"], edit(
+        _thoracic(), SPINE_MRI, "No intradural abnormality.",
+        "Schmorl node at the L5 inferior endplate that extends into the vertebral body, no edema.\n"
+        "No intradural abnormality."), "refer", {"B2": "not_met"}),
     # a resection extended to the lumbar level only "if the L1 lesion turns out to be tumor", with a
     # lumbar lesion the CT then calls a hemangioma and described in words of its own under its level
     ("conditional_extension_to_an_incidental_level", ["63303"], edit(edit(
@@ -551,6 +556,16 @@ NERVE_ROWS = [
         "Options reviewed with the patient and her husband:\n (a) radiation alone;\n (b) wide resection of the "
         "left gluteal sarcoma with neuroplasty of the left sciatic nerve, nerve preservation.\nShe has not "
         "decided."), "64712", "pend", {"C2": "insufficient"}),
+    # a separation left open ("a thin fat plane may be present between the mass and the nerve") leaves
+    # the relation open: the tumor noun beside the nerve is the other side of the plane
+    ("open_fat_plane_leaves_contact_open", ["64712-LT"], edit(
+        FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "
+                         "abutting the sciatic nerve.",
+        "A thin fat plane may be present between the mass and the left sciatic nerve at the notch.\nIMPRESSION: "
+        "Left gluteal mass."), "64712", "pend", {"C1": "insufficient"}),
+    ("addendum_leaves_contact_open", ["64712-LT"], {**FAMILY_C, C_MRI: FAMILY_C[C_MRI] + (
+        "ADDENDUM 03/03/2026: A thin fat plane may be present between the mass and the left sciatic nerve; contact "
+        "can be neither confirmed nor excluded at this resolution.\n")}, "64712", "pend", {"C1": "insufficient"}),
     # a relation left open without a verb ("contact possible"), in its sentence or the next
     ("relation_hedge_without_verb", ["64712-LT"], edit(
         FAMILY_C, C_MRI, "The mass abuts the left sciatic nerve at the notch.\nIMPRESSION: Left gluteal mass "

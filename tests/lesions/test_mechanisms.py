@@ -149,6 +149,24 @@ def test_a_denial_closed_by_a_comma_leaves_the_subject(facts_of):
     assert roof and roof[0].subject_category == "benign", [(f.id, f.subject, f.subject_category) for f in roof]
 
 
+@pytest.mark.parametrize(("text", "cited"), [
+    # a label another read gave is cited, not stated; the same word stated is stated
+    ("ADDENDUM: The component described above as intradural is epidural.", True),
+    ("ADDENDUM: There is an intradural component at L2.", False),
+])
+def test_a_label_described_as_is_cited(facts_of, text, cited):
+    found = [f for f in _facts(facts_of, text) if f.concept == "compartment_intradural"]
+    assert found and found[0].assertion.superseded == cited, found
+
+
+def test_a_lead_denies_the_unmarked_list_under_it(facts_of):
+    # OCR flattened the list's indentation: the sentence right under "No:" is still its first item
+    facts = _facts(facts_of, "The dura is displaced but intact.\nNo:\nintradural extension,\nleptomeningeal "
+                             "enhancement, or\nclumping of the cauda equina nerve roots.\nL1: small Schmorl node.")
+    intradural = [f for f in facts if f.concept == "compartment_intradural"]
+    assert intradural and all(f.assertion.negated for f in intradural), intradural
+
+
 def test_weeks_keep_their_comparator(facts_of):
     facts = _facts(facts_of, "Physical therapy for under 6 weeks so far.", "clinical_note")
     pt = [f for f in facts if f.kind == "therapy"]

@@ -367,6 +367,13 @@ def test_review_of_an_external_study(reviewer, tmp_path, mri, b2):
     # a flag set off on its own line heads the passage under it, up to its closing line
     ("*** ENTERED IN ERROR - this paragraph belongs to another patient ***\nECOG 3. Expected survival is less "
      "than 3 months.\n*** END OF ERRONEOUS ENTRY ***\n", "met"),
+    # a flag whose sentence OCR broke with blank lines still points forward to the paragraph below it
+    ("*** NOTE: the paragraph below was copied\ninto this\n\nsummary from another patient's record in error. "
+     "***\n\nECOG 3. Expected survival is less than 3 months.\n", "met"),
+    # ... and past its own closing mark and the blank line under it
+    ("*** NOTE: the paragraph below was copied\ninto this\n\nsummary from another patient's record in error. It "
+     "does not refer to\nthis\n\npatient and should be disregarded. ***\n\nECOG 3. Expected survival is less than 3 "
+     "months.\n", "met"),
     # a retraction of "the paragraph beginning" some words takes back the whole paragraph
     ("ECOG 3, bedbound. Expected survival is less than 3 months.\nADDENDUM: The paragraph beginning \"ECOG 3, "
      "bedbound\" was entered in error from another chart and is retracted.\n", "met"),
@@ -516,3 +523,27 @@ def test_a_final_read_that_doubts_a_preliminary_read(reviewer, tmp_path, mri_imp
             "mri.txt": f"MRI PELVIS\nExam date: 09/16/2025\nIMPRESSION: {mri_impression}\n"}
     got = outcomes(reviewer, write_case(tmp_path, "prelim", ["27075-LT"], docs))["27075"]
     assert got[1]["A2"] == a2, got
+
+
+# an outside read of the whole hemipelvis, and an institution's re-read that reads two of its parts free
+WHOLE_OUTSIDE = ("MRI PELVIS W/WO CONTRAST\nDate of exam: 08/25/2025\nIMPRESSION: Aggressive left iliac mass involving "
+                 "the entire left hemipelvis (ilium, acetabulum, pubis and ischium), most likely Ewing sarcoma.\n")
+WHOLE_REREAD = ("SECOND-OPINION INTERPRETATION OF OUTSIDE STUDY\nStudy: MRI pelvis, exam date 08/25/2025\nDate of this "
+                "interpretation: 09/02/2025\nIMPRESSION: Left iliac tumor involving the wing and body with extension "
+                "to the left acetabular roof. Disagree with the outside report regarding pubis and ischium: the left "
+                "pubic ramus lesion is an incidental enchondroma and the left ischium is normal.\n")
+WHOLE_PATH = ("SURGICAL PATHOLOGY\nDate of service: 09/05/2025\nSpecimen: left ilium, core biopsy.\n"
+              "DIAGNOSIS: Ewing sarcoma.\n")
+WHOLE_NOTE = ("SARCOMA CLINIC\nDate of service: 01/20/2026\nCompleted 6 cycles of VDC/IE. CT chest and PET-CT show no "
+              "metastatic disease.\nPlan: en bloc resection with wide margins, curative intent.\n")
+
+
+@pytest.mark.parametrize(("reread", "a2"), [(True, {"not_met", "insufficient"}), (False, {"met"})])
+def test_a_reread_of_the_parts_takes_the_whole(reviewer, tmp_path, reread, a2):
+    # (with the re-read the whole is no longer documented: never met, whether the smaller extent reads
+    # as documented or only as undocumented)
+    docs = {"outside_mri.txt": WHOLE_OUTSIDE, "path.txt": WHOLE_PATH, "note.txt": WHOLE_NOTE}
+    if reread:
+        docs["second_opinion.txt"] = WHOLE_REREAD
+    got = outcomes(reviewer, write_case(tmp_path, "whole", ["27077-LT"], docs))["27077"]
+    assert got[1]["A2"] in a2, got

@@ -180,6 +180,8 @@ CASES: list[tuple[str, str, str]] = [
     ("Relationship of the scar to the sciatic nerve indeterminate on this protocol.", "sciatic nerve", "u"),
     ("Equivocal marrow signal in the acetabular roof.", "acetabular roof", "u"),
     ("The sciatic nerve is normal. Roof signal indeterminate on this study.", "sciatic nerve", "n"),
+    # a clause of its own after "and", its subject sided ("and the left ischium is normal"), ends a denial
+    ("The pubic ramus lesion is an incidental enchondroma and the left ischium is normal.", "enchondroma", ""),
     # an aside's hedge says nothing of its sentence, except of the mention it is attached to
     ("The acetabulum is uninvolved (the prior read of tumor there is not confirmed).", "acetabulum", "n"),
     ("Differential: chordoma, metastasis (less likely, no other lesion).", "metastasis", "u"),
