@@ -219,12 +219,7 @@ class SentenceSplitter:
         tok = doc[i]
         if not (last.text[-1:].isalpha() and last.text[-1:].islower()) or not _not_a_list_mark(doc, i):
             return False
-        line = self._line_to(last)
-        text = self._text or ""
-        line_end = text.find("\n", tok.idx)
-        nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
-        # (a line the next word would not have fitted on broke for want of room, however few its words)
-        no_room = self._width and len(line) + 1 + len(nxt.split()[0] if nxt.split() else "") > self._width
+        line, nxt, no_room = self._room(last, tok)
         if (len(line.split()) < self.caps_min_words and not no_room) or line.lstrip()[:1].isdigit():
             return False
         return re.match(r"\S+\s*[-\u2013\u2014:]", nxt) is None
@@ -233,12 +228,9 @@ class SentenceSplitter:
         """A line that leaves a parenthesis open goes on into the line that closes it: "1. Plan
         (sarcoma tumor board" / "01/16/2026): pre-operative radiation" is one sentence, not a
         timeline entry dated 01/16/2026."""
-        line = self._line_to(last)
+        line, nxt, _ = self._room(last, tok)
         if line.count("(") <= line.count(")"):
             return False
-        text = self._text or ""
-        line_end = text.find("\n", tok.idx)
-        nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
         close, reopen = nxt.find(")"), nxt.find("(")
         return close >= 0 and (reopen < 0 or close < reopen)
 
@@ -260,6 +252,21 @@ class SentenceSplitter:
         text = self._text or ""
         return text[text.rfind("\n", 0, last.idx) + 1: last.idx + len(last.text)]
 
+    def _room(self, last: "Token", tok: "Token") -> tuple[str, str, bool]:
+        """(``last``'s line up to it, the next line from ``tok``, whether the line had no room for the
+        next line's first word): a line the next word would not have fitted on broke for want of room,
+        however few its words."""
+        text = self._text or ""
+        line = self._line_to(last)
+        line_end = text.find("\n", tok.idx)
+        nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
+        words = nxt.split()
+        return line, nxt, bool(self._width) and len(line) + 1 + len(words[0] if words else "") > self._width
+
+    def _opens_anew(self, nxt: str) -> bool:
+        """Whether a next line opens a field ("MRI:") or is a title: it starts anew."""
+        return ":" in nxt[: self.caps_label_reach] or nxt.lower().rstrip(":").strip() in self.titles
+
     def _acronym_wrap(self, last: "Token", tok: "Token") -> bool:
         """A line that ends on a lower-case word goes on into an all-caps acronym on the next line:
         an acronym is capitalised wherever it stands, so its capital starts no sentence ("cannot
@@ -268,36 +275,23 @@ class SentenceSplitter:
             return False
         if not (len(tok.text) >= 2 and tok.text.isupper() and tok.text.isalpha()):
             return False
-        text = self._text or ""
-        line_start = text.rfind("\n", 0, last.idx) + 1
-        line_end = text.find("\n", tok.idx)
-        nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
-        line = text[line_start: last.idx + len(last.text)]
-        # (a line the next word would not have fitted on broke for want of room, however few its words)
-        no_room = self._width and len(line) + 1 + len(nxt.split()[0] if nxt.split() else "") > self._width
+        line, nxt, no_room = self._room(last, tok)
         if len(line.split()) < self.caps_min_words and not no_room:
             return False  # a short line is an item of a list ("En bloc resection" / "IVC filter")
         words = nxt.split()
         # an all-caps line of words is a heading; a label ("MRI:") opens a field. A line that is the
         # acronym alone with its sentence's end ("presumed" / "MPNST.") is the sentence's last word.
         heading = all(w.isupper() for w in words[:4]) and not (len(words) == 1 and words[0][-1:] in ".;,)")
-        return (":" not in nxt[: self.caps_label_reach] and not heading
-                and nxt.lower().rstrip(":").strip() not in self.titles)
+        return not heading and not self._opens_anew(nxt)
 
     def _side_wrap(self, last: "Token", tok: "Token") -> bool:
         """A line that ends on a side word it had no room to follow with its noun goes on into that noun
         on the next line ("... including the left piriformis. Left" / "S2-S3 roots will be sacrificed"):
         a side word stands before what it sides. A next line that opens a field or a title starts anew."""
-        if last.lower_ not in self.side_words or not self._width:
+        if last.lower_ not in self.side_words:
             return False
-        text = self._text or ""
-        line_start = text.rfind("\n", 0, last.idx) + 1
-        line_end = text.find("\n", tok.idx)
-        nxt = text[tok.idx: line_end if line_end >= 0 else len(text)]
-        line = text[line_start: last.idx + len(last.text)]
-        first = nxt.split()[0] if nxt.split() else ""
-        return (len(line) + 1 + len(first) > self._width and ":" not in nxt[: self.caps_label_reach]
-                and nxt.lower().rstrip(":").strip() not in self.titles)
+        _, nxt, no_room = self._room(last, tok)
+        return no_room and not self._opens_anew(nxt)
 
     def _caps_wrap(self, doc: Doc, last: "Token", tok: "Token") -> bool:
         """A long all-caps line that ends on a word and goes on with a word on the next line was

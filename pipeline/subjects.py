@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from mednec.pipeline.lesion_rules import lesion_rules
 from mednec.pipeline.sentence_index import Member
 
 _CLAUSE_BREAKS = ";\n"
 _DENIAL_BETWEEN = re.compile(r"(?<![\w-])(?:without|no|nor|not)(?![\w-])", re.IGNORECASE)
+_DENIED_BEFORE = re.compile(r"(?<![\w-])(?:without|no|nor)(?:\s+(?:any|other|a|an|definite|discrete))?\s*$",
+                            re.IGNORECASE)
 
 
 def _denied_on(between: str) -> bool:
@@ -28,12 +31,17 @@ def _denied_on(between: str) -> bool:
     not one a comma has closed ("without enhancement or edema, consistent with a bone island")."""
     denials = list(_DENIAL_BETWEEN.finditer(between))
     return bool(denials) and not any(c in between[denials[-1].end():] for c in ",;:")
-_DENIED_BEFORE = re.compile(r"(?<![\w-])(?:without|no|nor)(?:\s+(?:any|other|a|an|definite|discrete))?\s*$",
-                            re.IGNORECASE)
 
 
-_NEEDS_MORE = frozenset({"the", "a", "an", "of", "to", "left", "right", "bilateral", "with", "and", "or", "at",
-                         "in", "into", "from", "by", "its", "no"})
+@lru_cache(maxsize=1)
+def _needs_more() -> frozenset[str]:
+    """Words a line cannot end a phrase on: the sentence splitter's dangling words (articles,
+    prepositions, conjunctions) and the side words (a side stands before what it sides)."""
+    from mednec.pipeline.laterality import laterality_config
+    from mednec.pipeline.sentences import sentence_config
+
+    sides = {w for words in laterality_config().sides.values() for w in words if len(w) > 1}
+    return frozenset(sentence_config().dangling_words) | sides
 
 
 def _wrapped(text: str, i: int, end: int) -> bool:
@@ -52,7 +60,7 @@ def _wrapped(text: str, i: int, end: int) -> bool:
     # a line that ends on a word that needs what follows ("abutting the left" / "S2 nerve root") goes on
     # whatever the case of the next line
     last_word = text[text.rfind(" ", 0, i) + 1: i].strip().lower()
-    return text[j].islower() or last_word in _NEEDS_MORE
+    return text[j].islower() or last_word in _needs_more()
 
 
 class Subjects:
