@@ -28,7 +28,7 @@ from mednec.pipeline.assertions import _addendum_supersedes, _assertion, _share_
 from mednec.pipeline.discourse import read_discourse
 from mednec.pipeline.doctype import letterhead_ranges
 from mednec.pipeline.kb import KnowledgeBase, load_kb
-from mednec.pipeline.nonfindings import _height_mark, _in_title, _label_of_line, descriptor_use
+from mednec.pipeline.nonfindings import _height_mark, _in_title, _label_of_line, descriptor_use, locates_next_structure
 from mednec.pipeline.packets import embedded_reports
 from mednec.pipeline.relations import _denied_relations, _relation
 from mednec.pipeline.sentence_index import SentenceIndex, member_rows
@@ -47,6 +47,7 @@ _LEVEL_ORDER = [f"C{i}" for i in range(1, 9)] + [f"T{i}" for i in range(1, 13)] 
 _TISSUE_SECTIONS = frozenset({"diagnosis", "addendum", "comment", "microscopic", "impression"})
 _SEPARATE = "separate"
 _NERVE_PLANS = frozenset({"nerve_sacrifice", "nerve_preservation"})
+_STRUCTURES = frozenset({"SITE", "NERVE"})
 
 
 def parse_levels(text: str) -> tuple[str, ...]:
@@ -226,7 +227,8 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
     # facts carry the cue, so staging criteria can tell a clear chest film from a clear chest CT
     film = ("radiograph",) if doc_type == "imaging" and _plain_film(text) else ()
     facts: list[Fact] = []
-    for span in doc.spans[GROUP] if GROUP in doc.spans else []:
+    kept = list(doc.spans[GROUP]) if GROUP in doc.spans else []
+    for span in kept:
         doc_type, doc_date = next(((kind, day) for lo, hi, kind, day in parts if lo <= span.start_char < hi), whole)
         concept = kb[span._.concept]
         if concept.label == "DIAGNOSIS" and _named_metastatic(span, concept.category):
@@ -239,6 +241,10 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             continue
         section = _section(span)
         assertion = _assertion(span, section, doc_date, doc_type)
+        if assertion.negated and concept.label == "SITE" and locates_next_structure(span, kept, _STRUCTURES):
+            # "The sacral neural foramina are clear": the denial is the foramina's; a clear part says
+            # nothing of the bone it runs through (its involvement, affirmed, still places the tumor)
+            continue
         relation, modifier = _relation(span, kb)
         if concept.label in ("SITE", "NERVE") and _label_of_line(doc, span):
             # A sub-heading names the structure the clause after its colon describes.

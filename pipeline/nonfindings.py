@@ -117,3 +117,18 @@ def _near_words(doc: Doc, i: int, step: int, count: int) -> list:
             out.append(t)
         i += step
     return out
+
+
+def locates_next_structure(span: Span, later: list[Span], labels: frozenset[str]) -> bool:
+    """Whether a one-word site mention is a place word naming where the next structure is ("the sacral
+    neural foramina", "lumbar spinal canal"): the structure, not the place, is what the sentence is about.
+
+    The next mention must follow in the same noun phrase: at most two plain words between (no
+    conjunction, preposition or punctuation: "sacral and iliac" names two places)."""
+    if len(span) != 1 or not span[0].is_alpha:
+        return False
+    nxt = next((s for s in later if s.start >= span.end), None)
+    if nxt is None or nxt._.concept == span._.concept or nxt.label_ not in labels:
+        return False
+    between = [t for t in span.doc[span.end:nxt.start] if not t.is_space]
+    return len(between) <= 2 and all(t.is_alpha and not t.is_stop for t in between)

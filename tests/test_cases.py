@@ -61,9 +61,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     # pends where gold refers; does not approve (corpora/blind14/README.md)
     ("blind14", "v19"): "63303: 'lumbar spine otherwise free of metastatic disease' (a partial denial) not read as "
                         "L1 free",
-    # does not approve (corpora/blind22/README.md, session 10)
-    ("blind22", "l02"): "63303: a sacral-ala finding hedged in the next sentence and a conditional sacral resection "
-                        "read as not met (B1-B3) instead of insufficient",
 }
 
 

@@ -143,6 +143,25 @@ def test_affirmed_sub_heading_is_not_a_finding(facts_of):
     assert not [f for f in facts_of("Spine: the mass abuts the L3 vertebral body.") if f.evidence[0].text == "Spine"]
 
 
+@pytest.mark.parametrize(("text", "sacrum"), [
+    # a place word naming where another structure is: the denial is that structure's
+    ("The sacral neural foramina are clear.", None),
+    ("No tumor in the sacral anterior neural foramina.", None),
+    ("The sacral\nneural foramina are clear.", None),
+    # the place itself denied, or named beside the structure, or its involvement affirmed
+    ("The sacral marrow signal is normal.", "negated"),
+    ("The sacral and iliac bones are normal; the neural foramina are clear.", "negated"),
+    ("No sacral or spinal canal involvement.", "negated"),
+    ("Tumor extends into the sacral neural foramina.", "affirmed"),
+])
+def test_a_place_word_of_another_structure_is_not_denied_with_it(facts_of, text, sacrum):
+    got = [f for f in facts_of(text) if f.concept == "sacrum"]
+    if sacrum is None:
+        assert not [f for f in got if f.assertion.negated]
+    else:
+        assert got and all(f.assertion.negated == (sacrum == "negated") for f in got)
+
+
 @pytest.mark.parametrize("text", ["The mass extends from L1 to the iliac fossa.", "A node at the level of L3."])
 def test_spinal_level_as_height_mark_is_no_site(facts_of, text):
     assert not [f for f in facts_of(text) if f.concept == "spinal_level"]
