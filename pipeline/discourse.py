@@ -333,27 +333,26 @@ def _final_read_supersedes(facts: list[Any], doc: Doc) -> list[Any]:
     return [_superseded(f, "the final read") if lo <= f.evidence[0].start < hi else f for f in facts]
 
 
-# "the component described above as intradural": the words after it are the label another read gave
-_CITED_AS = re.compile(r"\b(?:described|reported|read|called|characteri[sz]ed|interpreted|labell?ed)\s+"
-                       r"(?:above\s+|previously\s+|earlier\s+|initially\s+|originally\s+)?as\s+(?:an?\s+|the\s+)?$",
-                       re.IGNORECASE)
-
-
 def _cited_labels(facts: list[Any], doc: Doc) -> list[Any]:
     """A finding named as the label another read gave ("The component described above as intradural is
-    epidural") is cited, not stated: it says nothing of the patient."""
+    epidural", a specimen labelled "L1 per outside CT / T12 per over-read") is cited, not stated: it
+    says nothing of the patient."""
     text = doc_text(doc)  # a fact's id names its words in the copy the pipeline read
-    tumor = lesion_rules().tumor_word
+    compiled = lesion_rules()
+    tumor = compiled.tumor_word
+    quoted = [m.span(1) for m in compiled.cited_quote.finditer(text)]
     out = []
     for f in facts:
         span = fact_span(f.id)
-        if span is not None and f.kind in _STATEMENTS and _CITED_AS.search(text[max(0, span[1] - 60): span[1]]):
-            # (unless the clause then calls it tumor: "... described as roof invasion ... corresponds to
-            # tumor" confirms the label)
-            rest = text[span[2]: span[2] + 200]
-            stop = _CLAUSE_STOP.search(rest)
-            if tumor is None or not tumor.search(rest[: stop.start() if stop else len(rest)]):
-                f = _superseded(f, "a label another read gave, cited")
+        if span is not None and f.kind in _STATEMENTS:
+            inside = next((hi for lo, hi in quoted if lo <= span[1] and span[2] <= hi), None)
+            if inside is not None or compiled.cited_as.search(text[max(0, span[1] - 60): span[1]]):
+                # (unless the clause then calls it tumor: "... described as roof invasion ... corresponds
+                # to tumor" confirms the label)
+                rest = text[inside + 1 if inside is not None else span[2]:][:200]
+                stop = _CLAUSE_STOP.search(rest)
+                if tumor is None or not tumor.search(rest[: stop.start() if stop else len(rest)]):
+                    f = _superseded(f, "a label another read gave, cited")
         out.append(f)
     return out
 

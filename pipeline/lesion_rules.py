@@ -133,6 +133,10 @@ class LesionRules(BaseModel):
     cross_section_titles: list[str] = Field(default_factory=list)
     # the head nouns that name, anywhere in a report, the one structure the report names with them
     unique_heads: frozenset[str] = frozenset()
+    # verbs that give a finding the label another read gave it ("described above as intradural",
+    # labelled "L1 per outside CT"), and the time words that may stand between
+    cited_label_verbs: list[str] = Field(default_factory=list)
+    cited_label_times: list[str] = Field(default_factory=list)
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -194,6 +198,13 @@ class CompiledLesionRules:
         self.reinterpretation = _words(rules.retraction.reinterpretations) \
             if rules.retraction.reinterpretations else None
         self.tumor_word = _words(rules.retraction.tumor_words) if rules.retraction.tumor_words else None
+        verbs = _words(rules.cited_label_verbs).pattern if rules.cited_label_verbs else r"(?!x)x"
+        times = _words(rules.cited_label_times).pattern if rules.cited_label_times else r"(?!x)x"
+        # the words just before a label: "described above as (an|the) "
+        self.cited_as = re.compile(rf"{verbs}\s+(?:{times}\s+)?as\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+        # a label in quotation marks: labelled "L1 per outside CT / T12 per over-read" (group 1)
+        self.cited_quote = re.compile(
+            rf"{verbs}\s+(?:{times}\s+)?(?:as\s+)?[\"\u201c]([^\"\u201d\n]{{1,120}})[\"\u201d]", re.IGNORECASE)
         self.case_item = re.compile(rules.case_items.heading, re.IGNORECASE | re.MULTILINE)
         self.requester_letter = _words(rules.requester_letter_titles) if rules.requester_letter_titles else None
         pasted = rules.pasted_elsewhere

@@ -58,9 +58,6 @@ def test_dev_case_matches_gold(reviewer, case):
 # The misses each corpus's README records as not fixed (so its figure is below 1.000); a strict
 # xfail, so a fix shows up and the entry must go.
 KNOWN_MISSES: dict[tuple[str, str], str] = {
-    # pends where gold refers; does not approve (corpora/blind14/README.md)
-    ("blind14", "v19"): "63303: 'lumbar spine otherwise free of metastatic disease' (a partial denial) not read as "
-                        "L1 free",
 }
 
 

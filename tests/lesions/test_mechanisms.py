@@ -159,6 +159,19 @@ def test_a_label_described_as_is_cited(facts_of, text, cited):
     assert found and found[0].assertion.superseded == cited, found
 
 
+@pytest.mark.parametrize(("text", "stated"), [
+    # a label in quotation marks after a naming verb is the name another read gave: every level in it
+    ('Specimen: T12 vertebral body, core biopsy (labelled "L1 per outside CT / T12 per over-read")', {"T12"}),
+    ('Specimen: T12 vertebral body, core biopsy (called \u201cL1\u201d on the outside study)', {"T12"}),
+    # no naming verb: the quotation marks alone cite nothing
+    ('Specimen: T12 vertebral body, core biopsy (with "L1" cortex fragments)', {"T12", "L1"}),
+])
+def test_a_quoted_label_is_cited(facts_of, text, stated):
+    levels = [f for f in _facts(facts_of, text, "pathology") if f.concept == "spinal_level"]
+    got = {lv for f in levels if not f.assertion.superseded for lv in f.levels}
+    assert got == stated, [(f.levels, f.assertion.superseded) for f in levels]
+
+
 def test_a_lead_denies_the_unmarked_list_under_it(facts_of):
     # OCR flattened the list's indentation: the sentence right under "No:" is still its first item
     facts = _facts(facts_of, "The dura is displaced but intact.\nNo:\nintradural extension,\nleptomeningeal "
