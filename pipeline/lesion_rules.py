@@ -202,9 +202,11 @@ class CompiledLesionRules:
         times = _words(rules.cited_label_times).pattern if rules.cited_label_times else r"(?!x)x"
         # the words just before a label: "described above as (an|the) "
         self.cited_as = re.compile(rf"{verbs}\s+(?:{times}\s+)?as\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
-        # a label in quotation marks: labelled "L1 per outside CT / T12 per over-read" (group 1)
+        # a label in quotation marks: labelled "L1 per outside CT / T12 per over-read" (group 1; a wrap
+        # may break it, a blank line ends it)
         self.cited_quote = re.compile(
-            rf"{verbs}\s+(?:{times}\s+)?(?:as\s+)?[\"\u201c]([^\"\u201d\n]{{1,120}})[\"\u201d]", re.IGNORECASE)
+            rf"{verbs}\s+(?:{times}\s+)?(?:as\s+)?[\"\u201c]((?:[^\"\u201d\n]|\n(?!\s*\n)){{1,120}})[\"\u201d]",
+            re.IGNORECASE)
         self.case_item = re.compile(rules.case_items.heading, re.IGNORECASE | re.MULTILINE)
         self.requester_letter = _words(rules.requester_letter_titles) if rules.requester_letter_titles else None
         pasted = rules.pasted_elsewhere

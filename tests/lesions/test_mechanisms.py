@@ -163,6 +163,7 @@ def test_a_label_described_as_is_cited(facts_of, text, cited):
     # a label in quotation marks after a naming verb is the name another read gave: every level in it
     ('Specimen: T12 vertebral body, core biopsy (labelled "L1 per outside CT / T12 per over-read")', {"T12"}),
     ('Specimen: T12 vertebral body, core biopsy (called \u201cL1\u201d on the outside study)', {"T12"}),
+    ('Specimen: T12 vertebral body, core biopsy (labelled "T12 per over-read /\nL1 per outside CT")', {"T12"}),
     # no naming verb: the quotation marks alone cite nothing
     ('Specimen: T12 vertebral body, core biopsy (with "L1" cortex fragments)', {"T12", "L1"}),
 ])
