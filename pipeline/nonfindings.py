@@ -124,11 +124,19 @@ def locates_next_structure(span: Span, later: list[Span], labels: frozenset[str]
     neural foramina", "lumbar spinal canal"): the structure, not the place, is what the sentence is about.
 
     The next mention must follow in the same noun phrase: at most two plain words between (no
-    conjunction, preposition or punctuation: "sacral and iliac" names two places)."""
+    conjunction, preposition or punctuation: "sacral and iliac" names two places), none of them a
+    relation noun the place word could be naming ("acetabular involvement"), and no line break
+    unless the structure's name follows at once (a wrapped phrase, not the next list item)."""
+    from mednec.pipeline.lesion_rules import lesion_rules
+
     if len(span) != 1 or not span[0].is_alpha:
         return False
     nxt = next((s for s in later if s.start >= span.end), None)
     if nxt is None or nxt._.concept == span._.concept or nxt.label_ not in labels:
         return False
-    between = [t for t in span.doc[span.end:nxt.start] if not t.is_space]
-    return len(between) <= 2 and all(t.is_alpha and not t.is_stop for t in between)
+    gap = span.doc[span.end:nxt.start]
+    between = [t for t in gap if not t.is_space]
+    if between and any("\n" in t.text or "\n" in t.whitespace_ for t in [span[0], *gap]):
+        return False
+    nouns = set(lesion_rules().rules.relation_nouns)
+    return len(between) <= 2 and all(t.is_alpha and not t.is_stop and t.lower_ not in nouns for t in between)

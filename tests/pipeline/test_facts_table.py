@@ -153,6 +153,9 @@ def test_affirmed_sub_heading_is_not_a_finding(facts_of):
     ("The sacral and iliac bones are normal; the neural foramina are clear.", "negated"),
     ("No sacral or spinal canal involvement.", "negated"),
     ("Tumor extends into the sacral neural foramina.", "affirmed"),
+    # the place word names a relation, or ends its list item
+    ("No sacral involvement of the neural foramina.", "negated"),
+    ("No:\n- pathologic fracture\n- sacral infiltration\nNeural foramina clear.", "negated"),
 ])
 def test_a_place_word_of_another_structure_is_not_denied_with_it(facts_of, text, sacrum):
     got = [f for f in facts_of(text) if f.concept == "sacrum"]
