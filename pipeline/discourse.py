@@ -163,6 +163,23 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
                     for i in by_sentence[s]:
                         if out[i].kind in ("site", "nerve") and out[i].relation in _INVOLVEMENT:
                             out[i] = _hedged(out[i], "the relation left open in the next sentence")
+        # inside one sentence: a reading with its verb left out (", possibly perineural fibrosis or
+        # neuritis") hedges what comes before it, unless the clause names a tumor ("..., likely
+        # metastasis versus infection" reads the lesion's nature, not whether it is there)
+        ell = rules.elliptical_reading.search(s_text) if rules.elliptical_reading is not None else None
+        if ell is not None:
+            src_cut = _source(mapping, base, ell.start())
+            # (of its own clause: "The mass abuts the roof; adjacent marrow edema, possibly reactive"
+            # reads the edema, not the abutment)
+            src_lo = _source(mapping, base, max(s_text.rfind(c, 0, ell.start()) for c in ";:") + 1)
+            clause = s_text[ell.start(): ell.start() + _CLAUSE_WINDOW]
+            stop = _CLAUSE_END.search(clause, ell.end() - ell.start())
+            tumor_word = rules.tumor_word
+            if tumor_word is None or not tumor_word.search(clause[: stop.start() if stop else len(clause)]):
+                for i in by_sentence.get(k, ()):
+                    if out[i].kind in _STATEMENTS and src_lo <= _named_at(out[i]) < src_cut \
+                            and not out[i].assertion.negated:
+                        out[i] = _hedged(out[i], "a reading offered after it")
         # inside one sentence: ", which may represent edema" hedges what comes before it
         for m in rules.clause_anaphor.finditer(s_text):
             cut = m.start()

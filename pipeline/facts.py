@@ -28,7 +28,14 @@ from mednec.pipeline.assertions import _addendum_supersedes, _assertion, _share_
 from mednec.pipeline.discourse import read_discourse
 from mednec.pipeline.doctype import letterhead_ranges
 from mednec.pipeline.kb import KnowledgeBase, load_kb
-from mednec.pipeline.nonfindings import _height_mark, _in_title, _label_of_line, descriptor_use, locates_next_structure
+from mednec.pipeline.nonfindings import (
+    _height_mark,
+    _in_title,
+    _label_of_line,
+    descriptor_use,
+    in_institution_name,
+    locates_next_structure,
+)
 from mednec.pipeline.packets import embedded_reports
 from mednec.pipeline.relations import _denied_relations, _relation
 from mednec.pipeline.sentence_index import SentenceIndex, member_rows
@@ -151,6 +158,18 @@ def _name_part(text: str, span: Span) -> bool:
     return i >= 2 and text[i - 1] == "-" and text[i - 2].isalpha()
 
 
+def _nerve_under_discussion(rows: dict, s_start: int, section: str | None) -> str | None:
+    """The first nerve the nearest earlier sentence of the same section names (at most two sentences
+    back): the nerve a plan that names none acts on."""
+    earlier = sorted((k for k in rows if k < s_start), reverse=True)[:2]
+    for k in earlier:
+        nerves = [m for m in rows[k] if m.label == "NERVE" and not m.negated]
+        if nerves:
+            first = min(nerves, key=lambda m: m.start)
+            return first.concept if _section(first.span) == section else None
+    return None
+
+
 def _finding_label(doc: Doc, span: Span) -> bool:
     """Whether ``span`` opens a finding used as a line's label: "Greater trochanteric marrow signal
     change: ..." (a colon after at most six more words, no sentence punctuation before it)."""
@@ -239,6 +258,8 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             continue
         if concept.label == "FINDING" and descriptor_use(span):
             continue
+        if concept.label == "DIAGNOSIS" and in_institution_name(span):
+            continue  # "FAX TO: Tri-County Regional Sarcoma & Spine Center": a name, not the patient's
         section = _section(span)
         assertion = _assertion(span, section, doc_date, doc_type)
         if assertion.negated and concept.label == "SITE" and locates_next_structure(span, kept, _STRUCTURES):
@@ -295,6 +316,10 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
                 levels = parse_levels(named.span.text)  # "the right C6 root will be ... preserved"
             if target is None and levels:
                 target = "nerve_root"  # "the S4-S5 sacrifice": the roots of those levels
+            if target is None and not any(m.label == "NERVE" for m in rows.get(s_start, [])):
+                # "Goal is gross total resection with preservation of all functional fascicles": a plan
+                # whose sentence names no nerve keeps (or takes) the nerve the plan before it names
+                target = _nerve_under_discussion(rows, s_start, section)
         subject = None
         if concept.label in ("SITE", "NERVE", "FINDING"):
             subj = subjects.get(s_start)

@@ -136,6 +136,9 @@ class LesionRules(BaseModel):
     # verbs that give a finding the label another read gave it ("described above as intradural",
     # labelled "L1 per outside CT"), and the time words that may stand between
     cited_label_verbs: list[str] = Field(default_factory=list)
+    # words after a hedge that make its clause a finding of its own, not a reading of what came
+    # before ("..., possibly with reactive edema in the ischium")
+    reading_blockers: list[str] = Field(default_factory=list)
     cited_label_times: list[str] = Field(default_factory=list)
 
 
@@ -241,6 +244,14 @@ class CompiledLesionRules:
             # or a modal verb of its own: "the signal in the roof may represent peritumoral edema"
             rf"|(?<![\w-])(?:may|might|could)\s+(?:represent|reflect|be|relate\s+to)(?![\w-]))"
             rf"[^.;:,]{{0,30}}?{self.alternative.pattern}",
+            re.IGNORECASE) if rules.predicate_hedges else None
+        blockers = _words(rules.reading_blockers).pattern if rules.reading_blockers else r"(?!x)x"
+        # a reading offered after a comma with its verb left out: "T2 hyperintensity of the nerve,
+        # possibly perineural fibrosis or neuritis", "signal extends to the roof, likely reactive
+        # edema": a hedge opens the clause and a non-tumor origin follows within a few words
+        self.elliptical_reading = re.compile(
+            rf"[,;\u2014]\s*(?:(?<![\w-])(?:{hedges}|(?:may|might|could)\s+(?:represent|reflect|be))(?![\w-]))"
+            rf"\s+(?:(?!{blockers})[a-z-]+\s+){{0,2}}?{self.alternative.pattern}",
             re.IGNORECASE) if rules.predicate_hedges else None
         self.reread = re.compile("|".join([_words(rules.reread_cues).pattern,
                                            *(f"(?:{p})" for p in rules.reread_patterns)]), re.IGNORECASE)

@@ -140,3 +140,23 @@ def locates_next_structure(span: Span, later: list[Span], labels: frozenset[str]
         return False
     nouns = set(lesion_rules().rules.relation_nouns)
     return len(between) <= 2 and all(t.is_alpha and not t.is_stop and t.lower_ not in nouns for t in between)
+
+
+def in_institution_name(span: Span) -> bool:
+    """Whether a capitalised mention is a word of an institution's name ("Tri-County Regional Sarcoma &
+    Spine Center", "Cancer Institute"): capitalised words (or "&", "and", "of") lead from it to an
+    institution word on the same line. A disease named in a name is no diagnosis of the patient."""
+    from mednec.pipeline.doctype import doctype_config
+
+    if not all(t.text[:1].isupper() for t in span if t.is_alpha):
+        return False
+    words = {w.lower() for w in doctype_config()[0].letterhead_words if " " not in w}
+    doc = span.doc
+    for t in doc[span.end: min(len(doc), span.end + 5)]:
+        if "\n" in t.text or (t.i > span.end and "\n" in doc[t.i - 1].whitespace_):
+            return False
+        if t.lower_ in words and t.text[:1].isupper():
+            return True
+        if not (t.text in ("&", "-", "/") or t.lower_ in ("and", "of") or (t.is_alpha and t.text[:1].isupper())):
+            return False
+    return False

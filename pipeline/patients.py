@@ -81,8 +81,14 @@ def _other_rows(texts: Mapping[str, str]) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
+def _apart(day: str, patient: str) -> bool:
+    """Whether two ISO dates differ in two characters or more (an OCR misread changes one)."""
+    return len(day) != len(patient) or sum(a != b for a, b in zip(day, patient, strict=True)) >= 2
+
+
 def set_aside_other_patients(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
-    """The facts, with those in another patient's block of a multi-patient document set aside."""
+    """The facts, with those in another patient's block of a multi-patient document, or in another
+    patient's document sent with the chart, set aside."""
     rows = _other_rows(texts)
     if rows:
         facts = [_mark_other(f, "another patient's row (another age and sex)")
@@ -99,6 +105,11 @@ def set_aside_other_patients(facts: Sequence[Any], texts: Mapping[str, str]) -> 
     for doc, text in texts.items():
         heads = [m.start() for m in heading.finditer(text)]
         if len(heads) < 2:
+            # a page of another patient sent with the chart: every birth date it gives is another
+            # one, far from the patient's (one digit off is a misread, not another person)
+            days = {d for _, d in births[doc]}
+            if days and all(_apart(d, patient) for d in days):
+                others[doc] = [(0, len(text))]
             continue
         for lo, hi in zip(heads, heads[1:] + [len(text)], strict=True):
             days = {d for at, d in births[doc] if lo <= at < hi}

@@ -26,6 +26,7 @@ class _RelationNegation(BaseModel):
     undone_after: list[str] = []
     partial: list[str] = []
     encased_over_degrees: int = 181
+    extent_only: list[str] = []
 
 
 @lru_cache(maxsize=1)
@@ -200,4 +201,6 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         if intrinsic and _landmark(span.doc, span.start, sent_start(span)):
             return None, None
         return intrinsic, None
+    if intrinsic == "neuropathy" and best[1] in relation_negation_config().extent_only:
+        return intrinsic, None  # "plexopathy, affecting T1 more than C8 fibers" is still a plexopathy
     return best[1], best[2]

@@ -42,6 +42,23 @@ def continues_sentence(doc, start: int) -> bool:  # noqa: ANN001 - a spaCy Doc
     return doc[k].text[-1:].isalnum() or doc[k].text[-1:] in ",("
 
 
+def opens_a_field(doc, start: int) -> bool:  # noqa: ANN001 - a spaCy Doc
+    """Whether a title candidate at token ``start`` opens a field of a form line: it follows a wide gap
+    (three spaces or a tab) on a line that already holds a "LABEL: value" field ("REFERRING: DR. A.
+    SORENSEN     INDICATION: L FEMORAL NEUROPATHY"). A header form prints its fields side by side."""
+    if start == 0:
+        return False
+    prev = doc[start - 1]
+    gap = prev.text if prev.is_space else prev.whitespace_
+    if prev.is_space and start >= 2:
+        gap = doc[start - 2].whitespace_ + gap
+    if "\n" in gap or not ("\t" in gap or "   " in gap):
+        return False
+    text = doc.text
+    line_start = text.rfind("\n", 0, doc[start].idx) + 1
+    return ":" in text[line_start:doc[start].idx]
+
+
 @Language.factory("mednec_sections")
 def make_sections(nlp: Language, name: str):  # noqa: ANN201 - medspaCy Sectionizer
     """A medspaCy Sectionizer loaded with mednec's section rules; titles must start a line."""
@@ -51,7 +68,9 @@ def make_sections(nlp: Language, name: str):  # noqa: ANN201 - medspaCy Sectioni
         """medspaCy's Sectionizer, whose titles must start a line that is no wrapped continuation."""
 
         def filter_start_lines(self, doc, matches):  # noqa: ANN001, ANN201 - medspaCy's public hook
-            return [m for m in super().filter_start_lines(doc, matches) if not continues_sentence(doc, m[1])]
+            starts = [m for m in super().filter_start_lines(doc, matches) if not continues_sentence(doc, m[1])]
+            fields = [m for m in matches if m not in starts and opens_a_field(doc, m[1])]
+            return sorted(starts + fields, key=lambda m: m[1])
 
     sectionizer = WrapAwareSectionizer(nlp, name=name, rules=None, require_start_line=True)
     sectionizer.add([SectionRule(literal=s.literal, category=s.category, pattern=s.pattern)

@@ -226,3 +226,23 @@ def test_a_pathology_specimen_negative_is_no_staging(reviewer, tmp_path):
     }
     got = outcomes(reviewer, write_case(tmp_path, "path", ["27075-RT"], docs))["27075"]
     assert got[1]["A5"] == "insufficient"
+
+
+@pytest.mark.parametrize(("text", "concept", "uncertain"), [
+    # a reading offered after a comma with its verb left out hedges its own clause
+    ("Marrow signal extends to the right acetabular roof, possibly reactive edema.", "acetabulum", True),
+    ("Mild T2 hyperintensity of the right sciatic nerve, possibly perineural fibrosis or neuritis.",
+     "sciatic_nerve", True),
+    ("Signal change reaches the\nright acetabular roof, likely\npost-treatment change.", "acetabulum", True),
+    # not another clause's finding, not a finding of its own after the hedge, not a tumor reading
+    ("The mass abuts the right acetabular roof; adjacent marrow edema, possibly reactive.", "acetabulum", False),
+    ("Mass abuts the right acetabular roof, possibly with reactive edema in the ischium.", "acetabulum", False),
+    ("Mass abuts the right acetabular roof, likely chondrosarcoma.", "acetabulum", False),
+    # a mechanism stated is no hedge (POLICY: "consistent with focal compression" states it)
+    ("Mild T2 hyperintensity of the right sciatic nerve, consistent with perineural fibrosis.", "sciatic_nerve",
+     False),
+])
+def test_a_reading_offered_after_a_comma_hedges_its_clause(facts_of, text, concept, uncertain):
+    found = [f for f in _facts(facts_of, text) if f.concept == concept and f.relation]
+    assert found and all(f.assertion.uncertain == uncertain for f in found), \
+        [(f.relation, f.assertion) for f in found]

@@ -246,6 +246,21 @@ def test_another_patients_block_by_birth_date(reviewer, tmp_path, banner, b4):
     assert got[1]["B4"] == b4, got
 
 
+@pytest.mark.parametrize(("dob", "b4"), [
+    # a page of another patient sent with the chart (another birth date) decides nothing for this one
+    ("11/30/1958", "met"),
+    # one digit off the patient's is a misread of the patient's own: the page counts
+    ("30/04/1958", "not_met"),
+])
+def test_another_patients_page_by_birth_date(reviewer, tmp_path, dob, b4):
+    banner = "Patient: TEST, Patient   DOB 30/04/1959\n"
+    docs = {name: banner + text for name, text in FAMILY_B.items()}
+    docs["note_2026-02-08.txt"] = (f"ONCOLOGY NOTE\nDate of service: 02/08/2026\nPatient: TESTER, Pat   DOB {dob}\n"
+                                   "ECOG 3. Expected survival is less than 3 months.\n")
+    got = outcomes(reviewer, write_case(tmp_path, "stray", ["63303"], docs))["63303"]
+    assert got[1]["B4"] == b4, got
+
+
 TAGGED_LIST = ("SPINE TUMOR BOARD - PATIENT LIST\nDate: 02/10/2026\n(one row per patient; MRN last 4)\n\n"
                "1. MRN ...4471 | 64M | S1 met RCC | ECOG 1 | exp survival >12 mo | rec: S1 corpectomy\n"
                "2. MRN ...0936 | {ours} | L3 met, cauda equina compression | ECOG 3 | exp survival <3 mo\n"

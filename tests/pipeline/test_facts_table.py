@@ -180,6 +180,20 @@ def test_letterhead_names_no_finding(facts_of, text):
     assert not [f for f in facts_of(text) if f.concept == "malignancy"]
 
 
+@pytest.mark.parametrize(("text", "concept", "kept"), [
+    # a disease word in an institution's name is no diagnosis of the patient
+    ("FAX TO: Tri-County Regional Sarcoma & Spine Center, Peripheral Nerve Clinic  555-0191", "sarcoma", False),
+    ("Seen at the Regional Cancer Institute.", "carcinoma", False),
+    # the diagnosis itself, beside a name or before a line that opens with an institution word
+    ("Referred to the Sarcoma Center for biopsy-proven Ewing Sarcoma.", "ewing_sarcoma", True),
+    ("Diagnosis: Ewing Sarcoma\nCenter of the lesion is the ilium.", "ewing_sarcoma", True),
+    ("Biopsy-proven sarcoma; center of the mass in the ilium.", "sarcoma", True),
+])
+def test_a_disease_word_in_an_institution_name_is_no_diagnosis(facts_of, text, concept, kept):
+    found = [f for f in facts_of(text, "clinical_note") if f.concept == concept]
+    assert bool(found) == kept, found
+
+
 def test_a_report_title_on_the_first_line_is_read():
     from mednec.pipeline.doctype import letterhead_ranges
 
@@ -468,6 +482,27 @@ def test_a_wrapped_line_of_prose_opens_no_section(facts_of):
     assert found and all(f.section == "comment" for f in found), [f.section for f in found]
 
 
+@pytest.mark.parametrize(("text", "section"), [
+    # a header form prints its fields side by side: a title after a wide gap opens its own field
+    ("ELECTRODIAGNOSTIC CONSULTATION\nREFERRING: DR. A. B     INDICATION: L FEMORAL NEUROPATHY\n"
+     "NEEDLE EMG: NORMAL.\n", "clinical_history"),
+    ("ELECTRODIAGNOSTIC CONSULTATION\nREFERRING: DR. A. B\tINDICATION: L FEMORAL NEUROPATHY\n", "clinical_history"),
+    # a single space, or no field before it on the line, is prose
+    ("ELECTRODIAGNOSTIC CONSULTATION\nThe study shows: indication: L FEMORAL NEUROPATHY\n", None),
+    ("ELECTRODIAGNOSTIC CONSULTATION\nSevere    indication: L FEMORAL NEUROPATHY\n", None),
+])
+def test_a_title_after_a_wide_gap_on_a_form_line_opens_a_field(facts_of, text, section):
+    found = [f for f in facts_of(text, "other") if f.concept == "femoral_neuropathy"]
+    assert found and found[0].section == section, [f.section for f in found]
+
+
+def test_electrodiagnostic_parts_are_findings(facts_of):
+    text = ("ELECTRODIAGNOSTIC CONSULTATION\nINDICATION: L FEMORAL NEUROPATHY.\nNEEDLE EMG: NO FIBRILLATIONS OR "
+            "POSITIVE SHARP WAVES.\n")
+    found = [f for f in facts_of(text, "other") if f.concept == "neuropathy_finding"]
+    assert found and all(f.section == "findings" for f in found), [f.section for f in found]
+
+
 @pytest.mark.parametrize(("text", "concept"), [
     # a region name locates a lesion; a word of totality makes it the whole bone, across a wrap too
     ("Lesion of the right hemipelvis.", "innominate_bone"),
@@ -666,6 +701,34 @@ def test_eligibility_threshold_is_no_score(facts_of, text, hypothetical):
 def test_preservation_object(facts_of, text, target):
     plans = [f for f in facts_of(text, doc_type="clinical_note") if f.concept == "nerve_preservation"]
     assert plans and plans[0].target == target, [(f.evidence[0].text, f.target) for f in plans]
+
+
+@pytest.mark.parametrize(("text", "relation"), [
+    # a disorder named by its own word keeps its relation when a cue only says what it affects
+    ("IMPRESSION: Chronic right lower trunk brachial plexopathy, affecting T1 more than C8 fibers.", "neuropathy"),
+    ("IMPRESSION: Right brachial plexopathy extending to the medial cord.", "neuropathy"),
+    ("IMPRESSION: Right brachial plexopathy from compression by the cervical rib band.", "compress"),
+])
+def test_a_named_disorder_keeps_its_relation_under_an_extent_cue(facts_of, text, relation):
+    found = [f for f in facts_of(text, "other") if f.concept == "brachial_plexopathy"]
+    assert found and found[0].relation == relation, [(f.relation, f.evidence[0].text) for f in found]
+
+
+@pytest.mark.parametrize(("text", "concept", "target"), [
+    # a plan sentence that names no nerve acts on the nerve the plan before it names
+    ("Plan: external neurolysis of the left femoral nerve origin. Goal is gross total resection with preservation "
+     "of all functional fascicles.", "nerve_preservation", "femoral_nerve"),
+    ("Plan: neurolysis of the left sciatic nerve at the notch. No grafting anticipated; nerve sacrifice not "
+     "planned.", "nerve_sacrifice", "sciatic_nerve"),
+    # not across a section: the history's nerve is not the plan's
+    ("HPI: left femoral nerve palsy.\nPlan: preservation of all functional fascicles.", "nerve_preservation", None),
+])
+def test_a_plan_naming_no_nerve_acts_on_the_nerve_before_it(facts_of, text, concept, target):
+    plans = [f for f in facts_of(text, doc_type="clinical_note") if f.concept == concept]
+    if target is None:  # whatever else it keeps, not the nerve of another section
+        assert plans and plans[-1].target != "femoral_nerve", [(f.evidence[0].text, f.target) for f in plans]
+    else:
+        assert plans and plans[-1].target == target, [(f.evidence[0].text, f.target) for f in plans]
 
 
 _LIST = ("MRI PELVIS\nFINDINGS:\nMass of the right iliac wing.\n{lead}\n- pathologic fracture\n- acetabular "
