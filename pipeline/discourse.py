@@ -223,8 +223,11 @@ def _restated_with_a_hedge(facts: list[Any], doc: Doc) -> list[Any]:
     for k, nxt in zip(order, order[1:], strict=False):
         if facts[by_sentence[k][0]].section != facts[by_sentence[nxt][0]].section:
             continue  # the impression's reading of the findings is settled by _impression_supersedes
+        # (a structure the hedged sentence only names as the place of another finding, "2. ?intradural
+        # component at L3", restates nothing about the structure: it states no relation of its own)
         hedged = [facts[j] for j in by_sentence[nxt] if facts[j].assertion.uncertain
-                  and not facts[j].assertion.negated and not facts[j].assertion.hypothetical]
+                  and not facts[j].assertion.negated and not facts[j].assertion.hypothetical
+                  and facts[j].relation is not None]
         for i in by_sentence[k]:
             f = out[i]
             if f.assertion.affirmed and any(g.concept == f.concept and _sides_meet(g.side, f.side)

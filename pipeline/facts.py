@@ -35,6 +35,7 @@ from mednec.pipeline.nonfindings import (
     descriptor_use,
     in_institution_name,
     locates_next_structure,
+    made_of_no_tumor,
 )
 from mednec.pipeline.packets import embedded_reports
 from mednec.pipeline.relations import _denied_relations, _relation
@@ -55,6 +56,7 @@ _TISSUE_SECTIONS = frozenset({"diagnosis", "addendum", "comment", "microscopic",
 _SEPARATE = "separate"
 _NERVE_PLANS = frozenset({"nerve_sacrifice", "nerve_preservation"})
 _STRUCTURES = frozenset({"SITE", "NERVE"})
+_GENERIC_TUMOR = frozenset({"mass", "lesion"})
 
 
 def parse_levels(text: str) -> tuple[str, ...]:
@@ -260,6 +262,8 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             continue
         if concept.label == "DIAGNOSIS" and in_institution_name(span):
             continue  # "FAX TO: Tri-County Regional Sarcoma & Spine Center": a name, not the patient's
+        if concept.label == "DIAGNOSIS" and concept.category in _GENERIC_TUMOR and made_of_no_tumor(span):
+            continue  # "a 3.1 cm mass of mature heterotopic ossification" is no tumor
         section = _section(span)
         assertion = _assertion(span, section, doc_date, doc_type)
         if assertion.negated and concept.label == "SITE" and locates_next_structure(span, kept, _STRUCTURES):
@@ -316,7 +320,12 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
                 levels = parse_levels(named.span.text)  # "the right C6 root will be ... preserved"
             if target is None and levels:
                 target = "nerve_root"  # "the S4-S5 sacrifice": the roots of those levels
-            if target is None and not any(m.label == "NERVE" for m in rows.get(s_start, [])):
+            nerves = {m.concept for m in rows.get(s_start, []) if m.label == "NERVE"}
+            if target is None and len(nerves) == 1:
+                # "The sciatic nerve runs along the tumour; ... sacrificing it would mean a flail foot":
+                # the pronoun points back at the one nerve its sentence names
+                target = next(iter(nerves))
+            elif target is None and not nerves:
                 # "Goal is gross total resection with preservation of all functional fascicles": a plan
                 # whose sentence names no nerve keeps (or takes) the nerve the plan before it names
                 target = _nerve_under_discussion(rows, s_start, section)

@@ -139,6 +139,9 @@ class LesionRules(BaseModel):
     # words after a hedge that make its clause a finding of its own, not a reading of what came
     # before ("..., possibly with reactive edema in the ischium")
     reading_blockers: list[str] = Field(default_factory=list)
+    # a study a later statement says was never done, and the words that make a named study another one
+    undone_study_words: list[str] = Field(default_factory=list)
+    undone_other_words: list[str] = Field(default_factory=list)
     cited_label_times: list[str] = Field(default_factory=list)
 
 
@@ -253,6 +256,8 @@ class CompiledLesionRules:
             rf"[,;\u2014]\s*(?:(?<![\w-])(?:{hedges}|(?:may|might|could)\s+(?:represent|reflect|be))(?![\w-]))"
             rf"\s+(?:(?!{blockers})[a-z-]+\s+){{0,2}}?{self.alternative.pattern}",
             re.IGNORECASE) if rules.predicate_hedges else None
+        self.undone_study = _words(rules.undone_study_words) if rules.undone_study_words else None
+        self.undone_other = _words(rules.undone_other_words) if rules.undone_other_words else None
         self.reread = re.compile("|".join([_words(rules.reread_cues).pattern,
                                            *(f"(?:{p})" for p in rules.reread_patterns)]), re.IGNORECASE)
         self.reread_title = _words(rules.reread_title_cues)

@@ -160,3 +160,18 @@ def in_institution_name(span: Span) -> bool:
         if not (t.text in ("&", "-", "/") or t.lower_ in ("and", "of") or (t.is_alpha and t.text[:1].isupper())):
             return False
     return False
+
+
+def made_of_no_tumor(span: Span) -> bool:
+    """Whether a tumor noun is named by what it consists of, and that is no tumor: "a 3.1 cm mass of
+    mature heterotopic ossification", "a mass of scar" (the lesion rules' non-tumor origins, at most
+    three words into its "of" phrase)."""
+    from mednec.pipeline.lesion_rules import lesion_rules
+
+    doc = span.doc
+    after = [t for t in doc[span.end: min(len(doc), span.end + 6)] if not t.is_space]
+    if not after or after[0].lower_ != "of":
+        return False
+    rest = doc_text(doc)[after[0].idx + 2: after[0].idx + 2 + 60]
+    m = lesion_rules().alternative.search(rest)
+    return m is not None and len(rest[: m.start()].split()) <= 3 and not re.search(r"[.;:,]", rest[: m.start()])

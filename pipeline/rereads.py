@@ -286,3 +286,66 @@ def apply_withdrawals(facts: Sequence[Any], texts: Mapping[str, str]) -> list[An
             f = _superseded(f, "a later statement takes these words back")
         out.append(f)
     return out
+
+
+def _study_names() -> dict[str, re.Pattern[str]]:
+    """Each study concept of the knowledge base (EMG/NCS, MR neurography ...) and a pattern of its names."""
+    from mednec.pipeline.kb import load_kb
+
+    out = {}
+    for c in load_kb():
+        if c.category == "study" and c.aliases:
+            alts = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in sorted(c.aliases, key=len, reverse=True))
+            out[c.concept] = re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
+    return out
+
+
+def _sentence_around(text: str, at: int) -> tuple[int, int]:
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, at - 400), at)]
+    lo = ends[-1] if ends else max(0, at - 400)
+    end = _SENTENCE_END.search(text, at)
+    return lo, end.start() if end else len(text)
+
+
+def apply_undone_studies(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
+    """What the chart claims from a study that a later statement says was never done decides nothing.
+
+    "Her EMG confirms a left sciatic neuropathy", then "ADDENDUM: Correction to the letter above - the
+    EMG/NCS has not yet been performed": the claim rests on no study. A fact that cites a study (the
+    ``study`` cue) in a sentence naming that study, earlier in the same document or in a document dated
+    no later, is superseded. A repeat ("a repeat EMG has not been done") is another study.
+    """
+    rules = lesion_rules()
+    if rules.undone_study is None:
+        return list(facts)
+    texts = {k: join_broken_paragraphs(v) for k, v in texts.items()}
+    names = _study_names()
+    dates = {f.document: f.document_date for f in facts}
+    undone: list[tuple[str, int, str]] = []  # (document, offset, study concept)
+    for doc, text in texts.items():
+        for concept, pattern in names.items():
+            for m in pattern.finditer(text):
+                lo, hi = _sentence_around(text, m.start())
+                before = text[lo: m.start()]
+                after = text[m.end(): hi]
+                if rules.undone_study.search(after[:80]) and not (
+                        rules.undone_other is not None and rules.undone_other.search(before[-30:])):
+                    undone.append((doc, m.start(), concept))
+    if not undone:
+        return list(facts)
+    out = []
+    for f in facts:
+        if "study" in f.cues and f.document in texts:
+            text = texts[f.document]
+            at = _named_at(f)
+            lo, hi = _sentence_around(text, at)
+            sentence = text[lo:hi]
+            for doc, where, concept in undone:
+                when, own = dates.get(doc), dates.get(f.document)
+                earlier = (doc == f.document and at < where and not lo <= where < hi) or (
+                    doc != f.document and when is not None and own is not None and own <= when)
+                if earlier and names[concept].search(sentence) and not rules.undone_study.search(sentence):
+                    f = _superseded(f, "a later statement says the study was not done")
+                    break
+        out.append(f)
+    return out

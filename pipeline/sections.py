@@ -1,6 +1,7 @@
 """``mednec_sections``: section titles of clinical documents, medspaCy's Sectionizer over our rules."""
 
 
+import re
 from functools import lru_cache
 
 from mednec.pipeline.resources import load_jsonl
@@ -59,6 +60,34 @@ def opens_a_field(doc, start: int) -> bool:  # noqa: ANN001 - a spaCy Doc
     return ":" in text[line_start:doc[start].idx]
 
 
+# A header field that names a prior study or a protocol ("Comparison: 08/10/2025", "Technique: axial
+# T1 ...") holds its own paragraph: a report with no FINDINGS title goes on with its findings after
+# the blank line, and they are the body, not the comparison.
+_ONE_PARAGRAPH_FIELDS = frozenset({"comparison", "technique"})
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _end_field_at_its_paragraph(doc, section) -> None:  # noqa: ANN001 - a spaCy Doc and a medspaCy Section
+    """End a field section whose title line holds its value at the first blank line after it: the tokens
+    after that belong to no section (the report's body)."""
+    title_end, body_end = section.title_end, section.body_end
+    if title_end >= len(doc) or body_end <= title_end:
+        return
+    text = doc.text
+    start = doc[title_end - 1].idx + len(doc[title_end - 1].text) if title_end > 0 else 0
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    if not text[start:line_end].strip(" \t:"):
+        return  # the title stands alone on its line: its value is the paragraph under it
+    stop = doc[body_end - 1].idx + len(doc[body_end - 1].text)
+    blank = _BLANK_LINE.search(text, start, stop)
+    if blank is None:
+        return
+    for token in doc[title_end:body_end]:
+        if token.idx >= blank.end():
+            token._.section = None
+
+
 @Language.factory("mednec_sections")
 def make_sections(nlp: Language, name: str):  # noqa: ANN201 - medspaCy Sectionizer
     """A medspaCy Sectionizer loaded with mednec's section rules; titles must start a line."""
@@ -71,6 +100,13 @@ def make_sections(nlp: Language, name: str):  # noqa: ANN201 - medspaCy Sectioni
             starts = [m for m in super().filter_start_lines(doc, matches) if not continues_sentence(doc, m[1])]
             fields = [m for m in matches if m not in starts and opens_a_field(doc, m[1])]
             return sorted(starts + fields, key=lambda m: m[1])
+
+        def __call__(self, doc):  # noqa: ANN001, ANN204 - a spaCy Doc
+            doc = super().__call__(doc)
+            for section in doc._.sections:
+                if section.category in _ONE_PARAGRAPH_FIELDS:
+                    _end_field_at_its_paragraph(doc, section)
+            return doc
 
     sectionizer = WrapAwareSectionizer(nlp, name=name, rules=None, require_start_line=True)
     sectionizer.add([SectionRule(literal=s.literal, category=s.category, pattern=s.pattern)

@@ -562,3 +562,46 @@ def test_a_reread_of_the_parts_takes_the_whole(reviewer, tmp_path, reread, a2):
         docs["second_opinion.txt"] = WHOLE_REREAD
     got = outcomes(reviewer, write_case(tmp_path, "whole", ["27077-LT"], docs))["27077"]
     assert got[1]["A2"] in a2, got
+
+
+_LETTER = ("PERIPHERAL NERVE CLINIC\nClinic date: 02/02/2026\nBurning pain down the back of the left thigh with "
+           "numbness of the left sole and weak left ankle dorsiflexion 4/5.\nShe has had three months of "
+           "physiotherapy and pregabalin without relief.\nHer EMG confirms a left sciatic neuropathy behind the hip.\n"
+           "Plan: external neurolysis of the left sciatic nerve.\n{addendum}")
+
+
+@pytest.mark.parametrize(("addendum", "c2"), [
+    ("", "met"),
+    # the claim rests on a study a later statement says was never done
+    ("\nADDENDUM 16/02/2026: Correction to the letter above - the EMG/NCS has not yet been performed; it is "
+     "booked for 09/03/2026.\n", "insufficient"),
+    # another study not done, or a repeat not done, leaves the claim standing
+    ("\nADDENDUM 16/02/2026: MR neurography has not yet been performed.\n", "met"),
+    ("\nADDENDUM 16/02/2026: A repeat EMG has not yet been performed.\n", "met"),
+])
+def test_a_study_said_later_not_done_supports_nothing(reviewer, tmp_path, addendum, c2):
+    docs = {"letter_2026-02-02.txt": _LETTER.format(addendum=addendum)}
+    got = outcomes(reviewer, write_case(tmp_path, "undone", ["64712-LT"], docs))["64712"]
+    assert got[1]["C2'"] == c2, got
+
+
+def test_a_study_said_not_done_in_an_earlier_note_does_not_undo_a_later_one(reviewer, tmp_path):
+    docs = {"letter_2026-02-02.txt": _LETTER.format(addendum=""),
+            "note_2026-01-05.txt": "CLINIC NOTE\nDate of service: 01/05/2026\nThe EMG has not yet been performed.\n"}
+    got = outcomes(reviewer, write_case(tmp_path, "undone", ["64712-LT"], docs))["64712"]
+    assert got[1]["C2'"] == "met", got
+
+
+@pytest.mark.parametrize(("second", "b2"), [
+    # the impression's second item hedges an intradural component at L3, not the L3 metastasis itself
+    ("2. ?intradural component at L3.\n", "met"),
+    ("2. ?intradural component at L3.\nADDENDUM: No intradural component. The lesion is entirely extradural.\n",
+     "met"),
+    # an item that hedges the level's own involvement does
+    ("2. L3 involvement questionable.\n", "insufficient"),
+])
+def test_a_level_named_as_a_hedged_findings_place_is_not_hedged(reviewer, tmp_path, second, b2):
+    docs = edit(FAMILY_B, "mri_2026-01-28.txt", "IMPRESSION: L3 metastasis with epidural extension.\n",
+                "IMPRESSION:\n1. L3 metastasis with epidural extension.\n" + second)
+    got = outcomes(reviewer, write_case(tmp_path, "hedged_place", ["63303"], docs))["63303"]
+    assert got[1]["B2"] == b2, got

@@ -25,6 +25,17 @@ FLAGS = {"n": "is_negated", "u": "is_uncertain", "h": "is_historical", "y": "is_
 CASES: list[tuple[str, str, str]] = [
     # --- negation and its scope
     ("No evidence of fracture.", "fracture", "n"),
+    # Commonwealth shorthand: "nil" is no, before its finding or as a label's answer
+    ("CT thorax 15/12/2025: nil pulmonary metastases.", "metastases", "n"),
+    ("Metastases: nil.", "Metastases", "n"),
+    ("Nil pathological fracture, no retropulsion.", "pathological fracture", "n"),
+    # what a step must not harm is not denied
+    ("A biopsy along the resection line, without compromising a later limb-sparing operation.", "limb-sparing", ""),
+    ("Biopsy tract placed without jeopardizing the limb-sparing resection.", "limb-sparing", ""),
+    # a comparison with an earlier study is no differential
+    ("Lesion replacing the L3 vertebral body, increased in size vs 2025-07-18.", "L3", ""),
+    ("Lesion replacing the L3 vertebral body, larger vs prior.", "L3", ""),
+    ("Lesion of the L3 vertebral body, metastasis vs myeloma.", "metastasis", "u"),
     # structures said to be free of disease, or normal, before the cue
     ("The lumbar spine (L1-L5) and sacrum are free of metastatic disease.", "sacrum", "n"),
     ("L1 through L5 vertebral bodies demonstrate normal marrow signal.", "vertebral bodies", "n"),

@@ -9,6 +9,11 @@ from mednec.pipeline import infer_date, infer_type
 
 TYPES = [
     ("MRI PELVIS WITH AND WITHOUT CONTRAST\n", "imaging"),
+    # a salutation opens a letter; the honorific "Mr" is no MR study (the modality in capitals still is)
+    ("Orthopaedic Oncology        06/01/2026\nDear Dr Kowalczyk,\nMr Johansen has completed radiotherapy\n",
+     "clinical_note"),
+    ("Orthopaedic Oncology        06/01/2026\nMr Johansen has completed radiotherapy (50 Gy in 25\n", "other"),
+    ("MR LUMBAR SPINE WITHOUT CONTRAST\n", "imaging"),
     ("SURGICAL PATHOLOGY REPORT\n", "pathology"),
     ("ORTHOPAEDIC ONCOLOGY - PREOPERATIVE CONSULTATION\n", "clinical_note"),
     ("Multidisciplinary Sarcoma Tumor Board\n", "tumor_board"),

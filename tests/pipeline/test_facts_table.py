@@ -35,6 +35,9 @@ ROWS = [
      {"cycles": 3.0}),
     ("Expected survival is less than 3 months.", "survival", "Expected survival is less than 3 months",
      None, None, AFFIRMED, {"value": 3.0, "comparator": "<"}),
+    # a prognosis with its participle names the expected survival
+    ("Prognosis expected to be well over 12 months.", "survival", "Prognosis expected to be well over 12 months",
+     None, None, AFFIRMED, {"value": 12.0, "comparator": ">"}),
     ("ECOG performance status: 2", "ecog", "ECOG performance status: 2", None, None, AFFIRMED, {"value": 2.0}),
     ("SINS: 2 + 3 + 1 = 14 (unstable).", "sins", "SINS: 2 + 3 + 1 = 14 (unstable)", None, None, AFFIRMED,
      {"value": 14.0}),
@@ -192,6 +195,18 @@ def test_letterhead_names_no_finding(facts_of, text):
 def test_a_disease_word_in_an_institution_name_is_no_diagnosis(facts_of, text, concept, kept):
     found = [f for f in facts_of(text, "clinical_note") if f.concept == concept]
     assert bool(found) == kept, found
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    # a tumor noun named by what it consists of, and that is no tumor
+    ("The nerve is tethered between the plate and a 3.1 cm mass of mature heterotopic ossification.", False),
+    ("A mass of organizing hematoma in the thigh.", False),
+    # an "of" phrase that places the mass, or names its density, keeps it
+    ("A 9 cm mass of the left ilium.", True),
+    ("A mass of soft tissue density abuts the nerve.", True),
+])
+def test_a_mass_made_of_no_tumor_is_no_tumor(facts_of, text, kept):
+    assert bool([f for f in facts_of(text) if f.concept == "mass"]) == kept
 
 
 def test_a_report_title_on_the_first_line_is_read():
@@ -496,6 +511,20 @@ def test_a_title_after_a_wide_gap_on_a_form_line_opens_a_field(facts_of, text, s
     assert found and found[0].section == section, [f.section for f in found]
 
 
+@pytest.mark.parametrize(("text", "section"), [
+    # a comparison field holding its value on its own line ends at the blank line: the body follows
+    ("MRI RIGHT HIP\nDate: 02/01/2026   Comparison: 08/10/2025\n\nThe mass invades the right ischial tuberosity.\n",
+     None),
+    ("MRI RIGHT HIP\nTechnique: axial T1, STIR.\n\nThe mass invades the right ischial tuberosity.\n", None),
+    # a title alone on its line heads the paragraph under it; without a blank line the field goes on
+    ("MRI RIGHT HIP\nComparison:\nPrior MRI: mass invades the right ischial tuberosity.\n", "comparison"),
+    ("MRI RIGHT HIP\nComparison: prior MRI, where the mass\ninvades the right ischial tuberosity.\n", "comparison"),
+])
+def test_a_field_line_ends_at_its_paragraph(facts_of, text, section):
+    found = [f for f in facts_of(text) if f.concept == "ischial_tuberosity"]
+    assert found and found[0].section == section, [f.section for f in found]
+
+
 def test_electrodiagnostic_parts_are_findings(facts_of):
     text = ("ELECTRODIAGNOSTIC CONSULTATION\nINDICATION: L FEMORAL NEUROPATHY.\nNEEDLE EMG: NO FIBRILLATIONS OR "
             "POSITIVE SHARP WAVES.\n")
@@ -703,6 +732,17 @@ def test_preservation_object(facts_of, text, target):
     assert plans and plans[0].target == target, [(f.evidence[0].text, f.target) for f in plans]
 
 
+@pytest.mark.parametrize(("text", "hypothetical"), [
+    # a step named as the subject of a consequence is weighed, not planned
+    ("The sciatic nerve runs along the tumour; sacrificing it would mean a flail foot.", True),
+    ("Resection of the sciatic nerve would leave him with a foot drop.", True),
+    ("The sciatic nerve will be sacrificed; this would mean a foot drop.", False),
+])
+def test_a_step_weighed_by_its_consequence_is_no_plan(facts_of, text, hypothetical):
+    found = [f for f in facts_of(text, "clinical_note") if f.concept == "nerve_sacrifice"]
+    assert found and found[0].assertion.hypothetical == hypothetical, [f.assertion for f in found]
+
+
 @pytest.mark.parametrize(("text", "relation"), [
     # a disorder named by its own word keeps its relation when a cue only says what it affects
     ("IMPRESSION: Chronic right lower trunk brachial plexopathy, affecting T1 more than C8 fibers.", "neuropathy"),
@@ -720,6 +760,9 @@ def test_a_named_disorder_keeps_its_relation_under_an_extent_cue(facts_of, text,
      "of all functional fascicles.", "nerve_preservation", "femoral_nerve"),
     ("Plan: neurolysis of the left sciatic nerve at the notch. No grafting anticipated; nerve sacrifice not "
      "planned.", "nerve_sacrifice", "sciatic_nerve"),
+    # a pronoun points back at the one nerve its sentence names
+    ("The sciatic nerve runs along the tumour; sacrificing it would mean a flail foot.", "nerve_sacrifice",
+     "sciatic_nerve"),
     # not across a section: the history's nerve is not the plan's
     ("HPI: left femoral nerve palsy.\nPlan: preservation of all functional fascicles.", "nerve_preservation", None),
 ])
