@@ -220,7 +220,11 @@ def plan_target_member(text: str, rows: list[Member], start_char: int, end_char:
     # coordinated predicates share their subject: walk back over clauses that open on a participle
     edges = [left_start, *cuts]
     i = len(edges) - 1
-    while i > 0 and _subjectless(text[edges[i]:start_char if i == len(edges) - 1 else edges[i + 1]]):
+    # (a cue that opens a clause after a semicolon is that clause's subject: "...; sacrifice is not
+    # planned" shares no subject with the clause before)
+    opens_own = bool(cuts) and text[cuts[-1] - 1] == ";" and not text[cuts[-1]:start_char].strip()
+    while i > 0 and not opens_own and _subjectless(
+            text[edges[i]:start_char if i == len(edges) - 1 else edges[i + 1]]):
         i -= 1
     if i < len(edges) - 1 and not any(m.label == "NERVE" and lo <= m.span.start_char < end_char for m in rows):
         lo = edges[i]

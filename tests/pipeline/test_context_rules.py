@@ -29,6 +29,12 @@ CASES: list[tuple[str, str, str]] = [
     ("CT thorax 15/12/2025: nil pulmonary metastases.", "metastases", "n"),
     ("Metastases: nil.", "Metastases", "n"),
     ("Nil pathological fracture, no retropulsion.", "pathological fracture", "n"),
+    # a coordinated predicate after a comma is a clause of its own: the denial before it ends there
+    ("The right sciatic nerve is contacted, not encased, and will be preserved with neuroplasty.", "preserved", ""),
+    # a diagnosis weighed and argued against is hypothetical
+    ("An isolated urothelial metastasis to the sacrum would be unusual given negative surveillance.", "metastasis",
+     "y"),
+    ("Sacral metastasis is present.", "metastasis", ""),
     # what a step must not harm is not denied
     ("A biopsy along the resection line, without compromising a later limb-sparing operation.", "limb-sparing", ""),
     ("Biopsy tract placed without jeopardizing the limb-sparing resection.", "limb-sparing", ""),

@@ -763,6 +763,9 @@ def test_a_named_disorder_keeps_its_relation_under_an_extent_cue(facts_of, text,
     # a pronoun points back at the one nerve its sentence names
     ("The sciatic nerve runs along the tumour; sacrificing it would mean a flail foot.", "nerve_sacrifice",
      "sciatic_nerve"),
+    # a cue that opens a clause after a semicolon is that clause's subject, not the tissue before it
+    ("The right sciatic nerve will be preserved with neuroplasty at the notch; sacrifice is not planned.",
+     "nerve_sacrifice", "sciatic_nerve"),
     # not across a section: the history's nerve is not the plan's
     ("HPI: left femoral nerve palsy.\nPlan: preservation of all functional fascicles.", "nerve_preservation", None),
 ])
