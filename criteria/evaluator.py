@@ -47,9 +47,9 @@ def match_leaf(leaf: Leaf, facts: Sequence, ctx: Context) -> list:
         # "the newest report that speaks of it": every mention counts for the date, whatever
         # its assertion or value, so a later "separate from the mass" supersedes an earlier hedge
         # and a later ECOG 2 an earlier ECOG 3 (a state is read from its newest observation)
-        anyway = leaf.model_copy(update={"assertion": "any", "newest": False, "number": None})
+        anyway = leaf.model_copy(update={"assertion": "any", "newest": False, "newest_any": False, "number": None})
         # a number leaf's newest word is the newest that states a number ("ECOG 3", not "ECOG pending")
-        field = leaf.number.field if leaf.number is not None else None
+        field = leaf.number.field if leaf.number is not None and not leaf.newest_any else None
         newest = max(((f.document_date or dt.date.min) for f in facts
                       # a superseded statement (a read replaced, a score of an earlier encounter) is
                       # no word on the date it was written

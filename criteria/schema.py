@@ -68,6 +68,9 @@ class Leaf(_Strict):
                                             "the procedure treats (or of no known lesion); any: the whole case")
     newest: bool = Field(default=False, description="only the newest dated document that mentions the "
                          "leaf's finding (whatever its assertion) counts: a later report supersedes")
+    newest_any: bool = Field(default=False, description="with newest and a number: the newest mention counts "
+                             "whether or not it states a number (a later 'midway through chemotherapy' "
+                             "makes an earlier count of cycles no longer the whole course)")
 
 
 class All(_Strict):

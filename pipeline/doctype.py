@@ -254,22 +254,50 @@ def infer_type(text: str, filename: str | None = None) -> str:
     """
     cfg, rules, _, _ = doctype_config()
     lines = [_ocr_letters(ln.strip()) for ln in _outside_brackets(text[:6000].splitlines())
-             if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)][: cfg.title_lines]
+             if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)][: cfg.title_lines + 1]
+    lines = _join_wrapped_titles(lines)[: cfg.title_lines]
+    institution = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in cfg.institution_words) + r")\b", re.I) \
+        if cfg.institution_words else None
+    named_note = None
     for line in lines:
         if _is_prose(line):
             continue  # a sentence of the body ("Pt seen. Post-RT MRI 4/6: ...") names no document type
         for doc_type, pattern in rules:
             if pattern.search(line):
+                if doc_type == "clinical_note" and institution is not None and institution.search(line):
+                    # an institution's name ("... SARCOMA REFERRAL CENTRE") says where, not what: a
+                    # title below it decides, and the name only when nothing else does
+                    named_note = named_note or doc_type
+                    break
                 return doc_type
     by_content = _type_from_sections(text)
     if by_content:
         return by_content
+    if named_note:
+        return named_note
     if filename:
         name = re.sub(r"[_.]+", " ", filename.rsplit(".", 1)[0])
         for doc_type, pattern in rules:
             if pattern.search(name):
                 return doc_type
     return "other"
+
+
+def _join_wrapped_titles(lines: list[str]) -> list[str]:
+    """Title lines with a line the sender wrapped after a dangling word joined to the next one
+    ("NORDIC-CANADIAN SARCOMA REFERRAL CENTRE - DEPARTMENT OF" / "RADIOLOGY"): the type is read from
+    the whole title, not from its first half."""
+    from mednec.pipeline.sentences import sentence_config
+
+    dangling = sentence_config().dangling_words
+    out: list[str] = []
+    for line in lines:
+        last = out[-1].rsplit(None, 1)[-1].lower() if out and out[-1].split() else ""
+        if out and (last in dangling or out[-1].endswith(("-", "&", "/"))) and not _is_prose(out[-1]):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -36,6 +36,7 @@ from mednec.pipeline.nonfindings import (
     in_institution_name,
     locates_next_structure,
     made_of_no_tumor,
+    names_a_topic,
 )
 from mednec.pipeline.packets import embedded_reports
 from mednec.pipeline.relations import _denied_relations, _relation
@@ -57,6 +58,8 @@ _SEPARATE = "separate"
 _NERVE_PLANS = frozenset({"nerve_sacrifice", "nerve_preservation"})
 _STRUCTURES = frozenset({"SITE", "NERVE"})
 _GENERIC_TUMOR = frozenset({"mass", "lesion"})
+# a plan word followed by a pronoun ("sacrificing it", "preserve them") points back at a nerve
+_PRONOUN = re.compile(r"\s+(?:it|them)\b", re.IGNORECASE)
 
 
 def parse_levels(text: str) -> tuple[str, ...]:
@@ -271,6 +274,8 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             # nothing of the bone it runs through (its involvement, affirmed, still places the tumor)
             continue
         relation, modifier = _relation(span, kb)
+        if relation is not None and concept.label in _STRUCTURES and names_a_topic(span):
+            relation, modifier = None, None  # "replaces the brachial plexus statements": a topic, no finding
         if concept.label in ("SITE", "NERVE") and _label_of_line(doc, span):
             # A sub-heading names the structure the clause after its colon describes.
             # Only a denial carries over: "Spine: the mass abuts L3" says nothing about the spine
@@ -321,7 +326,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             if target is None and levels:
                 target = "nerve_root"  # "the S4-S5 sacrifice": the roots of those levels
             nerves = {m.concept for m in rows.get(s_start, []) if m.label == "NERVE"}
-            if target is None and len(nerves) == 1:
+            if target is None and len(nerves) == 1 and _PRONOUN.match(text, span.end_char):
                 # "The sciatic nerve runs along the tumour; ... sacrificing it would mean a flail foot":
                 # the pronoun points back at the one nerve its sentence names
                 target = next(iter(nerves))

@@ -142,6 +142,8 @@ class LesionRules(BaseModel):
     # a study a later statement says was never done, and the words that make a named study another one
     undone_study_words: list[str] = Field(default_factory=list)
     undone_other_words: list[str] = Field(default_factory=list)
+    # nouns after a structure that make it the topic of a part of a report, not a finding
+    topic_nouns: frozenset[str] = frozenset()
     cited_label_times: list[str] = Field(default_factory=list)
 
 

@@ -175,3 +175,13 @@ def made_of_no_tumor(span: Span) -> bool:
     rest = doc_text(doc)[after[0].idx + 2: after[0].idx + 2 + 60]
     m = lesion_rules().alternative.search(rest)
     return m is not None and len(rest[: m.start()].split()) <= 3 and not re.search(r"[.;:,]", rest[: m.start()])
+
+
+def names_a_topic(span: Span) -> bool:
+    """Whether a structure is named as the topic of a part of a report: the next word is a noun such as
+    "statements" or "protocol" ("This addendum replaces the brachial plexus statements ...")."""
+    from mednec.pipeline.lesion_rules import lesion_rules
+
+    nouns = lesion_rules().rules.topic_nouns
+    nxt = next((t for t in span.doc[span.end: span.end + 3] if not t.is_space), None)
+    return nxt is not None and nxt.lower_ in nouns

@@ -86,20 +86,44 @@ def _apart(day: str, patient: str) -> bool:
     return len(day) != len(patient) or sum(a != b for a, b in zip(day, patient, strict=True)) >= 2
 
 
+# a medical record number as charts label it: "MRN ISD-0448213", "MRN: 00417762", "MRN# 123456"
+_MRN = re.compile(r"(?<![\w])(?:MRN|UR|URN|med(?:ical)?\s+rec(?:ord)?\s+(?:no|number))[\s:#.]*"
+                  r"([A-Z]{0,4}-?\d[\d-]{4,})", re.IGNORECASE)
+
+
+def _record_numbers(text: str) -> list[tuple[int, str]]:
+    """(offset, number) of every medical record number ``text`` gives (digits and letters only)."""
+    return [(m.start(), re.sub(r"[^0-9A-Za-z]", "", m.group(1)).upper()) for m in _MRN.finditer(text)]
+
+
+def _chart_value(found: Mapping[str, list[tuple[int, str]]]) -> str | None:
+    """The value the case's documents give most often, in two documents at least (None: unknown)."""
+    seen = Counter(v for items in found.values() for v in {v for _, v in items})
+    ours = [v for v, n in seen.most_common() if n >= 2]
+    if not ours or (len(ours) > 1 and seen[ours[0]] == seen[ours[1]]):
+        return None
+    return ours[0]
+
+
 def set_aside_other_patients(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
     """The facts, with those in another patient's block of a multi-patient document, or in another
-    patient's document sent with the chart, set aside."""
+    patient's document sent with the chart, set aside.
+
+    The chart's patient is known by the birth date and the record number the case's documents give
+    most often. A block of a multi-patient document (MDT minutes: "ITEM 1 - MRN ... F 44") is someone
+    else's when it gives a birth date, none of them the patient's, or, in a document that holds the
+    patient's own block, a record number far from the patient's. A whole document is someone else's
+    only by its birth dates (another institution gives the same patient another record number)."""
     rows = _other_rows(texts)
     if rows:
         facts = [_mark_other(f, "another patient's row (another age and sex)")
                  if any(lo <= f.evidence[0].start < hi for lo, hi in rows.get(f.document, ())) else f
                  for f in facts]
     births = {doc: _births(text) for doc, text in texts.items()}
-    seen = Counter(day for found in births.values() for day in {d for _, d in found})
-    ours = [day for day, n in seen.most_common() if n >= 2]
-    if not ours or (len(ours) > 1 and seen[ours[0]] == seen[ours[1]]):
-        return list(facts)  # the patient's birth date is not known: nothing to set aside
-    patient = ours[0]
+    numbers = {doc: _record_numbers(text) for doc, text in texts.items()}
+    patient, record = _chart_value(births), _chart_value(numbers)
+    if patient is None and record is None:
+        return list(facts)  # nothing to tell the patient by: nothing to set aside
     heading = lesion_rules().case_item
     others: dict[str, list[tuple[int, int]]] = {}
     for doc, text in texts.items():
@@ -108,15 +132,21 @@ def set_aside_other_patients(facts: Sequence[Any], texts: Mapping[str, str]) -> 
             # a page of another patient sent with the chart: every birth date it gives is another
             # one, far from the patient's (one digit off is a misread, not another person)
             days = {d for _, d in births[doc]}
-            if days and all(_apart(d, patient) for d in days):
+            if patient is not None and days and all(_apart(d, patient) for d in days):
                 others[doc] = [(0, len(text))]
             continue
-        for lo, hi in zip(heads, heads[1:] + [len(text)], strict=True):
-            days = {d for at, d in births[doc] if lo <= at < hi}
-            if days and patient not in days:
+        blocks = list(zip(heads, heads[1:] + [len(text)], strict=True))
+        ids = [({d for at, d in births[doc] if lo <= at < hi}, {n for at, n in numbers[doc] if lo <= at < hi})
+               for lo, hi in blocks]
+        ours = any((patient is not None and patient in days) or (record is not None and record in nums)
+                   for days, nums in ids)
+        for (lo, hi), (days, nums) in zip(blocks, ids, strict=True):
+            by_birth = patient is not None and days and patient not in days
+            by_number = ours and record is not None and nums and all(_apart(n, record) for n in nums)
+            if by_birth or by_number:
                 others.setdefault(doc, []).append((lo, hi))
     if not others:
         return list(facts)
-    return [_mark_other(f, "another patient's block (another birth date)")
+    return [_mark_other(f, "another patient's block (another birth date or record number)")
             if any(lo <= f.evidence[0].start < hi for lo, hi in others.get(f.document, ())) else f
             for f in facts]

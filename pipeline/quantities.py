@@ -40,6 +40,8 @@ class QuantityConfig(BaseModel):
     milestone_words: frozenset[str] = frozenset()
     future_cues: frozenset[str] = frozenset()
     session_units: list[str]
+    effect_words: list[str] = []
+    start_words: list[str] = []
     comparators: dict[str, list[str]]
     survival_bare_units: dict[str, float | None]
     size_units: dict[str, float] = {}
@@ -119,6 +121,8 @@ def durations(span: Span) -> list[Quantity]:
             continue
         if _age_after(toks, i):
             continue  # "34 yr old lady", "a 6 month old": an age, not how long anything lasted
+        if _effect_after(toks, i, cfg.effect_words):
+            continue  # "two weeks of partial relief": how long it helped, not how long it was given
         j = i - 1
         while j > 0 and not toks[j].strip():  # "12\nmonths": a line wrapped between number and unit
             j -= 1
@@ -136,6 +140,23 @@ def durations(span: Span) -> list[Quantity]:
     return out
 
 
+_NOT_AN_ADJECTIVE = frozenset({"without", "with", "no", "and", "or", "for", "of", "pt", "physio", "physiotherapy",
+                               "therapy", "treatment"})
+
+
+def _effect_after(toks: list[str], i: int, effects: list[str]) -> bool:
+    """Whether the unit at ``toks[i]`` is followed by "of" and (past at most two words) an effect word."""
+    words = [t.lower() for t in toks[i + 1: i + 8] if t.strip()][:3]
+    if not words or words[0] != "of":
+        return False
+    for w in words[1:]:  # "of partial relief"; not "of PT without relief"
+        if w in effects:
+            return True
+        if not w.isalpha() or w in _NOT_AN_ADJECTIVE:
+            return False
+    return False
+
+
 def _span_of_sessions(toks: list[str], i: int) -> bool:
     """Whether the number at ``toks[i]`` follows "over" after a count of sessions: "7 visits over 4
     weeks", "12 sessions of PT over six weeks" (the time the sessions took)."""
@@ -146,12 +167,26 @@ def _span_of_sessions(toks: list[str], i: int) -> bool:
     return any(w in units for w in words[-5:-1])
 
 
+_MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+           "oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_MONTH_NUMBER = {m: i + 1 for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+
+
 def since_duration(span: Span, doc_date: dt.date | None) -> Quantity | None:
     """"since 07/2025": weeks from that date to the document date."""
     if doc_date is None:
         return None
     sent = sent_of(span)
     text = sent.text
+    starts = "|".join(map(re.escape, quantity_config().start_words)) or "since"
+    for m in re.finditer(rf"\b(?:{starts})\s+({_MONTHS})\.?\s+(\d{{4}})\b(?!\s*(?:-|to|until|through)\b)", text,
+                         re.IGNORECASE):
+        # "on pregabalin from August 2025": the first of that month, to the document's date
+        start = dt.date(int(m.group(2)), _MONTH_NUMBER[m.group(1).lower()[:3]], 1)
+        weeks = (doc_date - start).days / 7
+        if weeks > 0:
+            return Quantity(round(weeks, 1), "=", "weeks")
     for m in re.finditer(r"\bsince\s+(\d{1,2})/(\d{4})\b", text):
         try:
             start = dt.date(int(m.group(2)), int(m.group(1)), 1)
@@ -275,7 +310,9 @@ def survival(span: Span) -> Quantity | None:
         return best
     low = " ".join(t.lower() for t in toks)
     for phrase, months in sorted(cfg.survival_bare_units.items(), key=lambda kv: -len(kv[0])):
-        if months is not None and re.search(rf"\b(?:is|are|of|in|be|measured in|likely)\s+{re.escape(phrase)}\b", low):
+        # (a quantifier may stand before the unit: "likely many years", "is several weeks")
+        if months is not None and re.search(rf"\b(?:is|are|of|in|be|measured in|likely)\s+(?:(?:many|several|"
+                                            rf"a few|some|multiple)\s+)?{re.escape(phrase)}\b", low):
             return Quantity(months, "<" if months < 3 else ">", "months", sent.start, sent.end)
     return None
 

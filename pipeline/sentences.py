@@ -161,6 +161,7 @@ class SentenceSplitter:
                     or self._acronym_wrap(last, tok)
                     or self._side_wrap(last, tok)
                     or self._number_wrap(doc, last, i)
+                    or self._unit_wrap(last, tok)
                     or self._paren_wrap(last, tok)
                     or self._dash_wrap(doc, last, i))
                 if not wrapped:
@@ -223,6 +224,21 @@ class SentenceSplitter:
         if (len(line.split()) < self.caps_min_words and not no_room) or line.lstrip()[:1].isdigit():
             return False
         return re.match(r"\S+\s*[-\u2013\u2014:]", nxt) is None
+
+    def _unit_wrap(self, last: "Token", tok: "Token") -> bool:
+        """A line that ends on a number goes on into its unit on the next line ("5 SESSIONS OVER 3" /
+        "WEEKS - NERVE GLIDING"): a number and its unit are one phrase, whatever the case of the unit.
+        A next line that opens a field or a title starts anew."""
+        if not last.like_num or last.text[-1:] in ".)":
+            return False
+        from mednec.pipeline.quantities import quantity_config
+
+        cfg = quantity_config()
+        units = {*cfg.duration_units, *cfg.size_units, *cfg.cycle_units, *cfg.session_units}
+        if tok.lower_ not in units:
+            return False
+        _, nxt, _ = self._room(last, tok)
+        return not self._opens_anew(nxt)
 
     def _paren_wrap(self, last: "Token", tok: "Token") -> bool:
         """A line that leaves a parenthesis open goes on into the line that closes it: "1. Plan

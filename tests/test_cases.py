@@ -11,7 +11,7 @@ from tests.conftest import CORPUS_CASES, DEV_CASES, ROOT
 
 # The team's annotated cases: written from POLICY (cases), blind (written without reading
 # the rules, to estimate held-out accuracy) and the seed patient's demo case.
-BLIND = ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29)
+BLIND = ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30)
 CORPORA = [CORPUS_CASES, ROOT / "corpora" / "demo"] + [ROOT / "corpora" / f"blind{n}" for n in BLIND]
 
 

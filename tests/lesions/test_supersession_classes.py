@@ -605,3 +605,43 @@ def test_a_level_named_as_a_hedged_findings_place_is_not_hedged(reviewer, tmp_pa
                 "IMPRESSION:\n1. L3 metastasis with epidural extension.\n" + second)
     got = outcomes(reviewer, write_case(tmp_path, "hedged_place", ["63303"], docs))["63303"]
     assert got[1]["B2"] == b2, got
+
+
+_MINUTES = ("SARCOMA MDT - MINUTES   Wed 10/02/2026\n"
+            "ITEM 1  - MRN ISD-0390127  F 44  L thigh sarcoma recurrence.\n  - ECOG 3. Expected survival under 3 "
+            "months. Plan: palliation.\n"
+            "ITEM 2  - TEST Patient  MRN {ours}  M 61\n  - L3 metastasis, for corpectomy.\n"
+            "ITEM 3  - MRN ISD-0501776  M 79  myeloma.\n  - Not for surgery.\n")
+
+
+@pytest.mark.parametrize(("ours", "b4"), [
+    # the chart gives the patient's record number in two documents: the other items are someone else's
+    ("ISD-0448213", "met"),
+    # minutes that hold no block of this patient's record number set nothing aside (another
+    # institution's numbers): the newest ECOG 3 stands
+    ("ISD-0999999", "not_met"),
+])
+def test_another_patients_item_by_record_number(reviewer, tmp_path, ours, b4):
+    banner = "Patient: TEST, Patient   MRN ISD-0448213\n"
+    docs = {name: banner + text for name, text in FAMILY_B.items()}
+    docs["mdt_2026-02-10.txt"] = _MINUTES.format(ours=ours)
+    got = outcomes(reviewer, write_case(tmp_path, "items", ["63303"], docs))["63303"]
+    assert got[1]["B4"] == b4, got
+
+
+@pytest.mark.parametrize(("stated", "b3"), [
+    # a metastasis in a spine stated stable, with no compression, deficit or intractable pain: B3 (b) and
+    # (c) are excluded in words
+    ("He is neurologically intact. There is no fracture and the lumbar spine is mechanically stable.", "not_met"),
+    # nothing said of stability: open
+    ("He is neurologically intact.", "insufficient"),
+])
+def test_a_stable_spine_in_words_excludes_the_metastasis_indications(reviewer, tmp_path, stated, b3):
+    docs = edit(FAMILY_B, "mri_2026-01-28.txt", "Enhancing lesion replaces the L3 vertebral body with epidural "
+                "extension compressing the thecal sac. There is a pathologic compression fracture of L3.\n",
+                "Enhancing lesion replaces the L3 vertebral body. No epidural extension.\n")
+    docs = edit(docs, "mri_2026-01-28.txt", "IMPRESSION: L3 metastasis with epidural extension.",
+                "IMPRESSION: L3 metastasis.")
+    docs = edit(docs, "note_2026-02-05.txt", "Bilateral leg weakness 4/5 and intractable pain. ", stated + " ")
+    got = outcomes(reviewer, write_case(tmp_path, "stable", ["63303"], docs))["63303"]
+    assert got[1]["B3"] == b3, got

@@ -31,6 +31,14 @@ CASES: list[tuple[str, str, str]] = [
     ("Nil pathological fracture, no retropulsion.", "pathological fracture", "n"),
     # a coordinated predicate after a comma is a clause of its own: the denial before it ends there
     ("The right sciatic nerve is contacted, not encased, and will be preserved with neuroplasty.", "preserved", ""),
+    # a surgical step that frees a nerve from the tumor denies neither the tumor nor the plan after it
+    ("The trunk at the notch will be dissected free of the tumour pseudocapsule and preserved (neuroplasty) as part "
+     "of the limb salvage.", "neuroplasty", ""),
+    ("The right ischium is free of tumour.", "ischium", "n"),
+    # a clause of its own with a plural subject after "and the" ends a denial; a compound subject does not
+    ("There is no fracture and the pelvic ring and lumbosacral junction are mechanically stable.",
+     "lumbosacral junction", ""),
+    ("No tumor in the lumbar spine and sacrum.", "sacrum", "n"),
     # a diagnosis weighed and argued against is hypothetical
     ("An isolated urothelial metastasis to the sacrum would be unusual given negative surveillance.", "metastasis",
      "y"),

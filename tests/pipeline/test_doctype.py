@@ -14,6 +14,18 @@ TYPES = [
      "clinical_note"),
     ("Orthopaedic Oncology        06/01/2026\nMr Johansen has completed radiotherapy (50 Gy in 25\n", "other"),
     ("MR LUMBAR SPINE WITHOUT CONTRAST\n", "imaging"),
+    # a title wrapped after a dangling word is read whole: the institution's "Referral Centre" names no note
+    ("NORDIC-CANADIAN SARCOMA REFERRAL CENTRE - DEPARTMENT OF\nRADIOLOGY\nExamination: pelvis\n", "imaging"),
+    ("NORDIC-CANADIAN SARCOMA REFERRAL CENTRE | DIAGNOSTIC\nIMAGING\nMRI PELVIS WITH GADOLINIUM\n", "imaging"),
+    ("RIVERSIDE CANCER CENTER - SARCOMA CLINIC\nDear Dr Smith,\n", "clinical_note"),
+    # a SOAP note's one-letter labels make a clinical note, under a fax header and a scan aside
+    ("MAR-02-2026 09:12 FROM-ORTHO ONCOLOGY CLINIC  (555)010-2000  P.006/009\n[scanned document - OCR text]\n"
+     "ALLIANCE PAIN & SPINE        Pt: DOE, JOHN   DOB 4/02/1952\nS: L thigh pain.\nO: L quad 4/5.\n"
+     "A: L femoral neuropathy.\nP: EMG ordered.\n", "clinical_note"),
+    # a laboratory's name line and a specimen line head a pathology report
+    ("QUEENSLAND COASTAL PATHOLOGY\nPatient: DOE Jane   DOB 09/05/1977\nSpecimen: CT-guided core biopsy L4\n",
+     "pathology"),
+    ("Specimen: CT-guided core biopsy L4 vertebral body   Collected 23/02/2026\n", "pathology"),
     ("SURGICAL PATHOLOGY REPORT\n", "pathology"),
     ("ORTHOPAEDIC ONCOLOGY - PREOPERATIVE CONSULTATION\n", "clinical_note"),
     ("Multidisciplinary Sarcoma Tumor Board\n", "tumor_board"),

@@ -743,6 +743,43 @@ def test_a_step_weighed_by_its_consequence_is_no_plan(facts_of, text, hypothetic
     assert found and found[0].assertion.hypothetical == hypothetical, [f.assertion for f in found]
 
 
+@pytest.mark.parametrize(("text", "concept", "negated"), [
+    # distant disease named with its imaging adjective; Commonwealth spelling of a localized stage
+    ("PET-CT 04/09/2025 showed no distant FDG-avid disease and the lungs were clear.", "metastasis", True),
+    ("Distant FDG-avid disease in the liver.", "metastasis", False),
+    ("Ewing sarcoma left pelvis, localised.", "staging_negative", False),
+])
+def test_staging_words(facts_of, text, concept, negated):
+    found = [f for f in facts_of(text, "clinical_note") if f.concept == concept]
+    assert found and found[0].assertion.negated == negated, found
+
+
+@pytest.mark.parametrize(("text", "concept", "weeks"), [
+    # how long a treatment helped is not how long it was given
+    ("She had a perineural steroid injection, which gave about two weeks of partial relief only.", "injection", None),
+    ("Physiotherapy for two weeks of graded loading.", "physical_therapy", 2.0),
+    # a course from a month named in words runs to the document's date (01/10/2026)
+    ("She was also on pregabalin 75 mg bd from August 2025.", "neuropathic_medication", 23.0),
+    ("Pregabalin from August 2025 to September 2025.", "neuropathic_medication", None),
+])
+def test_weeks_of_a_course(facts_of, text, concept, weeks):
+    found = [f for f in facts_of(text, "clinical_note", __import__("datetime").date(2026, 1, 10))
+             if f.concept == concept]
+    assert found and (found[0].weeks if weeks is None else round(found[0].weeks)) == weeks, \
+        [(f.weeks, f.evidence[0].text) for f in found]
+
+
+@pytest.mark.parametrize(("text", "relation"), [
+    # a structure named as the topic of a part of a report states no relation
+    ("ADDENDUM: This addendum replaces the brachial plexus statements in the original report.", None),
+    ("MRI RIGHT BRACHIAL PLEXUS PROTOCOL: the mass contacts the brachial plexus evaluation field.", None),
+    ("ADDENDUM: The mass contacts the right brachial plexus.", "contact"),
+])
+def test_a_structure_named_as_a_topic_states_no_relation(facts_of, text, relation):
+    found = [f for f in facts_of(text) if f.concept == "brachial_plexus"]
+    assert found and found[-1].relation == relation, [(f.relation, f.evidence[0].text) for f in found]
+
+
 @pytest.mark.parametrize(("text", "relation"), [
     # a disorder named by its own word keeps its relation when a cue only says what it affects
     ("IMPRESSION: Chronic right lower trunk brachial plexopathy, affecting T1 more than C8 fibers.", "neuropathy"),
@@ -760,19 +797,23 @@ def test_a_named_disorder_keeps_its_relation_under_an_extent_cue(facts_of, text,
      "of all functional fascicles.", "nerve_preservation", "femoral_nerve"),
     ("Plan: neurolysis of the left sciatic nerve at the notch. No grafting anticipated; nerve sacrifice not "
      "planned.", "nerve_sacrifice", "sciatic_nerve"),
+    # a root named by its region alone is a root (of no sciatic level), not the region's bone
+    ("Counselled on bladder and bowel changes after sacral root sacrifice (per surgeon).", "nerve_sacrifice",
+     "nerve_root"),
     # a pronoun points back at the one nerve its sentence names
     ("The sciatic nerve runs along the tumour; sacrificing it would mean a flail foot.", "nerve_sacrifice",
      "sciatic_nerve"),
     # a cue that opens a clause after a semicolon is that clause's subject, not the tissue before it
     ("The right sciatic nerve will be preserved with neuroplasty at the notch; sacrifice is not planned.",
-     "nerve_sacrifice", "sciatic_nerve"),
+     "nerve_sacrifice", None),
     # not across a section: the history's nerve is not the plan's
     ("HPI: left femoral nerve palsy.\nPlan: preservation of all functional fascicles.", "nerve_preservation", None),
 ])
 def test_a_plan_naming_no_nerve_acts_on_the_nerve_before_it(facts_of, text, concept, target):
     plans = [f for f in facts_of(text, doc_type="clinical_note") if f.concept == concept]
-    if target is None:  # whatever else it keeps, not the nerve of another section
-        assert plans and plans[-1].target != "femoral_nerve", [(f.evidence[0].text, f.target) for f in plans]
+    if target is None:  # whatever else it keeps, not the nerve of another section, nor tissue
+        assert plans and plans[-1].target not in ("femoral_nerve", "tissue"), \
+            [(f.evidence[0].text, f.target) for f in plans]
     else:
         assert plans and plans[-1].target == target, [(f.evidence[0].text, f.target) for f in plans]
 

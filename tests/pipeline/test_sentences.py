@@ -6,6 +6,11 @@ import pytest
 from mednec.pipeline.sentences import wrap_width
 
 CASES = [
+    # a number at a line's end goes on into its unit on the next line, whatever the case
+    ("TREATMENT TO DATE: 5 SESSIONS OVER 3\nWEEKS - NERVE GLIDING.",
+     ["TREATMENT TO DATE: 5 SESSIONS OVER 3\nWEEKS - NERVE GLIDING."]),
+    ("Mass measures 3\nCm. No fracture.", ["Mass measures 3\nCm.", "No fracture."]),
+    ("PT sessions: 3\nWeeks: 4", ["PT sessions: 3", "Weeks: 4"]),
     ("IMPRESSION:\n1. Mass of the left ilium.\n2. No fracture.",
      ["IMPRESSION:", "1. Mass of the left ilium.", "2. No fracture."]),
     ("Seen by Dr. Smith today. Pain improved.", ["Seen by Dr. Smith today.", "Pain improved."]),
