@@ -479,6 +479,10 @@ def _pasted_elsewhere(facts: list[Any], doc: Doc) -> list[Any]:
             spans.append((hi, _pasted_end(text, start)))
         elif backward:
             spans.append(_pasted_before(text, lo, hi))
+        elif bracketed and (closing := _closing_line_after(text, _flag_close(text, lo, hi))) is not None:
+            # a flag set off by marks with a closing line below it ("*** END OF ERRONEOUS ENTRY ***")
+            # heads everything down to that line, whatever blank lines OCR put between
+            spans.append((hi, closing))
         elif bracketed and _heads_a_passage(text, hi):
             # a flag set off on its own line ("*** ENTERED IN ERROR - this paragraph belongs to another
             # patient ***") with text right under it heads that passage, as "below" would say
@@ -506,6 +510,15 @@ def _pasted_before(text: str, lo: int, hi: int) -> tuple[int, int]:
             start = found[-1]
             end = text.find("\n\n", start)
             return start, min(end if end >= 0 else lo, lo)
+    # a quoted passage right before the flag ('"Completed 12 weeks of PT ... elbow."' / "*** Imported
+    # paragraph belongs to a different patient ***") is that passage, whatever blank lines OCR put
+    # between its lines
+    before = text[:lo].rstrip()
+    if before.endswith(('"', "\u201d")):
+        opening = max(before.rfind('"', max(0, len(before) - 1500), len(before) - 1),
+                      before.rfind("\u201c", max(0, len(before) - 1500), len(before) - 1))
+        if opening >= 0:
+            return opening, len(before)
     end = text.rfind("\n\n", 0, lo + 2)  # the blank line that opens the flag's own paragraph
     if end < 0:
         return lo, lo
@@ -539,6 +552,22 @@ def _flag_close(text: str, lo: int, hi: int) -> int:
             if close >= 0 and (nxt_blank < 0 or close < nxt_blank):
                 return close
     return hi
+
+
+def _closing_line_after(text: str, start: int, reach: int = 2000) -> int | None:
+    """The end of the first closing line ("[end of pasted text]", "*** END OF ERRONEOUS ENTRY ***") in
+    the ``reach`` characters after ``start``, or None."""
+    rules = lesion_rules()
+    if rules.pasted_end is None:
+        return None
+    pos = text.find("\n", start)
+    while 0 <= pos < min(len(text), start + reach):
+        nl = text.find("\n", pos + 1)
+        line = text[pos + 1: nl if nl >= 0 else len(text)]
+        if rules.pasted_end.search(line):
+            return nl if nl >= 0 else len(text)
+        pos = nl
+    return None
 
 
 def _pasted_end(text: str, start: int) -> int:
@@ -747,9 +776,40 @@ def _current_scores(facts: list[Any], doc: Doc) -> list[Any]:
     return out
 
 
+# a question mark that ends a question: followed by a space, a closing quote or bracket, or the end
+_QUESTION_END = re.compile(r"\?(?=[\s\"\u201d')\]]|$)")
+# where the question opens: after a period, a colon, an opening quote or a line's start
+_QUESTION_OPENS = re.compile(r"[.:\"\u201c\n](?=[^.:\"\u201c\n]*$)")
+
+
+def _questions(facts: list[Any], doc: Doc) -> list[Any]:
+    """What a question names is asked, not stated ('Question from Dr. B: "Is the pubis/ischium involved
+    at any time point?"'): its findings decide nothing, whatever the answer (an answer in the same
+    sentence, "Answer: No", denies them first, and a denial is kept). A "?" glued to a word
+    ("?intradural extension") is a hedge, no question."""
+    text = doc.user_data.get("mednec_source_text") or doc_text(doc)
+    asked: list[tuple[int, int]] = []
+    for m in _QUESTION_END.finditer(text):
+        window = text[max(0, m.start() - 300): m.start()]
+        opens = _QUESTION_OPENS.search(window.rstrip())
+        lo = m.start() - len(window) + (opens.end() if opens else 0)
+        # a question reads over a wrapped line: its opening is the nearest period, colon or quote
+        while opens is not None and window[opens.start()] == "\n":
+            rest = window[: opens.start()]
+            opens = _QUESTION_OPENS.search(rest)
+            lo = m.start() - len(window) + (opens.end() if opens else 0)
+        asked.append((lo, m.start()))
+    if not asked:
+        return facts
+    return [_superseded(f, "a question asked, not a finding stated")
+            if f.kind in _STATEMENTS and not f.assertion.negated and any(lo <= _named_at(f) < hi for lo, hi in asked)
+            else f for f in facts]
+
+
 def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     """The facts of one document with pointing-back hedges, the impression and addenda applied."""
-    out = _mark_past_scores(_current_scores(_restated_with_a_hedge(_pointing_back(list(facts), doc), doc), doc), doc)
+    out = _mark_past_scores(_current_scores(_restated_with_a_hedge(_pointing_back(_questions(list(facts), doc), doc),
+                                                                   doc), doc), doc)
     out = _addendum_restates(out, doc)
     out = _versions_supersede(_final_read_supersedes(_cited_labels(out, doc), doc), doc)
     out = _other_patients(out, doc)

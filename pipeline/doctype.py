@@ -140,7 +140,26 @@ def join_broken_paragraphs(text: str) -> str:
     a scanned page's lines unevenly, and "...the right lumbosacral" / (blank) / "trunk is
     indeterminate" is one sentence. A line that ends a sentence, or a next line that opens with a
     capital, a digit or a mark, keeps its paragraph break."""
-    return _BROKEN_PARAGRAPH.sub(lambda m: "\n" + m.group(1) + " ", text)
+    spaced = _double_spaced(text)
+    text = _BROKEN_PARAGRAPH.sub(lambda m: "\n" + m.group(1) + " ", text)
+    if spaced:
+        # a scan OCR read with a blank line under every line: its blank lines mark no paragraph
+        text = _ANY_BLANK_LINE.sub(lambda m: "\n" + m.group(1) + " ", text)
+    return text
+
+
+_ANY_BLANK_LINE = re.compile(r"(?<=\S)\n([ \t]*)\n(?=[ \t]*\S)")
+
+
+def _double_spaced(text: str) -> bool:
+    """Whether most lines of ``text`` are followed by a blank line and then more text (OCR's spacing of a
+    scanned page), so a blank line says nothing of paragraphs."""
+    lines = text.split("\n")
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
+    if len(filled) < 8:
+        return False
+    spaced = sum(1 for i in filled if i + 2 < len(lines) and not lines[i + 1].strip() and lines[i + 2].strip())
+    return spaced >= 0.6 * len(filled)
 
 
 def blank_message_fields(text: str) -> str:

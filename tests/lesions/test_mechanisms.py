@@ -246,3 +246,28 @@ def test_a_reading_offered_after_a_comma_hedges_its_clause(facts_of, text, conce
     found = [f for f in _facts(facts_of, text) if f.concept == concept and f.relation]
     assert found and all(f.assertion.uncertain == uncertain for f in found), \
         [(f.relation, f.assertion) for f in found]
+
+
+@pytest.mark.parametrize("text", [
+    # a flag set off by marks, wrapped over two lines, with OCR's blank lines between it, the passage and
+    # the passage's closing line: the passage down to the closing line is another patient's
+    "PT DISCHARGE SUMMARY\nDuration: 4 weeks.\n\n*** ENTERED IN ERROR - this paragraph belongs to another patient;\n"
+    "see addendum ***\n\nPt completed 10 weeks of supervised therapy with good tolerance and\nindependent HEP; "
+    "cervical\n\nradiculopathy symptoms resolved.\n\n** END OF ERRONEOUS ENTRY ***\n\nTreatment: nerve glides.\n",
+])
+def test_a_marked_flag_heads_the_passage_down_to_its_closing_line(facts_of, text):
+    pt = [f for f in _facts(facts_of, text, "clinical_note") if f.kind == "therapy" and f.weeks == 10]
+    assert pt and all(f.assertion.family for f in pt), [(f.evidence[0].text, f.assertion) for f in pt]
+
+
+@pytest.mark.parametrize(("text", "concept", "asked"), [
+    # what a question names is asked, not stated, wherever OCR broke its lines
+    ('ADDENDUM - Question from Dr. B (orthopaedic\noncology): "Is lesion 2 contiguous with\n\nthe tumor, and is the '
+     'pubis/ischium involved at any time point?"\nAnswer: No.', "ischium", True),
+    ("Clinical question: R/O fracture? The mass abuts the right acetabular roof.", "acetabulum", False),
+    # a "?" glued to a word is a hedge, no question
+    ("Indication: ?intradural extension.", "compartment_intradural", False),
+])
+def test_a_question_states_nothing(facts_of, text, concept, asked):
+    found = [f for f in _facts(facts_of, text) if f.concept == concept]
+    assert found and all(f.assertion.superseded == asked for f in found), [f.assertion for f in found]

@@ -172,3 +172,18 @@ def test_a_bundled_report_reads_its_dates_as_the_bundle_does():
             "HISTOPATHOLOGY REPORT\nDate: 20/12/2025\nDiagnosis: metastatic carcinoma.\n" + "-" * 30 + "\n"
             "MEDICAL ONCOLOGY NOTE\nDate: 05/01/2026\nECOG 3.\n")
     assert [p[3] for p in embedded_reports(text)] == ["2026-01-21", "2025-12-20", "2026-01-05"]
+
+
+def test_a_double_spaced_scan_has_no_paragraphs_in_its_blank_lines():
+    from mednec.pipeline.doctype import join_broken_paragraphs
+
+    lines = ["NERVE SURGERY CONSULT", "Conservative care: PT evaluation, one visit.", "PRIOR NOTE TEXT (imported):",
+             '"Completed 12 weeks of PT without', "benefit;", 'EMG shows ulnar neuropathy."',
+             "*** Imported paragraph belongs to a different patient - disregard. ***", "EXAM: deltoid 4/5.",
+             "FH: none.", "Plan: neurolysis."]
+    spaced = "\n\n".join(lines) + "\n"
+    joined = join_broken_paragraphs(spaced)
+    assert len(joined) == len(spaced) and "\n\n" not in joined.strip()
+    # a typed note keeps its paragraphs
+    typed = "\n".join(lines[:6]) + "\n\n" + "\n".join(lines[6:]) + "\n"
+    assert "\n\n" in join_broken_paragraphs(typed)
