@@ -322,7 +322,9 @@ def _join_wrapped_titles(lines: list[str]) -> list[str]:
 @lru_cache(maxsize=1)
 def _content_rules() -> list[tuple[str, list[re.Pattern[str]]]]:
     cfg = doctype_config()[0]
-    return [(r.type, [re.compile(rf"(?:^|\n)[ \t]*(?:\d+[.)][ \t]*)?(?:{p})[ \t]*:", re.I) for p in r.all])
+    # a label with its colon, or a heading alone on its line ("Assessment/Plan", "Subjective")
+    return [(r.type, [re.compile(rf"(?:^|\n)[ \t]*(?:\d+[.)][ \t]*)?(?:{p})[ \t]*(?::|(?=\n))", re.I)
+                      for p in r.all])
             for r in cfg.content_types]
 
 

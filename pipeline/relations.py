@@ -145,6 +145,7 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
     best = None
     separations = []
     open_separations: list = []
+    open_relations: list = []
     for mod in getattr(span._, "modifiers", ()):
         cat = mod.category
         if not cat.startswith("REL_"):
@@ -157,6 +158,8 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         if _hedged(span.doc, ms, first) or _hedged_after(span.doc, me, span):
             if cat == "REL_SEPARATE":
                 open_separations.append(mod)
+            elif cat != "REL_TUMOR":
+                open_relations.append(mod)
             continue
         if _denied(span.doc, ms, first) or _landmark(span.doc, ms, first):
             continue
@@ -190,6 +193,10 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         for sep in open_separations:
             if sep.modifier_span[1] <= tms and best[2].modifier_span[1] <= span.start:
                 return None, None
+        # "nerve closely approximated by the mass, possibly abutting": the tumor noun beside the structure
+        # is what the sentence leaves the relation to, and it leaves it open
+        if open_relations:
+            return None, None
         # "between the mass and the left sciatic nerve": the two are named apart, not one in the other
         before = [t.lower_ for t in words_before(span.doc, tms, sent_start(span), 2)]
         if "between" in before and best[2].modifier_span[1] <= span.start and any(

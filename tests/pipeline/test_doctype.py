@@ -18,6 +18,10 @@ TYPES = [
     ("NORDIC-CANADIAN SARCOMA REFERRAL CENTRE - DEPARTMENT OF\nRADIOLOGY\nExamination: pelvis\n", "imaging"),
     ("NORDIC-CANADIAN SARCOMA REFERRAL CENTRE | DIAGNOSTIC\nIMAGING\nMRI PELVIS WITH GADOLINIUM\n", "imaging"),
     ("RIVERSIDE CANCER CENTER - SARCOMA CLINIC\nDear Dr Smith,\n", "clinical_note"),
+    # a header's department field names the place, not the document; headings alone on their lines
+    ("Patient: DOE, JOHN   MRN: 022   DOB: 06/30/1953\nDate of Service: 01/21/2026\nDepartment: PHYSICAL MEDICINE - "
+     "NEUROMUSCULAR / EMG CLINIC\nProvider: A. Rao, DO\n\nSubjective\nThigh numbness.\n\nAssessment/Plan\n1. Femoral "
+     "neuropathy.\n", "clinical_note"),
     # a SOAP note's one-letter labels make a clinical note, under a fax header and a scan aside
     ("MAR-02-2026 09:12 FROM-ORTHO ONCOLOGY CLINIC  (555)010-2000  P.006/009\n[scanned document - OCR text]\n"
      "ALLIANCE PAIN & SPINE        Pt: DOE, JOHN   DOB 4/02/1952\nS: L thigh pain.\nO: L quad 4/5.\n"

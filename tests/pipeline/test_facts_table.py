@@ -525,6 +525,14 @@ def test_a_field_line_ends_at_its_paragraph(facts_of, text, section):
     assert found and found[0].section == section, [f.section for f in found]
 
 
+@pytest.mark.parametrize("title", ["FINAL DIAGNOSIS (review of outside slides and blocks):", "FINAL DIAGNOSIS:"])
+def test_a_title_with_a_parenthetical_is_the_title(facts_of, title):
+    text = (f"PATHOLOGY CONSULTATION\n\n{title}\nSoft tissue, right thigh, core biopsy:\n"
+            "UNDIFFERENTIATED PLEOMORPHIC SARCOMA.\n")
+    found = [f for f in facts_of(text, "pathology") if f.kind == "diagnosis"]
+    assert found and found[0].section == "diagnosis" and found[0].tissue, [(f.section, f.tissue) for f in found]
+
+
 def test_electrodiagnostic_parts_are_findings(facts_of):
     text = ("ELECTRODIAGNOSTIC CONSULTATION\nINDICATION: L FEMORAL NEUROPATHY.\nNEEDLE EMG: NO FIBRILLATIONS OR "
             "POSITIVE SHARP WAVES.\n")
