@@ -226,8 +226,10 @@ def plan_target_member(text: str, rows: list[Member], start_char: int, end_char:
     while i > 0 and not opens_own and _subjectless(
             text[edges[i]:start_char if i == len(edges) - 1 else edges[i + 1]]):
         i -= 1
+    walked = False
     if i < len(edges) - 1 and not any(m.label == "NERVE" and lo <= m.span.start_char < end_char for m in rows):
         lo = edges[i]
+        walked = True
     sent_end = min(sent_end, end_char + _REACH)
     right = _CLAUSE_EDGE.search(text, end_char, sent_end)
     hi = right.start() if right else sent_end
@@ -242,6 +244,10 @@ def plan_target_member(text: str, rows: list[Member], start_char: int, end_char:
         if me <= lo or ms >= hi or (obj == "nerve" and ms < end_char):
             continue  # "... at the sciatic notch with preservation of the nerve": the nerve after it
         dist = (max(0, start_char - me), 0) if ms < start_char else (max(0, ms - end_char), 1)
+        if walked and ms < start_char:
+            # a predicate that shares its subject ("The left sciatic nerve will be mobilized from the tumor
+            # at the notch and preserved") acts on that subject: the first nerve of the clause it shares
+            dist = (-1, -ms) if best is None or best[0][0] != -1 else best[0]
         if best is None or dist < best[0]:
             best = (dist, m.concept, ms, m)
     if best is not None:

@@ -808,6 +808,9 @@ def test_a_named_disorder_keeps_its_relation_under_an_extent_cue(facts_of, text,
     # a root named by its region alone is a root (of no sciatic level), not the region's bone
     ("Counselled on bladder and bowel changes after sacral root sacrifice (per surgeon).", "nerve_sacrifice",
      "nerve_root"),
+    # a predicate that shares its subject acts on that subject, not on the notch named on the way
+    ("Plan: resection. The left sciatic nerve will be mobilized from the tumor at the greater sciatic notch and "
+     "preserved (neurolysis).", "nerve_preservation", "sciatic_nerve"),
     # a pronoun points back at the one nerve its sentence names
     ("The sciatic nerve runs along the tumour; sacrificing it would mean a flail foot.", "nerve_sacrifice",
      "sciatic_nerve"),
