@@ -65,7 +65,7 @@ LeafFilter = Callable[[Any, Any], bool]
 FILTERS: dict[str, LeafFilter] = {}
 # read by the evaluator, not by a filter: which fact kind, which side, the newest document, and the
 # assertion (checked last, after every filter, by ``_assertion_ok``)
-EVALUATOR_FIELDS = frozenset({"fact", "side", "newest", "assertion", "allow"})
+EVALUATOR_FIELDS = frozenset({"fact", "side", "newest", "newest_any", "assertion", "allow"})
 
 
 def leaf_filter(field: str) -> Callable[[LeafFilter], LeafFilter]:

@@ -42,6 +42,7 @@ class DocTypeConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     title_lines: int
+    title_dangling_words: list[str] = []
     types: list[_TypeRule]
     date_labels: list[str]
     months: dict[str, int]
@@ -281,14 +282,17 @@ def infer_type(text: str, filename: str | None = None) -> str:
     for line in lines:
         if _is_prose(line):
             continue  # a sentence of the body ("Pt seen. Post-RT MRI 4/6: ...") names no document type
-        for doc_type, pattern in rules:
-            if pattern.search(line):
-                if doc_type == "clinical_note" and institution is not None and institution.search(line):
-                    # an institution's name ("... SARCOMA REFERRAL CENTRE") says where, not what: a
-                    # title below it decides, and the name only when nothing else does
-                    named_note = named_note or doc_type
-                    break
-                return doc_type
+        # a letterhead line may name the institution and the document apart ("REDWOOD VALLEY SPINE
+        # INSTITUTE -- CLINIC NOTE"): each part is read on its own
+        for part in _TITLE_PARTS.split(line):
+            for doc_type, pattern in rules:
+                if pattern.search(part):
+                    if doc_type == "clinical_note" and institution is not None and institution.search(part):
+                        # an institution's name ("... SARCOMA REFERRAL CENTRE") says where, not what: a
+                        # title beside or below it decides, and the name only when nothing else does
+                        named_note = named_note or doc_type
+                        break
+                    return doc_type
     by_content = _type_from_sections(text)
     if by_content:
         return by_content
@@ -302,13 +306,14 @@ def infer_type(text: str, filename: str | None = None) -> str:
     return "other"
 
 
+_TITLE_PARTS = re.compile(r"\s+(?:-{1,2}|\u2013|\u2014|\|)\s+")
+
+
 def _join_wrapped_titles(lines: list[str]) -> list[str]:
     """Title lines with a line the sender wrapped after a dangling word joined to the next one
     ("NORDIC-CANADIAN SARCOMA REFERRAL CENTRE - DEPARTMENT OF" / "RADIOLOGY"): the type is read from
     the whole title, not from its first half."""
-    from mednec.pipeline.sentences import sentence_config
-
-    dangling = sentence_config().dangling_words
+    dangling = frozenset(doctype_config()[0].title_dangling_words)
     out: list[str] = []
     for line in lines:
         last = out[-1].rsplit(None, 1)[-1].lower() if out and out[-1].split() else ""

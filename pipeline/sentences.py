@@ -148,7 +148,7 @@ class SentenceSplitter:
                     # scope at the semicolon either way)
                 ) or (last.text == ";" and tok.text[:1].islower() and tok.is_alpha) or (
                     last.text not in _ENDERS and last.text not in {":", ";"}) and (
-                    tok.text[:1].islower() or (tok.text[:1] in "(," and last.text[:1].isalpha())
+                    tok.text[:1].islower() or (tok.text[:1] in "(," and last.text[:1].isalnum())
                     # a line that ends on a comma, an open bracket or an ampersand goes on:
                     # "(L5, S1," / "S2) off the pseudocapsule"
                     or last.text in {",", "(", "&"}

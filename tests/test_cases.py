@@ -11,7 +11,7 @@ from tests.conftest import CORPUS_CASES, DEV_CASES, ROOT
 
 # The team's annotated cases: written from POLICY (cases), blind (written without reading
 # the rules, to estimate held-out accuracy) and the seed patient's demo case.
-BLIND = ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30)
+BLIND = ("", *range(2, 32))
 CORPORA = [CORPUS_CASES, ROOT / "corpora" / "demo"] + [ROOT / "corpora" / f"blind{n}" for n in BLIND]
 
 
@@ -58,6 +58,9 @@ def test_dev_case_matches_gold(reviewer, case):
 # The misses each corpus's README records as not fixed (so its figure is below 1.000); a strict
 # xfail, so a fix shows up and the entry must go.
 KNOWN_MISSES: dict[tuple[str, str], str] = {
+    # pends where gold approves; no approval (corpora/blind31/README.md, session 12)
+    ("blind31", "y23"): "27076: an Epic note's pasted MRI result is read as the clinic note it sits in (A2 finds "
+                        "no imaging)",
 }
 
 

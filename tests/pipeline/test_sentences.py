@@ -11,6 +11,9 @@ CASES = [
      ["TREATMENT TO DATE: 5 SESSIONS OVER 3\nWEEKS - NERVE GLIDING."]),
     ("Mass measures 3\nCm. No fracture.", ["Mass measures 3\nCm.", "No fracture."]),
     ("PT sessions: 3\nWeeks: 4", ["PT sessions: 3", "Weeks: 4"]),
+    # a bracket that opens the next line goes on after a number too
+    ("Biopsy 08/27/2025\n(MUP25-7712): small round blue cell tumor.",
+     ["Biopsy 08/27/2025\n(MUP25-7712): small round blue cell tumor."]),
     ("IMPRESSION:\n1. Mass of the left ilium.\n2. No fracture.",
      ["IMPRESSION:", "1. Mass of the left ilium.", "2. No fracture."]),
     ("Seen by Dr. Smith today. Pain improved.", ["Seen by Dr. Smith today.", "Pain improved."]),
