@@ -801,9 +801,16 @@ def _questions(facts: list[Any], doc: Doc) -> list[Any]:
         asked.append((lo, m.start()))
     if not asked:
         return facts
+    asked.sort()
+    los = [lo for lo, _ in asked]
+
+    def in_question(at: int) -> bool:
+        # (the questions found nearest before ``at``: bisection keeps a long chart linear)
+        k = bisect.bisect_right(los, at)
+        return any(lo <= at < hi for lo, hi in asked[max(0, k - 3): k])
+
     return [_superseded(f, "a question asked, not a finding stated")
-            if f.kind in _STATEMENTS and not f.assertion.negated and any(lo <= _named_at(f) < hi for lo, hi in asked)
-            else f for f in facts]
+            if f.kind in _STATEMENTS and not f.assertion.negated and in_question(_named_at(f)) else f for f in facts]
 
 
 def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:

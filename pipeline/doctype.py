@@ -274,8 +274,10 @@ def infer_type(text: str, filename: str | None = None) -> str:
     """
     cfg, rules, _, _ = doctype_config()
     lines = [_ocr_letters(ln.strip()) for ln in _outside_brackets(text[:6000].splitlines())
-             if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)][: cfg.title_lines + 1]
-    lines = _join_wrapped_titles(lines)[: cfg.title_lines]
+             if ln.strip() and not is_noise_line(ln)][: cfg.title_lines + 6]
+    # (a wrapped header field goes on in the next line: "Department: ... REHABILITATION -" / "EMG CLINIC"
+    # is one banner field, read whole before banners are set aside)
+    lines = [ln for ln in _join_wrapped_titles(lines) if not is_banner_line(ln)][: cfg.title_lines]
     institution = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in cfg.institution_words) + r")\b", re.I) \
         if cfg.institution_words else None
     named_note = None

@@ -163,10 +163,13 @@ def _name_part(text: str, span: Span) -> bool:
     return i >= 2 and text[i - 1] == "-" and text[i - 2].isalpha()
 
 
-def _nerve_under_discussion(rows: dict, s_start: int, section: str | None) -> str | None:
+def _nerve_under_discussion(rows: dict, s_start: int, section: str | None, keys: list[int]) -> str | None:
     """The first nerve the nearest earlier sentence of the same section names (at most two sentences
-    back): the nerve a plan that names none acts on."""
-    earlier = sorted((k for k in rows if k < s_start), reverse=True)[:2]
+    back): the nerve a plan that names none acts on. ``keys``: the sentence starts of ``rows``, sorted."""
+    import bisect
+
+    k = bisect.bisect_left(keys, s_start)
+    earlier = keys[max(0, k - 2): k][::-1]
     for k in earlier:
         nerves = [m for m in rows[k] if m.label == "NERVE" and not m.negated]
         if nerves:
@@ -252,6 +255,8 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
     film = ("radiograph",) if doc_type == "imaging" and _plain_film(text) else ()
     facts: list[Fact] = []
     kept = list(doc.spans[GROUP]) if GROUP in doc.spans else []
+    kept_starts = [s.start for s in kept]  # (sorted: the span group is in document order)
+    nerve_sentences = sorted(rows)
     for span in kept:
         doc_type, doc_date = next(((kind, day) for lo, hi, kind, day in parts if lo <= span.start_char < hi), whole)
         concept = kb[span._.concept]
@@ -269,7 +274,8 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             continue  # "a 3.1 cm mass of mature heterotopic ossification" is no tumor
         section = _section(span)
         assertion = _assertion(span, section, doc_date, doc_type)
-        if assertion.negated and concept.label == "SITE" and locates_next_structure(span, kept, _STRUCTURES):
+        if assertion.negated and concept.label == "SITE" and \
+                locates_next_structure(span, kept, _STRUCTURES, kept_starts):
             # "The sacral neural foramina are clear": the denial is the foramina's; a clear part says
             # nothing of the bone it runs through (its involvement, affirmed, still places the tumor)
             continue
@@ -333,7 +339,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             elif target is None and not nerves:
                 # "Goal is gross total resection with preservation of all functional fascicles": a plan
                 # whose sentence names no nerve keeps (or takes) the nerve the plan before it names
-                target = _nerve_under_discussion(rows, s_start, section)
+                target = _nerve_under_discussion(rows, s_start, section, nerve_sentences)
         subject = None
         if concept.label in ("SITE", "NERVE", "FINDING"):
             subj = subjects.get(s_start)

@@ -119,7 +119,8 @@ def _near_words(doc: Doc, i: int, step: int, count: int) -> list:
     return out
 
 
-def locates_next_structure(span: Span, later: list[Span], labels: frozenset[str]) -> bool:
+def locates_next_structure(span: Span, later: list[Span], labels: frozenset[str],
+                           starts: list[int] | None = None) -> bool:
     """Whether a one-word site mention is a place word naming where the next structure is ("the sacral
     neural foramina", "lumbar spinal canal"): the structure, not the place, is what the sentence is about.
 
@@ -131,7 +132,13 @@ def locates_next_structure(span: Span, later: list[Span], labels: frozenset[str]
 
     if len(span) != 1 or not span[0].is_alpha:
         return False
-    nxt = next((s for s in later if s.start >= span.end), None)
+    if starts is not None:  # (the spans' starts, sorted: the next one found by bisection, not by a scan)
+        import bisect
+
+        k = bisect.bisect_left(starts, span.end)
+        nxt = later[k] if k < len(later) else None
+    else:
+        nxt = next((s for s in later if s.start >= span.end), None)
     if nxt is None or nxt._.concept == span._.concept or nxt.label_ not in labels:
         return False
     gap = span.doc[span.end:nxt.start]

@@ -43,7 +43,7 @@ def continues_sentence(doc, start: int) -> bool:  # noqa: ANN001 - a spaCy Doc
     return doc[k].text[-1:].isalnum() or doc[k].text[-1:] in ",("
 
 
-def opens_a_field(doc, start: int) -> bool:  # noqa: ANN001 - a spaCy Doc
+def opens_a_field(doc, start: int, text: str | None = None) -> bool:  # noqa: ANN001 - a spaCy Doc
     """Whether a title candidate at token ``start`` opens a field of a form line: it follows a wide gap
     (three spaces or a tab) on a line that already holds a "LABEL: value" field ("REFERRING: DR. A.
     SORENSEN     INDICATION: L FEMORAL NEUROPATHY"). A header form prints its fields side by side."""
@@ -55,7 +55,7 @@ def opens_a_field(doc, start: int) -> bool:  # noqa: ANN001 - a spaCy Doc
         gap = doc[start - 2].whitespace_ + gap
     if "\n" in gap or not ("\t" in gap or "   " in gap):
         return False
-    text = doc.text
+    text = text if text is not None else doc.text
     line_start = text.rfind("\n", 0, doc[start].idx) + 1
     return ":" in text[line_start:doc[start].idx]
 
@@ -67,13 +67,12 @@ _ONE_PARAGRAPH_FIELDS = frozenset({"comparison", "technique"})
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-def _end_field_at_its_paragraph(doc, section) -> None:  # noqa: ANN001 - a spaCy Doc and a medspaCy Section
+def _end_field_at_its_paragraph(doc, section, text: str) -> None:  # noqa: ANN001 - a spaCy Doc, a medspaCy Section
     """End a field section whose title line holds its value at the first blank line after it: the tokens
     after that belong to no section (the report's body)."""
     title_end, body_end = section.title_end, section.body_end
     if title_end >= len(doc) or body_end <= title_end:
         return
-    text = doc.text
     start = doc[title_end - 1].idx + len(doc[title_end - 1].text) if title_end > 0 else 0
     line_end = text.find("\n", start)
     line_end = len(text) if line_end < 0 else line_end
@@ -98,14 +97,17 @@ def make_sections(nlp: Language, name: str):  # noqa: ANN201 - medspaCy Sectioni
 
         def filter_start_lines(self, doc, matches):  # noqa: ANN001, ANN201 - medspaCy's public hook
             starts = [m for m in super().filter_start_lines(doc, matches) if not continues_sentence(doc, m[1])]
-            fields = [m for m in matches if m not in starts and opens_a_field(doc, m[1])]
+            text = doc.text  # (once: Doc.text joins every token)
+            fields = [m for m in matches if m not in starts and opens_a_field(doc, m[1], text)]
             return sorted(starts + fields, key=lambda m: m[1])
 
         def __call__(self, doc):  # noqa: ANN001, ANN204 - a spaCy Doc
             doc = super().__call__(doc)
+            text = None
             for section in doc._.sections:
                 if section.category in _ONE_PARAGRAPH_FIELDS:
-                    _end_field_at_its_paragraph(doc, section)
+                    text = text if text is not None else doc.text  # (once: Doc.text joins every token)
+                    _end_field_at_its_paragraph(doc, section, text)
             return doc
 
     sectionizer = WrapAwareSectionizer(nlp, name=name, rules=None, require_start_line=True)

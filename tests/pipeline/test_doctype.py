@@ -20,6 +20,9 @@ TYPES = [
     ("RIVERSIDE CANCER CENTER - SARCOMA CLINIC\nDear Dr Smith,\n", "clinical_note"),
     ("REDWOOD VALLEY SPINE INSTITUTE -- CLINIC NOTE\nDOS: Feb 17, 2026\n15 wk s/p LLIF. Fusion progressing on XR "
      "today,\nhardware intact.\n", "clinical_note"),
+    ("Patient: DOE, JOHN   MRN: 022\nDate of Service: 01/21/2026\nDepartment: PHYSICAL MEDICINE & REHABILITATION -\n"
+     "NEUROMUSCULAR / EMG CLINIC\nProvider: A. Rao, DO\n\nSubjective\nThigh numbness.\n\nAssessment/Plan\n1. Femoral "
+     "neuropathy.\n", "clinical_note"),
     # a header's department field names the place, not the document; headings alone on their lines
     ("Patient: DOE, JOHN   MRN: 022   DOB: 06/30/1953\nDate of Service: 01/21/2026\nDepartment: PHYSICAL MEDICINE - "
      "NEUROMUSCULAR / EMG CLINIC\nProvider: A. Rao, DO\n\nSubjective\nThigh numbness.\n\nAssessment/Plan\n1. Femoral "
