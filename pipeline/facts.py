@@ -57,7 +57,6 @@ _TISSUE_SECTIONS = frozenset({"diagnosis", "addendum", "comment", "microscopic",
 _SEPARATE = "separate"
 _NERVE_PLANS = frozenset({"nerve_sacrifice", "nerve_preservation"})
 _STRUCTURES = frozenset({"SITE", "NERVE"})
-_GENERIC_TUMOR = frozenset({"mass", "lesion"})
 # a plan word followed by a pronoun ("sacrificing it", "preserve them") points back at a nerve
 _PRONOUN = re.compile(r"\s+(?:it|them)\b", re.IGNORECASE)
 
@@ -255,6 +254,9 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
     film = ("radiograph",) if doc_type == "imaging" and _plain_film(text) else ()
     facts: list[Fact] = []
     kept = list(doc.spans[GROUP]) if GROUP in doc.spans else []
+    from mednec.pipeline.lesion_rules import lesion_rules
+
+    generic = lesion_rules().rules.generic_categories  # tumor nouns that name no histology ("mass")
     kept_starts = [s.start for s in kept]  # (sorted: the span group is in document order)
     nerve_sentences = sorted(rows)
     for span in kept:
@@ -270,7 +272,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             continue
         if concept.label == "DIAGNOSIS" and in_institution_name(span):
             continue  # "FAX TO: Tri-County Regional Sarcoma & Spine Center": a name, not the patient's
-        if concept.label == "DIAGNOSIS" and concept.category in _GENERIC_TUMOR and made_of_no_tumor(span):
+        if concept.label == "DIAGNOSIS" and concept.category in generic and made_of_no_tumor(span):
             continue  # "a 3.1 cm mass of mature heterotopic ossification" is no tumor
         section = _section(span)
         assertion = _assertion(span, section, doc_date, doc_type)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mednec.pipeline.doctype import find_dates
+from mednec.pipeline.doctype import find_dates, find_months
 from mednec.pipeline.resources import load_yaml
 from mednec.pipeline.sentmap import sent_of
 from pydantic import BaseModel, ConfigDict
@@ -41,6 +41,7 @@ class QuantityConfig(BaseModel):
     future_cues: frozenset[str] = frozenset()
     session_units: list[str]
     effect_words: list[str] = []
+    effect_stop_words: list[str] = []
     start_words: list[str] = []
     comparators: dict[str, list[str]]
     survival_bare_units: dict[str, float | None]
@@ -121,7 +122,7 @@ def durations(span: Span) -> list[Quantity]:
             continue
         if _age_after(toks, i):
             continue  # "34 yr old lady", "a 6 month old": an age, not how long anything lasted
-        if _effect_after(toks, i, cfg.effect_words):
+        if _effect_after(toks, i, cfg.effect_words, cfg.effect_stop_words):
             continue  # "two weeks of partial relief": how long it helped, not how long it was given
         j = i - 1
         while j > 0 and not toks[j].strip():  # "12\nmonths": a line wrapped between number and unit
@@ -140,11 +141,7 @@ def durations(span: Span) -> list[Quantity]:
     return out
 
 
-_NOT_AN_ADJECTIVE = frozenset({"without", "with", "no", "and", "or", "for", "of", "pt", "physio", "physiotherapy",
-                               "therapy", "treatment"})
-
-
-def _effect_after(toks: list[str], i: int, effects: list[str]) -> bool:
+def _effect_after(toks: list[str], i: int, effects: list[str], stops: list[str]) -> bool:
     """Whether the unit at ``toks[i]`` is followed by "of" and (past at most two words) an effect word."""
     words = [t.lower() for t in toks[i + 1: i + 8] if t.strip()][:3]
     if not words or words[0] != "of":
@@ -152,7 +149,7 @@ def _effect_after(toks: list[str], i: int, effects: list[str]) -> bool:
     for w in words[1:]:  # "of partial relief"; not "of PT without relief"
         if w in effects:
             return True
-        if not w.isalpha() or w in _NOT_AN_ADJECTIVE:
+        if not w.isalpha() or w in stops:
             return False
     return False
 
@@ -167,34 +164,28 @@ def _span_of_sessions(toks: list[str], i: int) -> bool:
     return any(w in units for w in words[-5:-1])
 
 
-_MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-           "oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
-_MONTH_NUMBER = {m: i + 1 for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
-
-
 def since_duration(span: Span, doc_date: dt.date | None) -> Quantity | None:
     """"since 07/2025": weeks from that date to the document date."""
     if doc_date is None:
         return None
     sent = sent_of(span)
     text = sent.text
-    starts = "|".join(map(re.escape, quantity_config().start_words)) or "since"
-    for m in re.finditer(rf"\b(?:{starts})\s+({_MONTHS})\.?\s+(\d{{4}})\b(?!\s*(?:-|to|until|through)\b)", text,
-                         re.IGNORECASE):
-        # "on pregabalin from August 2025": the first of that month, to the document's date
-        start = dt.date(int(m.group(2)), _MONTH_NUMBER[m.group(1).lower()[:3]], 1)
-        weeks = (doc_date - start).days / 7
-        if weeks > 0:
-            return Quantity(round(weeks, 1), "=", "weeks")
-    for m in re.finditer(r"\bsince\s+(\d{1,2})/(\d{4})\b", text):
-        try:
-            start = dt.date(int(m.group(2)), int(m.group(1)), 1)
-        except ValueError:
-            continue
-        weeks = (doc_date - start).days / 7
-        if weeks > 0:
-            return Quantity(round(weeks, 1), "=", "weeks")
+    starts = set(quantity_config().start_words) or {"since"}
+    months = find_months(text)
+    # "on pregabalin from August 2025" (a month named in words, after any start word, no range after it),
+    # then "since 07/2025": the first of that month, to the document's date
+    for named in (True, False):
+        for lo, hi, year, month in months:
+            if text[lo].isdigit() == named:
+                continue
+            before = text[:lo].split()
+            if not before or before[-1].lower() not in (starts if named else {"since"}):
+                continue
+            if named and re.match(r"\s*(?:-|to|until|through)\b", text[hi:], re.IGNORECASE):
+                continue
+            weeks = (doc_date - dt.date(year, month, 1)).days / 7
+            if weeks > 0:
+                return Quantity(round(weeks, 1), "=", "weeks")
     for s, _e, d in find_dates(text):
         if text[max(0, s - 7) : s].lower().strip().endswith("since"):
             weeks = (doc_date - d).days / 7
