@@ -29,6 +29,10 @@ class PacketConfig(BaseModel):
     unreadable_below: int
     page_file: str
     seam_lines: int = 4
+    # a study result pasted into a note: section categories its body carries, and the host note's
+    # section categories that close it
+    pasted_report_sections: list[str] = []
+    host_note_sections: list[str] = []
 
 
 class _ContentRule(BaseModel):

@@ -38,7 +38,7 @@ from mednec.pipeline.nonfindings import (
     made_of_no_tumor,
     names_a_topic,
 )
-from mednec.pipeline.packets import embedded_reports
+from mednec.pipeline.packets import embedded_reports, pasted_results
 from mednec.pipeline.relations import _denied_relations, _relation
 from mednec.pipeline.sentence_index import SentenceIndex, member_rows
 from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, sentence_map, source_span
@@ -246,8 +246,9 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
     letterhead = letterhead_ranges(text)
     # a later report the sender put in the same file (an outside operative note, a rule line, then
     # the pathology of its specimen) is read as the report it is, of its own date
+    # so is a study result an EHR pasted into a note under its own title, to the note's next section
     parts = [(lo, hi, kind, dt.date.fromisoformat(day) if day else doc_date)
-             for lo, hi, kind, day in embedded_reports(text)[1:]]
+             for lo, hi, kind, day in [*pasted_results(text, doc_type), *embedded_reports(text)[1:]]]
     whole = (doc_type, doc_date)
     # a plain radiograph is no metastatic work-up (POLICY A5 names chest CT, PET-CT or bone scan): its
     # facts carry the cue, so staging criteria can tell a clear chest film from a clear chest CT

@@ -229,6 +229,103 @@ def _titled(text: str, at: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _headings() -> tuple[tuple[str, str], ...]:
+    """Section title literals of ``sections.jsonl`` (longest first) with their categories."""
+    from mednec.pipeline.sections import section_rule_specs
+
+    pairs = {(r.literal.lower(), r.category) for r in section_rule_specs() if r.pattern is None}
+    return tuple(sorted(pairs, key=lambda lc: -len(lc[0])))
+
+
+def _heading_category(line: str) -> str | None:
+    """The section category a line opens, when it opens with a section title ("IMPRESSION:")."""
+    head = line.lstrip(" \t-*\u2022")
+    low = head.lower()
+    for literal, category in _headings():
+        if not low.startswith(literal):
+            continue
+        after = low[len(literal):len(literal) + 1]
+        if literal.endswith(":") or (not after.isalpha() and not head[:1].islower()):
+            return category
+    # a title alone on its line drops its colon ("Assessment/Plan")
+    bare = low.strip().rstrip(":")
+    if bare and not head[:1].islower():
+        return next((category for literal, category in _headings() if literal.rstrip(":") == bare), None)
+    return None
+
+
+_STUDY_TYPES = ("imaging", "pathology")
+
+
+def pasted_results(text: str, host_type: str) -> list[tuple[int, int, str, str | None]]:
+    """Study results an EHR pasted into a note under their own title line: (start, end, type, date).
+
+    A note's results section may hold the radiology or pathology report itself ("MRI PELVIS W WO
+    CONTRAST (Final result)  Collected: 12/18/2025", its narrative, its IMPRESSION): that block is the
+    study's report, of the study's type and date, from its title line to the next section of the note
+    ("Assessment/Plan"), a rule line, or the next pasted title. A title followed by no report section
+    of its own (a clinician's one-line summary under "Imaging:") stays the note's. A study's own
+    report holds no pasted results: a comparison line there names an earlier study, not its report.
+    """
+    if host_type in _STUDY_TYPES:
+        return []
+    from mednec.pipeline.doctype import infer_type
+
+    cfg = _rules()[0]
+    body_sections, host_sections = set(cfg.pasted_report_sections), set(cfg.host_note_sections)
+    if not body_sections:
+        return []
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]*\n?", text) if m.group()]
+
+    def study_title(line: str) -> str | None:
+        # the title stands as a line of its own, or as its first column beside header fields
+        # ("Collected: 12/18/2025"); a bullet or a summary after a colon ("- CT thorax 08/01/26 : clear.",
+        # "OUTSIDE MRI 05.01.2026 (report translated): R hemipelvic ...") is the note's own reading
+        cells = [c.strip() for c in _COLUMNS.split(line.strip()) if c.strip()]
+        if not cells or _heading_category(line) is not None:
+            return None
+        title = title_of(line)
+        if title is None or cells[0].rstrip(":").strip() != title or title.split(":", 1)[-1] != title:
+            return None
+        if any(":" not in c or len(c.split(":", 1)[0].split()) > _LABEL_WORDS for c in cells[1:]):
+            return None
+        kind = infer_type(line)
+        return kind if kind in _STUDY_TYPES else None
+
+    out: list[tuple[int, int, str, str | None]] = []
+    # the note's own title lines are no pasted result: a result stands below the note's first section
+    # heading, or past the lines where a title may stand
+    seen, sectioned = 0, False
+    i = 0
+    while i < len(lines):
+        at, line = lines[i]
+        if line.strip():
+            seen += 1
+        kind = study_title(line) if seen > cfg.head_lines or sectioned else None
+        sectioned = sectioned or _heading_category(line) is not None
+        if kind is None:
+            i += 1
+            continue
+        j, body = i + 1, False
+        while j < len(lines):
+            nxt = lines[j][1]
+            category = _heading_category(nxt)
+            if category in host_sections or (nxt.strip() and _RULE_ONLY.match(nxt)) or study_title(nxt):
+                break
+            body = body or category in body_sections
+            j += 1
+        if not body:
+            i += 1
+            continue
+        end = lines[j][0] if j < len(lines) else len(text)
+        date = infer_date(text[at:end])
+        out.append((at, end, kind, date.isoformat() if date else None))
+        seen += sum(1 for _, ln in lines[i + 1:j] if ln.strip())
+        i = j
+    return out
+
+
 def embedded_reports(text: str) -> list[tuple[int, int, str, str | None]]:
     """The reports one text document holds, when a sender put several in one file: an outside
     operative note, a rule line, then the pathology report of its specimen. Each part after a rule

@@ -57,11 +57,7 @@ def test_dev_case_matches_gold(reviewer, case):
 
 # The misses each corpus's README records as not fixed (so its figure is below 1.000); a strict
 # xfail, so a fix shows up and the entry must go.
-KNOWN_MISSES: dict[tuple[str, str], str] = {
-    # pends where gold approves; no approval (corpora/blind31/README.md, session 12)
-    ("blind31", "y23"): "27076: an Epic note's pasted MRI result is read as the clinic note it sits in (A2 finds "
-                        "no imaging)",
-}
+KNOWN_MISSES: dict[tuple[str, str], str] = {}
 
 
 def _corpus_param(case: Path):

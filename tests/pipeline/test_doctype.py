@@ -166,9 +166,15 @@ def test_a_rule_line_opens_a_report_only_under_a_title(tail, kinds):
     assert [p[2] for p in parts] == kinds
 
 
-@pytest.mark.parametrize(("rule", "tissue"), [("-" * 40, True), ("", False)])
-def test_a_pathology_report_inside_another_document_is_pathology(facts_of, rule, tissue):
-    facts = facts_of(OP_AND_PATH.format(rule=rule), "operative")
+@pytest.mark.parametrize(("text", "tissue"), [
+    (OP_AND_PATH.format(rule="-" * 40), True),
+    # without a rule line too: the report stands under its own title with its own diagnosis section
+    (OP_AND_PATH.format(rule=""), True),
+    # the surgeon's own line about the specimen is the operative note's
+    (OP_AND_PATH.split("{rule}")[0] + "FINDINGS: Myxofibrosarcoma, high grade, by frozen section.\n", False),
+])
+def test_a_pathology_report_inside_another_document_is_pathology(facts_of, text, tissue):
+    facts = facts_of(text, "operative")
     sarcoma = [f for f in facts if f.kind == "diagnosis" and "Myxofibro" in f.evidence[0].text]
     assert sarcoma and sarcoma[0].tissue is tissue
     assert sarcoma[0].document_type == ("pathology" if tissue else "operative")
@@ -196,3 +202,51 @@ def test_a_double_spaced_scan_has_no_paragraphs_in_its_blank_lines():
     # a typed note keeps its paragraphs
     typed = "\n".join(lines[:6]) + "\n\n" + "\n".join(lines[6:]) + "\n"
     assert "\n\n" in join_broken_paragraphs(typed)
+
+
+PASTED_NOTE = """SARCOMA CLINIC - FOLLOW-UP VISIT
+Date of service: 02/03/2026
+Interval History
+Pain in the left buttock unchanged since the biopsy.
+
+Results
+{result}
+Assessment/Plan
+1. Chondrosarcoma, left ilium. Recommend en bloc resection with wide margins, curative intent.
+"""
+
+
+@pytest.mark.parametrize(("result", "kinds"), [
+    # an EHR pastes the study's own report: its title, its narrative, its impression
+    ("CT PELVIS WITH CONTRAST (Final result)   Resulted: 01/20/2026\nNarrative\nExpansile chondroid lesion of "
+     "the left ilium.\nIMPRESSION:\n1. The lesion abuts the left acetabular roof.\n", [("imaging", "2026-01-20")]),
+    ("SURGICAL PATHOLOGY REPORT\nCollected: 01/12/2026\nFINAL DIAGNOSIS:\nChondrosarcoma, grade 2.\n",
+     [("pathology", "2026-01-12")]),
+    # the clinician's own summary of a study is the note's reading, not the report
+    ("- CT pelvis 01/20/2026: lesion abuts the acetabular roof.\nImpression: chondrosarcoma.\n", []),
+    ("OUTSIDE CT 01/20/2026 (summarised): left iliac lesion\nIMPRESSION: chondrosarcoma, resectable.\n", []),
+    # a title with no report section of its own under it
+    ("CT PELVIS WITH CONTRAST\nReviewed with the patient on screen.\n", []),
+])
+def test_a_result_pasted_into_a_note_is_the_studys_report(result, kinds):
+    from mednec.pipeline.packets import pasted_results
+
+    text = PASTED_NOTE.format(result=result)
+    parts = pasted_results(text, "clinical_note")
+    assert [(p[2], p[3]) for p in parts] == kinds
+    for lo, hi, _, _ in parts:
+        assert text[lo:hi].startswith(result.split("\n")[0]) and "Assessment/Plan" not in text[lo:hi]
+    # a study's own report names earlier studies in its comparison: none of them is pasted
+    assert pasted_results(text, "imaging") == []
+
+
+def test_a_pasted_result_reads_as_imaging_and_the_note_around_it_as_the_note(facts_of):
+    text = PASTED_NOTE.format(result="MRI PELVIS W WO CONTRAST (Final result)   Collected: 01/18/2026\n"
+                              "Narrative & Impression\nLobulated chondroid lesion of the left ilium.\n"
+                              "IMPRESSION:\n1. The lesion abuts the left acetabular roof.\n")
+    facts = facts_of(text, "clinical_note")
+    roof = [f for f in facts if f.concept == "acetabulum"]
+    assert roof and {f.document_type for f in roof} == {"imaging"}
+    assert {str(f.document_date) for f in roof} == {"2026-01-18"}
+    plans = [f for f in facts if f.kind == "plan"]
+    assert plans and {f.document_type for f in plans} == {"clinical_note"}
