@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mednec.criteria.schema import Leaf, NumberTest
-from mednec.models.lesions import INDEX_LESION
+from mednec.models.lesions import INDEX_LESION, OTHER_LEVEL_LESION
 
 _FLAGS = ("negated", "uncertain", "historical", "hypothetical", "conditional", "planned")
 _REQUIRED = {"affirmed": frozenset(), "negated": frozenset({"negated"}), "uncertain": frozenset({"uncertain"})}
@@ -81,6 +81,8 @@ def leaf_filter(field: str) -> Callable[[LeafFilter], LeafFilter]:
 @leaf_filter("lesion")
 def _lesion(value: str, f: Any) -> bool:
     # POLICY: only the lesion being treated counts
+    if value == "planned_levels":
+        return f.lesion != OTHER_LEVEL_LESION
     return value != "index" or f.lesion is None or f.lesion == INDEX_LESION
 
 

@@ -64,8 +64,10 @@ class Leaf(_Strict):
                                                    "these (a benign cyst the nerve is draped around) is no "
                                                    "statement about the tumor")
     number: NumberTest | None = None
-    lesion: Literal["index", "any"] = Field(default="index", description="index: only facts of the lesion "
-                                            "the procedure treats (or of no known lesion); any: the whole case")
+    lesion: Literal["index", "any", "planned_levels"] = Field(
+        default="index", description="index: only facts of the lesion the procedure treats (or of no known "
+        "lesion); any: the whole case; planned_levels: any lesion but one described only at spinal levels the "
+        "plan does not reach")
     newest: bool = Field(default=False, description="only the newest dated document that mentions the "
                          "leaf's finding (whatever its assertion) counts: a later report supersedes")
     newest_any: bool = Field(default=False, description="with newest and a number: the newest mention counts "

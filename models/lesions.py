@@ -18,6 +18,9 @@ from pydantic import Field
 INDEX_LESION = "L1"
 """The id of the index lesion (the one the requested procedure treats) in every case."""
 
+OTHER_LEVEL_LESION = "L0"
+"""The id of what a case describes only at spinal levels its planned resection does not reach."""
+
 LesionRole = Literal["index", "incidental", "other_level", "other_side"]
 
 

@@ -76,6 +76,10 @@ class _Conditional(BaseModel):
     literals: list[str]
     clause_break: str
     lead: str | None = None
+    # a clause that opens on a condition ("If a plane can be developed, ..."; "...; if the tumor encases
+    # it, ..."): the clause after its comma is its consequence, to the clause's end
+    opening: str | None = None
+    consequence_end: str = "[;.]"
 
 
 class _Coordination(BaseModel):
@@ -178,7 +182,8 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
         flags["negated"] = True
     if flags["hypothetical"] and cfg.conditional and _in_condition(span, cfg.conditional):
         flags["conditional"] = True
-    if not flags["hypothetical"] and cfg.conditional and _after_a_condition_lead(span, cfg.conditional):
+    if not flags["hypothetical"] and cfg.conditional and (_after_a_condition_lead(span, cfg.conditional)
+                                                          or _in_consequence(span, cfg.conditional)):
         flags["hypothetical"] = True
     for rule in cfg.rules:
         if rule.sections and section not in rule.sections:
@@ -302,6 +307,29 @@ def _after_a_condition_lead(span: Span, cfg: _Conditional) -> bool:
     sent = span.sent
     m = _compiled(cfg.lead).match(doc_text(span.doc), sent.start_char, sent.end_char)
     return m is not None and span.start_char >= m.end()
+
+
+def _in_consequence(span: Span, cfg: _Conditional) -> bool:
+    """Whether ``span`` stands in the consequence of a clause that opens on a condition: "If a plane can
+    be developed, they will be freed and preserved; if the tumor encases them, they will be divided and
+    taken with the specimen" plans neither step outright (each is what happens in its case)."""
+    if cfg.opening is None:
+        return False
+    text = doc_text(span.doc)
+    sent_start = span.sent.start_char
+    # (a scan back over at most _CONSEQUENCE_REACH characters keeps a long sentence linear)
+    lo = max(sent_start, span.start_char - _CONSEQUENCE_REACH)
+    openings = list(_compiled(cfg.opening).finditer(text, lo, span.start_char))
+    if not openings:
+        return False
+    opening = openings[-1]
+    comma = text.find(",", opening.end(), span.start_char)
+    if comma < 0:
+        return False
+    return _compiled(cfg.consequence_end).search(text, opening.end(), span.start_char) is None
+
+
+_CONSEQUENCE_REACH = 300
 
 
 @lru_cache(maxsize=4)

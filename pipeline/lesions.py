@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mednec.models.lesions import INDEX_LESION, Lesion
+from mednec.models.lesions import INDEX_LESION, OTHER_LEVEL_LESION, Lesion
 from mednec.pipeline.assertions import fact_span
 from mednec.pipeline.facts import parse_levels
 from mednec.pipeline.lesion_rules import lesion_rules
@@ -95,8 +95,13 @@ def _later(a: tuple[str, str, int], b: tuple[str, str, int]) -> bool:
     return a[0] > b[0] if a[0] != b[0] else (a[1] == b[1] and a[2] > b[2])
 
 
-def _index_levels(facts: Sequence[Any]) -> frozenset[str]:
-    """Levels of the planned spinal resection and of the pathology specimen (empty: unknown)."""
+def _index_levels(facts: Sequence[Any], regions: Sequence[str] = ()) -> frozenset[str]:
+    """Levels of the planned spinal resection and of the pathology specimen (empty: unknown).
+
+    A code that operates on ``regions`` only (a lumbar corpectomy) whose region the firm plan does not
+    reach, while a conditional extension does ("T12 corpectomy; if the L1 lesion is carcinoma, a
+    partial L1 corpectomy will be added"), is about the extension's level: its lesion is the one the
+    condition leaves open, never the firmly planned one at another level."""
     rules = lesion_rules().rules
     levels: set[str] = set()
     spine = [f for f in facts if f.kind == "plan" and f.category in rules.spine_plan_categories]
@@ -108,7 +113,7 @@ def _index_levels(facts: Sequence[Any]) -> frozenset[str]:
     # an extension the plan makes only if something turns out so ("if the L1 lesion turns out to be
     # tumor we will extend to an L1 corpectomy") places the index lesion only when nothing firmer does
     firm = [f for f in plans if not (f.assertion.hypothetical or f.assertion.conditional or f.assertion.superseded)]
-    for f in firm or plans:
+    def named_by(f: Any) -> set[str]:
         # the levels the plan's own words name ("T12 corpectomy"); else those of its evidence, past
         # any fixation range ("with T10-L2 posterior fixation" stabilises, it resects nothing), which
         # a line break may cut from the word that says so
@@ -116,12 +121,34 @@ def _index_levels(facts: Sequence[Any]) -> frozenset[str]:
         for when, gone in withdrawn:
             if _later(when, _when(f)):
                 named -= gone
-        levels.update(named)
+        return named
+
+    for f in firm or plans:
+        levels.update(named_by(f))
+    if regions and firm and not any(lv[0] in regions for lv in levels):
+        extension = {lv for f in plans if f not in firm for lv in named_by(f) if lv[0] in regions}
+        levels.update(lv for lv in extension if _open_tumor_at(facts, lv))
     for f in facts:
         if (f.kind == "site" and f.document_type == "pathology" and f.concept in rules.level_sites
                 and f.assertion.affirmed):
             levels.update(f.levels)
     return frozenset(levels)
+
+
+def _open_tumor_at(facts: Sequence[Any], level: str) -> bool:
+    """Whether imaging leaves a malignant reading of the lesion at ``level`` open: a tumor named, hedged
+    or not, in a sentence that names the level or in the sentence after it ("L1: 1.6 cm focus ... This
+    may represent an atypical hemangioma; metastasis cannot be excluded"). A lesion described only in
+    benign words ("L1 lesion, most likely a typical hemangioma") is incidental, whatever a plan would do
+    if it turned out otherwise."""
+    rules = lesion_rules().rules
+    named = _sentence_levels(facts)
+    at = {(f.document, f.sentence) for f in facts if level in f.levels and f.document_type == "imaging"}
+    # (the sentence after goes on about the level only when it names no level of its own)
+    return any(f.kind == "diagnosis" and f.category in rules.tumor_categories and not f.assertion.negated
+               and ((f.document, f.sentence) in at
+                    or ((f.document, f.sentence - 1) in at and not named.get((f.document, f.sentence))))
+               for f in facts)
 
 
 def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = (), territory: Sequence[str] = (),
@@ -184,7 +211,7 @@ def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = (), territory:
             subject = f.subject if f.subject in lesion_of else _containing(f.subject, spans)
             if subject in lesion_of:
                 lesion_of[f.id] = lesion_of[subject]
-    levels = _index_levels(facts)
+    levels = _index_levels(facts, regions)
     scoped = frozenset(lv for lv in levels if lv[0] in regions)
     if scoped == levels:
         scoped = frozenset()  # one region planned: the case's index lesion is the code's
@@ -193,7 +220,7 @@ def assign_lesions(facts: Sequence[Any], regions: Sequence[str] = (), territory:
             if (f.kind == "site" and f.concept in rules.level_sites and f.levels
                     and f.document_type != "pathology" and not set(f.levels) & levels
                     and lesion_of.get(f.id, INDEX_LESION) == INDEX_LESION):
-                lesion_of[f.id] = "L0"
+                lesion_of[f.id] = OTHER_LEVEL_LESION
         _other_level_sentences(facts, lesion_of, levels)
     if scoped:
         _scope_to_levels(facts, lesion_of, scoped)
@@ -244,8 +271,10 @@ def _other_level_sentences(facts: Sequence[Any], lesion_of: dict[str, str], leve
         key = (f.document, f.sentence)
         here = named.get(key) or set()
         if (f.kind in _LEVEL_FREE_KINDS and here and _apart(here, levels) and key not in unleveled
-                and f.document_type != "pathology" and lesion_of.get(f.id, INDEX_LESION) == INDEX_LESION):
-            lesion_of[f.id] = "L0"
+                and f.document_type != "pathology" and lesion_of.get(f.id, INDEX_LESION) != OTHER_LEVEL_LESION):
+            # (a benign lesion named there too: "T7: ... consistent with a bone island" is no
+            # alternative reading of the tumor planned at L1)
+            lesion_of[f.id] = OTHER_LEVEL_LESION
 
 
 def _scope_to_levels(facts: Sequence[Any], lesion_of: dict[str, str], scoped: frozenset[str]) -> None:
@@ -255,14 +284,15 @@ def _scope_to_levels(facts: Sequence[Any], lesion_of: dict[str, str], scoped: fr
     moved: set[str] = set()
     for f in facts:
         here = named.get((f.document, f.sentence)) or set()
-        own = set(f.levels) or here
+        # a score of one level names it in its own words ("SINS at T12: 13") where no level fact stands
+        own = set(f.levels) or here or (set(parse_levels(f.evidence[0].text)) if f.kind == "score" else set())
         if own and not own & scoped and lesion_of.get(f.id, INDEX_LESION) == INDEX_LESION:
             moved.add(f.id)
     for f in facts:  # a statement follows its subject
         if f.subject in moved and lesion_of.get(f.id, INDEX_LESION) == INDEX_LESION:
             moved.add(f.id)
     for fid in moved:
-        lesion_of[fid] = "L0"
+        lesion_of[fid] = OTHER_LEVEL_LESION
 
 
 def _generic_at_incidental_sites(facts: Sequence[Any], groups: dict[tuple[str, str | None], list[str]],
@@ -421,7 +451,7 @@ def _scope_to_territory(facts: Sequence[Any], lesion_of: dict[str, str], territo
         if f.subject in moved and lesion_of.get(f.id, INDEX_LESION) == INDEX_LESION:
             moved.add(f.id)
     for fid in moved:
-        lesion_of[fid] = "L0"
+        lesion_of[fid] = OTHER_LEVEL_LESION
     for f in mentions:  # a benign lesion pathology names in the territory is what the code treats
         if f.id in inside and f.id not in lesion_of and f.category in rules.benign_categories:
             lesion_of[f.id] = INDEX_LESION
@@ -441,8 +471,8 @@ def _describe(facts: list[Any], keys: dict[tuple[str, str | None], str], levels:
         if lid in members:
             out.append(_lesion(lid, "incidental", members[lid],
                                f"a benign {concept.replace('_', ' ')} beside the treated tumor: it decides nothing"))
-    if "L0" in members:
-        out.append(_lesion("L0", "other_level", members["L0"],
+    if OTHER_LEVEL_LESION in members:
+        out.append(_lesion(OTHER_LEVEL_LESION, "other_level", members[OTHER_LEVEL_LESION],
                            "described at spinal levels other than those planned for resection: it decides nothing"))
     return out
 

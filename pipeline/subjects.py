@@ -205,6 +205,19 @@ def _subjectless(segment: str) -> bool:
         len(words[0]) > 4 and words[0].lower().endswith(("ed", "en")) and words[0].islower())
 
 
+def _clause_edges(text: str, lo: int, hi: int) -> list[re.Match[str]]:
+    """The clause edges of ``text[lo:hi]`` outside brackets: "The left brachial plexus (trunks and cords,
+    C5-T1) will be resected" is one clause, whatever its parenthesis lists."""
+    depth, inside = 0, []
+    for ch in text[lo:hi]:
+        if ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        inside.append(depth > 0)
+    return [m for m in _CLAUSE_EDGE.finditer(text, lo, hi) if not inside[m.start() - lo]]
+
+
 def plan_target_member(text: str, rows: list[Member], start_char: int, end_char: int, sent_start: int,
                        sent_end: int) -> tuple[str | None, Member | None]:
     """The nerve a planned sacrifice or preservation acts on: the nerve named nearest to it in its
@@ -215,7 +228,7 @@ def plan_target_member(text: str, rows: list[Member], start_char: int, end_char:
     be taken with the specimen") acts on no nerve (:data:`TISSUE`)."""
     # a clause is read at most _REACH characters either side, so a long line stays linear
     left_start = max(sent_start, start_char - _REACH)
-    cuts = [m.end() for m in _CLAUSE_EDGE.finditer(text, left_start, start_char)]
+    cuts = [m.end() for m in _clause_edges(text, left_start, start_char)]
     lo = cuts[-1] if cuts else left_start
     # coordinated predicates share their subject: walk back over clauses that open on a participle
     edges = [left_start, *cuts]
@@ -231,7 +244,7 @@ def plan_target_member(text: str, rows: list[Member], start_char: int, end_char:
         lo = edges[i]
         walked = True
     sent_end = min(sent_end, end_char + _REACH)
-    right = _CLAUSE_EDGE.search(text, end_char, sent_end)
+    right = next(iter(_clause_edges(text, end_char, sent_end)), None)
     hi = right.start() if right else sent_end
     obj = _object_after(text, start_char, end_char, hi)
     if obj == "tissue":

@@ -1001,3 +1001,59 @@ def test_a_normal_study_denies_focal_compromise(reviewer, tmp_path, name, words,
     docs = {k: v.format(words=words) for k, v in ENTRAPMENT.items()}
     got = outcomes(reviewer, write_case(tmp_path, name, ["64714-RT"], docs))["64714"]
     assert got[1]["C2'"] == c2, got
+
+
+# blind32 classes, on the family B chart (L3 metastasis, corpectomy planned at L3)
+MRI_B, NOTE_B = "mri_2026-01-28.txt", "note_2026-02-05.txt"
+
+
+@pytest.mark.parametrize(("name", "plan", "code", "outcome", "b2"), [
+    # a lumbar code requested for a conditional extension reads the lesion that extension treats: an
+    # indeterminate L4 lesion, not the metastasis firmly planned at T12
+    ("conditional_extension_is_the_codes_lesion",
+     "Plan: T12 corpectomy with posterior stabilization. L4: biopsy with frozen section; if carcinoma is "
+     "confirmed, an L4 corpectomy will be added.", "63303", "pend", "insufficient"),
+    # the same chart with the lumbar level planned outright
+    ("firm_lumbar_plan", "Plan: L4 corpectomy with posterior stabilization.", "63303", "approve", "met"),
+])
+def test_a_conditional_extension_names_the_codes_lesion(reviewer, tmp_path, name, plan, code, outcome, b2):
+    mri = ("MRI THORACIC AND LUMBAR SPINE\nDate of service: 01/28/2026\nFINDINGS:\nT12: enhancing tumor replaces the "
+           "vertebral body with a pathologic compression fracture and epidural tumor compressing the cord.\n"
+           "L4: 1.4 cm T2-bright focus in the vertebral body. This may be an atypical hemangioma; metastasis cannot be "
+           "excluded.\nIMPRESSION: T12 metastasis with cord compression. Indeterminate L4 lesion.\n")
+    docs = {**FAMILY_B, MRI_B: mri if "T12" in plan else FAMILY_B[MRI_B].replace("L3", "L4"),
+            "path_2026-02-02.txt": FAMILY_B["path_2026-02-02.txt"].replace("L3", "T12" if "T12" in plan else "L4"),
+            NOTE_B: FAMILY_B[NOTE_B].replace("Plan: L3 corpectomy with posterior stabilization.", plan)}
+    got = outcomes(reviewer, write_case(tmp_path, name, [code], docs))[code]
+    assert got[0] == outcome and got[1]["B2"] == b2, got
+
+
+@pytest.mark.parametrize(("name", "extra", "b1"), [
+    # a benign lesion hedged at another level is no alternative reading of the planned tumor
+    ("hedged_bone_island_elsewhere", "T7: 5 mm sclerotic focus, consistent with a bone island.", "met"),
+    # ... while a benign reading of the tumor itself, left open, keeps its diagnosis open
+    ("hedged_hemangioma_at_the_level", "The L3 lesion could alternatively represent an atypical hemangioma.",
+     "insufficient"),
+])
+def test_a_benign_alternative_at_another_level(reviewer, tmp_path, name, extra, b1):
+    docs = {**FAMILY_B, "path_2026-02-02.txt": "", MRI_B: FAMILY_B[MRI_B].replace(
+        "No intradural abnormality.", extra + "\nNo intradural abnormality."),
+        NOTE_B: FAMILY_B[NOTE_B] + "History of renal cell carcinoma, treated by nephrectomy in 2022.\n"}
+    docs = {k: v for k, v in docs.items() if v}
+    got = outcomes(reviewer, write_case(tmp_path, name, ["63303"], docs))["63303"]
+    assert got[1]["B1"] == b1, got
+
+
+@pytest.mark.parametrize(("name", "note", "b3"), [
+    # compression without its deficit, in a spine stated stable: (b) and (c) both excluded in words
+    ("compression_without_deficit", "Strength 5/5 throughout, no weakness or numbness. Back pain 2/10 on "
+     "acetaminophen. SINS 6, mechanically stable. Return precautions: go to the ED for new weakness or urinary "
+     "retention.", "not_met"),
+    # the same chart with a deficit
+    ("compression_with_deficit", "Bilateral leg weakness 4/5. SINS 6, mechanically stable.", "met"),
+])
+def test_compression_needs_its_deficit(reviewer, tmp_path, name, note, b3):
+    docs = {**FAMILY_B, MRI_B: FAMILY_B[MRI_B].replace(" There is a pathologic compression fracture of L3.", ""),
+            NOTE_B: FAMILY_B[NOTE_B].replace("Bilateral leg weakness 4/5 and intractable pain.", note)}
+    got = outcomes(reviewer, write_case(tmp_path, name, ["63303"], docs))["63303"]
+    assert got[1]["B3"] == b3, got

@@ -205,6 +205,14 @@ CASES: list[tuple[str, str, str]] = [
     ("Relationship of the scar to the sciatic nerve indeterminate on this protocol.", "sciatic nerve", "u"),
     ("Equivocal marrow signal in the acetabular roof.", "acetabular roof", "u"),
     ("The sciatic nerve is normal. Roof signal indeterminate on this study.", "sciatic nerve", "n"),
+    # a reading offered with an adverb between the modal and its verb is still only offered
+    ("The L3 lesion could alternatively represent an atypical hemangioma.", "atypical hemangioma", "u"),
+    # return precautions name what to come back for, not what the patient has
+    ("She knows to go to the ED for new weakness or urinary retention.", "weakness", "y"),
+    ("Told to present to the emergency department if numbness develops.", "numbness", "y"),
+    # ... or before the reason it gives in brackets
+    ("2. Acetabular roof involvement indeterminate (marrow edema only).", "Acetabular roof", "u"),
+    ("Sciatic nerve contact equivocal (fat plane partly seen).", "Sciatic nerve", "u"),
     # a clause of its own after "and", its subject sided ("and the left ischium is normal"), ends a denial
     ("The pubic ramus lesion is an incidental enchondroma and the left ischium is normal.", "enchondroma", ""),
     # an aside's hedge says nothing of its sentence, except of the mention it is attached to

@@ -756,6 +756,12 @@ def test_a_step_weighed_by_its_consequence_is_no_plan(facts_of, text, hypothetic
     ("PET-CT 04/09/2025 showed no distant FDG-avid disease and the lungs were clear.", "metastasis", True),
     ("Distant FDG-avid disease in the liver.", "metastasis", False),
     ("Ewing sarcoma left pelvis, localised.", "staging_negative", False),
+    # an expectation of how long the patient will live, the patient the verb's object or the clause's subject
+    ("I expect him to live well over a year.", "survival", False),
+    ("His oncologist expects he will live well beyond a year.", "survival", False),
+    # a study list dates each study between its name and its verdict
+    ("Staging: CT chest 02/20/2026 and 05/28/2026 clear.", "staging_negative", False),
+    ("Bone scan 11/2025: negative.", "staging_negative", False),
 ])
 def test_staging_words(facts_of, text, concept, negated):
     found = [f for f in facts_of(text, "clinical_note") if f.concept == concept]
@@ -902,6 +908,9 @@ def test_an_age_is_no_duration(facts_of, text, concept, weeks):
     ("Right femoral nerve: because it is encased, the nerve will be resected en bloc with the psoas component.",
      "nerve_sacrifice", set(), "femoral_nerve"),
     ("The sciatic nerve will be excised along with the tumor.", "nerve_sacrifice", set(), "sciatic_nerve"),
+    # whatever verb moves it: a nerve that leaves with the specimen is sacrificed
+    ("The femoral nerve goes with the specimen, divided at its origin.", "nerve_sacrifice", set(), "femoral_nerve"),
+    ("The left sciatic nerve travels with the tumor specimen.", "nerve_sacrifice", set(), "sciatic_nerve"),
     # ... but bone taken with the tumor is no nerve
     ("The ilium will be resected en bloc with the tumor.", "nerve_sacrifice", set(), "tissue"),
     # a plan withdrawn
@@ -913,3 +922,17 @@ def test_what_the_plan_does_to_the_nerve(facts_of, text, concept, flags, target)
     f = found[0]
     assert {k for k, v in f.assertion.model_dump().items() if v and k != "planned"} == flags, f
     assert f.target == target, f
+
+
+@pytest.mark.parametrize(("text", "levels"), [
+    # a level heading its line's findings places them, and asserts no relation of its own
+    ("FINDINGS:\nT12: enhancing tumor replaces the vertebral body with a pathologic fracture.\n", {"T12"}),
+    ("FINDINGS:\nL1: 1.6 cm T2-bright focus in the posterior vertebral body.\n", {"L1"}),
+])
+def test_a_level_label_places_its_findings(facts_of, text, levels):
+    facts = facts_of(text)
+    labels = [f for f in facts if f.concept == "spinal_level" and f.evidence[0].text in levels]
+    assert labels and all(f.relation is None for f in labels), [(f.evidence[0].text, f.relation) for f in facts]
+    finding = [f for f in facts if f.kind != "site"]
+    assert finding and all(f.sentence == labels[0].sentence for f in finding), \
+        [(f.concept, f.sentence, labels[0].sentence) for f in finding]
