@@ -390,7 +390,7 @@ class Reviewer:
 
     def read_case_facts(self, case: LoadedCase) -> tuple[list, list]:
         """The facts of a case read as a whole: re-reads applied and every statement given its lesion."""
-        from mednec.pipeline.discourse import settle_nerve_plans, settle_scores
+        from mednec.pipeline.discourse import restore_requester_plans, settle_nerve_plans, settle_scores
         from mednec.pipeline.lesions import assign_lesions
         from mednec.pipeline.patients import set_aside_other_patients
         from mednec.pipeline.rereads import apply_rereads, apply_retractions, apply_undone_studies, apply_withdrawals
@@ -401,7 +401,7 @@ class Reviewer:
         facts = set_aside_other_patients(apply_retractions(apply_rereads(self.read_facts(case), texts), as_read),
                                          as_read)
         facts = apply_undone_studies(apply_withdrawals(facts, as_read), as_read)
-        return assign_lesions(settle_nerve_plans(settle_scores(facts)))
+        return assign_lesions(settle_nerve_plans(settle_scores(restore_requester_plans(facts))))
 
     def _code_facts(self, code: str, facts: list) -> list:
         """The facts as the code reads them: a spinal code whose regions are only part of the planned

@@ -434,6 +434,24 @@ def _other_patients(facts: list[Any], doc: Doc) -> list[Any]:
             if any(lo <= f.evidence[0].start < hi for lo, hi in others) else f for f in facts]
 
 
+REQUESTER_CLAIM = "a claim of the requester's letter"
+
+
+def restore_requester_plans(facts: Sequence[Any]) -> list[Any]:
+    """The requester's letter's plan, where no source document of the case plans that part: what the
+    surgeon means to do is the one thing the surgeon's letter documents first hand ("1. En bloc partial
+    sacrectomy with curative intent ..."). A part the chart's own notes or board plan (en bloc, margins,
+    intent, the nerve) stays theirs: the letter neither adds to it nor conflicts with it."""
+    planned = {f.category for f in facts if f.kind == "plan" and f.assertion.superseded_by != REQUESTER_CLAIM}
+    out = []
+    for f in facts:
+        if f.kind == "plan" and f.assertion.superseded_by == REQUESTER_CLAIM and f.category not in planned:
+            f = f.model_copy(update={"assertion": f.assertion.model_copy(
+                update={"superseded": False, "superseded_by": None})})
+        out.append(f)
+    return out
+
+
 def _requester_letter(facts: list[Any], doc: Doc) -> list[Any]:
     """The requester's own letter of medical necessity or request form (by its title lines): its
     statements are claims the chart's source documents must show, so they are set aside."""
@@ -446,7 +464,7 @@ def _requester_letter(facts: list[Any], doc: Doc) -> list[Any]:
     # a record that is also the letter ("OPERATIVE PLAN / LETTER OF MEDICAL NECESSITY") stays a record
     if not titles or any(infer_type(ln) in ("operative", "imaging", "pathology", "tumor_board") for ln in titles):
         return facts
-    return [_superseded(f, "a claim of the requester's letter") for f in facts]
+    return [_superseded(f, REQUESTER_CLAIM) for f in facts]
 
 
 def _pasted_elsewhere(facts: list[Any], doc: Doc) -> list[Any]:

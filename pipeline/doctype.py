@@ -47,6 +47,12 @@ class DocTypeConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     title_lines: int
     title_dangling_words: list[str] = []
+    # where a title line goes on to say whom or what the document is for ("Report in English for the
+    # international referral"): the words after it name no document type
+    purpose_clause: str | None = None
+    # header fields that name the study a report is of ("Examination: MRI of the pelvis ..."), read in
+    # the lines below the title lines when these name no type
+    study_fields: list[str] = []
     types: list[_TypeRule]
     date_labels: list[str]
     months: dict[str, int]
@@ -291,6 +297,8 @@ def infer_type(text: str, filename: str | None = None) -> str:
         # a letterhead line may name the institution and the document apart ("REDWOOD VALLEY SPINE
         # INSTITUTE -- CLINIC NOTE"): each part is read on its own
         for part in _TITLE_PARTS.split(line):
+            if cfg.purpose_clause:
+                part = _compiled_purpose(cfg.purpose_clause).split(part, maxsplit=1)[0]
             for doc_type, pattern in rules:
                 if pattern.search(part):
                     if doc_type == "clinical_note" and institution is not None and institution.search(part):
@@ -299,6 +307,9 @@ def infer_type(text: str, filename: str | None = None) -> str:
                         named_note = named_note or doc_type
                         break
                     return doc_type
+    study = _study_field_type(text, rules)
+    if study:
+        return study
     by_content = _type_from_sections(text)
     if by_content:
         return by_content
@@ -310,6 +321,26 @@ def infer_type(text: str, filename: str | None = None) -> str:
             if pattern.search(name):
                 return doc_type
     return "other"
+
+
+def _study_field_type(text: str, rules: list[tuple[str, re.Pattern[str]]]) -> str | None:
+    """The imaging type a header field gives when it names a study ("Examination: MRI of the pelvis and
+    both thighs"), in the first lines of the document; None otherwise."""
+    cfg = doctype_config()[0]
+    if not cfg.study_fields:
+        return None
+    label = re.compile(r"^\W*(?:" + "|".join(cfg.study_fields) + r")\s*:\s*(\S.*)$", re.I)
+    imaging = [p for t, p in rules if t == "imaging"]
+    for line in [ln for ln in text[:3000].splitlines() if ln.strip()][: cfg.title_lines + 6]:
+        m = label.match(line)
+        if m and any(p.search(m.group(1)) for p in imaging):
+            return "imaging"
+    return None
+
+
+@lru_cache(maxsize=2)
+def _compiled_purpose(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
 
 
 _TITLE_PARTS = re.compile(r"\s+(?:-{1,2}|\u2013|\u2014|\|)\s+")

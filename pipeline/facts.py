@@ -452,7 +452,7 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
                 near = min(found, key=lambda x: abs(x.start - span.start))
                 wk, wk_cmp = near.value, near.comparator
             else:
-                since = q.since_duration(span, doc_date)
+                since = q.range_duration(span) or q.since_duration(span, doc_date)
                 wk = since.value if since else None
         return TherapyFact(**base, category=concept.category, cycles=cyc, weeks=wk, weeks_comparator=wk_cmp)
     if label == "PLAN":

@@ -256,6 +256,7 @@ def _heading_category(line: str) -> str | None:
 
 
 _STUDY_TYPES = ("imaging", "pathology")
+_TITLE_CAPITALS = 0.8  # share of a pasted result title's letters (outside brackets) in capitals
 
 
 def pasted_results(text: str, host_type: str) -> list[tuple[int, int, str, str | None]]:
@@ -289,6 +290,12 @@ def pasted_results(text: str, host_type: str) -> list[tuple[int, int, str, str |
         if title is None or cells[0].rstrip(":").strip() != title or title.split(":", 1)[-1] != title:
             return None
         if any(":" not in c or len(c.split(":", 1)[0].split()) > _LABEL_WORDS for c in cells[1:]):
+            return None
+        # a pasted result's title stands in capitals ("CT PELVIS WITH CONTRAST (Final result)"); a line of
+        # prose that a wrap cut after a study's name ("I reviewed the MR neurography of 02/03/2026 with
+        # the") is no title, whatever type word it holds
+        letters = [c for c in re.sub(r"\([^)]*\)", "", title) if c.isalpha()]
+        if not letters or sum(c.isupper() for c in letters) < _TITLE_CAPITALS * len(letters):
             return None
         kind = infer_type(line)
         return kind if kind in _STUDY_TYPES else None

@@ -43,6 +43,11 @@ class QuantityConfig(BaseModel):
     effect_words: list[str] = []
     effect_stop_words: list[str] = []
     start_words: list[str] = []
+    # a rate, not a duration: "600 mg three times a day", "twice per week"
+    frequency_words: frozenset[str] = frozenset()
+    rate_words: frozenset[str] = frozenset()
+    # words that join the two dates of a course ("from 12/01/25 to 02/09/26")
+    range_words: frozenset[str] = frozenset()
     comparators: dict[str, list[str]]
     survival_bare_units: dict[str, float | None]
     size_units: dict[str, float] = {}
@@ -134,6 +139,8 @@ def durations(span: Span) -> list[Quantity]:
         n = _number(toks[j])
         if n is None:
             continue
+        if toks[j].lower() in cfg.rate_words and j > 0 and toks[j - 1].lower() in cfg.frequency_words:
+            continue  # "three times a day", "twice per week": how often, not how long
         comparator = _comparator_before(toks, j)
         if comparator == ">" and _span_of_sessions(toks, j):
             comparator = "="  # "7 visits over 4 weeks": the weeks the visits took, not more than 4
@@ -162,6 +169,18 @@ def _span_of_sessions(toks: list[str], i: int) -> bool:
         return False
     units = set(quantity_config().session_units)
     return any(w in units for w in words[-5:-1])
+
+
+def range_duration(span: Span) -> Quantity | None:
+    """"PT from 12/01/25 to 02/09/26": the weeks between two dates the sentence joins as a course."""
+    text = sent_of(span).text
+    words = quantity_config().range_words
+    dates = find_dates(text)
+    for (_s1, e1, d1), (s2, _e2, d2) in zip(dates, dates[1:], strict=False):
+        between = text[e1:s2].strip().lower()
+        if between in words and d2 > d1:
+            return Quantity(round((d2 - d1).days / 7, 1), "=", "weeks")
+    return None
 
 
 def since_duration(span: Span, doc_date: dt.date | None) -> Quantity | None:

@@ -43,6 +43,24 @@ def continues_sentence(doc, start: int) -> bool:  # noqa: ANN001 - a spaCy Doc
     return doc[k].text[-1:].isalnum() or doc[k].text[-1:] in ",("
 
 
+def runs_into_prose(doc, start: int, end: int) -> bool:  # noqa: ANN001 - a spaCy Doc
+    """Whether a title candidate without its colon at tokens ``start:end`` goes on, on its line, in a
+    lower-case word: "Impression item 2" / "is revised: ..." is a sentence a wrap broke, not the
+    IMPRESSION heading ("IMPRESSION" alone on its line, "IMPRESSION 2: ..." are titles)."""
+    # (a title of several words that opens a longer heading, "Interval history (copied from ...", is
+    # matched by its first words by design: only a one-word title is read so)
+    if end - start != 1 or doc[end - 1].text.endswith(":") or (end < len(doc) and doc[end].text.startswith(":")):
+        return False
+    k = end
+    while k < len(doc) and doc[k].is_space:
+        if "\n" in doc[k].text:
+            return False
+        k += 1
+    if k >= len(doc) or "\n" in doc[end - 1].whitespace_:
+        return False
+    return doc[k].text[:1].islower()
+
+
 def opens_a_field(doc, start: int, text: str | None = None) -> bool:  # noqa: ANN001 - a spaCy Doc
     """Whether a title candidate at token ``start`` opens a field of a form line: it follows a wide gap
     (three spaces or a tab) on a line that already holds a "LABEL: value" field ("REFERRING: DR. A.
@@ -96,7 +114,8 @@ def make_sections(nlp: Language, name: str):  # noqa: ANN201 - medspaCy Sectioni
         """medspaCy's Sectionizer, whose titles must start a line that is no wrapped continuation."""
 
         def filter_start_lines(self, doc, matches):  # noqa: ANN001, ANN201 - medspaCy's public hook
-            starts = [m for m in super().filter_start_lines(doc, matches) if not continues_sentence(doc, m[1])]
+            starts = [m for m in super().filter_start_lines(doc, matches)
+                      if not continues_sentence(doc, m[1]) and not runs_into_prose(doc, m[1], m[2])]
             text = doc.text  # (once: Doc.text joins every token)
             fields = [m for m in matches if m not in starts and opens_a_field(doc, m[1], text)]
             return sorted(starts + fields, key=lambda m: m[1])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.lesions.charts import FAMILY_A, FAMILY_B, FAMILY_C, edit, outcomes, write_case
+from tests.lesions.charts import FAMILY_A, FAMILY_B, FAMILY_C, NOTE_A, edit, outcomes, write_case
 
 MRI, NOTE, PATH, CT = "mri_2026-01-02.txt", "note_2026-01-20.txt", "path_2026-01-05.txt", "ct_2026-01-03.txt"
 ABUTS = "The mass abuts the left acetabular roof."
@@ -1057,3 +1057,35 @@ def test_compression_needs_its_deficit(reviewer, tmp_path, name, note, b3):
             NOTE_B: FAMILY_B[NOTE_B].replace("Bilateral leg weakness 4/5 and intractable pain.", note)}
     got = outcomes(reviewer, write_case(tmp_path, name, ["63303"], docs))["63303"]
     assert got[1]["B3"] == b3, got
+
+
+LMN = ("LETTER OF MEDICAL NECESSITY\nDate: 01/21/2026\nTo the utilization reviewer:\n{body}\n")
+
+
+@pytest.mark.parametrize(("name", "note_plan", "letter_plan", "a3"), [
+    # the surgeon's letter is where the plan is documented: its plan counts when no note plans it
+    ("plan_only_in_the_letter", "", "Our plan: en bloc resection of the left ilium and acetabulum with wide margins, "
+     "with curative intent.", "met"),
+    # a plan the chart's notes state stays theirs (the letter adds nothing to it)
+    ("plan_in_the_note_too", NOTE_A.split("Plan: ")[1].strip(), "We request wide resection.", "met"),
+    # its statements of fact stay claims: no plan anywhere, and the letter's plan only asserted by the notes
+    ("letter_claims_only", "", "Imaging shows the tumor abuts the acetabular roof.", "insufficient"),
+])
+def test_the_requesters_letter_documents_its_own_plan(reviewer, tmp_path, name, note_plan, letter_plan, a3):
+    note = NOTE_A.split("Plan: ")[0] + (f"Plan: {note_plan}\n" if note_plan else "")
+    docs = {**FAMILY_A, NOTE: note, "lmn_2026-01-21.txt": LMN.format(body=letter_plan)}
+    got = outcomes(reviewer, write_case(tmp_path, name, ["27076-LT"], docs))["27076"]
+    assert got[1]["A3"] == a3, got
+
+
+@pytest.mark.parametrize(("name", "extra", "a3"), [
+    # a denial inside the condition of an alternative names when the alternative applies
+    ("alternative_if_margins_fail", "If wide margins are not achievable after chemotherapy: definitive radiation "
+     "as the alternative.", "met"),
+    # a denial the plan states contradicts its margins: the plan is no longer settled
+    ("margins_not_achievable", "Wide margins are not achievable.", "insufficient"),
+])
+def test_a_denial_in_an_alternatives_condition(reviewer, tmp_path, name, extra, a3):
+    docs = edit(FAMILY_A, NOTE, "with curative intent.\n", "with curative intent.\n" + extra + "\n")
+    got = outcomes(reviewer, write_case(tmp_path, name, ["27076-LT"], docs))["27076"]
+    assert got[1]["A3"] == a3, got

@@ -205,6 +205,11 @@ CASES: list[tuple[str, str, str]] = [
     ("Relationship of the scar to the sciatic nerve indeterminate on this protocol.", "sciatic nerve", "u"),
     ("Equivocal marrow signal in the acetabular roof.", "acetabular roof", "u"),
     ("The sciatic nerve is normal. Roof signal indeterminate on this study.", "sciatic nerve", "n"),
+    # two readings a sample cannot tell apart are both open; a reading a report gives other evidence is not its own
+    ("The sample does not permit a distinction between enchondroma and chondrosarcoma grade 1.", "chondrosarcoma",
+     "u"),
+    ("Cannot be reliably distinguished from a schwannoma on this core.", "schwannoma", "u"),
+    ("In a lesion of this size, the imaging supports a low-grade chondrosarcoma.", "chondrosarcoma", "u"),
     # a reading offered with an adverb between the modal and its verb is still only offered
     ("The L3 lesion could alternatively represent an atypical hemangioma.", "atypical hemangioma", "u"),
     # return precautions name what to come back for, not what the patient has

@@ -69,6 +69,12 @@ TYPES = [
      "OBR|1|E-1|N-1|EMGNCS^NERVE CONDUCTION STUDIES AND NEEDLE EMG|||202603091300\n", "other"),
     ("MSH|^~\\&|RIS|GENERAL|EHR|GH|202601091422||ORU^R01|2|P|2.3\nPID|1||55^^^GH^MR||DOE^J||19731215|M\n"
      "PV1|1|O|CLINIC 4B\nOBR|1|A-1|R-1|MRPELC^MRI PELVIS WITH AND WITHOUT GADOLINIUM|||202601091130\n", "imaging"),
+    # what a report is for names no type ("... for the international referral"); a header field that
+    # names the study does
+    ("UNIVERSITY HOSPITAL - DEPARTMENT 4\nReport in English for the international referral\n\nDate: 09.01.2025\n"
+     "Patient: male, 15 years\nExamination: MRI of the pelvis, native and contrast\n\nFindings:\nA mass.\n"
+     "Assessment:\nBone tumour.\n", "imaging"),
+    ("ORTHOPAEDIC CLINIC\nLetter for the referring physician\nExamination: the hip moves freely.\n", "clinical_note"),
 ]
 
 
@@ -250,3 +256,23 @@ def test_a_pasted_result_reads_as_imaging_and_the_note_around_it_as_the_note(fac
     assert {str(f.document_date) for f in roof} == {"2026-01-18"}
     plans = [f for f in facts if f.kind == "plan"]
     assert plans and {f.document_type for f in plans} == {"clinical_note"}
+
+
+@pytest.mark.parametrize(("line", "noise"), [
+    # a fax header whose time and page count a wrap moved to the next line is still the send's
+    ("RIVERBEND OPEN MRI    FAX 555-201-7730    06/01/2026", True),
+    ("08:51    PG 1/1", True),
+    # a letterhead's numbers, and a labelled date after them, are the document's own
+    ("4120 Commerce Park Dr, Suite 200      Ph (555) 014-2230   Fax (555) 014-2231", False),
+    ("Fax: (555) 201-7730   Date of service: 01/02/2026", False),
+])
+def test_a_wrapped_fax_header_is_noise(line, noise):
+    from mednec.pipeline.doctype import is_noise_line
+
+    assert is_noise_line(line) is noise
+
+
+def test_a_wrapped_fax_header_sets_no_date():
+    text = ("RIVERBEND OPEN MRI    FAX 555-201-7730    06/01/2026\n08:51    PG 1/1\n\n"
+            "MRI LUMBAR SPINE W/WO CONTRAST       DOS: 05/30/2026\nFINDINGS: mass at L4.\n")
+    assert str(infer_date(text)) == "2026-05-30"

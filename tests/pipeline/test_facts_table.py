@@ -897,6 +897,12 @@ def test_assertion_scope_by_structure(facts_of, text, concept, flags):
     ("34 yr old lady with a sciatic nerve injury following an IM injection.", "injection", None),
     ("A 52-year-old man completed 8 weeks of physical therapy.", "physical_therapy", 8.0),
     ("34 yr old lady; physiotherapy for 3 weeks without benefit.", "physical_therapy", 3.0),
+    # how often is not how long
+    ("Jan 26 - gabapentin up to 600 three times a day.", "neuropathic_medication", None),
+    ("Physical therapy twice per week.", "physical_therapy", None),
+    # a course given as its first and last date
+    ("Physical therapy from 12/01/25 to 02/09/26, 16 visits.", "physical_therapy", 10.0),
+    ("Physical therapy 03/02/2026 - 04/13/2026.", "physical_therapy", 6.0),
 ])
 def test_an_age_is_no_duration(facts_of, text, concept, weeks):
     found = [f for f in facts_of(text, doc_type="clinical_note") if f.concept == concept]
@@ -936,3 +942,14 @@ def test_a_level_label_places_its_findings(facts_of, text, levels):
     finding = [f for f in facts if f.kind != "site"]
     assert finding and all(f.sentence == labels[0].sentence for f in finding), \
         [(f.concept, f.sentence, labels[0].sentence) for f in finding]
+
+
+@pytest.mark.parametrize(("text", "section"), [
+    # a one-word title without its colon that runs on in lower case is a wrapped sentence, not a heading
+    ("FINDINGS: The canal component at L3 is extradural.\nImpression item 2\nis revised: extradural tumor at L3.\n",
+     "findings"),
+    ("FINDINGS: The canal component at L3 is extradural.\nIMPRESSION\nExtradural tumor at L3.\n", "impression"),
+])
+def test_a_title_that_runs_into_prose_is_no_heading(facts_of, text, section):
+    found = [f for f in facts_of(text) if f.concept == "spinal_level" and "tumor" in f.evidence[0].text]
+    assert found and found[-1].section == section, [(f.evidence[0].text, f.section) for f in found]
