@@ -163,7 +163,8 @@ class SentenceSplitter:
                     or self._number_wrap(doc, last, i)
                     or self._unit_wrap(last, tok)
                     or self._paren_wrap(last, tok)
-                    or self._dash_wrap(doc, last, i))
+                    or self._dash_wrap(doc, last, i)
+                    or self._hyphen_wrap(doc, j, tok))
                 if not wrapped:
                     starts[i] = True
                     continue
@@ -262,6 +263,17 @@ class SentenceSplitter:
             return False
         line = self._line_to(last)
         return len(line.split()) >= self.caps_min_words and not line.lstrip().startswith(("-", "\u2013", "\u2022", "*"))
+
+    def _hyphen_wrap(self, doc: Doc, j: int, tok: "Token") -> bool:
+        """A word the line broke at its hyphen goes on in the next line: "A LOW-" / "GRADE
+        CHONDROSARCOMA" is one word, "LOW-GRADE"."""
+        last = doc[j]
+        if not tok.text[:1].isalpha():
+            return False
+        if len(last.text) > 1:  # "LOW-" as one token
+            return last.text[-1] in "-\u2010" and last.text[-2].isalpha()
+        return (last.text in ("-", "\u2010") and j > 0 and doc[j - 1].text[-1:].isalpha()
+                and not doc[j - 1].whitespace_)
 
     def _line_to(self, last: "Token") -> str:
         """The text of ``last``'s line up to and including ``last``."""

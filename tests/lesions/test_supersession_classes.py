@@ -458,9 +458,10 @@ def test_a_headings_duration_is_its_items(reviewer, tmp_path):
 
 
 @pytest.mark.parametrize(("title", "a3"), [
-    # a record that is also the letter stays a record; a letter alone argues and is set aside
+    # a record that is also the letter stays a record; a letter alone argues for its statements of fact,
+    # but the plan it states is the requester's own, first hand, where no other document plans
     ("OPERATIVE PLAN / LETTER OF MEDICAL NECESSITY", "met"),
-    ("LETTER OF MEDICAL NECESSITY", "insufficient"),
+    ("LETTER OF MEDICAL NECESSITY", "met"),
 ])
 def test_a_plan_that_is_also_the_letter(reviewer, tmp_path, title, a3):
     docs = edit(FAMILY_A, A_NOTE, "ORTHOPAEDIC ONCOLOGY CONSULT", title)

@@ -6,6 +6,10 @@ import pytest
 from mednec.pipeline.sentences import wrap_width
 
 CASES = [
+    # a word broken at its hyphen goes on in the next line, in capitals or not
+    ("THE IMAGING SUPPORTS A LOW-\nGRADE CHONDROSARCOMA; NO MORE.", ["THE IMAGING SUPPORTS A LOW-\nGRADE "
+                                                                      "CHONDROSARCOMA; NO MORE."]),
+    ("The imaging supports a low-\ngrade chondrosarcoma.", ["The imaging supports a low-\ngrade chondrosarcoma."]),
     # a number at a line's end goes on into its unit on the next line, whatever the case
     ("TREATMENT TO DATE: 5 SESSIONS OVER 3\nWEEKS - NERVE GLIDING.",
      ["TREATMENT TO DATE: 5 SESSIONS OVER 3\nWEEKS - NERVE GLIDING."]),
