@@ -230,28 +230,32 @@ def _titled(text: str, at: int) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _headings() -> tuple[tuple[str, str], ...]:
-    """Section title literals of ``sections.jsonl`` (longest first) with their categories."""
+def _headings() -> tuple[re.Pattern[str], dict[str, str], dict[str, str]]:
+    """Section title literals of ``sections.jsonl``: one pattern (longest literal first), the category of
+    each literal, and of each literal without its colon (a title alone on its line drops it)."""
     from mednec.pipeline.sections import section_rule_specs
 
-    pairs = {(r.literal.lower(), r.category) for r in section_rule_specs() if r.pattern is None}
-    return tuple(sorted(pairs, key=lambda lc: -len(lc[0])))
+    pairs = {r.literal.lower(): r.category for r in section_rule_specs() if r.pattern is None}
+    ordered = sorted(pairs, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(lit) for lit in ordered), re.I)
+    bare = {lit.rstrip(":"): cat for lit, cat in pairs.items()}
+    return pattern, pairs, bare
 
 
 def _heading_category(line: str) -> str | None:
     """The section category a line opens, when it opens with a section title ("IMPRESSION:")."""
+    pattern, pairs, bare = _headings()
     head = line.lstrip(" \t-*\u2022")
-    low = head.lower()
-    for literal, category in _headings():
-        if not low.startswith(literal):
-            continue
-        after = low[len(literal):len(literal) + 1]
+    m = pattern.match(head)
+    if m is not None:
+        literal = m.group().lower()
+        after = head[m.end():m.end() + 1]
         if literal.endswith(":") or (not after.isalpha() and not head[:1].islower()):
-            return category
+            return pairs[literal]
     # a title alone on its line drops its colon ("Assessment/Plan")
-    bare = low.strip().rstrip(":")
-    if bare and not head[:1].islower():
-        return next((category for literal, category in _headings() if literal.rstrip(":") == bare), None)
+    low = head.lower().strip().rstrip(":")
+    if low and not head[:1].islower():
+        return bare.get(low)
     return None
 
 
