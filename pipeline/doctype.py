@@ -329,7 +329,7 @@ def _study_field_type(text: str, rules: list[tuple[str, re.Pattern[str]]]) -> st
     cfg = doctype_config()[0]
     if not cfg.study_fields:
         return None
-    label = re.compile(r"^\W*(?:" + "|".join(cfg.study_fields) + r")\s*:\s*(\S.*)$", re.I)
+    label = _compiled_label(tuple(cfg.study_fields))
     imaging = [p for t, p in rules if t == "imaging"]
     for line in [ln for ln in text[:3000].splitlines() if ln.strip()][: cfg.title_lines + 6]:
         m = label.match(line)
@@ -341,6 +341,13 @@ def _study_field_type(text: str, rules: list[tuple[str, re.Pattern[str]]]) -> st
 @lru_cache(maxsize=2)
 def _compiled_purpose(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
+
+
+@lru_cache(maxsize=2)
+def _compiled_label(fields: tuple[str, ...]) -> re.Pattern[str]:
+    """A header field line whose label is one of ``fields`` ("Examination: MRI ..."), its value grouped
+    (compiled once: every document is typed through it)."""
+    return re.compile(r"^\W*(?:" + "|".join(fields) + r")\s*:\s*(\S.*)$", re.I)
 
 
 _TITLE_PARTS = re.compile(r"\s+(?:-{1,2}|\u2013|\u2014|\|)\s+")
