@@ -172,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="text layer; scanned 200x200 dpi fax; scanned 200x100 dpi (fax standard mode)")
     ap.add_argument("--limit", type=int, default=0, help="at most this many packets (0: all)")
     ap.add_argument("--workers", type=int, default=1, help="OCR processes per packet")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="keep the OCR text cache here between runs (the packets are the same for the same "
+                         "cases; the cache key covers the extractor and its lexicon); default: a temporary one")
     args = ap.parse_args(argv)
     roots = args.roots or [ROOT.parent / "shared" / "cases", *sorted((ROOT / "corpora").glob("blind*")),
                            ROOT / "corpora" / "cases", ROOT / "corpora" / "demo"]
@@ -196,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             text_dates = {d.id: d.date for d in text_result.documents}
             started = time.perf_counter()
             try:
-                result, _ = reviewer.review(folder, cache_dir=tmp / "cache", ocr_workers=args.workers)
+                result, _ = reviewer.review(folder, cache_dir=args.cache or tmp / "cache", ocr_workers=args.workers)
             except MednecError as exc:
                 problems.append(f"{case.name}: {exc}")
                 continue

@@ -26,6 +26,12 @@ class PacketConfig(BaseModel):
     cover_max_lines: int
     continuation_cues: list[str]
     opening_cues: list[str] = []
+    opening_lines: int = 16
+    first_page_cues: list[str] = []
+    signature_cues: list[str] = []
+    closing_cues: list[str] = []
+    closing_lines: int = 8
+    dated_header_lines: int = 2
     unreadable_below: int
     page_file: str
     seam_lines: int = 4
@@ -103,6 +109,16 @@ def _noise() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     # a birth date or a dictation/fax stamp: the label right before the date ("DOB: 05/17/2003", "D: 01/02/26")
     not_date = re.compile(r"(?:^|[^\w])(?:" + "|".join(re.escape(w) for w in words) + r")\s*[:#]?\s*$", re.I)
     return noise, not_date, banner
+
+
+def dates_another_event(prefix: str) -> bool:
+    """Whether the words right before a date say it is not the document's: a birth date or a stamp
+    ("DOB", "Dictated"), or another event's date ("Comparison", "Prior", "Follow-up")."""
+    cfg = doctype_config()[0]
+    if _noise()[1].search(prefix.rstrip(" \t:#-,") + ":"):
+        return True
+    words = re.findall(r"[a-z][a-z-]*", prefix.lower())
+    return bool(set(words[-3:]) & set(cfg.date_label_not_after))
 
 
 def is_noise_line(line: str) -> bool:

@@ -12,6 +12,7 @@ as one packet. The rules are data (``doctypes.yaml``, ``packet``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +21,10 @@ from typing import Literal
 
 from mednec.pipeline.doctype import (
     PacketConfig,
+    dates_another_event,
+    day_first,
     doctype_config,
+    find_dates,
     infer_date,
     is_banner_line,
     is_noise_line,
@@ -69,6 +73,55 @@ def _opening() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{c})" for c in _rules()[0].opening_cues) or r"(?!)", re.I)
 
 
+@lru_cache(maxsize=1)
+def _first_page() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{c})" for c in _rules()[0].first_page_cues) or r"(?!)", re.I)
+
+
+@lru_cache(maxsize=1)
+def _closing() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{c})" for c in _rules()[0].closing_cues) or r"(?!)", re.I)
+
+
+def ends_a_letter(text: str) -> bool:
+    """Whether a page ends a letter: a closing ("Sincerely,", "Kind regards,") among its last lines."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not is_noise_line(ln)]
+    return any(_closing().search(ln) for ln in lines[-_rules()[0].closing_lines:])
+
+
+@lru_cache(maxsize=1)
+def _signature() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{c})" for c in _rules()[0].signature_cues) or r"(?!)", re.I)
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])\s+\S")
+_WRAPPED_WORDS = 4
+
+
+def opens_on_body(lines: list[str]) -> bool:
+    """Whether a page's head (its lines past fax headers and banners) begins inside a document's body:
+    on a list item ("3. S1 is spared, which would permit ..."), in lower case, or on a line of prose that wraps onto
+    the next line in lower case ("Left sciatic neuropathy, post-traumatic, peroneal division," /
+    "likely at the level of the buttock scar."). A report's title, a letter's letterhead, date and
+    salutation stand above its body: such a page goes on from the page before, whatever title-like
+    or salutation-like line stands further down it (a plan item in capitals, a signature)."""
+    if not lines:
+        return False
+    first = lines[0]
+    if _LIST_ITEM.match(first) or next((c for c in first if c.isalpha()), "").islower():
+        return True  # a list item, or a sentence going on from the page before in lower case
+    # (a wrapped title, "OUTSIDE RECORDS -- received from Antelope Draw Hospital, scanned and", is mostly
+    # capitalised words: prose is mostly lower case)
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", first)
+    return (len(lines) > 1 and lines[1][:1].islower() and not first.rstrip().endswith(":")
+            and len(words) >= _WRAPPED_WORDS and 2 * sum(w[0].islower() for w in words) > len(words))
+
+
+def _above_prose(lines: list[str]) -> list[str]:
+    """A page's head lines where a title or a salutation may stand: none when it opens on the body."""
+    return [] if opens_on_body(lines) else lines
+
+
 def _head(text: str) -> list[str]:
     cfg = _rules()[0]
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not is_noise_line(ln) and not is_banner_line(ln)
@@ -85,13 +138,15 @@ def title_of(text: str) -> str | None:
     rules = doctype_config()[1]
     # a header line laid out in columns ("SURGICAL PATHOLOGY REPORT      Accession: NS26-10482") is read
     # column by column
-    head = _head(text)
+    head = _above_prose(_head(text))
     # a line whose sentence goes on in lower case on the next line is a wrapped line of prose
     # ("Re-reviewed at the sarcoma imaging conference with multiplanar" / "reformats. The ..."), no title
     wrapped = {k for k in range(len(head) - 1) if head[k + 1][:1].islower()}
     cells = [cell.strip() for k, line in enumerate(head) if k not in wrapped
              for cell in _COLUMNS.split(line) if cell.strip()]
     for line in cells:
+        if _signature().search(line):
+            continue  # "Dr R. Iyer, Consultant Musculoskeletal Radiologist": who signed, not what
         candidate = _TITLE_LABELS.sub("", line)
         label = line.split(":", 1)[0] if ":" in line.rstrip(":") else None
         if candidate != line:
@@ -126,6 +181,33 @@ def _title_before_label(label: str, rules) -> str | None:  # noqa: ANN001 - doct
     return None
 
 
+def header_date(text: str) -> dt.date | None:
+    """The date a page's header line gives without a label, in its first lines above any prose: a
+    terse note's header ("Lakeview Internal Medicine   01/20/2026", "Med Onc consult -- AGH -- 23 Feb
+    2026 -- Dr. F. Lindgren"). The line is short and mostly capitalised words; a date that opens its
+    line (a dated log entry, "01/05/2026 visit 3: ...") or that the words before it give to another
+    event ("Comparison", "DOB", "Dictated") is none."""
+    cfg = _rules()[0]
+    order = day_first(text)
+    head = _above_prose(_head(text))
+    for k, line in enumerate(head[: cfg.dated_header_lines]):
+        if _FAX_HEADER.search(line) or (k + 1 < len(head) and head[k + 1][:1].islower()):
+            continue  # (a line whose sentence wraps on in lower case is prose: "ADDENDUM 01/15/2026: The ...")
+        words = re.findall(r"[A-Za-z][A-Za-z'.-]*", line)
+        if not 2 <= len(words) <= _HEADER_WORDS or 2 * sum(w[0].isupper() for w in words) < len(words):
+            continue  # (one word is a signature's tail, "MD 01/20/2026 00:40", not a header)
+        for start, _, date in find_dates(line, order):
+            before = line[:start]
+            if not before.strip():
+                break
+            if not dates_another_event(before):
+                return date
+    return None
+
+
+_HEADER_WORDS = 12
+
+
 def is_cover(text: str) -> bool:
     """Whether a page is a fax cover sheet."""
     cfg, cover, _, _ = _rules()
@@ -140,6 +222,10 @@ def is_continuation(text: str) -> bool:
     """
     cfg, _, cont, _ = _rules()
     lines = [ln for ln in text.splitlines() if ln.strip()]
+    if any(_first_page().search(ln) for ln in lines[: cfg.head_lines]):
+        # its own page-one mark at the head: a relayed report's "P.2/2" at the foot of the same
+        # page of this send continues nothing before it
+        return False
     edges = lines[: cfg.head_lines] + lines[-_EDGE_LINES:]
     return any(cont.search(ln) for ln in edges if not _FAX_HEADER.search(ln))
 
@@ -147,9 +233,14 @@ def is_continuation(text: str) -> bool:
 def is_first_page(text: str) -> bool:
     """Whether a page says it opens a document: its own first page ("Page 1 of 2") or a letter's
     salutation in its head ("Dear Dr. Reyes,"), where no title line names the document."""
+    cfg = _rules()[0]
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    edges = _head(text) + lines[-_EDGE_LINES:]
-    return any(_opening().search(ln) for ln in edges if not _FAX_HEADER.search(ln))
+    # a letter's salutation stands below its letterhead, date and address, above its prose
+    head = [ln for ln in lines if not is_noise_line(ln) and not is_banner_line(ln) and not _RELAYED.search(ln)]
+    if any(_opening().search(ln) for ln in _above_prose(head[: cfg.opening_lines]) if not _FAX_HEADER.search(ln)):
+        return True
+    # at its foot, only its own page number opens it ("Page 1 of 2"): a salutation there is quoted
+    return any(_first_page().search(ln) for ln in lines[-_EDGE_LINES:] if not _FAX_HEADER.search(ln))
 
 
 def is_unreadable(text: str) -> bool:
@@ -168,15 +259,19 @@ def segment(pages: list[str]) -> list[Part]:
             last_title = last_date = None
             continue
         title = title_of(text)
-        head_date = labelled_date("\n".join(_head(text)))
+        head_date = labelled_date("\n".join(_head(text))) or header_date(text)
         date = head_date or (infer_date(text) if title else None)
         repeated = title is not None and last_title is not None and title.lower() == last_title.lower() \
             and date == last_date
         # a header that dates the page anew ("Date of service: 02/24/2026" under a letterhead with no
         # title word) opens a document too, when the date differs from the document before
         redated = head_date is not None and last_date is not None and head_date != last_date
+        # the page after a letter's closing opens a document of its own (a payer's notice faxed after
+        # the letter that answers it), unless it says it goes on
+        after_letter = i > 1 and ends_a_letter(pages[i - 2])
         opens = not parts or parts[-1].kind == "cover" or (
-            (title is not None or redated or is_first_page(text)) and not is_continuation(text) and not repeated)
+            (title is not None or redated or after_letter or is_first_page(text)) and not is_continuation(text)
+            and not repeated)
         if opens:
             parts.append(Part(i, i, "document", title))
             last_title, last_date = title, date

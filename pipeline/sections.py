@@ -61,21 +61,38 @@ def runs_into_prose(doc, start: int, end: int) -> bool:  # noqa: ANN001 - a spaC
     return doc[k].text[:1].islower()
 
 
-def opens_a_field(doc, start: int, text: str | None = None) -> bool:  # noqa: ANN001 - a spaCy Doc
+def opens_a_field(doc, start: int, text: str | None = None, end: int | None = None) -> bool:  # noqa: ANN001 - a spaCy Doc
     """Whether a title candidate at token ``start`` opens a field of a form line: it follows a wide gap
     (three spaces or a tab) on a line that already holds a "LABEL: value" field ("REFERRING: DR. A.
-    SORENSEN     INDICATION: L FEMORAL NEUROPATHY"). A header form prints its fields side by side."""
+    SORENSEN     INDICATION: L FEMORAL NEUROPATHY"). A header form prints its fields side by side.
+
+    OCR closes a column gap to one space, or reads it as a dash ("SORENSEN \u2014 INDICATION:"): then a
+    title written in capitals with its colon, after a field whose label is in capitals too, opens a
+    field all the same (a form line in capitals; prose names no "INDICATION:" mid-line)."""
     if start == 0:
         return False
     prev = doc[start - 1]
     gap = prev.text if prev.is_space else prev.whitespace_
     if prev.is_space and start >= 2:
         gap = doc[start - 2].whitespace_ + gap
-    if "\n" in gap or not ("\t" in gap or "   " in gap):
+    if "\n" in gap:
         return False
     text = text if text is not None else doc.text
     line_start = text.rfind("\n", 0, doc[start].idx) + 1
-    return ":" in text[line_start:doc[start].idx]
+    before = text[line_start:doc[start].idx]
+    if "\t" in gap or "   " in gap:
+        return ":" in before
+    if end is None or ":" not in before:
+        return False
+    title = doc[start:end].text
+    label = before.split(":", 1)[0]
+    return (title.rstrip().endswith(":") and title.isupper() and label.strip().isupper()
+            and bool(_CLOSED_GAP.search(before)))
+
+
+# what stands between a field's value and the next field's title when OCR closed the gap: a space,
+# or a dash or bar read from the gap
+_CLOSED_GAP = re.compile(r"(?:\S[ \t]|[ \t][\u2014\u2013|-][ \t]?)$")
 
 
 # A header field that names a prior study or a protocol ("Comparison: 08/10/2025", "Technique: axial
@@ -117,7 +134,7 @@ def make_sections(nlp: Language, name: str):  # noqa: ANN201 - medspaCy Sectioni
             starts = [m for m in super().filter_start_lines(doc, matches)
                       if not continues_sentence(doc, m[1]) and not runs_into_prose(doc, m[1], m[2])]
             text = doc.text  # (once: Doc.text joins every token)
-            fields = [m for m in matches if m not in starts and opens_a_field(doc, m[1], text)]
+            fields = [m for m in matches if m not in starts and opens_a_field(doc, m[1], text, m[2])]
             return sorted(starts + fields, key=lambda m: m[1])
 
         def __call__(self, doc):  # noqa: ANN001, ANN204 - a spaCy Doc

@@ -91,6 +91,43 @@ def test_segment_splits_a_packet_at_report_boundaries():
       [">>> FAX RECEIVED 11/24/2025 14:07 FROM 5550142290 LAKEVIEW COMMUNITY", "HOSP HIM PAGE 02 OF 05 <<<",
        "LAKEVIEW COMMUNITY HOSPITAL - IMAGING SERVICES", "MRI PELVIS W AND W/O CONTRAST",
        "DATE OF EXAM: 11/18/2025"]], [1, 2]),
+    # a letter's salutation below a letterhead, its date and the addressee ("Dear Chloe", no title
+    # word) opens the letter, however many lines stand above it
+    ([["MRI BRACHIAL PLEXUS", "Exam date: 01/07/2026", "Impression: mass."],
+      ["Mr James Harrow FRACS", "Upper Limb, Plexus and Sarcoma Surgery", "Hollywood Specialist Centre, Nedlands",
+       "29/01/2026", "Dr Chloe Barnard", "Cottesloe Medical Centre", "Dear Chloe",
+       "RE: Natalia KOWALCZYK DOB 30/10/1990", "I saw Natalia again today with her biopsy which shows"]], [1, 2]),
+    ([["MRI PELVIS", "Exam date: 01/12/2026", "Impression: mass."],
+      ["Northgate Orthopaedic Oncology & Spine", "February 10, 2026",
+       "RE: Dale R. Halvorsen - Letter of Medical Necessity", "To the Medical Director:",
+       "We are resubmitting our request following your determination."]], [1, 2]),
+    # ...but a salutation quoted below the first line of prose opens nothing
+    ([["MRI PELVIS", "Exam date: 01/12/2026", "Impression: mass."],
+      ["the mass is unchanged from the prior study and there is no new lesion", "Dear Dr. Reyes,"]], [1]),
+    # the page after a letter's closing opens a document, whatever its title names (a payer's notice)
+    ([["Northgate Orthopaedic Oncology & Spine", "Dear Dr. Reyes,", "We request approval.", "Sincerely,",
+       "Alicia Castellanos, MD"],
+      ["CASCADE HEALTH PLAN - UTILIZATION MANAGEMENT", "NOTICE OF ADVERSE DETERMINATION Date: 01/06/2026",
+       "The request is not approved at this time."]], [1, 2]),
+    # ...unless that page says it goes on
+    ([["Northgate Orthopaedic Oncology & Spine", "Dear Dr. Reyes,", "We request approval.", "Sincerely,",
+       "Alicia Castellanos, MD"], ["Enclosures: MRI report", "Page 2 of 2"]], [1]),
+    # a page that opens on the body's prose goes on, whatever a later line of it looks like (a plan
+    # item in capitals, a signature naming a specialist)
+    ([["PHYSICAL MEDICINE & REHABILITATION CLINIC", "Date of service: 02/02/2026", "ASSESSMENT:"],
+      ["Left sciatic neuropathy, post-traumatic, peroneal division greater than tibial,",
+       "likely at the level of the buttock scar.", "PLAN:", "1. EMG/NCS left lower extremity - ordered 12/2025"]],
+     [1]),
+    ([["SECOND-OPINION REPORT", "Study: MRI sacrum", "Report date: 02/06/2026", "Conclusions:"],
+      ["3. S1 is spared, which would permit sacral amputation below S1 with",
+       "preservation of the S1 roots.", "Dr R. Iyer, Consultant Musculoskeletal Radiologist"]], [1]),
+    # a relayed report's own page-one mark at the head of a page opens it, though the relayed report's
+    # second page, printed on the same page of this send, ends it with "P.2/2"
+    ([["SURGICAL PATHOLOGY REPORT", "Collected: 02/10/2026", "Diagnosis: chordoma."],
+      ["FROM: NORTHGATE IMAGING LTD FAX 0161 4960192 28/01/2026", "16:52 P.1/2",
+       "NORTHGATE IMAGING LTD - INDEPENDENT DIAGNOSTIC CENTRE", "MRI SACRUM AND PELVIS",
+       "EXAM DATE: 28/01/2026", "IMPRESSION: sacral mass.", "28/01/2026 16:53 NORTHGATE IMAGING LTD", "P.2/2"]],
+     [1, 2]),
     # a report's first-page mark does not split the report it stands in
     ([["MRI PELVIS", "Exam date: 01/02/2026", "Findings: mass.", "Page 1 of 2"],
       ["Impression: mass.", "Page 2 of 2"]], [1]),

@@ -505,6 +505,13 @@ def test_a_wrapped_line_of_prose_opens_no_section(facts_of):
     # a single space, or no field before it on the line, is prose
     ("ELECTRODIAGNOSTIC CONSULTATION\nThe study shows: indication: L FEMORAL NEUROPATHY\n", None),
     ("ELECTRODIAGNOSTIC CONSULTATION\nSevere    indication: L FEMORAL NEUROPATHY\n", None),
+    # OCR closes the gap to one space or reads it as a dash: a capitals title after a capitals field
+    ("ELECTRODIAGNOSTIC CONSULTATION\nREFERRING: DR. A. B \u2014 INDICATION: L FEMORAL NEUROPATHY\n"
+     "NEEDLE EMG: NORMAL.\n", "clinical_history"),
+    ("ELECTRODIAGNOSTIC CONSULTATION\nREFERRING: DR. A. B INDICATION: L FEMORAL NEUROPATHY\n", "clinical_history"),
+    # ...but not in lower case, nor without a field before it on the line
+    ("ELECTRODIAGNOSTIC CONSULTATION\nReferring: Dr. A. B indication: L FEMORAL NEUROPATHY\n", None),
+    ("ELECTRODIAGNOSTIC CONSULTATION\nSEVERE \u2014 INDICATION: L FEMORAL NEUROPATHY\n", None),
 ])
 def test_a_title_after_a_wide_gap_on_a_form_line_opens_a_field(facts_of, text, section):
     found = [f for f in facts_of(text, "other") if f.concept == "femoral_neuropathy"]
