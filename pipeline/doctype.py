@@ -27,6 +27,7 @@ class PacketConfig(BaseModel):
     continuation_cues: list[str]
     opening_cues: list[str] = []
     opening_lines: int = 16
+    title_labels: list[str] = []
     first_page_cues: list[str] = []
     signature_cues: list[str] = []
     closing_cues: list[str] = []

@@ -41,7 +41,6 @@ _LABEL_WORDS = 4  # "Clinical history:" labels a field; "ORTHO CLINIC NOTE [EHR 
 _EDGE_LINES = 3  # continuation marks stand in a page's first or last lines
 # a bulleted line, or a sentence in sentence case ending in a period, is no title
 _SENTENCE_LINE = re.compile(r"^\s*(?:[-*\u2022]\s|\d{1,2}[.)]\s+[a-z])|^(?=.*\b[a-z]{2,}\b.*\b[a-z]{2,}\b).{20,}\.\s*$")
-_TITLE_LABELS = re.compile(r"^\W*(?:exam|examination|study|procedure|report|title|type)\s*:\s*", re.I)
 
 
 # a line drawn across the page ("-----", "=====") between two reports a sender put in one file
@@ -71,6 +70,12 @@ def _rules() -> tuple[PacketConfig, re.Pattern[str], re.Pattern[str], re.Pattern
 @lru_cache(maxsize=1)
 def _opening() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{c})" for c in _rules()[0].opening_cues) or r"(?!)", re.I)
+
+
+@lru_cache(maxsize=1)
+def _title_labels() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in _rules()[0].title_labels) or r"(?!)"
+    return re.compile(rf"^\W*(?:{words})\s*:\s*", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -147,7 +152,7 @@ def title_of(text: str) -> str | None:
     for line in cells:
         if _signature().search(line):
             continue  # "Dr R. Iyer, Consultant Musculoskeletal Radiologist": who signed, not what
-        candidate = _TITLE_LABELS.sub("", line)
+        candidate = _title_labels().sub("", line)
         label = line.split(":", 1)[0] if ":" in line.rstrip(":") else None
         if candidate != line:
             pass  # "EXAM: MRI PELVIS" names the document
@@ -193,7 +198,8 @@ def header_date(text: str) -> dt.date | None:
     for k, line in enumerate(head[: cfg.dated_header_lines]):
         if _FAX_HEADER.search(line) or (k + 1 < len(head) and head[k + 1][:1].islower()):
             continue  # (a line whose sentence wraps on in lower case is prose: "ADDENDUM 01/15/2026: The ...")
-        words = re.findall(r"[A-Za-z][A-Za-z'.-]*", line)
+        # (a parenthesis says more of the visit, "TELEHEALTH VISIT (video; pt at clinic room w/ RN)   DOS:")
+        words = re.findall(r"[A-Za-z][A-Za-z'.-]*", re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", line))
         if not 2 <= len(words) <= _HEADER_WORDS or 2 * sum(w[0].isupper() for w in words) < len(words):
             continue  # (one word is a signature's tail, "MD 01/20/2026 00:40", not a header)
         for start, _, date in find_dates(line, order):

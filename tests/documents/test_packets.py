@@ -128,6 +128,29 @@ def test_segment_splits_a_packet_at_report_boundaries():
        "NORTHGATE IMAGING LTD - INDEPENDENT DIAGNOSTIC CENTRE", "MRI SACRUM AND PELVIS",
        "EXAM DATE: 28/01/2026", "IMPRESSION: sacral mass.", "28/01/2026 16:53 NORTHGATE IMAGING LTD", "P.2/2"]],
      [1, 2]),
+    # a portal message's header ("From: ... Sent: ...", "Subject:") opens the message
+    ([["MRI PELVIS", "Exam date: 02/20/2026", "Impression: mass."],
+      ["Patient Portal - Message", "From: Patient (DOE, JANE)          Sent: 02/26/2026 7:48 PM",
+       "To: Sarcoma Surgery Team", "Subject: CT scan?", "Hello I still have not heard about the chest CT."]],
+     [1, 2]),
+    # a label before the title names it ("LAB: SURGICAL PATHOLOGY")
+    ([["MRI PELVIS", "Exam date: 06/01/2025", "Impression: mass."],
+      ["LAB: SURGICAL PATHOLOGY (REFERRED - REFERENCE LABORATORY RESULT)", "Date obtained: JUN 10, 2025",
+       "DIAGNOSIS: adenocarcinoma."]], [1, 2]),
+    # a terse note's header dates it without a label, a parenthesis or not; a dated entry does not
+    ([["MRI PELVIS", "Exam date: 01/02/2026", "Impression: mass."],
+      ["Lakeview Internal Medicine   01/20/2026", "47F, 5 mo bilat hand numbness."]], [1, 2]),
+    ([["MRI PELVIS", "Exam date: 01/02/2026", "Impression: mass."],
+      ["REGIONAL NERVE SURGERY", "TELEHEALTH VISIT (video; pt at clinic room w/ RN and her daughter)   DOS: 01/29/2026",
+       "S: burning pain."]], [1, 2]),
+    ([["PT DAILY LOG", "Date of service: 01/02/2026", "Visit 1: gait training."],
+      ["01/09/2026 Visit 2: gait training, pain 6/10.", "01/16/2026 Visit 3: no change."]], [1]),
+    ([["PT DAILY LOG", "Date of service: 01/02/2026", "Visit 1: gait training."],
+      ["Comparison of strength 01/09/2026: unchanged.", "Visit 3: no change."]], [1]),
+    # a date is no page count: "A/P 11/18/2025" continues nothing
+    ([["CT CHEST", "Exam date: 12/01/2025", "Impression: clear."],
+      ["NORTHSIDE IMAGING CENTER", "MRI PELVIS WITHOUT AND WITH CONTRAST   Date: 1/14/26",
+       "Comparison: CT A/P 11/18/2025."]], [1, 2]),
     # a report's first-page mark does not split the report it stands in
     ([["MRI PELVIS", "Exam date: 01/02/2026", "Findings: mass.", "Page 1 of 2"],
       ["Impression: mass.", "Page 2 of 2"]], [1]),
