@@ -300,17 +300,28 @@ def _addendum_restates(facts: list[Any], doc: Doc) -> list[Any]:
     if not added:
         return facts
     start = min(f.evidence[0].start for f in added)
-    sides: dict[str, set[str | None]] = {}
+    by_concept: dict[str, list[Any]] = {}
     for g in added:
-        sides.setdefault(g.concept, set()).add(g.side)
+        # a structure the addendum only names, affirmed with no relation ("it is continuous with the L4
+        # body and pedicle"), is a landmark of what it revises, not a new reading of that structure
+        if g.kind in ("site", "nerve") and g.relation is None and g.assertion.affirmed and not g.denied:
+            continue
+        by_concept.setdefault(g.concept, []).append(g)
     out = []
     for f in facts:
-        # staging speaks of the patient, not of a side (a lung nodule's side is no tumor's side)
-        if f.kind in kinds and f.evidence[0].start < start and f.concept in sides and (
-                f.kind == "diagnosis" or any(_sides_meet(side, f.side) for side in sides[f.concept])):
+        # staging speaks of the patient, not of a side (a lung nodule's side is no tumor's side); a
+        # structure at a level is restated at that level ("L4", not the L1 haemangioma's level)
+        same = by_concept.get(f.concept, ()) if f.kind in kinds and f.evidence[0].start < start else ()
+        if any(f.kind == "diagnosis" or (_sides_meet(g.side, f.side) and _levels_meet(g.levels, f.levels))
+               for g in same):
             f = _superseded(f, "addendum")
         out.append(f)
     return _locatives_follow(out, doc)
+
+
+def _levels_meet(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether two statements' vertebral levels can be about one place (either names none, or they share one)."""
+    return not a or not b or bool(set(a) & set(b))
 
 
 # "the sciatic nerve at the greater sciatic notch": the words that place a structure's statement
@@ -831,8 +842,42 @@ def _questions(facts: list[Any], doc: Doc) -> list[Any]:
             if f.kind in _STATEMENTS and not f.assertion.negated and in_question(_named_at(f)) else f for f in facts]
 
 
+def _relabelled_levels(facts: list[Any], doc: Doc) -> list[Any]:
+    """A re-read that renumbers a vertebra ("the collapsed vertebra is T12, not L1", "all references
+    to L1 above should read T12") moves what the report said before it of the old level to the new
+    one: the statement stands, at the level the recount gives (the quote keeps the words as written)."""
+    patterns = lesion_rules().level_relabels
+    if not patterns:
+        return facts
+    text = doc_text(doc)
+    mapping = doc.user_data.get("mednec_offsets")
+    # (each renumbering from its first statement on: the words after it already count anew, "the
+    # vertebra is T12, not L1. L1 is normal" speaks of the real L1)
+    first: dict[tuple[str, str], int] = {}
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            old, new = m.group("old").upper(), m.group("new").upper()
+            at = _source(mapping, 0, m.start())
+            if old != new and at < first.get((old, new), len(text) + 1):
+                first[(old, new)] = at
+    if not first:
+        return facts
+    out = []
+    for f in facts:
+        levels = getattr(f, "levels", ())
+        if levels:
+            for (old, new), at in first.items():
+                if _named_at(f) < at and old in levels:
+                    levels = tuple(dict.fromkeys(new if lv == old else lv for lv in levels))
+            if levels != f.levels:
+                f = f.model_copy(update={"levels": levels})
+        out.append(f)
+    return out
+
+
 def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     """The facts of one document with pointing-back hedges, the impression and addenda applied."""
+    facts = _relabelled_levels(list(facts), doc)
     out = _mark_past_scores(_current_scores(_restated_with_a_hedge(_pointing_back(_questions(list(facts), doc), doc),
                                                                    doc), doc), doc)
     out = _addendum_restates(out, doc)

@@ -27,6 +27,8 @@ class PacketConfig(BaseModel):
     continuation_cues: list[str]
     opening_cues: list[str] = []
     opening_lines: int = 16
+    # a letter's salutation ("Dear Chloe", "To the Medical Director:"), among the opening cues
+    salutation_cues: list[str] = []
     title_labels: list[str] = []
     first_page_cues: list[str] = []
     signature_cues: list[str] = []
@@ -76,6 +78,8 @@ class DocTypeConfig(BaseModel):
     packet: PacketConfig | None = None
     content_chars: int = 4000
     content_types: list[_ContentRule] = []
+    # the type of a letter (a salutation and a closing) that no title or section names
+    letter_type: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -330,6 +334,8 @@ def infer_type(text: str, filename: str | None = None) -> str:
     by_content = _type_from_sections(text)
     if by_content:
         return by_content
+    if cfg.letter_type and _is_letter(text):
+        return cfg.letter_type
     if named_note:
         return named_note
     if filename:
@@ -338,6 +344,27 @@ def infer_type(text: str, filename: str | None = None) -> str:
             if pattern.search(name):
                 return doc_type
     return "other"
+
+
+def _is_letter(text: str) -> bool:
+    """Whether a document is a letter: a salutation among its first lines ("Dear Dr. Reyes,", "To the
+    Medical Director:") and a closing after it ("Sincerely,", "Kind regards,"), the packet rules'
+    cues. A letter names no type in a title; it says what it is by its form."""
+    cfg = doctype_config()[0]
+    if cfg.packet is None:
+        return False
+    lines = [ln.strip() for ln in text[:cfg.content_chars * 2].splitlines() if ln.strip()]
+    salutation = _compiled_cues(tuple(cfg.packet.salutation_cues))
+    at = next((k for k, ln in enumerate(lines[: cfg.packet.opening_lines]) if salutation.search(ln)), None)
+    if at is None:
+        return False
+    closing = _compiled_cues(tuple(cfg.packet.closing_cues))
+    return any(closing.search(ln) for ln in lines[at + 1:])
+
+
+@lru_cache(maxsize=8)
+def _compiled_cues(cues: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{c})" for c in cues) or r"(?!)", re.I)
 
 
 def _study_field_type(text: str, rules: list[tuple[str, re.Pattern[str]]]) -> str | None:

@@ -94,6 +94,10 @@ class LesionRules(BaseModel):
     relation_hedges: list[str] = Field(default_factory=list)
     # words that may open the relation's own clause before its noun ("; and direct contact ...")
     relation_clause_openers: list[str] = Field(default_factory=list)
+    relation_clause_verbs: list[str] = Field(default_factory=list)
+    # a re-read that renumbers a vertebra ("the collapsed vertebra is T12, not L1", "all references
+    # to L1 above should read T12"): each pattern names its groups `new` and `old`
+    level_relabels: list[str] = Field(default_factory=list)
     impression_sections: frozenset[str]
     impression_finding_categories: frozenset[str] = frozenset()
     finding_sections: frozenset[str]
@@ -173,14 +177,16 @@ class CompiledLesionRules:
             bare = [h.split(" ", 1)[1] for h in rules.relation_hedges if h.startswith(("is ", "are "))]
             hedges = _words([*rules.relation_hedges, *bare]).pattern
             openers = "|".join(map(re.escape, rules.relation_clause_openers)) or r"(?!x)x"
+            verbs = "|".join(map(re.escape, rules.relation_clause_verbs)) or r"(?!x)x"
             self.relation_clause: re.Pattern[str] | None = re.compile(
-                rf"(?:^|[,;:\u2014])\s*(?:(?:{openers})\s+){{0,2}}"
+                rf"(?:^|[,;:\u2014]|\b(?:{verbs})(?=\s))\s*(?:(?:{openers})\s+){{0,2}}"
                 # (the relation's object may stand between: "relationship to the lumbosacral trunk is
                 # indeterminate", "contact with the nerve cannot be excluded")
                 rf"(?:[a-z]+\s+)?{nouns}\s+(?:(?:with|to)\s+(?:the\s+)?(?:[a-z]+\s+){{1,3}}?)?{hedges}",
                 re.IGNORECASE)
         else:
             self.relation_clause = None
+        self.level_relabels = [re.compile(p, re.IGNORECASE) for p in rules.level_relabels]
         # a level or level range named with fixation ("T10-L2 posterior instrumentation", "fusion
         # from T10 to L2"): those levels are fixed, not resected
         level = r"[CTLS]\d{1,2}"

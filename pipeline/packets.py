@@ -69,7 +69,8 @@ def _rules() -> tuple[PacketConfig, re.Pattern[str], re.Pattern[str], re.Pattern
 
 @lru_cache(maxsize=1)
 def _opening() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{c})" for c in _rules()[0].opening_cues) or r"(?!)", re.I)
+    cues = [*_rules()[0].opening_cues, *_rules()[0].salutation_cues]
+    return re.compile("|".join(f"(?:{c})" for c in cues) or r"(?!)", re.I)
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,7 @@ class _RelationNegation(BaseModel):
     partial: list[str] = []
     encased_over_degrees: int = 181
     extent_only: list[str] = []
+    benign_agents: list[str] = []
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +43,67 @@ def _denied(doc: Doc, start: int, first: int) -> bool:
 def _hedged(doc: Doc, start: int, first: int) -> bool:
     cfg = relation_negation_config()
     return any(t.lower_ in cfg.hedges for t in words_before(doc, start, first, cfg.window))
+
+
+_COORDINATORS = frozenset({"and", "or", ",", "/", "&"})
+_COORDINATION_REACH = 4  # words between two coordinated cues ("thickening and T2 hyperintensity")
+
+
+def _hedged_cues(span: Span) -> set[tuple[int, int]]:
+    """The relation cues of ``span`` a hedge leaves open: a modal right before the cue ("possible
+    contact"), or before the cue it is coordinated with ("possible mild thickening and T2
+    hyperintensity of the trunks": the hedge governs the whole coordinated phrase)."""
+    doc = span.doc
+    first = sent_start(span)
+    return {m.modifier_span for m in getattr(span._, "modifiers", ()) if m.category.startswith("REL_")
+            and (_hedged(doc, m.modifier_span[0], first) or _coordinated_hedge(doc, m.modifier_span[0], first))}
+
+
+@lru_cache(maxsize=1)
+def _cue_word() -> re.Pattern[str]:
+    from mednec.pipeline.context import relation_rule_specs  # (the cue patterns, read once)
+
+    return re.compile("|".join(f"(?:{r.pattern or re.escape(r.literal)})" for r in relation_rule_specs()
+                               if r.category != "REL_TUMOR"), re.I)
+
+
+def _coordinated_hedge(doc: Doc, start: int, first: int, depth: int = 0) -> bool:
+    """Whether the cue at token ``start`` is coordinated with a hedged cue before it: "and" or "or"
+    within a few words, the word before the coordinator a relation cue itself, and that cue hedged
+    (or coordinated with one)."""
+    before = words_before(doc, start, first, _COORDINATION_REACH)
+    at = max((k for k, t in enumerate(before) if t.lower_ in _COORDINATORS), default=None)
+    if at is None or at == 0 or any(t.text in {".", ";", ":"} for t in before[at:]):
+        return False
+    cue = before[at - 1]
+    if not _cue_word().fullmatch(cue.text):
+        return False
+    return _hedged(doc, cue.i, first) or (depth < _COORDINATION_DEPTH and
+                                           _coordinated_hedge(doc, cue.i, first, depth + 1))
+
+
+_COORDINATION_DEPTH = 3
+
+
+def _benign_agent(doc: Doc, end: int, span: Span) -> bool:
+    """Whether the cue ending at token ``end`` names a tissue of no tumor as what does it: "the nerve
+    is surrounded by fat", "compressed by normal muscle" (a cue whose agent is fat or normal tissue
+    says the structure is apart from the tumor, not reached by it)."""
+    cfg = relation_negation_config()
+    words = [t.lower_ for t in words_after(doc, end, sent_of(span).end, 3)]
+    return bool(words) and words[0] == "by" and any(w in cfg.benign_agents for w in words[1:3])
+
+
+def _separates_another(span: Span, end: int) -> bool:
+    """Whether the separation cue ending at token ``end``, after ``span``, names what it separates
+    from: "from" and another structure right after it ("... and is separated from the cauda equina")."""
+    doc = span.doc
+    after = words_after(doc, end, sent_of(span).end, 1)
+    if not after or after[0].lower_ not in ("from", "of"):
+        return False
+    group = doc.spans["mednec"] if "mednec" in doc.spans else ()
+    return any(t.label_ in ("SITE", "NERVE") and t.start > after[0].i and t.start != span.start
+               and _gap(doc, after[0].i + 1, t.start) <= _OBJECT_REACH for t in group)
 
 
 def _hedged_after(doc: Doc, end: int, span: Span) -> bool:
@@ -146,6 +208,7 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
     separations = []
     open_separations: list = []
     open_relations: list = []
+    hedged_cues = _hedged_cues(span)
     for mod in getattr(span._, "modifiers", ()):
         cat = mod.category
         if not cat.startswith("REL_"):
@@ -153,15 +216,16 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         ms, me = mod.modifier_span
         first = sent_start(span)
         # a cue a modal leaves open, before it ("possible contact") or right after it ("a fat plane
-        # may be present"), states no relation; an open separation is kept to tell the tumor noun
-        # beside it from tumor at the structure
-        if _hedged(span.doc, ms, first) or _hedged_after(span.doc, me, span):
+        # may be present"), or one coordinated with such a cue ("possible mild thickening and T2
+        # hyperintensity of the trunks"), states no relation; an open separation is kept to tell the
+        # tumor noun beside it from tumor at the structure
+        if (ms, me) in hedged_cues or _hedged_after(span.doc, me, span):
             if cat == "REL_SEPARATE":
                 open_separations.append(mod)
             elif cat != "REL_TUMOR":
                 open_relations.append(mod)
             continue
-        if _denied(span.doc, ms, first) or _landmark(span.doc, ms, first):
+        if _denied(span.doc, ms, first) or _landmark(span.doc, ms, first) or _benign_agent(span.doc, me, span):
             continue
         # a structure that labels its line is the topic, not the object, of a cue after the colon that
         # names its own object ("Lumbar plexus / femoral nerve: The mass reaches ... the right psoas"),
@@ -172,6 +236,8 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         if cat == "REL_SEPARATE":
             if _undone(span.doc, me, sent_of(span).end):
                 continue
+            if ms >= span.end and _separates_another(span, me):
+                continue  # "continuous with the L4 body and separated from the cauda equina": another's
             separations.append(mod)
         doc = span.doc
         dist = _gap(doc, me, span.start) if me <= span.start else _gap(doc, span.end, ms) if ms >= span.end else 0

@@ -296,16 +296,21 @@ class SentenceSplitter:
         return ":" in nxt[: self.caps_label_reach] or nxt.lower().rstrip(":").strip() in self.titles
 
     def _acronym_wrap(self, last: "Token", tok: "Token") -> bool:
-        """A line that ends on a lower-case word goes on into an all-caps acronym on the next line:
-        an acronym is capitalised wherever it stands, so its capital starts no sentence ("cannot
-        exclude low-grade" / "MPNST."). A next line that opens a field or a title starts anew."""
+        """A line that ends on a lower-case word goes on into an all-caps acronym or code on the next
+        line: an acronym ("MPNST") or a code ("T2", "S1") is capitalised wherever it stands, so its
+        capital starts no sentence ("cannot exclude low-grade" / "MPNST."). A next line that opens a
+        field or a title starts anew."""
         if not (last.text[-1:].isalpha() and last.text[-1:].islower()):
             return False
-        if not (len(tok.text) >= 2 and tok.text.isupper() and tok.text.isalpha()):
+        # (a sequence or level code is capitalised wherever it stands too: "with increased" / "T2 signal")
+        if not (len(tok.text) >= 2 and tok.text.isupper() and tok.text[:1].isalpha() and tok.text.isalnum()):
             return False
         line, nxt, no_room = self._room(last, tok)
-        if len(line.split()) < self.caps_min_words and not no_room:
-            return False  # a short line is an item of a list ("En bloc resection" / "IVC filter")
+        if len(line.split()) < self.caps_min_words and not no_room and not line.lstrip()[:1].islower():
+            # a short line is an item of a list ("En bloc resection" / "IVC filter"); one that itself
+            # goes on in lower case from the line before ("with increased" / "T2 signal") is a piece
+            # of a wrapped sentence
+            return False
         words = nxt.split()
         # an all-caps line of words is a heading; a label ("MRI:") opens a field. A line that is the
         # acronym alone with its sentence's end ("presumed" / "MPNST.") is the sentence's last word.
@@ -376,4 +381,6 @@ class SentenceSplitter:
                 and len(before.text) >= self.min_word):
             # "response. staging negative": a sentence typed without its capital
             return before.text.lower() in self.words and nxt.is_alpha
-        return first.isupper() or first.isdigit() or first in "([\"'-*"
+        # (a terse note opens a sentence on a comparison or an approximation: "no tumor. >5 mo since
+        # onset", "~14 wk PT")
+        return first.isupper() or first.isdigit() or first in "([\"'-*<>~\u2264\u2265"

@@ -8,6 +8,15 @@ import pytest
 from mednec.pipeline import infer_date, infer_type
 
 TYPES = [
+    # a letter whose salutation stands below a letterhead, a date and an address, and that closes as a
+    # letter does, is a clinician's correspondence, whatever its first lines name
+    ("Mr James Harrow FRACS\nUpper Limb, Plexus and Sarcoma Surgery\nHollywood Specialist Centre\n29/01/2026\n"
+     "Dr Chloe Barnard\nCottesloe Medical Centre\n1 Main Street\nPerth WA\nDear Chloe\nRE: Natalia K\n"
+     "I saw Natalia again today with her biopsy.\nKind regards,\nJames Harrow\n", "clinical_note"),
+    # ...a page with a salutation and no closing is not yet a letter
+    ("Mr James Harrow FRACS\nUpper Limb, Plexus and Sarcoma Surgery\nHollywood Specialist Centre\n29/01/2026\n"
+     "Dr Chloe Barnard\nCottesloe Medical Centre\n1 Main Street\nPerth WA\nDear Chloe\nRE: Natalia K\n"
+     "I saw Natalia again today with her biopsy.\n", "other"),
     ("MRI PELVIS WITH AND WITHOUT CONTRAST\n", "imaging"),
     # a salutation opens a letter; the honorific "Mr" is no MR study (the modality in capitals still is)
     ("Orthopaedic Oncology        06/01/2026\nDear Dr Kowalczyk,\nMr Johansen has completed radiotherapy\n",

@@ -6,6 +6,18 @@ import pytest
 from mednec.pipeline.sentences import wrap_width
 
 CASES = [
+    # a sequence or level code is capitalised wherever it stands: a line that ends on a word goes on
+    # into it ("with increased" / "T2 signal")
+    ("The right upper trunk is mildly thickened with increased\nT2 signal over 2 cm. This could reflect neuritis.",
+     ["The right upper trunk is mildly thickened with increased\nT2 signal over 2 cm.",
+      "This could reflect neuritis."]),
+    # ...also from a short line that itself goes on in lower case (a wrap re-broken by a fax)
+    ("The right upper trunk is mildly thickened\nwith increased\nT2 signal over 2 cm.",
+     ["The right upper trunk is mildly thickened\nwith increased\nT2 signal over 2 cm."]),
+    # a terse note opens a sentence on a comparison or an approximation sign
+    ("no mass, no tumor. >5 mo since onset, failed meds + ~14 wk PT.",
+     ["no mass, no tumor.", ">5 mo since onset, failed meds + ~14 wk PT."]),
+    ("No tumor. ~14 wk of PT.", ["No tumor.", "~14 wk of PT."]),
     # a word broken at its hyphen goes on in the next line, in capitals or not
     ("THE IMAGING SUPPORTS A LOW-\nGRADE CHONDROSARCOMA; NO MORE.", ["THE IMAGING SUPPORTS A LOW-\nGRADE "
                                                                       "CHONDROSARCOMA; NO MORE."]),
