@@ -67,10 +67,27 @@ def _rules() -> tuple[PacketConfig, re.Pattern[str], re.Pattern[str], re.Pattern
     return cfg, cover, cont, re.compile(cfg.page_file, re.I)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=8)
+def _cues(*fields: str) -> re.Pattern[str]:
+    """One pattern of the packet rules' cue lists named by ``fields`` (any of them matches)."""
+    cfg = _rules()[0]
+    return re.compile("|".join(f"(?:{c})" for f in fields for c in getattr(cfg, f)) or r"(?!)", re.I)
+
+
 def _opening() -> re.Pattern[str]:
-    cues = [*_rules()[0].opening_cues, *_rules()[0].salutation_cues]
-    return re.compile("|".join(f"(?:{c})" for c in cues) or r"(?!)", re.I)
+    return _cues("opening_cues", "salutation_cues")
+
+
+def _first_page() -> re.Pattern[str]:
+    return _cues("first_page_cues")
+
+
+def _closing() -> re.Pattern[str]:
+    return _cues("closing_cues")
+
+
+def _signature() -> re.Pattern[str]:
+    return _cues("signature_cues")
 
 
 @lru_cache(maxsize=1)
@@ -79,25 +96,10 @@ def _title_labels() -> re.Pattern[str]:
     return re.compile(rf"^\W*(?:{words})\s*:\s*", re.I)
 
 
-@lru_cache(maxsize=1)
-def _first_page() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{c})" for c in _rules()[0].first_page_cues) or r"(?!)", re.I)
-
-
-@lru_cache(maxsize=1)
-def _closing() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{c})" for c in _rules()[0].closing_cues) or r"(?!)", re.I)
-
-
 def ends_a_letter(text: str) -> bool:
     """Whether a page ends a letter: a closing ("Sincerely,", "Kind regards,") among its last lines."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not is_noise_line(ln)]
     return any(_closing().search(ln) for ln in lines[-_rules()[0].closing_lines:])
-
-
-@lru_cache(maxsize=1)
-def _signature() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{c})" for c in _rules()[0].signature_cues) or r"(?!)", re.I)
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])\s+\S")
