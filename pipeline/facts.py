@@ -235,10 +235,6 @@ def _plain_film(text: str) -> bool:
     return bool(rules.plain_film.search(title)) and not rules.cross_section.search(title)
 
 
-# level names that head the findings of their line ("T12: ...", "L1: ...")
-_LEVEL_LABELS = frozenset({"spinal_level"})
-
-
 def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | None) -> list[Fact]:
     """Typed facts of one processed document (the pipeline of :func:`mednec.pipeline.build`)."""
     kb = load_kb()
@@ -304,7 +300,7 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
                 relation, modifier = "tumor", None
             elif head is None and _clear_clause(doc, span):
                 assertion, relation, modifier = assertion.model_copy(update={"negated": True}), "tumor", None
-            elif concept.concept in _LEVEL_LABELS:
+            elif concept.concept in lesion_rules().rules.level_label_concepts:
                 # "T12: enhancing tumor replaces the vertebral body ...": a level heading its findings
                 # places them (what its sentence says is about that level), and asserts no relation
                 relation, modifier = None, None

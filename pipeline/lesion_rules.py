@@ -98,6 +98,9 @@ class LesionRules(BaseModel):
     # a re-read that renumbers a vertebra ("the collapsed vertebra is T12, not L1", "all references
     # to L1 above should read T12"): each pattern names its groups `new` and `old`
     level_relabels: list[str] = Field(default_factory=list)
+    # concepts whose mention labels a line's findings with a level ("T12: enhancing tumor replaces ..."):
+    # the label places them and asserts no relation of its own
+    level_label_concepts: frozenset[str] = frozenset()
     impression_sections: frozenset[str]
     impression_finding_categories: frozenset[str] = frozenset()
     finding_sections: frozenset[str]
