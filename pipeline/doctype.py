@@ -354,16 +354,17 @@ def _is_letter(text: str) -> bool:
     if cfg.packet is None:
         return False
     lines = [ln.strip() for ln in text[:cfg.content_chars * 2].splitlines() if ln.strip()]
-    salutation = _compiled_cues(tuple(cfg.packet.salutation_cues))
+    salutation = compile_cues(tuple(cfg.packet.salutation_cues))
     at = next((k for k, ln in enumerate(lines[: cfg.packet.opening_lines]) if salutation.search(ln)), None)
     if at is None:
         return False
-    closing = _compiled_cues(tuple(cfg.packet.closing_cues))
+    closing = compile_cues(tuple(cfg.packet.closing_cues))
     return any(closing.search(ln) for ln in lines[at + 1:])
 
 
-@lru_cache(maxsize=8)
-def _compiled_cues(cues: tuple[str, ...]) -> re.Pattern[str]:
+@lru_cache(maxsize=16)
+def compile_cues(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """One case-blind pattern matching any of ``cues`` (compiled once per cue list)."""
     return re.compile("|".join(f"(?:{c})" for c in cues) or r"(?!)", re.I)
 
 

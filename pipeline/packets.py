@@ -21,6 +21,7 @@ from typing import Literal
 
 from mednec.pipeline.doctype import (
     PacketConfig,
+    compile_cues,
     dates_another_event,
     day_first,
     doctype_config,
@@ -67,11 +68,10 @@ def _rules() -> tuple[PacketConfig, re.Pattern[str], re.Pattern[str], re.Pattern
     return cfg, cover, cont, re.compile(cfg.page_file, re.I)
 
 
-@lru_cache(maxsize=8)
 def _cues(*fields: str) -> re.Pattern[str]:
     """One pattern of the packet rules' cue lists named by ``fields`` (any of them matches)."""
     cfg = _rules()[0]
-    return re.compile("|".join(f"(?:{c})" for f in fields for c in getattr(cfg, f)) or r"(?!)", re.I)
+    return compile_cues(tuple(c for f in fields for c in getattr(cfg, f)))
 
 
 def _opening() -> re.Pattern[str]:
