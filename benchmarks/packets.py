@@ -191,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     codes = same = new_approvals = 0
     pages_total, seconds = 0, 0.0
     problems: list[str] = []
+    reported = 0
     try:
         for i, case in enumerate(cases):
             folder, truths = build_packet(case, tmp / f"p{i}", kind=args.kind, seed=i)
@@ -240,6 +241,13 @@ def main(argv: list[str] | None = None) -> int:
                 elif x.outcome != by_code.get(x.code):
                     problems.append(f"{case.name}/{x.code}: packet {x.outcome}, text {by_code.get(x.code)}")
             del text_case
+            # a running tally on stderr, so a long scanned run that is stopped still tells what it saw
+            print(f"[{i + 1}/{len(cases)}] {case.parent.name}/{case.name}: boundaries tp {tp} fp {fp} fn {fn}; "
+                  f"outcomes {same}/{codes}; new approvals {new_approvals}; problems {len(problems)}",
+                  file=sys.stderr, flush=True)
+            for line in problems[reported:]:
+                print("  " + line, file=sys.stderr, flush=True)
+            reported = len(problems)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     precision = tp / (tp + fp) if tp + fp else 0.0
