@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from typing import TypeVar
 
@@ -23,6 +22,7 @@ from mednec.criteria.schema import (
     SharedCriteria,
     Tree,
 )
+from mednec.pipeline.resources import rule_cache
 from pydantic import BaseModel, ValidationError
 
 from mednec.core.errors import CriteriaError
@@ -79,7 +79,7 @@ class _Vocabulary:
     relations: frozenset[str]
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def _vocabulary() -> _Vocabulary:
     from mednec.pipeline.context import relation_rule_specs
     from mednec.pipeline.kb import load_kb
@@ -160,7 +160,7 @@ def shared_files() -> list[str]:
                   if p.name.endswith(".yaml") and p.name != "conditions.yaml")
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def load_criteria() -> CriteriaSet:
     """Load every criteria file, resolve shared criteria and check every reference."""
     conditions = _load("shared/conditions.yaml", NamedConditions).conditions

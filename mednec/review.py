@@ -329,10 +329,11 @@ class Reviewer:
     whose request or documents are unreadable is refused without building it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, nlp=None) -> None:  # noqa: ANN001 - spacy.language.Language
+        """``nlp``: a pipeline to review with (e.g. one saved and loaded again); default: build one."""
         from mednec.criteria.loader import load_criteria
 
-        self._nlp = None
+        self._nlp = nlp
         self.criteria = load_criteria()
 
     @property

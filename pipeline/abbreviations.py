@@ -17,12 +17,11 @@ facts treat them like any other target.
 
 import bisect
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Literal
 
 import numpy
 from mednec.pipeline.kb import load_kb
-from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.resources import load_yaml, rule_cache
 from mednec.pipeline.targets import ALL_GROUP, GROUP
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from spacy.attrs import ORTH
@@ -71,7 +70,7 @@ class AbbreviationLexicon(BaseModel):
     entries: tuple[AbbreviationEntry, ...]
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def load_lexicon() -> AbbreviationLexicon:
     """Load ``abbreviations.yaml``; every concept must exist in the knowledge base."""
     lexicon = load_yaml(LEXICON, AbbreviationLexicon)

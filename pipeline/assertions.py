@@ -15,7 +15,7 @@ from typing import Literal
 
 from mednec.models import Assertion
 from mednec.models.facts import DiagnosisFact, FindingFact, NerveFact, PlanFact, ScoreFact, SiteFact, TherapyFact
-from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.resources import load_yaml, rule_cache
 from mednec.pipeline.sentence_index import sentence_dates, sentence_says, sentence_years
 from mednec.pipeline.sentmap import doc_text
 from pydantic import BaseModel, ConfigDict
@@ -131,7 +131,7 @@ def _dated_before(span: Span, doc_date: dt.date) -> bool:
 _BARE_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/.-]|\s*-\s*\d)")
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def assertion_overrides() -> _Overrides:
     return load_yaml("assertion_overrides.yaml", _Overrides)
 

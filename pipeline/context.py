@@ -10,7 +10,6 @@ assertion flag and are read by the facts module.
 import bisect
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 from mednec.pipeline.context_graph import positional_graph
 from mednec.pipeline.lesion_rules import lesion_rules
@@ -20,6 +19,7 @@ from mednec.pipeline.resources import (
     ContextRuleSpec,
     context_rule_specs,
     load_jsonl,
+    rule_cache,
     to_medspacy_context_rules,
 )
 from mednec.pipeline.sentmap import doc_text
@@ -43,7 +43,7 @@ class RelationRuleSpec(ContextRuleSpec):
     category: str  # type: ignore[assignment]
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def relation_rule_specs() -> tuple[RelationRuleSpec, ...]:
     """The validated relation cues of ``relations.jsonl``."""
     specs = tuple(load_jsonl("relations.jsonl", RelationRuleSpec))

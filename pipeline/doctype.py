@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.resources import load_yaml, rule_cache
 from pydantic import BaseModel, ConfigDict
 
 
@@ -82,7 +82,7 @@ class DocTypeConfig(BaseModel):
     letter_type: str | None = None
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def doctype_config() -> tuple[DocTypeConfig, list[tuple[str, re.Pattern[str]]], re.Pattern[str], re.Pattern[str]]:
     cfg = load_yaml("doctypes.yaml", DocTypeConfig)
     rules = [(r.type, re.compile("|".join(f"(?:{p})" for p in r.patterns), re.I)) for r in cfg.types]
@@ -105,7 +105,7 @@ def doctype_config() -> tuple[DocTypeConfig, list[tuple[str, re.Pattern[str]]], 
     return cfg, rules, date_re, label_re
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def _noise() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     cfg = doctype_config()[0]
     noise = re.compile("|".join(f"(?:{p})" for p in cfg.noise_lines) or r"(?!x)x", re.I)
@@ -143,7 +143,7 @@ _OCR_DATE = re.compile(r"(?<![\w/.-])(?=(?:[^\s/.-]*\d){2})(?:[\dOolI|]{1,2}([/.
 _DIGIT_SLIPS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def birth_label() -> re.Pattern[str]:
     """A birth-date label (``birth_labels`` of ``doctypes.yaml``), as a word ("DOB", "date of birth")."""
     words = sorted(doctype_config()[0].birth_labels, key=len, reverse=True)
@@ -413,7 +413,7 @@ def _join_wrapped_titles(lines: list[str]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def _content_rules() -> list[tuple[str, list[re.Pattern[str]]]]:
     cfg = doctype_config()[0]
     # a label with its colon, or a heading alone on its line ("Assessment/Plan", "Subjective")
@@ -499,7 +499,7 @@ def find_dates(text: str, day_first_order: bool | None = None) -> list[tuple[int
     return out
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def _month_re() -> re.Pattern[str]:
     cfg = doctype_config()[0]
     month = "|".join(sorted(cfg.months, key=len, reverse=True))
@@ -561,7 +561,7 @@ def infer_date(text: str, filename: str | None = None, day_first_order: bool | N
     return found
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def _structured_re() -> re.Pattern[str] | None:
     pats = doctype_config()[0].structured_dates
     return re.compile("|".join(f"(?:{p})" for p in pats), re.M) if pats else None

@@ -6,10 +6,9 @@ both built from it, so adding a synonym is a one-line data change.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Literal
 
-from mednec.pipeline.resources import iter_jsonl
+from mednec.pipeline.resources import iter_jsonl, rule_cache
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mednec.core.errors import ResourceError
@@ -72,7 +71,7 @@ class KnowledgeBase:
         return iter(self.concepts.values())
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def load_kb() -> KnowledgeBase:
     """Load and validate ``concepts.jsonl`` (cached: the file is read once per process)."""
     from pydantic import ValidationError

@@ -7,10 +7,9 @@ whole, spinal canal) are ``midline`` when no side is written.
 """
 
 
-from functools import lru_cache
 
 from mednec.pipeline.kb import load_kb
-from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.resources import load_yaml, rule_cache
 from mednec.pipeline.sentmap import sentence_map
 from mednec.pipeline.targets import GROUP
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,7 +30,7 @@ class LateralityConfig(BaseModel):
     place_words: list[str] = []
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def laterality_config() -> LateralityConfig:
     """The validated laterality rules."""
     return load_yaml("laterality.yaml", LateralityConfig)

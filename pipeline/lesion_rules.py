@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.resources import load_yaml, rule_cache
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -280,7 +279,7 @@ class CompiledLesionRules:
         self.score_past = _words(rules.score_past_cues)
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def lesion_rules() -> CompiledLesionRules:
     """The lesion model's rules (loaded and compiled once per process)."""
     return CompiledLesionRules(load_yaml("lesions.yaml", LesionRules))

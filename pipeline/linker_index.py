@@ -20,14 +20,13 @@ import os
 import re
 import shutil
 import tempfile
-from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal
 
 from mednec.pipeline.abbreviations import load_lexicon
 from mednec.pipeline.kb import load_kb
-from mednec.pipeline.resources import context_rule_specs, load_yaml, resource_text
+from mednec.pipeline.resources import context_rule_specs, load_yaml, resource_text, rule_cache
 from pydantic import BaseModel, ConfigDict, Field
 
 CONFIG = "linker.yaml"
@@ -55,7 +54,7 @@ class LinkerConfig(BaseModel):
     common_words: str
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def load_config() -> LinkerConfig:
     """The validated ``linker.yaml``."""
     return load_yaml(CONFIG, LinkerConfig)
@@ -182,7 +181,7 @@ def _load_ann_index(path: Path, cfg: LinkerConfig) -> Any:
     return ExactCosineIndex(scipy.sparse.load_npz(path / FILES[2]))
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def candidate_generator() -> Any:
     """scispaCy's CandidateGenerator over mednec's KB, loaded from the on-disk cache (once per process)."""
     import joblib
@@ -256,7 +255,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
     """(words that are not damage, sorted words of the KB aliases)."""
     from mednec.pipeline.sections import section_rule_specs
@@ -282,7 +281,7 @@ def deletions(word: str, depth: int) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def kb_neighbourhood() -> dict[str, frozenset[str]]:
     """SymSpell index of the canonical KB words: each deletion variant -> the words it comes from."""
     depth = max(edits for _, edits in load_config().max_edits)

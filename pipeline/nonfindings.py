@@ -5,9 +5,8 @@ after the colon names the structure itself."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.resources import load_yaml, rule_cache
 from mednec.pipeline.sentmap import doc_text, sent_of, sent_start, words_after, words_before
 from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Doc, Span
@@ -22,7 +21,7 @@ class _LevelRefs(BaseModel):
     cycle_after: list[str]
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def level_reference_config() -> _LevelRefs:
     return load_yaml("level_references.yaml", _LevelRefs)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -31,6 +30,7 @@ from mednec.pipeline.doctype import (
     is_noise_line,
     labelled_date,
 )
+from mednec.pipeline.resources import rule_cache
 
 _FAX_HEADER = re.compile(r"\bfax\b|\bfacsimile\b|\bfrom[-: ]"
                          r"|^\W*(?:[a-z]{3}[-. ]\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\s+\d{1,2}:\d{2})"
@@ -58,7 +58,7 @@ class Part:
     title: str | None = None
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def _rules() -> tuple[PacketConfig, re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     cfg = doctype_config()[0].packet
     if cfg is None:  # pragma: no cover - shipped doctypes.yaml has one
@@ -90,7 +90,7 @@ def _signature() -> re.Pattern[str]:
     return _cues("signature_cues")
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def _title_labels() -> re.Pattern[str]:
     words = "|".join(re.escape(w) for w in _rules()[0].title_labels) or r"(?!)"
     return re.compile(rf"^\W*(?:{words})\s*:\s*", re.I)
@@ -333,7 +333,7 @@ def _titled(text: str, at: int) -> bool:
     return False
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def _headings() -> tuple[re.Pattern[str], dict[str, str], dict[str, str]]:
     """Section title literals of ``sections.jsonl``: one pattern (longest literal first), the category of
     each literal, and of each literal without its colon (a title alone on its line drops it)."""

@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from mednec.pipeline.doctype import find_dates, find_months
-from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.resources import load_yaml, rule_cache
 from mednec.pipeline.sentmap import sent_of
 from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Span
@@ -55,7 +54,7 @@ class QuantityConfig(BaseModel):
     size_after_words: frozenset[str] = frozenset()
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def quantity_config() -> QuantityConfig:
     """The validated quantity vocabulary."""
     return load_yaml("quantities.yaml", QuantityConfig)

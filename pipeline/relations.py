@@ -7,11 +7,10 @@ relation; the denied ones are kept apart so criteria can read "abuts without inv
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from mednec.pipeline.kb import KnowledgeBase
-from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.resources import load_yaml, rule_cache
 from mednec.pipeline.sentmap import sent_of, sent_start, words_after, words_before
 from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Doc, Span
@@ -30,7 +29,7 @@ class _RelationNegation(BaseModel):
     benign_agents: list[str] = []
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def relation_negation_config() -> _RelationNegation:
     return load_yaml("relation_negation.yaml", _RelationNegation)
 
@@ -59,7 +58,7 @@ def _hedged_cues(span: Span) -> set[tuple[int, int]]:
             and (_hedged(doc, m.modifier_span[0], first) or _coordinated_hedge(doc, m.modifier_span[0], first))}
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def _cue_word() -> re.Pattern[str]:
     from mednec.pipeline.context import relation_rule_specs  # (the cue patterns, read once)
 

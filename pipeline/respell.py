@@ -12,9 +12,9 @@ document's own words. Settings and safety rules: ``resources/respell.yaml``.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from mednec.pipeline.offsets import OffsetMap
+from mednec.pipeline.resources import rule_cache
 from mednec.pipeline.respell_vocab import vocabulary
 from mednec.pipeline.respell_word import load_config, repair_word
 
@@ -33,7 +33,7 @@ _NEXT_ANY_WORD = re.compile(r"(?:[ \t]+|[ \t]*\n(?:[ \t]*\n(?=[ \t]*[a-z]))?[ \t
 _SPLIT_NO = re.compile(r"(?<![\w])([Nn]) ([oO])[ \t]+([A-Za-z]{3,})\b")
 _EXTRA_SPACE = re.compile(r"(?<=[^\s]) (?= [^\s])")
 
-@lru_cache(maxsize=1)
+@rule_cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     cfg = load_config()
     heads = "|".join(re.escape(h) for h in cfg.sentence_heads)

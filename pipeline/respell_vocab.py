@@ -22,10 +22,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 
-from mednec.pipeline.resources import context_rule_specs, resource_text
+from mednec.pipeline.resources import context_rule_specs, resource_text, rule_cache
 
 WORDS = "english_words.txt"
 SKIP = frozenset({"respell.yaml", WORDS})
@@ -101,7 +100,7 @@ def _stems(rules: set[str], english: list[str]) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def vocabulary() -> Vocabulary:
     """The word sets, built once per process from the shipped resources."""
     from mednec.pipeline.kb import load_kb

@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Literal
 
-from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.resources import load_yaml, rule_cache
 from mednec.pipeline.respell_vocab import Vocabulary, vocabulary
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -65,7 +64,7 @@ class RespellConfig(BaseModel):
     lone_letter_not_before: frozenset[str] = frozenset()
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def load_config() -> RespellConfig:
     """The validated ``respell.yaml``."""
     return load_yaml(CONFIG, RespellConfig)
@@ -154,7 +153,7 @@ def _split(word: str, vocab: Vocabulary, cfg: RespellConfig) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
-@lru_cache(maxsize=1 << 16)
+@rule_cache(maxsize=1 << 16)
 def repair_word(token: str, heading: bool = False, name_like: bool = False) -> str | None:
     """The repaired form of one token, or None when it is known or has no single repair.
 

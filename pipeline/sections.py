@@ -2,9 +2,8 @@
 
 
 import re
-from functools import lru_cache
 
-from mednec.pipeline.resources import load_jsonl
+from mednec.pipeline.resources import load_jsonl, rule_cache
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.language import Language
 
@@ -19,7 +18,7 @@ class SectionRuleSpec(BaseModel):
     pattern: list[dict] | None = None
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def section_rule_specs() -> tuple[SectionRuleSpec, ...]:
     """The validated section rules of ``sections.jsonl``."""
     return tuple(load_jsonl("sections.jsonl", SectionRuleSpec))

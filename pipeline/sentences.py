@@ -9,11 +9,10 @@ the next token starts a new one, except after abbreviations and list numbers.
 
 
 import re
-from functools import lru_cache
 from typing import Literal
 
 import numpy
-from mednec.pipeline.resources import load_yaml
+from mednec.pipeline.resources import load_yaml, rule_cache
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.attrs import SENT_START
 from spacy.language import Language
@@ -68,7 +67,7 @@ class SentenceConfig(BaseModel):
     max_sentence_tokens: int = Field(default=200, ge=20)
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def sentence_config() -> SentenceConfig:
     """The validated ``sentences.yaml``."""
     return load_yaml("sentences.yaml", SentenceConfig)

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
 
 from mednec.pipeline.lesion_rules import lesion_rules
+from mednec.pipeline.resources import rule_cache
 from mednec.pipeline.sentence_index import Member
 
 _CLAUSE_BREAKS = ";\n"
@@ -33,7 +33,7 @@ def _denied_on(between: str) -> bool:
     return bool(denials) and not any(c in between[denials[-1].end():] for c in ",;:")
 
 
-@lru_cache(maxsize=1)
+@rule_cache
 def _needs_more() -> frozenset[str]:
     """Words a line cannot end a phrase on: the sentence splitter's dangling words (articles,
     prepositions, conjunctions) and the side words (a side stands before what it sides)."""
