@@ -394,14 +394,20 @@ class Reviewer:
         from mednec.pipeline.discourse import restore_requester_plans, settle_nerve_plans, settle_scores
         from mednec.pipeline.lesions import assign_lesions
         from mednec.pipeline.patients import set_aside_other_patients
-        from mednec.pipeline.rereads import apply_rereads, apply_retractions, apply_undone_studies, apply_withdrawals
+        from mednec.pipeline.rereads import (
+            apply_pending_staging,
+            apply_rereads,
+            apply_retractions,
+            apply_undone_studies,
+            apply_withdrawals,
+        )
 
         texts = {d.info.id: (d.analysed or d.text) for d in case.documents}
         # evidence offsets point into the document as read: these read their text there
         as_read = {d.info.id: d.text for d in case.documents}
         facts = set_aside_other_patients(apply_retractions(apply_rereads(self.read_facts(case), texts), as_read),
                                          as_read)
-        facts = apply_undone_studies(apply_withdrawals(facts, as_read), as_read)
+        facts = apply_pending_staging(apply_undone_studies(apply_withdrawals(facts, as_read), as_read), as_read)
         return assign_lesions(settle_nerve_plans(settle_scores(restore_requester_plans(facts))))
 
     def _code_facts(self, code: str, facts: list) -> list:

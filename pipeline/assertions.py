@@ -80,6 +80,14 @@ class _Conditional(BaseModel):
     # it, ..."): the clause after its comma is its consequence, to the clause's end
     opening: str | None = None
     consequence_end: str = "[;.]"
+    # a consequence stated before its condition ("neurolysis and preservation if a plane is found"):
+    # what follows such a span, up to the condition's cue, with no clause break in between
+    postposed: str | None = None
+    postposed_labels: list[str] = []
+    # the other branch of a condition ("..., otherwise en bloc resection of the nerve"): a span after
+    # this cue, when a condition cue stands before it in the same sentence
+    alternative: str | None = None
+    condition_cue: str | None = None
 
 
 class _Coordination(BaseModel):
@@ -183,7 +191,9 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
     if flags["hypothetical"] and cfg.conditional and _in_condition(span, cfg.conditional):
         flags["conditional"] = True
     if not flags["hypothetical"] and cfg.conditional and (_after_a_condition_lead(span, cfg.conditional)
-                                                          or _in_consequence(span, cfg.conditional)):
+                                                          or _in_consequence(span, cfg.conditional)
+                                                          or _before_its_condition(span, cfg.conditional)
+                                                          or _in_alternative(span, cfg.conditional)):
         flags["hypothetical"] = True
     for rule in cfg.rules:
         if rule.sections and section not in rule.sections:
@@ -330,6 +340,30 @@ def _in_consequence(span: Span, cfg: _Conditional) -> bool:
 
 
 _CONSEQUENCE_REACH = 300
+
+
+def _before_its_condition(span: Span, cfg: _Conditional) -> bool:
+    """Whether ``span`` is a consequence stated before its condition: "neurolysis and preservation if
+    a dissection plane is found" plans the preservation only in that case."""
+    if cfg.postposed is None or span.label_ not in cfg.postposed_labels:
+        return False
+    return _compiled(cfg.postposed).match(doc_text(span.doc), span.end_char, span.sent.end_char) is not None
+
+
+def _in_alternative(span: Span, cfg: _Conditional) -> bool:
+    """Whether ``span`` stands in the other branch of a condition: "preservation if a plane is found,
+    otherwise en bloc resection of the nerve" plans the resection only if there is no plane."""
+    if cfg.alternative is None or cfg.condition_cue is None:
+        return False
+    text = doc_text(span.doc)
+    lo = max(span.sent.start_char, span.start_char - _CONSEQUENCE_REACH)
+    branches = list(_compiled(cfg.alternative).finditer(text, lo, span.start_char))
+    if not branches:
+        return False
+    branch = branches[-1]
+    if _compiled(cfg.consequence_end).search(text, branch.end(), span.start_char):
+        return False
+    return _compiled(cfg.condition_cue).search(text, span.sent.start_char, branch.start()) is not None
 
 
 @lru_cache(maxsize=4)

@@ -452,8 +452,18 @@ def restore_requester_plans(facts: Sequence[Any]) -> list[Any]:
     """The requester's letter's plan, where no source document of the case plans that part: what the
     surgeon means to do is the one thing the surgeon's letter documents first hand ("1. En bloc partial
     sacrectomy with curative intent ..."). A part the chart's own notes or board plan (en bloc, margins,
-    intent, the nerve) stays theirs: the letter neither adds to it nor conflicts with it."""
-    planned = {f.category for f in facts if f.kind == "plan" and f.assertion.superseded_by != REQUESTER_CLAIM}
+    intent, the nerve) stays theirs: the letter neither adds to it nor conflicts with it. Where the
+    chart's own documents hold a part of the letter's plan only as undecided (a board that defers the
+    resection "may be considered later if it progresses", declines it or makes it conditional), the
+    chart is at odds with the letter's operation as a whole, and none of the letter's parts is restored."""
+    source = [f for f in facts if f.kind == "plan" and f.assertion.superseded_by != REQUESTER_CLAIM]
+    planned = {f.category for f in source}
+    decided = {f.category for f in source if _firm(f)}
+    claimed = {f.category for f in facts if f.kind == "plan" and f.assertion.superseded_by == REQUESTER_CLAIM}
+    operation = set(lesion_rules().rules.operation_plans)
+    undecided_operation = bool(planned & operation) and not (decided & operation)
+    if undecided_operation or any(c in planned and c not in decided for c in claimed):
+        return list(facts)
     out = []
     for f in facts:
         if f.kind == "plan" and f.assertion.superseded_by == REQUESTER_CLAIM and f.category not in planned:

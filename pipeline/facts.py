@@ -424,7 +424,8 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
            cues: tuple[str, ...], doc_date: dt.date | None, rows: list[Any] = ()) -> Fact:
     label = concept.label
     if label == "DIAGNOSIS":
-        tissue = (doc_type == "pathology" and section in _TISSUE_SECTIONS) or "tissue" in cues
+        # (a report with no headings states its diagnosis under none: "core biopsy: UPS, high grade")
+        tissue = (doc_type == "pathology" and (section is None or section in _TISSUE_SECTIONS)) or "tissue" in cues
         return DiagnosisFact(**base, category=concept.category, tissue=tissue, size_mm=q.size_of(span))
     if label == "SITE":
         return SiteFact(**base, region=concept.region)

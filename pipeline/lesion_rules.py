@@ -148,6 +148,11 @@ class LesionRules(BaseModel):
     # a study a later statement says was never done, and the words that make a named study another one
     undone_study_words: list[str] = Field(default_factory=list)
     undone_other_words: list[str] = Field(default_factory=list)
+    staging_pending_after: list[str] = Field(default_factory=list)
+    staging_pending_before: list[str] = Field(default_factory=list)
+    staging_claims: list[str] = Field(default_factory=list)
+    operation_plans: list[str] = Field(default_factory=list)
+    staging_result_words: list[str] = Field(default_factory=list)
     # nouns after a structure that make it the topic of a part of a report, not a finding
     topic_nouns: frozenset[str] = frozenset()
     cited_label_times: list[str] = Field(default_factory=list)
@@ -268,6 +273,11 @@ class CompiledLesionRules:
             re.IGNORECASE) if rules.predicate_hedges else None
         self.undone_study = _words(rules.undone_study_words) if rules.undone_study_words else None
         self.undone_other = _words(rules.undone_other_words) if rules.undone_other_words else None
+        self.staging_pending_after = (_words(rules.staging_pending_after)
+                                      if rules.staging_pending_after else None)
+        self.staging_pending_before = (_words(rules.staging_pending_before)
+                                       if rules.staging_pending_before else None)
+        self.staging_result = _words(rules.staging_result_words) if rules.staging_result_words else None
         self.reread = re.compile("|".join([_words(rules.reread_cues).pattern,
                                            *(f"(?:{p})" for p in rules.reread_patterns)]), re.IGNORECASE)
         self.reread_title = _words(rules.reread_title_cues)

@@ -41,6 +41,7 @@ class QuantityConfig(BaseModel):
     session_units: list[str]
     effect_words: list[str] = []
     effect_stop_words: list[str] = []
+    effect_verbs: list[str] = []
     start_words: list[str] = []
     # a rate, not a duration: "600 mg three times a day", "twice per week"
     frequency_words: frozenset[str] = frozenset()
@@ -138,6 +139,8 @@ def durations(span: Span) -> list[Quantity]:
         n = _number(toks[j])
         if n is None:
             continue
+        if _effect_before(toks, j, cfg.effect_verbs):
+            continue  # "an injection that helped for about ten days": how long it helped
         if toks[j].lower() in cfg.rate_words and j > 0 and toks[j - 1].lower() in cfg.frequency_words:
             continue  # "three times a day", "twice per week": how often, not how long
         comparator = _comparator_before(toks, j)
@@ -160,6 +163,19 @@ def _effect_after(toks: list[str], i: int, effects: list[str], stops: list[str])
     return False
 
 
+def _effect_before(toks: list[str], j: int, verbs: list[str]) -> bool:
+    """Whether a verb of what a treatment did stands before the number at ``toks[j]``, with only
+    "for", "about", "only" and the like between ("helped for about ten days", "relief lasting 2 weeks")."""
+    words = [t.lower() for t in toks[max(0, j - 5): j] if t.strip()][-4:]
+    between = {"for", "about", "around", "approximately", "approx", "only", "just", "roughly", "~", "some"}
+    for w in reversed(words):
+        if w in verbs:
+            return True
+        if w not in between:
+            return False
+    return False
+
+
 def _span_of_sessions(toks: list[str], i: int) -> bool:
     """Whether the number at ``toks[i]`` follows "over" after a count of sessions: "7 visits over 4
     weeks", "12 sessions of PT over six weeks" (the time the sessions took)."""
@@ -171,11 +187,14 @@ def _span_of_sessions(toks: list[str], i: int) -> bool:
 
 
 def range_duration(span: Span) -> Quantity | None:
-    """"PT from 12/01/25 to 02/09/26": the weeks between two dates the sentence joins as a course."""
+    """"PT from 12/01/25 to 02/09/26", "from November 2025 through 01/23/2026": the weeks between two
+    dates (a month with no day counts from its first) that the sentence joins as a course."""
     text = sent_of(span).text
     words = quantity_config().range_words
     dates = find_dates(text)
-    for (_s1, e1, d1), (s2, _e2, d2) in zip(dates, dates[1:], strict=False):
+    points = sorted([*dates, *((lo, hi, dt.date(y, m, 1)) for lo, hi, y, m in find_months(text)
+                               if not any(s <= lo < e for s, e, _ in dates))])
+    for (_s1, e1, d1), (s2, _e2, d2) in zip(points, points[1:], strict=False):
         between = text[e1:s2].strip().lower()
         if between in words and d2 > d1:
             return Quantity(round((d2 - d1).days / 7, 1), "=", "weeks")
@@ -183,13 +202,16 @@ def range_duration(span: Span) -> Quantity | None:
 
 
 def since_duration(span: Span, doc_date: dt.date | None) -> Quantity | None:
-    """"since 07/2025": weeks from that date to the document date."""
+    """"since 07/2025": weeks from that date to the document date (the start nearest the span, when
+    the sentence lists several courses: "physiotherapy since September, pregabalin since October")."""
     if doc_date is None:
         return None
     sent = sent_of(span)
     text = sent.text
+    at = span.start_char - sent.start_char
     starts = set(quantity_config().start_words) or {"since"}
     months = find_months(text)
+    found: list[tuple[int, float]] = []
     # "on pregabalin from August 2025" (a month named in words, after any start word, no range after it),
     # then "since 07/2025": the first of that month, to the document's date
     for named in (True, False):
@@ -203,13 +225,18 @@ def since_duration(span: Span, doc_date: dt.date | None) -> Quantity | None:
                 continue
             weeks = (doc_date - dt.date(year, month, 1)).days / 7
             if weeks > 0:
-                return Quantity(round(weeks, 1), "=", "weeks")
-    for s, _e, d in find_dates(text):
-        if text[max(0, s - 7) : s].lower().strip().endswith("since"):
-            weeks = (doc_date - d).days / 7
-            if weeks > 0:
-                return Quantity(round(weeks, 1), "=", "weeks")
-    return None
+                found.append((abs(lo - at), round(weeks, 1)))
+        if found:
+            break
+    if not found:
+        for s, _e, d in find_dates(text):
+            if text[max(0, s - 7) : s].lower().strip().endswith("since"):
+                weeks = (doc_date - d).days / 7
+                if weeks > 0:
+                    found.append((abs(s - at), round(weeks, 1)))
+    if not found:
+        return None
+    return Quantity(min(found)[1], "=", "weeks")
 
 
 def cycles(span: Span) -> list[Quantity]:

@@ -300,6 +300,73 @@ def _study_names() -> dict[str, re.Pattern[str]]:
     return out
 
 
+def apply_pending_staging(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
+    """A negative staging stated without its study, where the chart says the study is still to come.
+
+    "Ewing sarcoma, left ilium, localised per referring team" and, in the same note, "the reports (CT
+    chest / bone scan) have not been sent ... CT thorax booked for 28/01": the staging the note relays
+    rests on studies the chart does not hold. Such a claim (``staging_claims``: a negative staging, or
+    metastasis stated absent) in a document other than an imaging report, in the same document or one
+    dated no later than the statement, is superseded; a study's own report still states its result.
+    """
+    rules = lesion_rules()
+    after_words, before_words = rules.staging_pending_after, rules.staging_pending_before
+    claims = set(rules.rules.staging_claims)
+    if (after_words is None and before_words is None) or not claims:
+        return list(facts)
+    names = _staging_names()
+    if names is None:
+        return list(facts)
+    texts = {k: join_broken_paragraphs(v) for k, v in texts.items()}
+    dates = {f.document: f.document_date for f in facts}
+    pending: list[str] = []  # documents that say a staging study is still to come
+    for doc, text in texts.items():
+        for m in names.finditer(text):
+            lo, hi = _sentence_around(text, m.start())
+            clause_end = min([i for i in (text.find(";", m.end(), hi), hi) if i >= 0])
+            after = text[m.end(): clause_end][:80]
+            before = text[max(lo, m.start() - 25): m.start()]
+            said = after_words.search(after) if after_words is not None else None
+            rest = after[said.end():] if said is not None else after
+            if said is None and before_words is not None:
+                # "awaiting a staging CT", "still no chest CT in hand": at most two words between
+                opening = list(before_words.finditer(before))
+                if not opening or len(before[opening[-1].end():].split()) > 2:
+                    continue
+            elif said is None:
+                continue
+            if rules.staging_result is not None and rules.staging_result.search(rest):
+                continue  # "CT chest ordered 12/01 and was negative": the clause gives the result
+            pending.append(doc)
+            break
+    if not pending:
+        return list(facts)
+    out = []
+    for f in facts:
+        category = getattr(f, "category", None)
+        absent = category in claims and (category == "staging_negative" or f.assertion.negated)
+        if absent and f.document_type != "imaging" and not f.assertion.superseded:
+            own = f.document_date
+            for doc in pending:
+                when = dates.get(doc)
+                if doc == f.document or (when is not None and own is not None and own <= when):
+                    f = _superseded(f, "the chart says the staging study is still to come")
+                    break
+        out.append(f)
+    return out
+
+
+def _staging_names() -> re.Pattern[str] | None:
+    """The names of the staging studies (chest CT, PET-CT, bone scan ...) in the knowledge base."""
+    from mednec.pipeline.kb import load_kb
+
+    aliases = [a for c in load_kb() if c.category == "staging_study" for a in c.aliases]
+    if not aliases:
+        return None
+    alts = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in sorted(aliases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
+
+
 def _sentence_around(text: str, at: int) -> tuple[int, int]:
     ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, at - 400), at)]
     lo = ends[-1] if ends else max(0, at - 400)
