@@ -455,6 +455,8 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
     if label == "PLAN":
         return PlanFact(**base, category=concept.category)
     if label == "SCORE":
+        if concept.value is not None:  # a score stated by its definition: the words are the value
+            return ScoreFact(**base, category=concept.category, value=concept.value)
         quantity = None
         if concept.quantity == "score":
             quantity = q.score_after(span, prefer_equals=concept.category == "sins",

@@ -28,6 +28,8 @@ class Concept(BaseModel):
     midline: bool = False
     relation: str | None = None
     quantity: Literal["cycles", "weeks", "score", "survival", "percent"] | None = None
+    # a score stated by its definition ("in bed or chair more than half the day" is ECOG 3): its value
+    value: float | None = None
     aliases: tuple[str, ...] = ()
     patterns: tuple[tuple[dict[str, Any], ...], ...] = ()
     cui: str | None = Field(default=None, pattern=r"^C\d{7}$")
@@ -36,6 +38,8 @@ class Concept(BaseModel):
     def _check(self) -> Concept:
         if not self.aliases and not self.patterns:
             raise ValueError("a concept needs at least one alias or pattern")
+        if self.value is not None and (self.label != "SCORE" or self.quantity is not None):
+            raise ValueError("only a SCORE concept read without a quantity states its value")
         if self.label in ("SITE", "NERVE") and not self.region:
             raise ValueError(f"{self.label} concept needs a region")
         if self.label not in ("SITE", "NERVE") and not self.category:

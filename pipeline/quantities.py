@@ -188,15 +188,20 @@ def _span_of_sessions(toks: list[str], i: int) -> bool:
 
 def range_duration(span: Span) -> Quantity | None:
     """"PT from 12/01/25 to 02/09/26", "from November 2025 through 01/23/2026": the weeks between two
-    dates (a month with no day counts from its first) that the sentence joins as a course."""
+    dates that the sentence joins as a course. A start month with no day counts from its last day (the
+    shortest course the words allow); an end month with no day gives no duration ("from August to
+    September" may be four weeks or eight)."""
+    import calendar
+
     text = sent_of(span).text
     words = quantity_config().range_words
     dates = find_dates(text)
-    points = sorted([*dates, *((lo, hi, dt.date(y, m, 1)) for lo, hi, y, m in find_months(text)
-                               if not any(s <= lo < e for s, e, _ in dates))])
-    for (_s1, e1, d1), (s2, _e2, d2) in zip(points, points[1:], strict=False):
+    months = [(lo, hi, dt.date(y, m, calendar.monthrange(y, m)[1]), False) for lo, hi, y, m in find_months(text)
+              if not any(s <= lo < e for s, e, _ in dates)]
+    points = sorted([*((s, e, d, True) for s, e, d in dates), *months])
+    for (_s1, e1, d1, _), (s2, _e2, d2, has_day) in zip(points, points[1:], strict=False):
         between = text[e1:s2].strip().lower()
-        if between in words and d2 > d1:
+        if between in words and d2 > d1 and has_day:
             return Quantity(round((d2 - d1).days / 7, 1), "=", "weeks")
     return None
 

@@ -105,3 +105,22 @@ def test_a_board_named_for_its_field_plans(reviewer, tmp_path, title, a3):
     docs = {**FAMILY_A, A_NOTE: FAMILY_A[A_NOTE].split("Plan:")[0], "board_2026-01-20.txt": board}
     got = outcomes(reviewer, write_case(tmp_path, "a", ["27076-LT"], docs))
     assert got["27076"][1]["A3"] == a3, got
+
+
+@pytest.mark.parametrize(("sentence", "value", "negated"), [
+    # performance status stated by its ECOG definition, in the chart's own words
+    ("Now spends most of the day in a recliner or bed, more than half of her waking hours.", 3, False),
+    ("She agreed the patient is in bed or chair more than half the day and needs help with self-care.", 3, False),
+    ("He is completely confined to bed.", 4, False),
+    ("She is up and about; not in bed or chair more than half the day.", 3, True),
+])
+def test_performance_status_by_its_definition(facts_of, sentence, value, negated):
+    scores = [f for f in facts_of(sentence, "clinical_note") if f.kind == "score" and f.category == "ecog"]
+    assert [(f.value, f.assertion.negated) for f in scores] == [(value, negated)]
+
+
+def test_a_definition_of_ecog_3_refers_a_corpectomy(reviewer, tmp_path):
+    note = FAMILY_B[B_NOTE].replace("ECOG 1.", "She now spends most of the day in bed or a chair, more than half "
+                                              "of her waking hours.")
+    got = outcomes(reviewer, write_case(tmp_path, "b", ["63303"], {**FAMILY_B, B_NOTE: note}))
+    assert got["63303"][0] == "refer" and got["63303"][1]["B4"] == "not_met", got

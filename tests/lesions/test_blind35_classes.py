@@ -94,8 +94,8 @@ def test_a_board_that_defers_the_operation_outweighs_the_letter(reviewer, tmp_pa
     # how long an injection helped is not how long therapy was given; each course from its own start
     ("Conservative care: physiotherapy since September 2025, pregabalin since October 2025, and a steroid "
      "injection on 11/25/2025 that helped for about ten days.", 20.0),
-    # a course from a named month to a date
-    ("Supervised physical therapy twice weekly from November 2025 through 01/23/2026.", 11.9),
+    # a course from a named month to a date (from the month's last day: the shortest course the words allow)
+    ("Supervised physical therapy twice weekly from November 2025 through 01/23/2026.", 7.6),
 ])
 def test_a_course_runs_from_its_own_start(nlp, sentence, weeks):
     import datetime as dt
