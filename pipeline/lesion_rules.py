@@ -139,6 +139,9 @@ class LesionRules(BaseModel):
     cross_section_titles: list[str] = Field(default_factory=list)
     # the head nouns that name, anywhere in a report, the one structure the report names with them
     unique_heads: frozenset[str] = frozenset()
+    # "14 mm T1 and T2 hyperintense focus": MRI sequence names, not the first two thoracic vertebrae
+    sequence_name_levels: frozenset[str] = frozenset()
+    signal_words: frozenset[str] = frozenset()
     # verbs that give a finding the label another read gave it ("described above as intradural",
     # labelled "L1 per outside CT"), and the time words that may stand between
     cited_label_verbs: list[str] = Field(default_factory=list)

@@ -356,6 +356,45 @@ def apply_pending_staging(facts: Sequence[Any], texts: Mapping[str, str]) -> lis
     return out
 
 
+def carry_level_relabels(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
+    """A recount one report makes ("the collapsed vertebra is T12, not L1") renumbers the patient's spine
+    for the chart: a document that names the old level and never the new one (a referral faxed from the
+    first report's count) means the recounted vertebra by it, and its statements move to the new level.
+    A document that names both levels knows the recount and keeps its own words."""
+    patterns = lesion_rules().level_relabels
+    if not patterns:
+        return list(facts)
+    found: dict[tuple[str, str], set[str]] = {}  # (old, new) -> documents that state the recount
+    for doc, text in texts.items():
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                old, new = m.group("old").upper(), m.group("new").upper()
+                if old != new:
+                    found.setdefault((old, new), set()).add(doc)
+    if not found:
+        return list(facts)
+    moves: dict[str, dict[str, str]] = {}  # document -> {old: new}
+    for (old, new), stating in found.items():
+        named_old = re.compile(rf"(?<![\w-]){re.escape(old)}(?![\w-])", re.IGNORECASE)
+        named_new = re.compile(rf"(?<![\w-]){re.escape(new)}(?![\w-])", re.IGNORECASE)
+        for doc, text in texts.items():
+            if doc not in stating and named_old.search(text) and not named_new.search(text):
+                moves.setdefault(doc, {})[old] = new
+    from mednec.pipeline.facts import parse_levels
+
+    out = []
+    for f in facts:
+        move = moves.get(f.document)
+        if move is not None and hasattr(f, "levels"):
+            # (a plan that names its level only in its words, "CORPECTOMY LUMBAR EXTRADURAL (L1)", is read
+            # at the level its words give, so those words move too)
+            levels = f.levels or (parse_levels(f.evidence[0].text) if f.kind == "plan" else ())
+            if any(lv in move for lv in levels):
+                f = f.model_copy(update={"levels": tuple(dict.fromkeys(move.get(lv, lv) for lv in levels))})
+        out.append(f)
+    return out
+
+
 def _staging_names() -> re.Pattern[str] | None:
     """The names of the staging studies (chest CT, PET-CT, bone scan ...) in the knowledge base."""
     from mednec.pipeline.kb import load_kb

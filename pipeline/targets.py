@@ -84,6 +84,22 @@ def _referred_back(doc: Doc, kept: list[Span]) -> list[Span]:
     return out
 
 
+def _sequence_names(span: Span) -> bool:
+    """Whether a level match names MRI sequences ("T1 and T2 hyperintense focus"): every level it names
+    is a sequence name and a signal word follows it."""
+    from mednec.pipeline.lesion_rules import lesion_rules
+
+    rules = lesion_rules().rules
+    if span._.concept != "spinal_level" or not rules.sequence_name_levels:
+        return False
+    names = [t.text.upper() for t in span if t.text[:1].isalnum() and t.lower_ not in ("and", "through", "to")]
+    if not names or not all(n in rules.sequence_name_levels for n in names):
+        return False
+    nxt = span.doc[span.end: span.end + 2]
+    words = [t.lower_ for t in nxt if not t.is_space]
+    return bool(words) and (words[0] in rules.signal_words or "".join(words[:2]) in rules.signal_words)
+
+
 @Language.factory("mednec_targets")
 def make_targets(nlp: Language, name: str) -> "TargetFinder":
     """spaCy factory for :class:`TargetFinder`."""
@@ -114,6 +130,7 @@ class TargetFinder:
             seen.add(key)
             span._.concept = concept
             spans.append(span)
+        spans = [s for s in spans if not _sequence_names(s)]
         spans.sort(key=lambda s: (s.start, -len(s)))
         kept = filter_spans(spans)
         back = _referred_back(doc, kept)

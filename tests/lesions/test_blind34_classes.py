@@ -124,3 +124,26 @@ def test_a_definition_of_ecog_3_refers_a_corpectomy(reviewer, tmp_path):
                                               "of her waking hours.")
     got = outcomes(reviewer, write_case(tmp_path, "b", ["63303"], {**FAMILY_B, B_NOTE: note}))
     assert got["63303"][0] == "refer" and got["63303"][1]["B4"] == "not_met", got
+
+
+RECOUNT_MRI = ("MRI THORACOLUMBAR SPINE\nDate of service: 01/10/2026\nFINDINGS: Pathologic collapse of the L1 "
+               "vertebral body by an enhancing lesion with epidural extension compressing the thecal sac. No "
+               "intradural abnormality.\nIMPRESSION: L1 metastasis with epidural extension.\n")
+RECOUNT = ("ADDENDUM 01/12/2026: The rib count was redone on the whole-spine localizer; the collapsed, tumour-bearing "
+           "vertebra is T12, not L1.\n")
+REFERRAL = ("REFERRAL FOR SPINE SURGERY\nDate of service: 01/14/2026\nReason: pathologic collapse L1, lung cancer.\n"
+            "Requested: corpectomy, lumbar extradural (L1).\n")
+
+
+@pytest.mark.parametrize(("recount", "level", "outcome"), [
+    # the recount renumbers the chart: a referral that still names the old level means the recounted one
+    (RECOUNT, "T12", "refer"),
+    # ...without the recount the lumbar lesion is the lumbar code's
+    ("", "L1", "approve"),
+])
+def test_a_rib_recount_renumbers_the_chart(reviewer, tmp_path, recount, level, outcome):
+    path = FAMILY_B["path_2026-02-02.txt"].replace("L3 vertebral body", f"{level} vertebral body")
+    note = FAMILY_B[B_NOTE].replace("L3 corpectomy", f"{level} corpectomy")
+    docs = {"path_2026-02-02.txt": path, B_MRI: RECOUNT_MRI + recount, B_NOTE: note, "referral.txt": REFERRAL}
+    got = outcomes(reviewer, write_case(tmp_path, "b", ["63303"], docs))
+    assert got["63303"][0] == outcome, got

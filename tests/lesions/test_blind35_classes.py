@@ -144,3 +144,16 @@ def test_the_study_report_itself_still_stages(reviewer, tmp_path):
     docs = {**docs, A_CT: FAMILY_A[A_CT].replace("01/03/2026", "01/25/2026")}
     got = outcomes(reviewer, write_case(tmp_path, "a", ["27076-LT"], docs))
     assert got["27076"][1]["A5"] == "met", got
+
+
+@pytest.mark.parametrize(("sentence", "levels"), [
+    # sequence names before a signal word are no vertebrae
+    ("A 14 mm T1 and T2 hyperintense focus in L4, a haemangioma.", [("L4",)]),
+    ("Lesion is T1- and T2-weighted bright in the L4 body.", [("L4",)]),
+    # ...the same names with a vertebral word, or as a range, are levels
+    ("The T1 and T2 vertebrae are normal.", [("T1", "T2")]),
+    ("Posterior fixation from T1 to T4.", [("T1", "T2", "T3", "T4")]),
+])
+def test_sequence_names_are_no_levels(facts_of, sentence, levels):
+    found = [f.levels for f in facts_of(sentence) if f.concept == "spinal_level"]
+    assert found == levels
