@@ -401,6 +401,7 @@ class Reviewer:
             apply_undone_studies,
             apply_withdrawals,
             carry_level_relabels,
+            mark_staging_specimens,
         )
 
         texts = {d.info.id: (d.analysed or d.text) for d in case.documents}
@@ -409,7 +410,7 @@ class Reviewer:
         facts = set_aside_other_patients(apply_retractions(apply_rereads(self.read_facts(case), texts), as_read),
                                          as_read)
         facts = apply_pending_staging(apply_undone_studies(apply_withdrawals(facts, as_read), as_read), as_read)
-        facts = carry_level_relabels(facts, as_read)
+        facts = mark_staging_specimens(carry_level_relabels(facts, as_read))
         return assign_lesions(settle_nerve_plans(settle_scores(restore_requester_plans(facts))))
 
     def _code_facts(self, code: str, facts: list) -> list:

@@ -48,6 +48,13 @@ def _hedge_points_back(text: str, tumor_named: bool) -> bool:
     return bool(rules.alternative.search(text)) or not tumor_named
 
 
+def _offers_a_reading(text: str) -> bool:
+    """Whether ``text`` offers a non-tumor reading and leaves it open ("a partial volume effect cannot
+    be reliably delimited", "edema cannot be excluded")."""
+    rules = lesion_rules()
+    return bool(rules.modal_hedge.search(text)) and bool(rules.alternative.search(text))
+
+
 def _hedged(f: Any, why: str) -> Any:
     a = f.assertion
     if not a.affirmed:
@@ -132,7 +139,12 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
                 if out[i].kind in _STATEMENTS and src_lo <= _named_at(out[i]) < src_cut \
                         and not out[i].assertion.negated:
                     out[i] = _superseded(out[i], "its own predicate calls it no tumor")
-        if _hedge_points_back(s_text, k in tumor_in):
+        # a sentence that states nothing of its own, names no tumor and offers a non-tumor reading with
+        # a hedge ("A partial volume effect cannot be reliably delimited here.") is about the sentence before
+        own_statements = any(out[i].kind in _STATEMENTS for i in by_sentence.get(k, ()))
+        # (a sentence that names a tumor hedges which tumor it is, "MPNST cannot be excluded", not the extent)
+        if _hedge_points_back(s_text, k in tumor_in) or (not own_statements and k not in tumor_in
+                                                         and _offers_a_reading(s_text)):
             at = bisect.bisect_left(with_statements, k)
             earlier = with_statements[max(0, at - rules.rules.anaphor_reach): at]
             for s in earlier:

@@ -53,6 +53,7 @@ _LEVEL_ORDER = [f"C{i}" for i in range(1, 9)] + [f"T{i}" for i in range(1, 13)] 
     [f"L{i}" for i in range(1, 6)] + [f"S{i}" for i in range(1, 6)]
 # A pathology report's words are a tissue diagnosis only inside its diagnosis, addendum,
 # comment or microscopic sections: its clinical history repeats the referrer's suspicion.
+_PLAN_SECTIONS = frozenset({"plan", "assessment_plan"})
 _TISSUE_SECTIONS = frozenset({"diagnosis", "addendum", "comment", "microscopic", "impression"})
 _SEPARATE = "separate"
 _NERVE_PLANS = frozenset({"nerve_sacrifice", "nerve_preservation"})
@@ -435,7 +436,8 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
         cyc = wk = None
         wk_cmp = "="
         if concept.quantity == "cycles":
-            found = [x for x in q.cycles(span) if _own_count(span, x, rows)]
+            # (a plan's "Local control at week 10, after 2 courses of MAP" counts courses ahead)
+            found = [x for x in q.cycles(span, future=section in _PLAN_SECTIONS) if _own_count(span, x, rows)]
             cyc = max((x.value for x in found), default=None)
             if any(x.done_of_planned and x.value == cyc for x in found) and base["assertion"].planned:
                 # "5 of 6 planned cycles given": what was planned is the total; the count was given

@@ -141,6 +141,7 @@ class LesionRules(BaseModel):
     unique_heads: frozenset[str] = frozenset()
     # "14 mm T1 and T2 hyperintense focus": MRI sequence names, not the first two thoracic vertebrae
     sequence_name_levels: frozenset[str] = frozenset()
+    nerve_injury_categories: frozenset[str] = frozenset()
     signal_words: frozenset[str] = frozenset()
     # verbs that give a finding the label another read gave it ("described above as intradural",
     # labelled "L1 per outside CT"), and the time words that may stand between
@@ -154,8 +155,10 @@ class LesionRules(BaseModel):
     staging_pending_after: list[str] = Field(default_factory=list)
     staging_pending_before: list[str] = Field(default_factory=list)
     staging_claims: list[str] = Field(default_factory=list)
+    staging_specimen_categories: list[str] = Field(default_factory=list)
     operation_plans: list[str] = Field(default_factory=list)
     staging_result_words: list[str] = Field(default_factory=list)
+    staging_repeat_words: list[str] = Field(default_factory=list)
     # nouns after a structure that make it the topic of a part of a report, not a finding
     topic_nouns: frozenset[str] = frozenset()
     cited_label_times: list[str] = Field(default_factory=list)
@@ -163,6 +166,13 @@ class LesionRules(BaseModel):
 
 def _words(words: list[str]) -> re.Pattern[str]:
     alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
+
+
+def _hedge_words(words: list[str]) -> re.Pattern[str]:
+    """Like :func:`_words`, with an adverb allowed after "be" ("cannot be reliably excluded")."""
+    alts = "|".join(re.escape(w).replace(r"\ ", r"\s+").replace(r"be\s+", r"be\s+(?:[a-z]+ly\s+)?")
+                    for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
 
 
@@ -185,7 +195,7 @@ class CompiledLesionRules:
             nouns = _words(rules.relation_nouns).pattern
             # minutes and impressions leave the copula out: "contact possible, not confirmed"
             bare = [h.split(" ", 1)[1] for h in rules.relation_hedges if h.startswith(("is ", "are "))]
-            hedges = _words([*rules.relation_hedges, *bare]).pattern
+            hedges = _hedge_words([*rules.relation_hedges, *bare]).pattern
             openers = "|".join(map(re.escape, rules.relation_clause_openers)) or r"(?!x)x"
             verbs = "|".join(map(re.escape, rules.relation_clause_verbs)) or r"(?!x)x"
             self.relation_clause: re.Pattern[str] | None = re.compile(
@@ -254,7 +264,7 @@ class CompiledLesionRules:
         self.cross_section = _words(rules.cross_section_titles) if rules.cross_section_titles else re.compile(r"(?!x)x")
         self.early_version = _words([*rules.preliminary_read_cues, *rules.original_read_cues])
         self.late_version = _words([*rules.final_read_cues, *rules.amended_read_cues])
-        self.modal_hedge = _words(rules.modal_hedges)
+        self.modal_hedge = _hedge_words(rules.modal_hedges)
         # "X is, on our review, more likely reactive marrow edema": the predicate of X's own clause
         # offers a non-tumor origin with a hedge
         hedges = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(rules.predicate_hedges, key=len,
@@ -281,6 +291,7 @@ class CompiledLesionRules:
         self.staging_pending_before = (_words(rules.staging_pending_before)
                                        if rules.staging_pending_before else None)
         self.staging_result = _words(rules.staging_result_words) if rules.staging_result_words else None
+        self.staging_repeat = _words(rules.staging_repeat_words) if rules.staging_repeat_words else None
         self.reread = re.compile("|".join([_words(rules.reread_cues).pattern,
                                            *(f"(?:{p})" for p in rules.reread_patterns)]), re.IGNORECASE)
         self.reread_title = _words(rules.reread_title_cues)

@@ -61,6 +61,11 @@ def _label_of_line(doc: Doc, span: Span) -> bool:
     if colon < 0 or text[span.end_char:colon].strip():
         return False
     head = text[line_start:span.start_char]
+    # a line that goes on with a sentence wrapped from the line before ("... marrow\nreplacement of
+    # the whole left os coxae: the iliac wing ...") opens no sub-heading: its words continue in lower case
+    before = text[max(0, line_start - 80):line_start].rstrip()
+    if head[:1].islower() and before and (before[-1].islower() or before[-1] in ",-"):
+        return False
     head = re.sub(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])?\s*", "", head)
     return len(head) <= 40 and len(head.split()) <= 5 and not re.search(r"[.;,:]", head)
 

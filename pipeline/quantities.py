@@ -244,8 +244,9 @@ def since_duration(span: Span, doc_date: dt.date | None) -> Quantity | None:
     return Quantity(min(found)[1], "=", "weeks")
 
 
-def cycles(span: Span) -> list[Quantity]:
-    """Cycle counts in the sentence of ``span``: "3 cycles", "three courses", "x3", "cycle 3", "C3"."""
+def cycles(span: Span, future: bool = False) -> list[Quantity]:
+    """Cycle counts in the sentence of ``span``: "3 cycles", "three courses", "x3", "cycle 3", "C3"
+    (``future``: the sentence stands in a plan, so a count after a milestone word is ahead)."""
     cfg = quantity_config()
     sent, toks = _sentence_tokens(span)
     out = []
@@ -287,7 +288,7 @@ def cycles(span: Span) -> list[Quantity]:
         if mc and i > 0 and (toks[i - 1].lower() in ("after", "post", "s/p", "completed", "through")
                              or before.endswith("s/p")):
             out.append(Quantity(float(mc.group(1)), "=", "cycles", sent.start + i, sent.start + i + 1))
-    if out and any(t.lower() in cfg.future_cues for t in toks):
+    if out and (future or any(t.lower() in cfg.future_cues for t in toks)):
         # "surgery is anticipated in May, after 2 cycles of MAP": a count after "after" in a
         # sentence about the future is a milestone ahead, not cycles given
         out = [q for q in out if not _milestone(toks, q.start - sent.start, cfg)]

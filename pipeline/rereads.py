@@ -326,6 +326,9 @@ def apply_pending_staging(facts: Sequence[Any], texts: Mapping[str, str]) -> lis
             clause_end = min([i for i in (text.find(";", m.end(), hi), hi) if i >= 0])
             after = text[m.end(): clause_end][:80]
             before = text[max(lo, m.start() - 25): m.start()]
+            if rules.staging_repeat is not None and (rules.staging_repeat.search(m.group(0))
+                                                     or rules.staging_repeat.search(before[-15:])):
+                continue  # a restaging or a repeat study to come leaves the staging done as it was
             said = after_words.search(after) if after_words is not None else None
             rest = after[said.end():] if said is not None else after
             if said is None and before_words is not None:
@@ -352,6 +355,33 @@ def apply_pending_staging(facts: Sequence[Any], texts: Mapping[str, str]) -> lis
                 if doc == f.document or (when is not None and own is not None and own <= when):
                     f = _superseded(f, "the chart says the staging study is still to come")
                     break
+        out.append(f)
+    return out
+
+
+STAGING_SPECIMEN = "staging_specimen"
+
+
+def mark_staging_specimens(facts: Sequence[Any]) -> list[Any]:
+    """A pathology report of a staging target that finds no metastasis is a staging result.
+
+    "VATS wedge resection right lower lobe (two subpleural nodules ...)" and "No tumour tissue, in
+    particular no metastasis of the known osteosarcoma": the denial is of the lung nodules the staging
+    CT left open, not only of the report's own specimen. Its metastasis denials carry the cue
+    ``staging_specimen`` (criteria count them as a metastatic work-up).
+    """
+    categories = set(lesion_rules().rules.staging_specimen_categories)
+    if not categories:
+        return list(facts)
+    staging_docs = {f.document for f in facts if f.document_type == "pathology" and f.kind == "finding"
+                    and f.category in categories}
+    if not staging_docs:
+        return list(facts)
+    out = []
+    for f in facts:
+        if (f.document in staging_docs and f.kind == "diagnosis" and f.category == "metastasis"
+                and f.assertion.negated and STAGING_SPECIMEN not in f.cues):
+            f = f.model_copy(update={"cues": (*f.cues, STAGING_SPECIMEN)})
         out.append(f)
     return out
 

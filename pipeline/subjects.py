@@ -73,7 +73,14 @@ class Subjects:
                        if text[i] in _CLAUSE_BREAKS and not _wrapped(text, i, sent_end_char)]
         self.clauses: dict[int, tuple[list[int], list[Member]]] = {}
         grouped: dict[int, list[Member]] = {}
+        # (a diagnosis word inside a longer finding is that finding's, not a subject: "a compression
+        # lesion of the lower trunk" names the nerve's injury, not a lesion beside it)
+        inside = [(m.start, m.end) for m in rows
+                  if m.label == "FINDING" and m.category in rules.nerve_injury_categories]
         for m in rows:
+            if m.label == "DIAGNOSIS" and any(lo <= m.start and m.end <= hi and (lo, hi) != (m.start, m.end)
+                                              for lo, hi in inside):
+                continue
             # (a mention the sentence denies is no subject, whatever else qualifies it: "fibrosis encasing
             # the plexus, without mass or nodular enhancement to suggest tumor recurrence")
             if m.label == "DIAGNOSIS" and not m.negated and not _DENIED_BEFORE.search(
