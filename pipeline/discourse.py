@@ -45,6 +45,8 @@ def _hedge_points_back(text: str, tumor_named: bool) -> bool:
     rules = lesion_rules()
     if not rules.anaphor_start.search(text) or not rules.modal_hedge.search(text):
         return False
+    if rules.statement_verb is not None and rules.statement_verb.search(text):
+        return False  # "This addendum replaces the statement about possible ...": it quotes the hedge it retracts
     return bool(rules.alternative.search(text)) or not tumor_named
 
 
@@ -52,6 +54,8 @@ def _offers_a_reading(text: str) -> bool:
     """Whether ``text`` offers a non-tumor reading and leaves it open ("a partial volume effect cannot
     be reliably delimited", "edema cannot be excluded")."""
     rules = lesion_rules()
+    if rules.statement_verb is not None and rules.statement_verb.search(text):
+        return False
     return bool(rules.modal_hedge.search(text)) and bool(rules.alternative.search(text))
 
 

@@ -142,6 +142,7 @@ class LesionRules(BaseModel):
     # "14 mm T1 and T2 hyperintense focus": MRI sequence names, not the first two thoracic vertebrae
     sequence_name_levels: frozenset[str] = frozenset()
     nerve_injury_categories: frozenset[str] = frozenset()
+    statement_verbs: list[str] = Field(default_factory=list)
     signal_words: frozenset[str] = frozenset()
     # verbs that give a finding the label another read gave it ("described above as intradural",
     # labelled "L1 per outside CT"), and the time words that may stand between
@@ -292,6 +293,7 @@ class CompiledLesionRules:
                                        if rules.staging_pending_before else None)
         self.staging_result = _words(rules.staging_result_words) if rules.staging_result_words else None
         self.staging_repeat = _words(rules.staging_repeat_words) if rules.staging_repeat_words else None
+        self.statement_verb = _words(rules.statement_verbs) if rules.statement_verbs else None
         self.reread = re.compile("|".join([_words(rules.reread_cues).pattern,
                                            *(f"(?:{p})" for p in rules.reread_patterns)]), re.IGNORECASE)
         self.reread_title = _words(rules.reread_title_cues)

@@ -42,6 +42,8 @@ class QuantityConfig(BaseModel):
     effect_words: list[str] = []
     effect_stop_words: list[str] = []
     effect_verbs: list[str] = []
+    regimen_marks: list[str] = []
+    given_marks: list[str] = []
     start_words: list[str] = []
     # a rate, not a duration: "600 mg three times a day", "twice per week"
     frequency_words: frozenset[str] = frozenset()
@@ -262,10 +264,14 @@ def cycles(span: Span, future: bool = False) -> list[Quantity]:
             if given is not None:
                 out.append(Quantity(given, "=", "cycles", sent.start + i, sent.start + i + 1, done_of_planned=True))
                 continue
-            n = _number(toks[i - 1]) if i > 0 else None
+            j = i - 1
+            while j > 0 and not toks[j].strip():  # "(2\ncycles": a line wrapped between number and unit
+                j -= 1
+            n = _number(toks[j]) if j >= 0 else None
             if n is not None:
-                out.append(Quantity(n, _comparator_before(toks, i - 1), "cycles",
-                                    sent.start + i - 1, sent.start + i + 1))
+                if _prescribed(toks, j, cfg):
+                    continue  # "VDC/IE x 6 cycles per medical oncology": the course planned
+                out.append(Quantity(n, _comparator_before(toks, j), "cycles", sent.start + j, sent.start + i + 1))
                 continue
             # "cycle 3", "cycles 1-4": the number follows
             if i + 1 < len(toks) and low in ("cycle", "course", "cycles"):
@@ -293,6 +299,20 @@ def cycles(span: Span, future: bool = False) -> list[Quantity]:
         # sentence about the future is a milestone ahead, not cycles given
         out = [q for q in out if not _milestone(toks, q.start - sent.start, cfg)]
     return out
+
+
+def _prescribed(toks: list[str], j: int, cfg: QuantityConfig) -> bool:
+    """Whether the count at ``toks[j]`` is a regimen's prescribed total ("x 6 cycles"), the sentence
+    saying nothing of cycles given (no done word, no "s/p" or "completed" before it)."""
+    k = j - 1
+    while k >= 0 and not toks[k].strip():
+        k -= 1
+    if k < 0 or toks[k].lower() not in cfg.regimen_marks:
+        return False
+    words = [t.lower() for t in toks if t.strip()]
+    text = " ".join(words)
+    return not any(w in cfg.cycle_done_words for w in words) and not any(
+        re.search(rf"(?<![\w/]){re.escape(m)}(?![\w/])", text) for m in cfg.given_marks)
 
 
 def _given_of_total(toks: list[str], i: int, cfg: QuantityConfig) -> float | None:

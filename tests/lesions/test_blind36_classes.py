@@ -124,3 +124,25 @@ def test_a_staging_specimen_stages(reviewer, tmp_path, pathology, status):
     docs = {**docs, "path_lung.txt": pathology}
     got = outcomes(reviewer, write_case(tmp_path, "a", ["27076-LT"], docs))
     assert got["27076"][1]["A5"] == status, got
+
+
+@pytest.mark.parametrize("text", [
+    "Chemotherapy: preoperative MAP completed 19.12.2025 (2 cycles cisplatin/doxorubicin), tolerated.",
+    # a line wrapped between the number and its unit
+    "Chemotherapy: preoperative MAP completed 19.12.2025 (2\ncycles cisplatin/doxorubicin), tolerated.",
+])
+def test_a_cycle_count_across_a_line_break(facts_of, text):
+    counts = [f.cycles for f in facts_of(text, "clinical_note") if f.kind == "therapy" and f.cycles]
+    assert counts and max(counts) == 2, counts
+
+
+@pytest.mark.parametrize(("text", "cycles"), [
+    # a regimen written with its prescribed count names the course planned
+    ("Problem list: Ewing sarcoma - neoadjuvant chemotherapy: VDC/IE x 6\ncycles per medical oncology.", None),
+    # ...the same count said given is given
+    ("She received VDC/IE x 6 cycles before local control.", 6),
+    ("Status post AP x 3 cycles, good response.", 3),
+])
+def test_a_prescribed_regimen_is_no_count_given(facts_of, text, cycles):
+    counts = [f.cycles for f in facts_of(text, "clinical_note") if f.kind == "therapy" and f.cycles]
+    assert (max(counts) if counts else None) == cycles, counts

@@ -361,8 +361,9 @@ REVIEWED = ("MRI LUMBAR SPINE WITH REVIEW OF EXTERNAL MRI (Eastbay Imaging, 01/2
 
 @pytest.mark.parametrize(("mri", "b2"), [
     # the institution's review of the outside study, in any words, replaces its read, and what it
-    # says the outside "intradural component" really was takes it back
-    (REVIEWED, "insufficient"),
+    # says the outside "intradural component" really was takes it back: the lesion is epidural only,
+    # the other compartment of the intradural code (blind36)
+    (REVIEWED, "not_met"),
     # without the review the outside read's intradural part stands
     (REVIEWED.replace(" WITH REVIEW OF EXTERNAL MRI (Eastbay Imaging, 01/20/2026)", "").replace(
         " The \"intradural component\" described on the external report corresponds to the displaced ventral "
