@@ -241,30 +241,7 @@ def load_case(case_dir: Path, *, known_codes: set[str] | None = None, cache_dir:
             docs.append(_document(group[0].name, loaded[0].text, loaded[0]))
         else:
             docs.extend(_packet_documents(group, loaded))
-    return LoadedCase(case_dir, request, tuple(_dated_before_receipt(docs, request)))
-
-
-def _dated_before_receipt(docs: list[CaseDocument], request: CaseRequest) -> list[CaseDocument]:
-    """No document is dated after the request that sends it was received (CONTRACT v1.1
-    ``received_at``): a date read month first that would be later ("06/01/2026" as June 1 in a request
-    received on January 21) is read day first, when the document writes it so that it reads both ways."""
-    import datetime as dt
-    import re
-
-    if request.received_at is None:
-        return docs
-    limit = request.received_at.date()
-    out = []
-    for d in docs:
-        when = dt.date.fromisoformat(d.info.date) if d.info.date else None
-        if when is not None and when > limit and when.day <= 12 and when.day != when.month:
-            other = when.replace(month=when.day, day=when.month)
-            year = f"(?:{when.year}|{when.year % 100:02d})"
-            written = re.compile(rf"(?<![\d/.-])0?{when.month}[/.-]0?{when.day}[/.-]{year}(?![\d/.-])")
-            if other <= limit and written.search(d.text):
-                d = CaseDocument(d.info.model_copy(update={"date": other.isoformat()}), d.text, d.analysed, d.offsets)
-        out.append(d)
-    return out
+    return LoadedCase(case_dir, request, tuple(docs))
 
 
 def _document(doc_id: str, text: str, loaded, **extra) -> CaseDocument:  # noqa: ANN001, ANN003 - LoadedText
