@@ -165,15 +165,14 @@ class LesionRules(BaseModel):
     cited_label_times: list[str] = Field(default_factory=list)
 
 
-def _words(words: list[str]) -> re.Pattern[str]:
-    alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
+def word_pattern(words: list[str], adverb: bool = False) -> re.Pattern[str]:
+    """The phrases of ``words``, longest first, as whole words; ``adverb``: an adverb may stand after
+    "be" ("cannot be reliably excluded")."""
+    def phrase(w: str) -> str:
+        alt = re.escape(w).replace(r"\ ", r"\s+")
+        return alt.replace(r"be\s+", r"be\s+(?:[a-z]+ly\s+)?") if adverb else alt
 
-
-def _hedge_words(words: list[str]) -> re.Pattern[str]:
-    """Like :func:`_words`, with an adverb allowed after "be" ("cannot be reliably excluded")."""
-    alts = "|".join(re.escape(w).replace(r"\ ", r"\s+").replace(r"be\s+", r"be\s+(?:[a-z]+ly\s+)?")
-                    for w in sorted(words, key=len, reverse=True))
+    alts = "|".join(phrase(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
 
 
@@ -189,14 +188,14 @@ class CompiledLesionRules:
             rf"^\W*(?:[A-Za-z ]{{1,20}}:\s*)?(?:\d+[.)]\s*)?(?:{alts})(?![\w-])(?!\s*:)", re.IGNORECASE)
         # a clause inside a sentence that points back: ", which may reflect edema"
         self.clause_anaphor = re.compile(rf"[,;\u2014]\s*(?:{alts})(?![\w-])", re.IGNORECASE)
-        self.alternative = _words(rules.alternatives)
+        self.alternative = word_pattern(rules.alternatives)
         # a clause of its own whose subject is the relation itself, left open by its predicate
         # ("...the mass at the notch; contact cannot be excluded", ", and involvement is possible")
         if rules.relation_nouns and rules.relation_hedges:
-            nouns = _words(rules.relation_nouns).pattern
+            nouns = word_pattern(rules.relation_nouns).pattern
             # minutes and impressions leave the copula out: "contact possible, not confirmed"
             bare = [h.split(" ", 1)[1] for h in rules.relation_hedges if h.startswith(("is ", "are "))]
-            hedges = _hedge_words([*rules.relation_hedges, *bare]).pattern
+            hedges = word_pattern([*rules.relation_hedges, *bare], adverb=True).pattern
             openers = "|".join(map(re.escape, rules.relation_clause_openers)) or r"(?!x)x"
             verbs = "|".join(map(re.escape, rules.relation_clause_verbs)) or r"(?!x)x"
             self.relation_clause: re.Pattern[str] | None = re.compile(
@@ -212,14 +211,14 @@ class CompiledLesionRules:
         # from T10 to L2"): those levels are fixed, not resected
         level = r"[CTLS]\d{1,2}"
         rng = rf"{level}(?:\s*(?:-|to|through|\u2013)\s*{level})?"
-        fix = _words(rules.fixation_words).pattern if rules.fixation_words else r"(?!x)x"
+        fix = word_pattern(rules.fixation_words).pattern if rules.fixation_words else r"(?!x)x"
         self.fixation_levels = re.compile(
             rf"(?:\b{rng}\s+(?:[a-z]+\s+){{0,2}}{fix}|{fix}\s+(?:[a-z]+\s+){{0,2}}(?:from\s+)?\b{rng})",
             re.IGNORECASE)
-        words = _words(rules.retraction.back_references).pattern
+        words = word_pattern(rules.retraction.back_references).pattern
         self.back_reference = re.compile(
             "|".join([words, *(f"(?:{p})" for p in rules.retraction.back_reference_patterns)]), re.IGNORECASE)
-        self.never_tumor = _words(rules.retraction.never_tumor)
+        self.never_tumor = word_pattern(rules.retraction.never_tumor)
         # the predicate of a finding's own clause that says what it is, with no hedge and no
         # tumor: "Prior CT intradural finding is artifact", "the density corresponds to streak
         # artifact" (not "evaluation is limited by artifact": a limit, not an origin)
@@ -229,12 +228,12 @@ class CompiledLesionRules:
             r"corresponds?\s+to|corresponded\s+to|(?:is|was)\s+due\s+to)\s+(?:an?\s+|the\s+)?"
             rf"(?:(?!(?:{limits})\b)[a-z-]+\s+){{0,2}}?"
             + self.never_tumor.pattern, re.IGNORECASE)
-        self.doubt = _words(rules.retraction.doubts) if rules.retraction.doubts else None
-        self.reinterpretation = _words(rules.retraction.reinterpretations) \
+        self.doubt = word_pattern(rules.retraction.doubts) if rules.retraction.doubts else None
+        self.reinterpretation = word_pattern(rules.retraction.reinterpretations) \
             if rules.retraction.reinterpretations else None
-        self.tumor_word = _words(rules.retraction.tumor_words) if rules.retraction.tumor_words else None
-        verbs = _words(rules.cited_label_verbs).pattern if rules.cited_label_verbs else r"(?!x)x"
-        times = _words(rules.cited_label_times).pattern if rules.cited_label_times else r"(?!x)x"
+        self.tumor_word = word_pattern(rules.retraction.tumor_words) if rules.retraction.tumor_words else None
+        verbs = word_pattern(rules.cited_label_verbs).pattern if rules.cited_label_verbs else r"(?!x)x"
+        times = word_pattern(rules.cited_label_times).pattern if rules.cited_label_times else r"(?!x)x"
         # the words just before a label: "described above as (an|the) "
         self.cited_as = re.compile(rf"{verbs}\s+(?:{times}\s+)?as\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
         # a label in quotation marks: labelled "L1 per outside CT / T12 per over-read" (group 1; a wrap
@@ -243,29 +242,30 @@ class CompiledLesionRules:
             rf"{verbs}\s+(?:{times}\s+)?(?:as\s+)?[\"\u201c]((?:[^\"\u201d\n]|\n(?!\s*\n)){{1,120}})[\"\u201d]",
             re.IGNORECASE)
         self.case_item = re.compile(rules.case_items.heading, re.IGNORECASE | re.MULTILINE)
-        self.requester_letter = _words(rules.requester_letter_titles) if rules.requester_letter_titles else None
+        self.requester_letter = word_pattern(rules.requester_letter_titles) if rules.requester_letter_titles else None
         pasted = rules.pasted_elsewhere
         self.pasted_marker = re.compile("|".join(f"(?:{m})" for m in pasted.markers), re.IGNORECASE) \
             if pasted else None
-        self.pasted_forward = _words(pasted.forward_words) if pasted else None
-        self.pasted_backward = _words(pasted.backward_words) if pasted and pasted.backward_words else None
+        self.pasted_forward = word_pattern(pasted.forward_words) if pasted else None
+        self.pasted_backward = word_pattern(pasted.backward_words) if pasted and pasted.backward_words else None
         self.pasted_end = re.compile(pasted.end_marker, re.IGNORECASE) if pasted else None
-        self.this_patient = _words(rules.case_items.this_patient_cues)
+        self.this_patient = word_pattern(rules.case_items.this_patient_cues)
         # a heading line that opens a preliminary or a final read (after any rule of *, = or -)
         self.preliminary_heading = re.compile(
-            rf"^[\W_]*{_words(rules.preliminary_read_cues).pattern}", re.IGNORECASE | re.MULTILINE)
+            rf"^[\W_]*{word_pattern(rules.preliminary_read_cues).pattern}", re.IGNORECASE | re.MULTILINE)
         self.final_heading = re.compile(
-            rf"^[\W_]*{_words(rules.final_read_cues).pattern}", re.IGNORECASE | re.MULTILINE)
+            rf"^[\W_]*{word_pattern(rules.final_read_cues).pattern}", re.IGNORECASE | re.MULTILINE)
         # the same words anywhere in a report's title lines: a preliminary read faxed as its own
         # report, and the final report of the same study sent later
-        self.preliminary_words = _words(rules.preliminary_read_cues)
-        self.final_words = _words(rules.final_read_cues)
+        self.preliminary_words = word_pattern(rules.preliminary_read_cues)
+        self.final_words = word_pattern(rules.final_read_cues)
         # a line that marks one version of a report: the earlier (preliminary, original) or the later
-        self.plain_film = _words(rules.plain_film_titles) if rules.plain_film_titles else re.compile(r"(?!x)x")
-        self.cross_section = _words(rules.cross_section_titles) if rules.cross_section_titles else re.compile(r"(?!x)x")
-        self.early_version = _words([*rules.preliminary_read_cues, *rules.original_read_cues])
-        self.late_version = _words([*rules.final_read_cues, *rules.amended_read_cues])
-        self.modal_hedge = _hedge_words(rules.modal_hedges)
+        self.plain_film = word_pattern(rules.plain_film_titles) if rules.plain_film_titles else re.compile(r"(?!x)x")
+        self.cross_section = (word_pattern(rules.cross_section_titles) if rules.cross_section_titles
+                              else re.compile(r"(?!x)x"))
+        self.early_version = word_pattern([*rules.preliminary_read_cues, *rules.original_read_cues])
+        self.late_version = word_pattern([*rules.final_read_cues, *rules.amended_read_cues])
+        self.modal_hedge = word_pattern(rules.modal_hedges, adverb=True)
         # "X is, on our review, more likely reactive marrow edema": the predicate of X's own clause
         # offers a non-tumor origin with a hedge
         hedges = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(rules.predicate_hedges, key=len,
@@ -277,7 +277,7 @@ class CompiledLesionRules:
             rf"|(?<![\w-])(?:may|might|could)\s+(?:represent|reflect|be|relate\s+to)(?![\w-]))"
             rf"[^.;:,]{{0,30}}?{self.alternative.pattern}",
             re.IGNORECASE) if rules.predicate_hedges else None
-        blockers = _words(rules.reading_blockers).pattern if rules.reading_blockers else r"(?!x)x"
+        blockers = word_pattern(rules.reading_blockers).pattern if rules.reading_blockers else r"(?!x)x"
         # a reading offered after a comma with its verb left out: "T2 hyperintensity of the nerve,
         # possibly perineural fibrosis or neuritis", "signal extends to the roof, likely reactive
         # edema": a hedge opens the clause and a non-tumor origin follows within a few words
@@ -285,24 +285,24 @@ class CompiledLesionRules:
             rf"[,;\u2014]\s*(?:(?<![\w-])(?:{hedges}|(?:may|might|could)\s+(?:represent|reflect|be))(?![\w-]))"
             rf"\s+(?:(?!{blockers})[a-z-]+\s+){{0,2}}?{self.alternative.pattern}",
             re.IGNORECASE) if rules.predicate_hedges else None
-        self.undone_study = _words(rules.undone_study_words) if rules.undone_study_words else None
-        self.undone_other = _words(rules.undone_other_words) if rules.undone_other_words else None
-        self.staging_pending_after = (_words(rules.staging_pending_after)
+        self.undone_study = word_pattern(rules.undone_study_words) if rules.undone_study_words else None
+        self.undone_other = word_pattern(rules.undone_other_words) if rules.undone_other_words else None
+        self.staging_pending_after = (word_pattern(rules.staging_pending_after)
                                       if rules.staging_pending_after else None)
-        self.staging_pending_before = (_words(rules.staging_pending_before)
+        self.staging_pending_before = (word_pattern(rules.staging_pending_before)
                                        if rules.staging_pending_before else None)
-        self.staging_result = _words(rules.staging_result_words) if rules.staging_result_words else None
-        self.staging_repeat = _words(rules.staging_repeat_words) if rules.staging_repeat_words else None
-        self.statement_verb = _words(rules.statement_verbs) if rules.statement_verbs else None
-        self.reread = re.compile("|".join([_words(rules.reread_cues).pattern,
+        self.staging_result = word_pattern(rules.staging_result_words) if rules.staging_result_words else None
+        self.staging_repeat = word_pattern(rules.staging_repeat_words) if rules.staging_repeat_words else None
+        self.statement_verb = word_pattern(rules.statement_verbs) if rules.statement_verbs else None
+        self.reread = re.compile("|".join([word_pattern(rules.reread_cues).pattern,
                                            *(f"(?:{p})" for p in rules.reread_patterns)]), re.IGNORECASE)
-        self.reread_title = _words(rules.reread_title_cues)
-        self.reread_board = _words(rules.reread_board_cues) if rules.reread_board_cues else None
+        self.reread_title = word_pattern(rules.reread_title_cues)
+        self.reread_board = word_pattern(rules.reread_board_cues) if rules.reread_board_cues else None
         self.reread_skip = re.compile(rf"^\W*(?:{'|'.join(re.escape(w) for w in rules.reread_skip_lines)})\b",
                                       re.IGNORECASE)
-        self.withdrawal = _words(rules.withdrawal_cues) if rules.withdrawal_cues else None
-        self.score_current = _words(rules.score_current_cues)
-        self.score_past = _words(rules.score_past_cues)
+        self.withdrawal = word_pattern(rules.withdrawal_cues) if rules.withdrawal_cues else None
+        self.score_current = word_pattern(rules.score_current_cues)
+        self.score_past = word_pattern(rules.score_past_cues)
 
 
 @rule_cache

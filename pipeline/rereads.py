@@ -16,7 +16,7 @@ from typing import Any
 
 from mednec.pipeline.discourse import _hedged, _named_at, _sides_meet, _superseded
 from mednec.pipeline.doctype import day_first, find_dates, join_broken_paragraphs, month_first
-from mednec.pipeline.lesion_rules import lesion_rules
+from mednec.pipeline.lesion_rules import lesion_rules, word_pattern
 
 _STATEMENTS = ("site", "nerve", "finding")
 _TITLE_LINES = 5  # where a report says it is a preliminary or a final read
@@ -292,12 +292,7 @@ def _study_names() -> dict[str, re.Pattern[str]]:
     """Each study concept of the knowledge base (EMG/NCS, MR neurography ...) and a pattern of its names."""
     from mednec.pipeline.kb import load_kb
 
-    out = {}
-    for c in load_kb():
-        if c.category == "study" and c.aliases:
-            alts = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in sorted(c.aliases, key=len, reverse=True))
-            out[c.concept] = re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
-    return out
+    return {c.concept: word_pattern(list(c.aliases)) for c in load_kb() if c.category == "study" and c.aliases}
 
 
 def apply_pending_staging(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
@@ -430,10 +425,7 @@ def _staging_names() -> re.Pattern[str] | None:
     from mednec.pipeline.kb import load_kb
 
     aliases = [a for c in load_kb() if c.category == "staging_study" for a in c.aliases]
-    if not aliases:
-        return None
-    alts = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in sorted(aliases, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
+    return word_pattern(aliases) if aliases else None
 
 
 def _sentence_around(text: str, at: int) -> tuple[int, int]:

@@ -89,8 +89,10 @@ def _sequence_names(span: Span) -> bool:
     is a sequence name and a signal word follows it."""
     from mednec.pipeline.lesion_rules import lesion_rules
 
+    if span._.concept != "spinal_level":  # (checked first: this runs on every match)
+        return False
     rules = lesion_rules().rules
-    if span._.concept != "spinal_level" or not rules.sequence_name_levels:
+    if not rules.sequence_name_levels:
         return False
     names = [t.text.upper() for t in span if t.text[:1].isalnum() and t.lower_ not in ("and", "through", "to")]
     if not names or not all(n in rules.sequence_name_levels for n in names):
