@@ -159,6 +159,8 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
         # inside one sentence: a clause that leaves the relation itself open ("...; contact cannot
         # be excluded") hedges the involvement its sentence states before it
         rel = rules.relation_clause.search(s_text) if rules.relation_clause is not None else None
+        if rel is None and not own_statements and rules.subjectless_hedge is not None:
+            rel = rules.subjectless_hedge.match(s_text)
         if rel is not None:
             src_cut = _source(mapping, base, rel.start())
             named = [i for i in by_sentence.get(k, ()) if out[i].kind in ("site", "nerve")

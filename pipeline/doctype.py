@@ -30,6 +30,9 @@ class PacketConfig(BaseModel):
     # a letter's salutation ("Dear Chloe", "To the Medical Director:"), among the opening cues
     salutation_cues: list[str] = []
     title_labels: list[str] = []
+    # titles of the requester's own papers (an authorization request form, a letter of medical
+    # necessity): they name no clinical document type, yet open a document of their own
+    form_titles: list[str] = []
     first_page_cues: list[str] = []
     signature_cues: list[str] = []
     closing_cues: list[str] = []

@@ -204,8 +204,18 @@ class CompiledLesionRules:
                 # indeterminate", "contact with the nerve cannot be excluded")
                 rf"(?:[a-z]+\s+)?{nouns}\s+(?:(?:with|to)\s+(?:the\s+)?(?:[a-z]+\s+){{1,3}}?)?{hedges}",
                 re.IGNORECASE)
+            # a sentence whose subject is left out opens with the hedge itself ("Cannot be excluded.",
+            # "Not confirmed."; also a wrapped line that OCR or a typist capitalised): it speaks of the
+            # relation the sentence before states
+            subord = "|".join(map(re.escape, rules.subordinate_openers)) or r"(?!x)x"
+            self.subjectless_hedge: re.Pattern[str] | None = re.compile(
+                rf"^\W*(?:\d{{1,2}}[.)]\s*)?{hedges}"
+                # (then the sentence ends, or says why: "Cannot be excluded because of artifact.")
+                rf"(?:\W*$|\s*[,;:.\u2014(]|\s+(?:{subord}|due\s+to|owing\s+to|on|at|in|by)(?![\w-]))",
+                re.IGNORECASE)
         else:
             self.relation_clause = None
+            self.subjectless_hedge = None
         self.level_relabels = [re.compile(p, re.IGNORECASE) for p in rules.level_relabels]
         # a level or level range named with fixation ("T10-L2 posterior instrumentation", "fusion
         # from T10 to L2"): those levels are fixed, not resected

@@ -86,6 +86,10 @@ def _closing() -> re.Pattern[str]:
     return _cues("closing_cues")
 
 
+def _form_title() -> re.Pattern[str]:
+    return _cues("form_titles")
+
+
 def _signature() -> re.Pattern[str]:
     return _cues("signature_cues")
 
@@ -175,7 +179,7 @@ def title_of(text: str) -> str | None:
             continue  # a wrapped sentence going on from the page before ("compression and progressive ...")
         if _SENTENCE_LINE.search(candidate):
             continue  # a list item or a sentence ("- Will review the final pathology before the ...")
-        if any(pattern.search(candidate) for _, pattern in rules):
+        if any(pattern.search(candidate) for _, pattern in rules) or _form_title().search(candidate):
             return candidate.rstrip(":").strip()
     return None
 

@@ -151,6 +151,20 @@ def test_segment_splits_a_packet_at_report_boundaries():
     ([["CT CHEST", "Exam date: 12/01/2025", "Impression: clear."],
       ["NORTHSIDE IMAGING CENTER", "MRI PELVIS WITHOUT AND WITH CONTRAST   Date: 1/14/26",
        "Comparison: CT A/P 11/18/2025."]], [1, 2]),
+    # the requester's own papers open a document though their title names no clinical type: the
+    # request form's codes and reasons never run on as the last page of the report before it
+    ([["MRI SACRUM", "Exam date: 01/08/2026", "Impression: sacral mass."],
+      ["REQUEST FOR PRIOR AUTHORIZATION - SARCOMA / SPINE", "Submitted: 2026-02-09",
+       "Codes submitted: 63307 (intradural lesion)."]], [1, 2]),
+    ([["CT CHEST", "Exam date: 12/01/2025", "Impression: clear."],
+      ["Letter of Medical Necessity", "To the Medical Director:", "We request approval of an en bloc resection."]],
+     [1, 2]),
+    ([["PATHOLOGY REPORT", "Collected: 12/01/2025", "Diagnosis: chordoma."],
+      ["Pre-certification request form", "Requested codes: 63303."]], [1, 2]),
+    # ...a line of a report's own page that only mentions authorization is no title
+    ([["MRI SACRUM", "Exam date: 01/08/2026", "Findings: sacral mass."],
+      ["the request for prior authorization of the resection was noted by the clinic.",
+       "Impression: sacral mass."]], [1]),
     # a report's first-page mark does not split the report it stands in
     ([["MRI PELVIS", "Exam date: 01/02/2026", "Findings: mass.", "Page 1 of 2"],
       ["Impression: mass.", "Page 2 of 2"]], [1]),
