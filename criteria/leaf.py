@@ -210,16 +210,13 @@ def _number(value: NumberTest, f: Any) -> bool:
     return number_ok(value, getattr(f, value.field, None), comparator)
 
 
-# the order filters run in (cheap and selective first); every registered filter is in it
-_ORDER = tuple(FILTERS)
-
-
 def leaf_matches(leaf: Leaf, f: Any) -> bool:
     """Whether fact ``f`` passes every filter ``leaf`` sets, and the leaf's assertion."""
     if f.kind != leaf.fact:
         return False
-    for field in _ORDER:
+    # (in registration order, cheap and selective first; a filter registered later runs too)
+    for field, keep in FILTERS.items():
         value = getattr(leaf, field)
-        if value is not None and not FILTERS[field](value, f):
+        if value is not None and not keep(value, f):
             return False
     return _assertion_ok(leaf, f)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import TypeVar
 
 import yaml
@@ -30,12 +32,39 @@ from mednec.core.errors import CriteriaError
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same data, ~10x faster
 M = TypeVar("M", bound=BaseModel)
 _PKG = "mednec.criteria"
+_criteria_dir: Path | None = None
+
+
+def use_criteria(directory: str | Path | None) -> None:
+    """Make ``directory`` the criteria of this process (None: the shipped ones).
+
+    The folder is laid out as the shipped ``criteria/`` is: ``codes/<code>.yaml``,
+    ``shared/`` (``conditions.yaml`` and the shared criteria), ``references.yaml``,
+    ``caveats.yaml`` and ``supporting.yaml``. A switch empties the loaded criteria; a
+    ``Reviewer`` made before it keeps the criteria it was made with.
+    """
+    global _criteria_dir
+    new = Path(directory).resolve() if directory is not None else None
+    if new is not None and not new.is_dir():
+        raise CriteriaError("not a directory of criteria files", new)
+    if new != _criteria_dir:
+        _criteria_dir = new
+        load_criteria.cache_clear()
+
+
+def _root() -> Traversable:
+    return _criteria_dir if _criteria_dir is not None else resources.files(_PKG)
+
+
+def _where(rel: str) -> str:
+    """A criteria file's path for error messages."""
+    return str(_criteria_dir / rel) if _criteria_dir is not None else f"criteria/{rel}"
 
 
 def _load(rel: str, model: type[M]) -> M:
-    path = f"criteria/{rel}"
+    path = _where(rel)
     try:
-        text = resources.files(_PKG).joinpath(rel).read_text(encoding="utf-8")
+        text = _root().joinpath(rel).read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise CriteriaError("criteria file not found", path) from exc
     try:
@@ -151,12 +180,12 @@ def check_refs(tree: Tree, names: dict[str, Tree] | set[str], where: str,
 
 def code_files() -> list[str]:
     """Names of the per-code files shipped in ``criteria/codes``."""
-    return sorted(p.name for p in resources.files(_PKG).joinpath("codes").iterdir() if p.name.endswith(".yaml"))
+    return sorted(p.name for p in _root().joinpath("codes").iterdir() if p.name.endswith(".yaml"))
 
 
 def shared_files() -> list[str]:
     """Names of the shared criteria files in ``criteria/shared`` (besides conditions.yaml)."""
-    return sorted(p.name for p in resources.files(_PKG).joinpath("shared").iterdir()
+    return sorted(p.name for p in _root().joinpath("shared").iterdir()
                   if p.name.endswith(".yaml") and p.name != "conditions.yaml")
 
 
@@ -166,18 +195,18 @@ def load_criteria() -> CriteriaSet:
     conditions = _load("shared/conditions.yaml", NamedConditions).conditions
     names = conditions
     for name, tree in conditions.items():
-        check_refs(tree, names, f"criteria/shared/conditions.yaml#{name}")
+        check_refs(tree, names, f"{_where('shared/conditions.yaml')}#{name}")
     shared: dict[str, CriterionSpec] = {}
     for fname in shared_files():
         for crit in _load(f"shared/{fname}", SharedCriteria).criteria:
             if crit.id in shared:
-                raise CriteriaError(f"criterion {crit.id} defined twice", f"criteria/shared/{fname}")
+                raise CriteriaError(f"criterion {crit.id} defined twice", _where(f"shared/{fname}"))
             shared[crit.id] = crit
     references = _load("references.yaml", ReferenceFile)
     ref_ids = {r.id for r in references.references}
     codes: dict[str, ResolvedCode] = {}
     for fname in code_files():
-        where = f"criteria/codes/{fname}"
+        where = _where(f"codes/{fname}")
         spec = _load(f"codes/{fname}", CodeSpec)
         if fname != f"{spec.code}.yaml":
             raise CriteriaError(f"file name does not match code {spec.code}", where)

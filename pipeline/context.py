@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from mednec.pipeline.context_graph import positional_graph
 from mednec.pipeline.lesion_rules import lesion_rules
-from mednec.pipeline.prune import linear_prune
+from mednec.pipeline.medspacy_compat import context_matcher, filtered_regex, linear_prune, regex_patterns
 from mednec.pipeline.regex_filter import DocWords, plan
 from mednec.pipeline.resources import (
     ContextRuleSpec,
@@ -247,29 +247,10 @@ def _joins_like_targets(doc, start: int, end: int, targets: list) -> bool:  # no
 def _fast_regex(ctx) -> None:  # noqa: ANN001 - a medspaCy ConText
     """Let medspaCy's regex matcher read ``doc.text`` once per document, not once per rule,
     and try each pattern only where it can match (``mednec.pipeline.regex_filter``: same matches)."""
-    from medspacy.common.regex_matcher import RegexMatcher
-
-    class OnceTextRegexMatcher(RegexMatcher):
-        def __call__(self, doc):  # noqa: ANN001, ANN204 - medspaCy matcher protocol
-            text = doc_text(doc)
-            words = DocWords(text)
-            matches = []
-            for match_id, patterns in self._patterns.items():
-                on_match = self._callbacks[match_id]
-                for pattern in patterns:
-                    for m in words.finditer(pattern):
-                        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                        if span is not None and len(span):
-                            matches.append((match_id, span.start, span.end))
-                        if on_match is not None:
-                            on_match(self, doc, len(matches) - 1, matches)
-            return matches
-
-    inner = ctx._ConText__matcher._MedspacyMatcher__regex_matcher
-    inner.__class__ = OnceTextRegexMatcher
-    for patterns in inner._patterns.values():
-        for pattern in patterns:
-            plan(pattern)  # read each pattern's words now, at build time, not in every worker
+    matcher = context_matcher(ctx)
+    filtered_regex(matcher, lambda doc: DocWords(doc_text(doc)).finditer)
+    for pattern in regex_patterns(matcher):
+        plan(pattern)  # read each pattern's words now, at build time, not in every worker
 
 
 def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, built lazily
@@ -288,7 +269,7 @@ def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, bu
         def __call__(self, doc, targets=None):  # noqa: ANN001, ANN204 - spaCy component protocol
             from mednec.pipeline.sentmap import sentence_map
 
-            matcher = self._ConText__matcher  # medspaCy keeps its matcher name-mangled
+            matcher = context_matcher(self)
             sents = sentence_map(doc)
             words = [0]
             for tok in doc:
@@ -363,5 +344,5 @@ def make_context(nlp: Language, name: str, max_scope: int | None):  # noqa: ANN2
     rules += to_medspacy_context_rules(relation_rule_specs())  # type: ignore[arg-type]
     ctx.add(rules)
     _fast_regex(ctx)
-    linear_prune(ctx._ConText__matcher)  # medspaCy's overlap pruning is quadratic in the matches
+    linear_prune(context_matcher(ctx))  # medspaCy's overlap pruning is quadratic in the matches
     return ctx

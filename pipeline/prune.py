@@ -4,7 +4,7 @@
 ConText's, runs on every document) takes matches off the front of a Python list with
 ``list.pop(0)``, which moves the whole list each time: quadratic in the number of matches,
 seconds on a long document. :func:`prune_overlapping` is the same algorithm on a deque, so
-it returns the same list; :func:`linear_prune` makes one matcher use it.
+it returns the same list; ``mednec.pipeline.medspacy_compat.linear_prune`` makes one matcher use it.
 """
 
 from __future__ import annotations
@@ -44,20 +44,3 @@ def prune_overlapping(matches: list[tuple[int, int, int]], length=None) -> list[
         if len(pruned) == len(matches):
             return pruned
         matches = pruned  # medspaCy recurses until a pass removes nothing
-
-
-def linear_prune(matcher) -> None:  # noqa: ANN001 - a medspaCy MedspacyMatcher
-    """Make ``matcher`` prune with :func:`prune_overlapping` (same matches, same order)."""
-    from medspacy.common.medspacy_matcher import MedspacyMatcher
-
-    class LinearPruneMatcher(MedspacyMatcher):
-        def __call__(self, doc):  # noqa: ANN001, ANN204 - medspaCy matcher protocol
-            matches = self._MedspacyMatcher__matcher(doc)
-            matches += self._MedspacyMatcher__phrase_matcher(doc)
-            matches += self._MedspacyMatcher__regex_matcher(doc)
-            if self._prune:
-                spaces = [t.is_space for t in doc]
-                matches = prune_overlapping(matches, lambda x: (x[2] - x[1]) - sum(spaces[x[1] : x[2]]))
-            return matches
-
-    matcher.__class__ = LinearPruneMatcher

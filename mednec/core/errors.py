@@ -72,6 +72,12 @@ class CriteriaError(ResourceError):
     code = "E301"
 
 
+class MedspacyVersionError(ResourceError):
+    """The installed medspaCy is not a version whose internals mednec's adaptations were written for."""
+
+    code = "E302"
+
+
 class UnknownCodeError(CaseError):
     """The request names a procedure code no criteria file covers."""
 

@@ -71,9 +71,9 @@ def test_facts_of_a_long_line_cost_per_finding_not_per_pair(nlp) -> None:  # noq
 
 
 def _context_patterns(nlp) -> list[re.Pattern[str]]:  # noqa: ANN001
-    ctx = nlp.get_pipe("mednec_context")
-    regex = ctx._ConText__matcher._MedspacyMatcher__regex_matcher
-    return [p for patterns in regex._patterns.values() for p in patterns]
+    from mednec.pipeline.medspacy_compat import context_matcher, regex_patterns
+
+    return list(regex_patterns(context_matcher(nlp.get_pipe("mednec_context"))))
 
 
 @pytest.fixture(scope="module")
