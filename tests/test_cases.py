@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import recorded
 from tests.conftest import CORPUS_CASES, DEV_CASES, ROOT
 
 # The team's annotated cases: written from POLICY (cases), blind (written without reading
@@ -23,9 +24,19 @@ def _corpus_cases() -> list[Path]:
     return [c for root in CORPORA for c in _cases(root)]
 
 
+_REVIEWED: dict[Path, tuple] = {}
+
+
+def _review(reviewer, case: Path) -> tuple:
+    """A corpus case's review, once per session (four tests read each case)."""
+    if case not in _REVIEWED:
+        _REVIEWED[case] = reviewer.review(case)
+    return _REVIEWED[case]
+
+
 def _check(reviewer, case: Path) -> tuple[int, int, list[str]]:
     gold = json.loads((case / "gold.json").read_text())
-    result, loaded = reviewer.review(case)
+    result, loaded = _review(reviewer, case)
     texts = {d.info.id: d.text for d in loaded.documents}
     by = {d.code: d for d in result.determinations}
     n = ok = 0
@@ -79,8 +90,23 @@ def test_corpus_case_never_falsely_approves(reviewer, case):
 def test_corpus_case_decides_as_gold(reviewer, case):
     """Every corpus holds its recorded figure: each code's outcome is the gold's."""
     gold = json.loads((case / "gold.json").read_text())["expected"]
-    result, _ = reviewer.review(case)
+    result, _ = _review(reviewer, case)
     assert {d.code: d.outcome for d in result.determinations} == gold
+
+
+def test_every_corpus_case_is_recorded():
+    """The record of outputs covers exactly the corpus cases these tests read."""
+    assert set(recorded.recorded()) == {recorded.key(c) for c in _corpus_cases()}
+
+
+@pytest.mark.parametrize("case", _corpus_cases(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_corpus_case_output_as_recorded(reviewer, case):
+    """Each case decides and cites exactly as recorded (``python -m tests.recorded`` lists the cases a
+    change moves; ``--update`` re-records them with a change meant to move them)."""
+    want = recorded.recorded().get(recorded.key(case))
+    assert want is not None, f"{recorded.key(case)} is not recorded: python -m tests.recorded --update"
+    assert recorded.digest(_review(reviewer, case)[0]) == want, \
+        f"{recorded.key(case)} decides or cites otherwise than recorded"
 
 
 def test_corpus_outcome_accuracy(reviewer):
