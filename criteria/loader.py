@@ -118,7 +118,12 @@ def _vocabulary() -> _Vocabulary:
     # relation its concept carries in the knowledge base ("sciatic neuropathy": neuropathy)
     relations = frozenset(spec.category.removeprefix("REL_").lower() for spec in relation_rule_specs()) \
         | frozenset(c.relation for c in kb if c.relation)
-    return _Vocabulary(frozenset(c.concept for c in kb), frozenset(c.category for c in kb if c.category),
+    # cues the pipeline writes itself, not from a knowledge-base concept
+    from mednec.pipeline.discourse import PAST_SCORE_CUE
+    from mednec.pipeline.rereads import STAGING_TO_COME
+
+    derived = frozenset({PAST_SCORE_CUE, STAGING_TO_COME})
+    return _Vocabulary(frozenset(c.concept for c in kb), frozenset(c.category for c in kb if c.category) | derived,
                        frozenset(c.region for c in kb if c.region), relations)
 
 

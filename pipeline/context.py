@@ -144,11 +144,29 @@ def _paren_start(doc, ss: int, start: int, lo: int, targets: Sequence = ()) -> i
     return lo
 
 
-def _colon_end(doc, end: int, hi: int) -> int:  # noqa: ANN001 - a spaCy Doc
+def _subordinate_start(doc, ss: int, start: int, lo: int) -> int:  # noqa: ANN001 - a spaCy Doc
+    """Where a cue's backward scope starts when the cue stands in a subordinate clause set off by a
+    comma ("... neuroplasty to preserve it, since it is not invaded on imaging"): at the clause's
+    opener. The reason given says nothing of the main clause before it."""
+    openers = lesion_rules().rules.subordinate_openers
+    for i in range(start - 1, max(ss, lo) - 1, -1):
+        t = doc[i]
+        if t.text in (".", ";", ":"):
+            break
+        if t.lower_ in openers:
+            before = next((doc[j] for j in range(i - 1, ss - 1, -1) if not doc[j].is_space), None)
+            if before is not None and before.text == ",":
+                return i
+    return lo
+
+
+def _colon_end(doc, end: int, hi: int, targets=()) -> int:  # noqa: ANN001 - a spaCy Doc, its spans
     """Where a cue's forward scope ends at a colon that closes a stated clause ("The sciatic nerve is
     not encased: plan to preserve it"): the clause after the colon follows from the denial, it is not
     denied. A colon right after the cue ("No: fracture"), after a list's lead ("no evidence of the
-    following:") or at the end of its line (a heading for the lines below) keeps the scope."""
+    following:"), at the end of its line (a heading for the lines below), or closing words that name
+    no finding of the sentence's ``targets`` (a label: "Differential diagnoses mentioned by radiology:
+    plasmacytoma, ...") keeps the scope."""
     leads = lesion_rules().rules.colon_list_leads
     for c in range(end, hi):
         if doc[c].text != ":":
@@ -156,6 +174,8 @@ def _colon_end(doc, end: int, hi: int) -> int:  # noqa: ANN001 - a spaCy Doc
         said = [t for t in doc[end:c] if t.is_alpha and not t.is_stop]
         if not said or said[-1].lower_ in leads or doc[c - 1].is_stop:
             return hi
+        if not any(end <= t.start and t.end <= c for t in targets):
+            return hi  # (the words before the colon state nothing the cue could be about)
         nxt = doc[c + 1] if c + 1 < len(doc) else None
         if nxt is None or "\n" in doc[c].whitespace_ + (nxt.text if nxt.is_space else ""):
             return hi
@@ -289,10 +309,11 @@ def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, bu
                     if rule.category in _CLAUSE_BOUND and rule.direction != "BACKWARD":
                         if rule.max_scope is not None:
                             hi = _list_end(doc, end, hi, se)
-                        hi = min(hi, _subordinate_end(doc, ss, start, end, hi), _colon_end(doc, end, hi),
-                                 _paren_end(doc, ss, start, end, hi))
+                        hi = min(hi, _subordinate_end(doc, ss, start, end, hi),
+                                 _colon_end(doc, end, hi, by_sent[ss][0]), _paren_end(doc, ss, start, end, hi))
                     if rule.category in _CLAUSE_BOUND and rule.direction != "FORWARD":
-                        lo = max(lo, _paren_start(doc, ss, start, lo, by_sent[ss][0]))
+                        lo = max(lo, _paren_start(doc, ss, start, lo, by_sent[ss][0]),
+                                 _subordinate_start(doc, ss, start, lo))
                     by_sent[ss][1].append(ConTextModifier(rule, start, end, doc, scope_start=lo, scope_end=hi))
                 # a heading line ending on a colon ("Oncologic history (copied from clinic note):")
                 # speaks for the line after it, as it would on one line: its history, hypothesis or

@@ -393,7 +393,8 @@ def _cited_labels(facts: list[Any], doc: Doc) -> list[Any]:
     out = []
     for f in facts:
         span = fact_span(f.id)
-        if span is not None and f.kind in _STATEMENTS:
+        # (a plan named by the label a request or a read gave, "started as "L1 corpectomy"", plans nothing)
+        if span is not None and (f.kind in _STATEMENTS or f.kind == "plan"):
             inside = next((hi for lo, hi in quoted if lo <= span[1] and span[2] <= hi), None)
             if inside is not None or compiled.cited_as.search(text[max(0, span[1] - 60): span[1]]):
                 # (unless the clause then calls it tumor: "... described as roof invasion ... corresponds
@@ -903,6 +904,31 @@ def _relabelled_levels(facts: list[Any], doc: Doc) -> list[Any]:
     return out
 
 
+_MARGIN_PLANS = frozenset({"wide_margin", "en_bloc"})
+
+
+def _margin_around_a_sacrifice(facts: list[Any], doc: Doc) -> list[Any]:
+    """A margin denied only around a structure the document plans to sacrifice is conditional.
+
+    "The sciatic nerve is encased in the notch; a wide margin is not possible around it. The left
+    sciatic nerve will be resected en bloc with the specimen": the wide margin is impossible only were
+    the nerve kept; the plan that takes the nerve is the wide resection (``structure_margin``)."""
+    pattern = lesion_rules().structure_margin
+    if pattern is None or not any(f.kind == "plan" and f.concept == "nerve_sacrifice" and _firm(f) for f in facts):
+        return facts
+    text = doc_text(doc)
+    out = []
+    for f in facts:
+        span = fact_span(f.id)
+        if (f.kind == "plan" and f.category in _MARGIN_PLANS and f.assertion.negated and span is not None
+                and pattern.match(text, span[2], span[2] + 120) is not None):
+            a = f.assertion
+            f = f.model_copy(update={"assertion": a.model_copy(update={
+                "conditional": True, "superseded_by": "a margin denied only around a structure the plan sacrifices"})})
+        out.append(f)
+    return out
+
+
 def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     """The facts of one document with pointing-back hedges, the impression and addenda applied."""
     facts = _relabelled_levels(list(facts), doc)
@@ -913,6 +939,7 @@ def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     out = _other_patients(out, doc)
     out = _pasted_elsewhere(out, doc)
     out = _requester_letter(out, doc)
+    out = _margin_around_a_sacrifice(out, doc)
     if doc_type == "imaging":
         out = _impression_supersedes(_part_free_part_open(out, doc.user_data.get("mednec_source_text")
                                                           or doc_text(doc)))

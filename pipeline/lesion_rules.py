@@ -75,6 +75,15 @@ class Retraction(BaseModel):
     tumor_words: list[str] = Field(default_factory=list)
 
 
+class StructureMargin(BaseModel):
+    """``structure_margin`` of lesions.yaml: the words that place a margin denial at one structure."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    prepositions: list[str]
+    pronouns: list[str]
+    heads: list[str]
+
+
 class LesionRules(BaseModel):
     """``pipeline/resources/lesions.yaml``: see the comments there."""
 
@@ -139,6 +148,7 @@ class LesionRules(BaseModel):
     cross_section_titles: list[str] = Field(default_factory=list)
     # the head nouns that name, anywhere in a report, the one structure the report names with them
     unique_heads: frozenset[str] = frozenset()
+    definite_unique_heads: frozenset[str] = frozenset()
     # "14 mm T1 and T2 hyperintense focus": MRI sequence names, not the first two thoracic vertebrae
     sequence_name_levels: frozenset[str] = frozenset()
     nerve_injury_categories: frozenset[str] = frozenset()
@@ -147,6 +157,7 @@ class LesionRules(BaseModel):
     # verbs that give a finding the label another read gave it ("described above as intradural",
     # labelled "L1 per outside CT"), and the time words that may stand between
     cited_label_verbs: list[str] = Field(default_factory=list)
+    cited_label_direct_verbs: list[str] = Field(default_factory=list)
     # words after a hedge that make its clause a finding of its own, not a reading of what came
     # before ("..., possibly with reactive edema in the ischium")
     reading_blockers: list[str] = Field(default_factory=list)
@@ -156,6 +167,8 @@ class LesionRules(BaseModel):
     staging_pending_after: list[str] = Field(default_factory=list)
     staging_pending_before: list[str] = Field(default_factory=list)
     staging_claims: list[str] = Field(default_factory=list)
+    staging_limit_cues: list[str] = Field(default_factory=list)
+    structure_margin: StructureMargin | None = None
     staging_specimen_categories: list[str] = Field(default_factory=list)
     operation_plans: list[str] = Field(default_factory=list)
     staging_result_words: list[str] = Field(default_factory=list)
@@ -184,8 +197,12 @@ class CompiledLesionRules:
         alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(rules.anaphors, key=len, reverse=True))
         # a sentence opens with the anaphor, after any list mark or heading label ("IMPRESSION: 2. This ...");
         # a word followed by a colon is that label itself ("Findings: Incidental cyst ..."), no anaphor
+        # (after a fronted subordinate clause: "Given the intact cortex and the recent surgery, this is
+        # more likely reactive marrow oedema")
+        subordinate = "|".join(map(re.escape, sorted(rules.subordinate_openers))) or r"(?!x)x"
         self.anaphor_start = re.compile(
-            rf"^\W*(?:[A-Za-z ]{{1,20}}:\s*)?(?:\d+[.)]\s*)?(?:{alts})(?![\w-])(?!\s*:)", re.IGNORECASE)
+            rf"^\W*(?:[A-Za-z ]{{1,20}}:\s*)?(?:\d+[.)]\s*)?(?:(?:{subordinate})(?![\w-])[^,.;:]{{1,100}},\s*)?"
+            rf"(?:{alts})(?![\w-])(?!\s*:)", re.IGNORECASE)
         # a clause inside a sentence that points back: ", which may reflect edema"
         self.clause_anaphor = re.compile(rf"[,;\u2014]\s*(?:{alts})(?![\w-])", re.IGNORECASE)
         self.alternative = word_pattern(rules.alternatives)
@@ -245,11 +262,17 @@ class CompiledLesionRules:
         verbs = word_pattern(rules.cited_label_verbs).pattern if rules.cited_label_verbs else r"(?!x)x"
         times = word_pattern(rules.cited_label_times).pattern if rules.cited_label_times else r"(?!x)x"
         # the words just before a label: "described above as (an|the) "
-        self.cited_as = re.compile(rf"{verbs}\s+(?:{times}\s+)?as\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+        direct = word_pattern(rules.cited_label_direct_verbs).pattern if rules.cited_label_direct_verbs \
+            else r"(?!x)x"
+        # (the label's own modifiers may come first: "the structure called the displaced sciatic nerve")
+        self.cited_as = re.compile(rf"(?:{verbs}\s+(?:{times}\s+)?as|{direct})\s+(?:an?\s+|the\s+)?"
+                                   rf"(?:[a-z-]+\s+){{0,2}}$", re.IGNORECASE)
         # a label in quotation marks: labelled "L1 per outside CT / T12 per over-read" (group 1; a wrap
         # may break it, a blank line ends it)
         self.cited_quote = re.compile(
-            rf"{verbs}\s+(?:{times}\s+)?(?:as\s+)?[\"\u201c]((?:[^\"\u201d\n]|\n(?!\s*\n)){{1,120}})[\"\u201d]",
+            # (or any name given with "as": the request "was started as "L1 corpectomy"")
+            rf"(?:{verbs}\s+(?:{times}\s+)?(?:as\s+)?|(?<![\w-])as\s+)"
+            rf"[\"\u201c]((?:[^\"\u201d\n]|\n(?!\s*\n)){{1,120}})[\"\u201d]",
             re.IGNORECASE)
         self.case_item = re.compile(rules.case_items.heading, re.IGNORECASE | re.MULTILINE)
         self.requester_letter = word_pattern(rules.requester_letter_titles) if rules.requester_letter_titles else None
@@ -295,6 +318,12 @@ class CompiledLesionRules:
             rf"[,;\u2014]\s*(?:(?<![\w-])(?:{hedges}|(?:may|might|could)\s+(?:represent|reflect|be))(?![\w-]))"
             rf"\s+(?:(?!{blockers})[a-z-]+\s+){{0,2}}?{self.alternative.pattern}",
             re.IGNORECASE) if rules.predicate_hedges else None
+        sm = rules.structure_margin
+        # the denial's own words go on to place it at a structure: "... is not possible around it"
+        self.structure_margin = re.compile(
+            rf"[^.;:]{{0,40}}?{word_pattern(sm.prepositions).pattern}\s+(?:{word_pattern(sm.pronouns).pattern}"
+            rf"|(?:the\s+|this\s+|that\s+)?(?:[a-z-]+\s+){{0,2}}{word_pattern(sm.heads).pattern})",
+            re.IGNORECASE) if sm is not None else None
         self.undone_study = word_pattern(rules.undone_study_words) if rules.undone_study_words else None
         self.undone_other = word_pattern(rules.undone_other_words) if rules.undone_other_words else None
         self.staging_pending_after = (word_pattern(rules.staging_pending_after)
@@ -310,6 +339,10 @@ class CompiledLesionRules:
         self.reread_board = word_pattern(rules.reread_board_cues) if rules.reread_board_cues else None
         self.reread_skip = re.compile(rf"^\W*(?:{'|'.join(re.escape(w) for w in rules.reread_skip_lines)})\b",
                                       re.IGNORECASE)
+        # the same label as a field further along a header line laid out in columns ("Exam date:
+        # 01/09/2026      Comparison: outside MRI 09/18/2025"): the line's own words end there
+        self.reread_skip_field = re.compile(
+            rf"(?<=\s)(?:{'|'.join(re.escape(w) for w in rules.reread_skip_lines)})\s*:", re.IGNORECASE)
         self.withdrawal = word_pattern(rules.withdrawal_cues) if rules.withdrawal_cues else None
         self.score_current = word_pattern(rules.score_current_cues)
         self.score_past = word_pattern(rules.score_past_cues)

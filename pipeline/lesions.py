@@ -105,14 +105,15 @@ def _index_levels(facts: Sequence[Any], regions: Sequence[str] = ()) -> frozense
     rules = lesion_rules().rules
     levels: set[str] = set()
     spine = [f for f in facts if f.kind == "plan" and f.category in rules.spine_plan_categories]
-    plans = [f for f in spine if not f.assertion.negated]
+    # (a plan only cited, "the request was started as "L1 corpectomy"", plans nothing)
+    plans = [f for f in spine if not f.assertion.negated and not f.assertion.superseded]
     # a level whose resection a later statement withdraws ("L1 corpectomy is no longer planned")
     # is no longer planned, whatever the earlier plan said
     withdrawn = [(_when(f), set(f.levels)) for f in spine if f.assertion.negated and f.levels
                  and not (f.assertion.hypothetical or f.assertion.conditional)]
     # an extension the plan makes only if something turns out so ("if the L1 lesion turns out to be
     # tumor we will extend to an L1 corpectomy") places the index lesion only when nothing firmer does
-    firm = [f for f in plans if not (f.assertion.hypothetical or f.assertion.conditional or f.assertion.superseded)]
+    firm = [f for f in plans if not (f.assertion.hypothetical or f.assertion.conditional)]
     def named_by(f: Any) -> set[str]:
         # the levels the plan's own words name ("T12 corpectomy"); else those of its evidence, past
         # any fixation range ("with T10-L2 posterior fixation" stabilises, it resects nothing), which

@@ -193,6 +193,16 @@ def _has_own_object(span: Span, me: int, last: int) -> bool:
     return False
 
 
+def _inside_injury(doc: Doc, ms: int, me: int, kb: KnowledgeBase) -> bool:
+    """Whether a tumor noun lies inside a finding of a nerve's own injury ("a compression lesion",
+    "localize the lesion to the notch"): it names the injury, not a tumor (``nerve_injury_categories``)."""
+    from mednec.pipeline.lesion_rules import lesion_rules
+
+    injury = lesion_rules().rules.nerve_injury_categories
+    return any(t.start <= ms and me <= t.end and (t.end - t.start) > (me - ms)
+               and kb[t._.concept].category in injury for t in doc.spans.get("mednec", ()) if t.label_ == "FINDING")
+
+
 def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
     """The nearest relation cue of ``span`` (separation wins a tie), and its modifier.
 
@@ -226,6 +236,8 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
             continue
         if _denied(span.doc, ms, first) or _landmark(span.doc, ms, first) or _benign_agent(span.doc, me, span):
             continue
+        if cat == "REL_TUMOR" and _inside_injury(span.doc, ms, me, kb):
+            continue  # "EMG localizes the lesion to the notch": the nerve's injury, no tumor
         # a structure that labels its line is the topic, not the object, of a cue after the colon that
         # names its own object ("Lumbar plexus / femoral nerve: The mass reaches ... the right psoas"),
         # nor of the tumor noun that is that clause's subject

@@ -27,9 +27,10 @@ def reread_dates(text: str, board: bool = False) -> set[dt.date]:
     (``board``: a tumor board record, which re-reads only with its own words of disagreement)."""
     rules = lesion_rules()
     head = text[: rules.rules.reread_head]
-    lines = [ln for ln in head.splitlines() if not rules.reread_skip.match(ln)]
+    own = [ln[: m.start()] if (m := rules.reread_skip_field.search(ln)) else ln for ln in head.splitlines()]
+    lines = [ln for ln in own if not rules.reread_skip.match(ln)]
     title = " ".join(ln for ln in head.splitlines() if ln.strip())
-    title_lines = [ln for ln in head.splitlines() if ln.strip()][:3]
+    title_lines = [ln for ln in own if ln.strip()][:3]
     # the cues are read across line breaks (a wrapped title says the same: "WITH REVIEW" / "OF EXTERNAL MRI")
     joined = " ".join(ln.strip() for ln in lines)
     if board:
@@ -295,6 +296,9 @@ def _study_names() -> dict[str, re.Pattern[str]]:
     return {c.concept: word_pattern(list(c.aliases)) for c in load_kb() if c.category == "study" and c.aliases}
 
 
+STAGING_TO_COME = "staging_to_come"
+
+
 def apply_pending_staging(facts: Sequence[Any], texts: Mapping[str, str]) -> list[Any]:
     """A negative staging stated without its study, where the chart says the study is still to come.
 
@@ -303,6 +307,8 @@ def apply_pending_staging(facts: Sequence[Any], texts: Mapping[str, str]) -> lis
     rests on studies the chart does not hold. Such a claim (``staging_claims``: a negative staging, or
     metastasis stated absent) in a document other than an imaging report, in the same document or one
     dated no later than the statement, is superseded; a study's own report still states its result.
+    A claim that the disease is limited ("solitary metastasis", ``staging_limit_cues``) made so carries
+    the cue ``staging_to_come``: the team's word for its diagnosis, no work-up.
     """
     rules = lesion_rules()
     after_words, before_words = rules.staging_pending_after, rules.staging_pending_before
@@ -339,17 +345,24 @@ def apply_pending_staging(facts: Sequence[Any], texts: Mapping[str, str]) -> lis
             break
     if not pending:
         return list(facts)
+    limits = set(rules.rules.staging_limit_cues)
+
+    def before_pending(f: Any) -> bool:
+        own = f.document_date
+        return any(doc == f.document or (dates.get(doc) is not None and own is not None and own <= dates[doc])
+                   for doc in pending)
+
     out = []
     for f in facts:
         category = getattr(f, "category", None)
         absent = category in claims and (category == "staging_negative" or f.assertion.negated)
-        if absent and f.document_type != "imaging" and not f.assertion.superseded:
-            own = f.document_date
-            for doc in pending:
-                when = dates.get(doc)
-                if doc == f.document or (when is not None and own is not None and own <= when):
-                    f = _superseded(f, "the chart says the staging study is still to come")
-                    break
+        if f.document_type != "imaging" and not f.assertion.superseded and before_pending(f):
+            if absent:
+                f = _superseded(f, "the chart says the staging study is still to come")
+            elif f.kind == "diagnosis" and limits & set(f.cues) and STAGING_TO_COME not in f.cues:
+                # "solitary metastasis ... PET CT and CT chest ordered": the team's claim stands as theirs,
+                # but no work-up shows the limit yet
+                f = f.model_copy(update={"cues": (*f.cues, STAGING_TO_COME)})
         out.append(f)
     return out
 

@@ -55,13 +55,14 @@ def _referred_back(doc: Doc, kept: list[Span]) -> list[Span]:
     """Head nouns that refer back to a structure named in full: "the plexus" after "the left lumbar
     plexus" in its sentence is that plexus (``anaphoric_heads`` in lesions.yaml: only after "the",
     outside any mention, to the nearest earlier mention ending in the same noun); a bare "plexus" in
-    a report that names one plexus only is that plexus (``unique_heads``)."""
+    a report that names one plexus only is that plexus (``unique_heads``), and "the notch" the one notch
+    it names (``definite_unique_heads``)."""
     from mednec.pipeline.lesion_rules import lesion_rules
     from mednec.pipeline.sentmap import sentence_map
 
     rules = lesion_rules().rules
     heads, unique = rules.anaphoric_heads, rules.unique_heads
-    if not (heads or unique) or not kept:
+    if not (heads or unique or rules.definite_unique_heads) or not kept:
         return []
     inside = {i for s in kept for i in range(s.start, s.end)}
     sents = sentence_map(doc)
@@ -73,7 +74,8 @@ def _referred_back(doc: Doc, kept: list[Span]) -> list[Span]:
         if tok.lower_ in heads and tok.i and doc[tok.i - 1].lower_ == "the":
             first = sents.starts[tok.i]
             named = [s for s in kept if first <= s.start and s.end <= tok.i - 1 and s[-1].lower_ == tok.lower_]
-        if not named and tok.lower_ in unique:
+        definite = tok.lower_ in rules.definite_unique_heads and tok.i and doc[tok.i - 1].lower_ == "the"
+        if not named and (tok.lower_ in unique or definite):
             # (the one structure the whole report names with this head noun, wherever it stands)
             same = [s for s in kept if s[-1].lower_ == tok.lower_]
             named = same if len({s._.concept for s in same}) == 1 else []
