@@ -319,7 +319,10 @@ def _sentence_context_class():  # noqa: ANN202 - a medspaCy ConText subclass, bu
                 # speaks for the line after it, as it would on one line: its history, hypothesis or
                 # family cue reaches into the next sentence (FORWARD, by its word count)
                 if (rule.category in _LIST_LEAD_CARRIES and rule.direction in ("FORWARD", "BIDIRECTIONAL")
-                        and se < len(doc) and _ends_on_colon(doc, ss, se) and _only_cue(doc, ss, se, start, end)):
+                        and se < len(doc) and _ends_on_colon(doc, ss, se)
+                        # (the lead holds the cue alone, or names no finding of its own: "Differential
+                        # diagnoses mentioned by radiology:" / "plasmacytoma, aggressive haemangioma")
+                        and (_only_cue(doc, ss, se, start, end) or ss not in by_sent)):
                     # (the sentence right under the lead is its first item even unmarked and unindented,
                     # as OCR flattens a list: "No:" / "intradural extension," / "leptomeningeal ...")
                     for ns, ne in _list_items(doc, sents, se, start) or [sents.of(se)]:

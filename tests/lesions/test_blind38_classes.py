@@ -104,6 +104,9 @@ def test_a_plan_in_quotation_marks_plans_nothing(reviewer, tmp_path, note, b2):
     ("Differential diagnoses mentioned by radiology: plasmacytoma, aggressive haemangioma.", "myeloma", "uncertain",
      True),
     ("Differential considered at conference: plasmacytoma.", "myeloma", "uncertain", True),
+    # ...the label alone on its line, its list wrapped onto the next
+    ("Differential diagnoses mentioned by radiology:\nplasmacytoma, aggressive\nhaemangioma.", "myeloma", "uncertain",
+     True),
     # a colon that closes a stated clause still ends the cue's reach
     ("The sciatic nerve is not encased: plan to preserve it.", "nerve_preservation", "negated", False),
     ("No fracture: plan en bloc resection.", "en_bloc", "negated", False),
