@@ -8,6 +8,7 @@ from the criteria files; every result lists the facts and spans that decided it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from mednec.criteria.leaf import leaf_matches
 from mednec.criteria.loader import CriteriaSet, ResolvedCode, load_criteria
 from mednec.criteria.schema import All, Any_, CriterionSpec, Leaf, Not, Ref, ReportSpec, Tree
 from mednec.models import Caveat, CriterionResult, Determination, EvidenceSpan, RequestedCode
-from mednec.models.determination import SupportingFinding
+from mednec.models.determination import Reference, SupportingFinding
 
 _OTHER = {"left": "right", "right": "left"}
 _DOC_RANK = {"pathology": 0, "imaging": 1, "operative": 2, "tumor_board": 2, "clinical_note": 3, "other": 4}
@@ -222,9 +223,24 @@ def evaluate_code(req: RequestedCode, facts: Sequence, criteria: CriteriaSet | N
     outcome = "refer" if "not_met" in statuses else "pend" if "insufficient" in statuses else "approve"
     missing = tuple(r.missing for r in results if r.status == "insufficient" and r.missing)
     supporting = tuple(_reports(cs.supporting.items, facts, ctx, SupportingFinding))
+    cited = _code_references(cs, code)
+    results = tuple(r.model_copy(update={"references": supporting_references(r.id, cited)}) for r in results)
     return Determination(code=req.code, side=req.side, title=code.spec.title, outcome=outcome, pathway=pathway,
                          criteria=results, missing=missing, supporting=supporting,
-                         criteria_version=code.spec.version)
+                         criteria_version=code.spec.version, references=cited)
+
+
+def _code_references(cs: CriteriaSet, code: ResolvedCode) -> tuple[Reference, ...]:
+    by_id = {r.id: r for r in cs.references.references}
+    return tuple(by_id[i] for i in code.spec.citations if i in by_id)
+
+
+def supporting_references(crit_id: str, references: Sequence[Reference]) -> tuple[str, ...]:
+    """Ids of ``references`` whose ``supports`` text names criterion ``crit_id``: ``(A1, A3)`` or ``B3c``
+    name A1 and B3, and ``C1'`` is named by ``C1'`` or ``C1``."""
+    base = crit_id.rstrip("'")
+    pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(base)}(?:'|[a-c])?(?![0-9])")
+    return tuple(r.id for r in references if pattern.search(r.supports))
 
 
 def _reports(items: Sequence[ReportSpec], facts: Sequence, ctx: Context, model: type) -> list:
@@ -239,7 +255,8 @@ def _reports(items: Sequence[ReportSpec], facts: Sequence, ctx: Context, model: 
         ev = _evidence(found)
         ev = ev + tuple(e for e in _evidence(extra) if e not in ev)
         if ev:
-            out.append(model(kind=item.kind, summary=_fill(item.summary, ev, ctx.side, ""), evidence=ev[:MAX_EVIDENCE]))
+            out.append(model(kind=item.kind, title=item.title, summary=_fill(item.summary, ev, ctx.side, ""),
+                             evidence=ev[:MAX_EVIDENCE]))
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Union
 
+from mednec.models.determination import Reference
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FactKind = Literal["diagnosis", "site", "nerve", "therapy", "plan", "finding", "score"]
@@ -199,17 +200,6 @@ class ReportFile(_Strict):
 
     version: str
     items: list[ReportSpec]
-
-
-class Reference(_Strict):
-    """A literature reference, checked to exist."""
-
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
-    citation: str
-    url: str | None = None
-    doi: str | None = None
-    supports: str
-    checked: str | None = Field(default=None, description="how and when the reference was verified")
 
 
 class ReferenceFile(_Strict):

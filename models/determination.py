@@ -15,6 +15,17 @@ Outcome = Literal["approve", "pend", "refer"]
 Status = Literal["met", "not_met", "insufficient"]
 
 
+class Reference(Frozen):
+    """A literature reference a code cites (``criteria/references.yaml``), checked to exist."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    citation: str
+    url: str | None = None
+    doi: str | None = None
+    supports: str = Field(description="what in the criteria it supports, naming the criterion ids (A1, B3c)")
+    checked: str | None = Field(default=None, description="how and when the reference was verified")
+
+
 class DocumentInfo(Frozen):
     """A document of the case as the pipeline read it."""
 
@@ -47,6 +58,8 @@ class CriterionResult(Frozen):
     conflict: bool = False
     not_applicable: bool = False
     missing: str | None = None
+    references: tuple[str, ...] = Field(default=(), description="ids of the code's references (Determination."
+                                        "references) that support this criterion")
 
     @model_validator(mode="after")
     def _decided_needs_evidence(self) -> CriterionResult:
@@ -60,6 +73,7 @@ class SupportingFinding(Frozen):
     """A supporting finding of POLICY (reported, never deciding)."""
 
     kind: str
+    title: str = ""
     summary: str
     evidence: tuple[EvidenceSpan, ...] = Field(min_length=1)
 
@@ -78,12 +92,14 @@ class Determination(Frozen):
     missing: tuple[str, ...] = ()
     supporting: tuple[SupportingFinding, ...] = ()
     criteria_version: str = ""
+    references: tuple[Reference, ...] = Field(default=(), description="the literature the code's criteria cite")
 
 
 class Caveat(Frozen):
     """A caveat of POLICY: reported with its evidence, never deciding."""
 
     kind: str
+    title: str = ""
     summary: str
     evidence: tuple[EvidenceSpan, ...] = Field(min_length=1)
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mednec.criteria.schema import Reference
 from mednec.models import CaseRequest, CaseResult, CriterionResult, Determination, DocumentInfo, EvidenceSpan
+from mednec.models.determination import Reference
 from mednec.render.common import claim_of, code_label, plain, quote_of
 
 MAX_CHART_CITES = 3
@@ -136,13 +136,6 @@ class _Refs:
         return self.items[key]
 
 
-def _criterion_refs(crit_id: str, code_refs: list[str], references: dict[str, Reference]) -> list[str]:
-    """References of the code whose ``supports`` text names this criterion, e.g. ``(A1, A3)`` or ``B3c``."""
-    base = crit_id.rstrip("'")
-    pat = re.compile(rf"(?<![A-Za-z0-9]){re.escape(base)}(?:'|[a-c])?(?![0-9])")
-    return [r for r in code_refs if r in references and pat.search(references[r].supports)]
-
-
 def _point(crit: CriterionResult, refs: _Refs, lit_ids: list[str]) -> Point:
     ev = crit.evidence[:MAX_CHART_CITES]
     quote = refs.chart(ev[0]) if ev else None
@@ -169,12 +162,9 @@ def _patient(request: CaseRequest | None) -> str | None:
 
 
 def build_letter(result: CaseResult, request: CaseRequest | None = None) -> Letter:
-    """The letter of one determination, with its citations numbered in reading order."""
-    from mednec.criteria.loader import load_criteria
-
-    cs = load_criteria()
-    references = {r.id: r for r in cs.references.references}
-    titles = {i.kind: i.title for i in (*cs.caveats.items, *cs.supporting.items)}
+    """The letter of one determination, with its citations numbered in reading order (everything it shows
+    comes from the result: the codes' references, the caveats' and supporting findings' titles)."""
+    references = {r.id: r for det in result.determinations for r in det.references}
     refs = _Refs({d.id: d for d in result.documents}, references)
     summary: list[Point] = []
     seen: set[tuple[str, int, int]] = set()
@@ -192,14 +182,13 @@ def build_letter(result: CaseResult, request: CaseRequest | None = None) -> Lett
             break
     codes = []
     for det in result.determinations:
-        spec = cs.codes.get(det.code)
-        code_refs = list(spec.spec.citations) if spec else []
+        code_refs = [r.id for r in det.references]
         groups: dict[str, list[Point]] = {"not_met": [], "insufficient": [], "met": []}
         order = [*(c for c in det.criteria if c.status == "not_met"),
                  *(c for c in det.criteria if c.status == "insufficient"),
                  *(c for c in det.criteria if c.status == "met")]
         for crit in order:
-            groups[crit.status].append(_point(crit, refs, _criterion_refs(crit.id, code_refs, references)))
+            groups[crit.status].append(_point(crit, refs, list(crit.references)))
         basis = sorted((c for c in map(refs.literature, code_refs) if c is not None), key=lambda c: c.n)
         codes.append(CodeSection(det, code_label(det), groups["not_met"], groups["insufficient"],
                                  groups["met"], basis))
@@ -207,9 +196,7 @@ def build_letter(result: CaseResult, request: CaseRequest | None = None) -> Lett
     for det in result.determinations:
         for s in det.supporting:
             if s.kind not in supporting:
-                supporting[s.kind] = _report_point(titles.get(s.kind, s.kind.replace("_", " ")), s.summary,
-                                                   s.evidence, refs)
-    caveats = [_report_point(titles.get(c.kind, c.kind.replace("_", " ")), c.summary, c.evidence, refs)
-               for c in result.caveats]
+                supporting[s.kind] = _report_point(s.title or s.kind.replace("_", " "), s.summary, s.evidence, refs)
+    caveats = [_report_point(c.title or c.kind.replace("_", " "), c.summary, c.evidence, refs) for c in result.caveats]
     return Letter(result, _patient(request), summary, codes, list(supporting.values()), caveats,
                   sorted(refs.items.values(), key=lambda c: c.n))

@@ -71,19 +71,8 @@ def _excerpt(text: str, words: int = 7) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
-def _report_titles() -> dict[str, str]:
-    try:
-        from mednec.criteria.loader import load_criteria
-
-        cs = load_criteria()
-        return {i.kind: i.title for i in (*cs.caveats.items, *cs.supporting.items)}
-    except Exception:  # noqa: BLE001 - titles are cosmetic; the kind is shown instead
-        return {}
-
-
 def panel(result: CaseResult, spans: dict[str, list[Span]]) -> dict[str, object]:
     """Side-panel data: codes -> criteria -> statuses, caveats and supporting findings."""
-    titles = _report_titles()
     index = {(s.document, s.start, s.end): s for doc in spans.values() for s in doc}
     codes = []
     for det in result.determinations:
@@ -93,12 +82,12 @@ def panel(result: CaseResult, spans: dict[str, list[Span]]) -> dict[str, object]
             items.append(Item(target, c.id, c.title or c.id, c.status, claim_of(c.rationale, c.evidence),
                               c.missing if c.status == "insufficient" else None, _links(c.evidence, index)))
         codes.append({"det": det, "label": code_label(det), "rows": items})
-    caveats = [Item(f"caveat/{c.kind}", c.kind, titles.get(c.kind, c.kind.replace("_", " ")), "caveat",
+    caveats = [Item(f"caveat/{c.kind}", c.kind, c.title or c.kind.replace("_", " "), "caveat",
                     claim_of(c.summary, c.evidence), None, _links(c.evidence, index)) for c in result.caveats]
     seen: dict[str, Item] = {}
     for det in result.determinations:
         for s in det.supporting:
-            title = titles.get(s.kind, s.kind.replace("_", " "))
+            title = s.title or s.kind.replace("_", " ")
             seen.setdefault(s.kind, Item(f"supporting/{s.kind}", s.kind, title, "supporting",
                                          claim_of(s.summary, s.evidence), None, _links(s.evidence, index)))
     counts = Counter(det.outcome for det in result.determinations)
