@@ -14,13 +14,11 @@ from dataclasses import dataclass
 
 from mednec.criteria.leaf import leaf_matches
 from mednec.criteria.loader import CriteriaSet, ResolvedCode, load_criteria
-from mednec.criteria.schema import All, Any_, CriterionSpec, Leaf, Not, Ref, ReportSpec, Tree
+from mednec.criteria.schema import All, Any_, CriterionSpec, Leaf, Not, PolicyFile, Ref, ReportSpec, Tree
 from mednec.models import Caveat, CriterionResult, Determination, EvidenceSpan, RequestedCode
 from mednec.models.determination import Reference, SupportingFinding
 
 _OTHER = {"left": "right", "right": "left"}
-_DOC_RANK = {"pathology": 0, "imaging": 1, "operative": 2, "tumor_board": 2, "clinical_note": 3, "other": 4}
-MAX_EVIDENCE = 6
 
 
 @dataclass(frozen=True)
@@ -29,6 +27,11 @@ class Context:
 
     side: str | None
     conditions: dict[str, Tree]
+    policy: PolicyFile | None = None  # (None: the loaded criteria's criteria/policy.yaml)
+
+    def constants(self) -> PolicyFile:
+        """The policy constants in force (``criteria/policy.yaml``)."""
+        return self.policy if self.policy is not None else load_criteria().policy
 
 
 def _speaks(fact) -> bool:
@@ -69,7 +72,8 @@ def match_leaf(leaf: Leaf, facts: Sequence, ctx: Context) -> list:
 def eval_tree(tree: Tree, facts: Sequence, ctx: Context) -> tuple[bool, list]:
     """(satisfied, facts that satisfied it). ``any`` cites every satisfied branch."""
     if isinstance(tree, Leaf):
-        found = sorted(match_leaf(tree, facts, ctx), key=_rank)
+        ranks = ctx.constants().document_ranks
+        found = sorted(match_leaf(tree, facts, ctx), key=lambda f: _rank(f, ranks))
         return bool(found), found
     if isinstance(tree, Ref):
         target = ctx.conditions[tree.ref]
@@ -115,17 +119,19 @@ def _override(tree: Tree, where: dict, ctx: Context) -> Tree:
     return Not.model_validate({"not": _override(tree.not_, where, ctx)})
 
 
-def _rank(f) -> tuple:  # noqa: ANN001 - any Fact
-    return (_DOC_RANK.get(f.document_type, 5), -(f.document_date or dt.date.min).toordinal(), f.evidence[0].start)
+def _rank(f, ranks: dict[str, int]) -> tuple:  # noqa: ANN001 - any Fact
+    # (a document type policy.yaml does not rank comes after every ranked one)
+    return (ranks.get(f.document_type, len(ranks) + 1), -(f.document_date or dt.date.min).toordinal(),
+            f.evidence[0].start)
 
 
-def _evidence(facts: Iterable) -> tuple[EvidenceSpan, ...]:
+def _evidence(ctx: Context, facts: Iterable) -> tuple[EvidenceSpan, ...]:
     """Evidence spans in the order the tree cited them (its first condition first), deduplicated."""
     out: dict[tuple[str, int, int], EvidenceSpan] = {}
     for f in facts:
         for e in f.evidence:
             out.setdefault((e.document, e.start, e.end), e)
-    return tuple(list(out.values())[:MAX_EVIDENCE])
+    return tuple(list(out.values())[: ctx.constants().max_evidence])
 
 
 def _latest(facts: Sequence) -> dt.date:
@@ -143,18 +149,18 @@ def evaluate_criterion(crit: CriterionSpec, facts: Sequence, ctx: Context, code:
     side = ctx.side
     if crit.not_applicable is not None:
         ok, found = eval_tree(crit.not_applicable, facts, ctx)
-        ev = _evidence(found)
+        ev = _evidence(ctx, found)
         if ok and ev:
             for tree in crit.also:
                 found = found + [f for f in eval_tree(tree, facts, ctx)[1] if f not in found]
-            ev = _evidence(found)
+            ev = _evidence(ctx, found)
             return CriterionResult(id=crit.id, title=crit.title, status="met", not_applicable=True,
                                    rationale=_fill(crit.rationale.not_applicable or crit.rationale.met, ev, side, code),
                                    evidence=ev, facts=tuple(f.id for f in found))
     met, met_facts = eval_tree(crit.met, facts, ctx)
     not_met, nm_facts = eval_tree(crit.not_met, facts, ctx) if crit.not_met is not None else (False, [])
-    met = met and bool(_evidence(met_facts))
-    not_met = not_met and bool(_evidence(nm_facts))
+    met = met and bool(_evidence(ctx, met_facts))
+    not_met = not_met and bool(_evidence(ctx, nm_facts))
     conflict = False
     if met and not_met:
         rule = crit.on_conflict
@@ -173,18 +179,18 @@ def evaluate_criterion(crit: CriterionSpec, facts: Sequence, ctx: Context, code:
     if met and not conflict:
         for tree in crit.also:
             met_facts = met_facts + [f for f in eval_tree(tree, facts, ctx)[1] if f not in met_facts]
-        ev = _evidence(met_facts)
+        ev = _evidence(ctx, met_facts)
         rationale = _fill(crit.rationale.met, ev, side, code)
         return CriterionResult(id=crit.id, title=crit.title, status="met", rationale=rationale,
                                evidence=ev, facts=tuple(dict.fromkeys(f.id for f in met_facts)))
     if not_met and not conflict:
-        ev = _evidence(nm_facts)
+        ev = _evidence(ctx, nm_facts)
         return CriterionResult(id=crit.id, title=crit.title, status="not_met",
                                rationale=_fill(crit.rationale.not_met or crit.rationale.met, ev, side, code),
                                evidence=ev, facts=tuple(dict.fromkeys(f.id for f in nm_facts)))
     missing = _fill(crit.missing, (), side, code)
     if conflict:
-        ev = _evidence(met_facts + nm_facts)
+        ev = _evidence(ctx, met_facts + nm_facts)
         return CriterionResult(id=crit.id, title=crit.title, status="insufficient", conflict=True,
                                rationale="The chart holds conflicting affirmed evidence for this criterion and no "
                                          "precedence rule settles it.",
@@ -193,10 +199,10 @@ def evaluate_criterion(crit: CriterionSpec, facts: Sequence, ctx: Context, code:
     rationale = _fill(crit.rationale.insufficient or "The chart does not document this criterion.", (), side, code)
     other_ev: tuple[EvidenceSpan, ...] = ()
     if side:
-        ok_any, any_facts = eval_tree(crit.met, facts, Context(None, ctx.conditions))
+        ok_any, any_facts = eval_tree(crit.met, facts, Context(None, ctx.conditions, ctx.policy))
         other = [f for f in any_facts if f.side == _OTHER.get(side)]
         if ok_any and other:
-            other_ev = _evidence(other)
+            other_ev = _evidence(ctx, other)
             rationale += f" The findings that would meet it are documented only on the {_OTHER[side]} side."
     return CriterionResult(id=crit.id, title=crit.title, status="insufficient", rationale=rationale,
                            evidence=other_ev, missing=missing)
@@ -216,7 +222,7 @@ def evaluate_code(req: RequestedCode, facts: Sequence, criteria: CriteriaSet | N
     """The determination of one requested code."""
     cs = criteria or load_criteria()
     code = cs.codes[req.code]
-    ctx = Context(req.side, {**cs.conditions, **code.spec.conditions})
+    ctx = Context(req.side, {**cs.conditions, **code.spec.conditions}, cs.policy)
     pathway, crits = _select_pathway(code, facts, ctx)
     results = tuple(evaluate_criterion(c, facts, ctx, req.code) for c in crits)
     statuses = {r.status for r in results}
@@ -252,15 +258,15 @@ def _reports(items: Sequence[ReportSpec], facts: Sequence, ctx: Context, model: 
         extra: list = []
         for tree in item.also:
             extra.extend(eval_tree(tree, facts, ctx)[1])
-        ev = _evidence(found)
-        ev = ev + tuple(e for e in _evidence(extra) if e not in ev)
+        ev = _evidence(ctx, found)
+        ev = ev + tuple(e for e in _evidence(ctx, extra) if e not in ev)
         if ev:
             out.append(model(kind=item.kind, title=item.title, summary=_fill(item.summary, ev, ctx.side, ""),
-                             evidence=ev[:MAX_EVIDENCE]))
+                             evidence=ev[: ctx.constants().max_evidence]))
     return out
 
 
 def evaluate_caveats(facts: Sequence, criteria: CriteriaSet | None = None) -> tuple[Caveat, ...]:
     """The caveats of POLICY present in the chart, each with its evidence."""
     cs = criteria or load_criteria()
-    return tuple(_reports(cs.caveats.items, facts, Context(None, cs.conditions), Caveat))
+    return tuple(_reports(cs.caveats.items, facts, Context(None, cs.conditions, cs.policy), Caveat))

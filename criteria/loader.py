@@ -18,6 +18,7 @@ from mednec.criteria.schema import (
     NamedConditions,
     Not,
     Pathway,
+    PolicyFile,
     Ref,
     ReferenceFile,
     ReportFile,
@@ -96,6 +97,7 @@ class CriteriaSet:
     caveats: ReportFile
     supporting: ReportFile
     references: ReferenceFile
+    policy: PolicyFile
 
 
 @dataclass(frozen=True)
@@ -242,4 +244,4 @@ def load_criteria() -> CriteriaSet:
     for report in (*caveats.items, *supporting.items):
         for tree in (report.when, *report.also):
             check_refs(tree, names, f"criteria/caveats|supporting#{report.kind}")
-    return CriteriaSet(codes, conditions, caveats, supporting, references)
+    return CriteriaSet(codes, conditions, caveats, supporting, references, _load("policy.yaml", PolicyFile))

@@ -202,6 +202,14 @@ class ReportFile(_Strict):
     items: list[ReportSpec]
 
 
+class PolicyFile(_Strict):
+    """``criteria/policy.yaml``: constants the evaluator applies to every criterion."""
+
+    version: str
+    document_ranks: dict[str, int]
+    max_evidence: int = Field(ge=1)
+
+
 class ReferenceFile(_Strict):
     """``criteria/references.yaml``."""
 
