@@ -6,6 +6,7 @@ every case after that only runs ``nlp.pipe`` and the evaluator.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from dataclasses import dataclass
@@ -241,7 +242,30 @@ def load_case(case_dir: Path, *, known_codes: set[str] | None = None, cache_dir:
             docs.append(_document(group[0].name, loaded[0].text, loaded[0]))
         else:
             docs.extend(_packet_documents(group, loaded))
-    return LoadedCase(case_dir, request, tuple(docs))
+    return LoadedCase(case_dir, request, tuple(_case_date_order(docs)))
+
+
+def _case_date_order(docs: list[CaseDocument]) -> list[CaseDocument]:
+    """Dates of one chart are written one way: a document whose own numeric dates read either way
+    ("Date: 04/12/2025") is read day first when two or more documents of the case can only be read
+    day first ("18/12/2025") and none only month first. A chart that mixes a US note into a European
+    record shows a month-first date somewhere, and then nothing changes."""
+    from mednec.pipeline import infer_date
+    from mednec.pipeline.doctype import day_first, month_first
+
+    texts = [d.analysed or d.text for d in docs]
+    firsts = [day_first(t) for t in texts]
+    if sum(firsts) < 2 or any(month_first(t) for t in texts):
+        return docs
+    out = []
+    for doc, text, known in zip(docs, texts, firsts, strict=True):
+        date = doc.info.date
+        if not known and date is not None and not doc.info.source_file:
+            reread = infer_date(text, doc.info.id, day_first_order=True)
+            if reread is not None and reread.isoformat() != date:
+                doc = dataclasses.replace(doc, info=doc.info.model_copy(update={"date": reread.isoformat()}))
+        out.append(doc)
+    return out
 
 
 def _document(doc_id: str, text: str, loaded, **extra) -> CaseDocument:  # noqa: ANN001, ANN003 - LoadedText
@@ -305,12 +329,21 @@ def analyse_text(text: str) -> tuple[str, OffsetMap | None]:
     length ("withhout", "withoutpulmonary"); evidence is quoted from ``text`` through the map.
     """
     from mednec.documents.correct import correct_text
-    from mednec.pipeline.doctype import blank_message_fields, blank_page_seams, join_broken_paragraphs
+    from mednec.pipeline.doctype import (
+        blank_message_fields,
+        blank_page_seams,
+        blank_unchecked_options,
+        join_broken_paragraphs,
+    )
+    from mednec.pipeline.level_notation import normalise_levels
     from mednec.pipeline.respell import respell
 
     # the fax machine's lines at a page edge are blanked first (same length), so a sentence
     # broken by a page reads on across it, as does one broken by a stray blank line
-    corrected = correct_text(join_broken_paragraphs(blank_page_seams(blank_message_fields(text))))[0]
+    # (and a template's unticked options, same length: they say nothing)
+    # ...and levels in another notation ("D12", "L III", "third lumbar") read as "T12", "L3", "L3"
+    corrected = normalise_levels(correct_text(join_broken_paragraphs(blank_page_seams(blank_unchecked_options(
+        blank_message_fields(text)))))[0])
     analysed, offsets, _ = respell(corrected)
     return analysed, offsets
 

@@ -16,6 +16,14 @@ class _TypeRule(BaseModel):
     patterns: list[str]
 
 
+class Checkboxes(BaseModel):
+    """``checkboxes`` of ``doctypes.yaml``: the marks of a ticked and of an empty box."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    checked: list[str]
+    unchecked: list[str]
+
+
 class PacketConfig(BaseModel):
     """``packet`` of ``doctypes.yaml``: how a faxed packet splits into documents."""
 
@@ -76,6 +84,7 @@ class DocTypeConfig(BaseModel):
     banner_lines: list[str] = []
     structured_dates: list[str] = []
     message_fields: dict[str, list[int]] = {}
+    checkboxes: Checkboxes | None = None
     not_date_labels: list[str] = []
     birth_labels: list[str] = []
     packet: PacketConfig | None = None
@@ -104,7 +113,8 @@ def doctype_config() -> tuple[DocTypeConfig, list[tuple[str, re.Pattern[str]]], 
     not_after = "".join(rf"(?!{re.escape(w)}\b)" for w in cfg.date_label_not_after)
     lead = rf"(?:{not_after}[A-Z][\w&/-]*[ \t]+){{0,3}}"
     # (lazy: the words after a label stop before its date, "DOS 05/12/2026")
-    label_re = re.compile(rf"(?:^|\n)[ \t]*{lead}(?:{labels})\b[^\n:]{{0,20}}?[:#]?[ \t]*", re.I)
+    # (a label opens its line, or a column further along it: "Therapist: D. Moreno    Date: 13/02/2026")
+    label_re = re.compile(rf"(?:^|\n|[ \t]{{3,}}|\t)[ \t]*{lead}(?:{labels})\b[^\n:]{{0,20}}?[:#]?[ \t]*", re.I)
     return cfg, rules, date_re, label_re
 
 
@@ -225,6 +235,41 @@ def blank_message_fields(text: str) -> str:
             end = start + len(value)
             if k < len(keep) - 1 and value and end < len(line):
                 chars[end] = ":"  # a label before the value: "Findings: ..."
+        out.append("".join(chars))
+    return "\n".join(out)
+
+
+@rule_cache
+def _box_marks() -> tuple[re.Pattern[str], frozenset[str]] | None:
+    boxes = doctype_config()[0].checkboxes
+    if boxes is None:
+        return None
+    marks = sorted({*boxes.checked, *boxes.unchecked}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(m) for m in marks)), frozenset(boxes.unchecked)
+
+
+def blank_unchecked_options(text: str) -> str:
+    """``text`` with every option of a checkbox field whose box is empty blanked, and the boxes
+    themselves (same length: offsets stay the same). "Femoral nerve: [ ] encased [ ] displaced
+    [x] uninvolved" reads "Femoral nerve:                              uninvolved"; a line with
+    no box is returned as it is."""
+    found = _box_marks()
+    if found is None:
+        return text
+    pattern, empty = found
+    if pattern.search(text) is None:
+        return text
+    out = []
+    for line in text.split("\n"):
+        boxes = list(pattern.finditer(line))
+        if not boxes:
+            out.append(line)
+            continue
+        chars = list(line)
+        for k, m in enumerate(boxes):
+            end = boxes[k + 1].start() if k + 1 < len(boxes) else len(line)
+            stop = end if m.group() in empty else m.end()  # an empty box: its option too
+            chars[m.start():stop] = " " * (stop - m.start())
         out.append("".join(chars))
     return "\n".join(out)
 

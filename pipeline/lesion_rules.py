@@ -169,6 +169,7 @@ class LesionRules(BaseModel):
     staging_claims: list[str] = Field(default_factory=list)
     staging_limit_cues: list[str] = Field(default_factory=list)
     structure_margin: StructureMargin | None = None
+    field_correction: str | None = None
     staging_specimen_categories: list[str] = Field(default_factory=list)
     operation_plans: list[str] = Field(default_factory=list)
     staging_result_words: list[str] = Field(default_factory=list)
@@ -307,7 +308,7 @@ class CompiledLesionRules:
             rf"(?:(?<![\w-])(?:is|are|was|were|represents?|reflects?|appears?|seems?)(?![\w-])[^.;:]{{0,40}}?"
             rf"(?<![\w-])(?:{hedges})(?![\w-])"
             # or a modal verb of its own: "the signal in the roof may represent peritumoral edema"
-            rf"|(?<![\w-])(?:may|might|could)\s+(?:represent|reflect|be|relate\s+to)(?![\w-]))"
+            rf"|(?<![\w-])(?:may|might|could)\s+(?:represent|reflect|be|relate\s+to|correspond\s+to)(?![\w-]))"
             rf"[^.;:,]{{0,30}}?{self.alternative.pattern}",
             re.IGNORECASE) if rules.predicate_hedges else None
         blockers = word_pattern(rules.reading_blockers).pattern if rules.reading_blockers else r"(?!x)x"
@@ -344,6 +345,7 @@ class CompiledLesionRules:
         self.reread_skip_field = re.compile(
             rf"(?<=\s)(?:{'|'.join(re.escape(w) for w in rules.reread_skip_lines)})\s*:", re.IGNORECASE)
         self.withdrawal = word_pattern(rules.withdrawal_cues) if rules.withdrawal_cues else None
+        self.field_correction = re.compile(rules.field_correction, re.IGNORECASE) if rules.field_correction else None
         self.score_current = word_pattern(rules.score_current_cues)
         self.score_past = word_pattern(rules.score_past_cues)
 

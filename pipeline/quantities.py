@@ -42,6 +42,8 @@ class QuantityConfig(BaseModel):
     effect_words: list[str] = []
     effect_stop_words: list[str] = []
     effect_verbs: list[str] = []
+    unserved_before: list[str] = []
+    unserved_after: list[str] = []
     regimen_marks: list[str] = []
     given_marks: list[str] = []
     start_words: list[str] = []
@@ -143,6 +145,8 @@ def durations(span: Span) -> list[Quantity]:
             continue
         if _effect_before(toks, j, cfg.effect_verbs):
             continue  # "an injection that helped for about ten days": how long it helped
+        if _effect_before(toks, j, cfg.unserved_before) or _word_after(toks, i) in cfg.unserved_after:
+            continue  # "waiting six weeks for conservative care", "the six-week requirement": no course given
         if toks[j].lower() in cfg.rate_words and j > 0 and toks[j - 1].lower() in cfg.frequency_words:
             continue  # "three times a day", "twice per week": how often, not how long
         comparator = _comparator_before(toks, j)
@@ -150,6 +154,14 @@ def durations(span: Span) -> list[Quantity]:
             comparator = "="  # "7 visits over 4 weeks": the weeks the visits took, not more than 4
         out.append(Quantity(n * unit, comparator, "weeks", sent.start + j, sent.start + i + 1))
     return out
+
+
+def _word_after(toks: list[str], i: int) -> str:
+    """The first word after the unit at ``toks[i]`` (past spaces and a hyphen), lower case."""
+    j = i + 1
+    while j < len(toks) and (not toks[j].strip() or toks[j] == "-"):
+        j += 1
+    return toks[j].lower() if j < len(toks) else ""
 
 
 def _effect_after(toks: list[str], i: int, effects: list[str], stops: list[str]) -> bool:

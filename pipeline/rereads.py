@@ -261,8 +261,11 @@ def apply_withdrawals(facts: Sequence[Any], texts: Mapping[str, str]) -> list[An
     for doc, text in texts.items():
         for m in _QUOTE.finditer(text):
             end = _SENTENCE_END.search(text, m.end())
-            if rules.withdrawal.search(text[m.end(): end.start() if end else len(text)]) is None:
+            after = text[m.end(): end.start() if end else len(text)]
+            if rules.withdrawal.search(after) is None:
                 continue
+            if rules.field_correction is not None and rules.field_correction.search(after):
+                continue  # a template field given a new answer: its label is quoted, nothing is taken back
             words = _quoted_words(m.group(1))
             if words is None:
                 continue

@@ -16,6 +16,9 @@ class SectionRuleSpec(BaseModel):
     category: str = Field(pattern=r"^[a-z_]+$")
     literal: str = Field(min_length=1)
     pattern: list[dict] | None = None
+    # a header field whose value stands on its title line holds that one paragraph: after the
+    # first blank line the report goes on outside it ("Comparison: 08/10/2025", "Indication: ...")
+    one_paragraph: bool = False
 
 
 @rule_cache
@@ -121,6 +124,11 @@ def _end_field_at_its_paragraph(doc, section, text: str) -> None:  # noqa: ANN00
             token._.section = None
 
 
+@rule_cache
+def _one_paragraph_titles() -> frozenset[str]:
+    return frozenset(s.literal for s in section_rule_specs() if s.one_paragraph)
+
+
 @Language.factory("mednec_sections")
 def make_sections(nlp: Language, name: str):  # noqa: ANN201 - medspaCy Sectionizer
     """A medspaCy Sectionizer loaded with mednec's section rules; titles must start a line."""
@@ -140,7 +148,8 @@ def make_sections(nlp: Language, name: str):  # noqa: ANN201 - medspaCy Sectioni
             doc = super().__call__(doc)
             text = None
             for section in doc._.sections:
-                if section.category in _ONE_PARAGRAPH_FIELDS:
+                if section.category in _ONE_PARAGRAPH_FIELDS or (section.rule is not None
+                                                                 and section.rule.literal in _one_paragraph_titles()):
                     text = text if text is not None else doc.text  # (once: Doc.text joins every token)
                     _end_field_at_its_paragraph(doc, section, text)
             return doc

@@ -12,7 +12,7 @@ from tests.conftest import CORPUS_CASES, DEV_CASES, ROOT
 
 # The team's annotated cases: written from POLICY (cases), blind (written without reading
 # the rules, to estimate held-out accuracy) and the seed patient's demo case.
-BLIND = ("", *range(2, 39))
+BLIND = ("", *range(2, 40))
 CORPORA = [CORPUS_CASES, ROOT / "corpora" / "demo"] + [ROOT / "corpora" / f"blind{n}" for n in BLIND]
 
 
@@ -71,6 +71,8 @@ def test_dev_case_matches_gold(reviewer, case):
 KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("blind34", "c25"): "a course of therapy dated by the season in words (from the first week of September to the "
                         "week before Christmas) gives no duration",
+    ("blind39", "o39"): "a template's superior pubic ramus and an addendum's inferior ramus are one concept, so the "
+                        "addendum that restates one ramus supersedes the other",
 }
 
 
