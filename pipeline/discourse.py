@@ -198,6 +198,14 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
                     if out[i].kind in _STATEMENTS and src_lo <= _named_at(out[i]) < src_cut \
                             and not out[i].assertion.negated:
                         out[i] = _hedged(out[i], "a reading offered after it")
+        # inside one sentence: a clause that says the study could not show it ("...; evaluation limited
+        # by hardware artefact") leaves what its sentence states before it open
+        lim = rules.limitation.search(s_text) if rules.limitation is not None else None
+        if lim is not None and lim.start() > 0 and s_text[:lim.start()].rstrip()[-1:] in (";", ",", "-", "\u2014"):
+            src_cut = _source(mapping, base, lim.start())
+            for i in by_sentence.get(k, ()):
+                if out[i].kind in _STATEMENTS and _named_at(out[i]) < src_cut and not out[i].assertion.negated:
+                    out[i] = _hedged(out[i], "the study's limitation stated after it")
         # inside one sentence: ", which may represent edema" hedges what comes before it
         for m in rules.clause_anaphor.finditer(s_text):
             cut = m.start()

@@ -170,6 +170,7 @@ class LesionRules(BaseModel):
     staging_limit_cues: list[str] = Field(default_factory=list)
     structure_margin: StructureMargin | None = None
     field_correction: str | None = None
+    limitation_clauses: list[str] = Field(default_factory=list)
     staging_specimen_categories: list[str] = Field(default_factory=list)
     operation_plans: list[str] = Field(default_factory=list)
     staging_result_words: list[str] = Field(default_factory=list)
@@ -346,6 +347,8 @@ class CompiledLesionRules:
             rf"(?<=\s)(?:{'|'.join(re.escape(w) for w in rules.reread_skip_lines)})\s*:", re.IGNORECASE)
         self.withdrawal = word_pattern(rules.withdrawal_cues) if rules.withdrawal_cues else None
         self.field_correction = re.compile(rules.field_correction, re.IGNORECASE) if rules.field_correction else None
+        self.limitation = re.compile("|".join(f"(?:{p})" for p in rules.limitation_clauses), re.IGNORECASE) \
+            if rules.limitation_clauses else None
         self.score_current = word_pattern(rules.score_current_cues)
         self.score_past = word_pattern(rules.score_past_cues)
 

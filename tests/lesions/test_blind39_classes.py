@@ -178,3 +178,15 @@ def test_a_translated_pathology_title(title, doc_type):
     from mednec.pipeline.doctype import infer_type
 
     assert infer_type(title) == doc_type
+
+
+@pytest.mark.parametrize(("text", "uncertain"), [
+    ("IMPRESSION:\nThickened right upper trunk behind the plate, scar versus neuritis; evaluation limited by hardware "
+     "artefact.\n", True),
+    ("IMPRESSION:\nThickened right upper trunk compressed by the mass; study degraded by motion artifact.\n", True),
+    # a limitation of another part of the study, its own sentence, leaves this one as stated
+    ("IMPRESSION:\nThickened right upper trunk compressed by the mass. No root avulsion.\n", False),
+])
+def test_a_limitation_clause_leaves_its_sentence_open(facts_of, text, uncertain):
+    got = [f for f in facts_of(text) if f.kind == "nerve" and f.concept == "brachial_plexus"]
+    assert got and all(f.assertion.uncertain is uncertain for f in got), [f.assertion for f in got]

@@ -18,6 +18,10 @@ CASES = [
     ("no mass, no tumor. >5 mo since onset, failed meds + ~14 wk PT.",
      ["no mass, no tumor.", ">5 mo since onset, failed meds + ~14 wk PT."]),
     ("No tumor. ~14 wk of PT.", ["No tumor.", "~14 wk of PT."]),
+    # a line ending on a word that needs its number goes on into the number ("every" / "12 hours")
+    ("Pregabalin 75 mg every\n12 hours since 19/01/2026. No change.",
+     ["Pregabalin 75 mg every\n12 hours since 19/01/2026.", "No change."]),
+    ("Pain since\n2024. Stable.", ["Pain since\n2024.", "Stable."]),
     # a word broken at its hyphen goes on in the next line, in capitals or not
     ("THE IMAGING SUPPORTS A LOW-\nGRADE CHONDROSARCOMA; NO MORE.", ["THE IMAGING SUPPORTS A LOW-\nGRADE "
                                                                       "CHONDROSARCOMA; NO MORE."]),
