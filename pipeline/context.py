@@ -147,14 +147,15 @@ def _paren_start(doc, ss: int, start: int, lo: int, targets: Sequence = ()) -> i
 def _subordinate_start(doc, ss: int, start: int, lo: int) -> int:  # noqa: ANN001 - a spaCy Doc
     """Where a cue's backward scope starts when the cue stands in a subordinate clause set off by a
     comma ("... neuroplasty to preserve it, since it is not invaded on imaging"): at the clause's
-    opener. The reason given says nothing of the main clause before it."""
+    opener. The reason given says nothing of the main clause before it. (Read back to the clause's
+    comma only: a long run-on line costs no more per cue.)"""
     openers = lesion_rules().rules.subordinate_openers
     for i in range(start - 1, max(ss, lo) - 1, -1):
         t = doc[i]
-        if t.text in (".", ";", ":"):
+        if t.text in (".", ";", ":", ","):
             break
         if t.lower_ in openers:
-            before = next((doc[j] for j in range(i - 1, ss - 1, -1) if not doc[j].is_space), None)
+            before = next((doc[j] for j in range(i - 1, max(ss, i - 4) - 1, -1) if not doc[j].is_space), None)
             if before is not None and before.text == ",":
                 return i
     return lo

@@ -248,6 +248,10 @@ def _box_marks() -> tuple[re.Pattern[str], frozenset[str]] | None:
     return re.compile("|".join(re.escape(m) for m in marks)), frozenset(boxes.unchecked)
 
 
+_ANSWERS = frozenset({"yes", "no", "y", "n", "none", "absent", "present", "unknown", "na", "n/a", "positive",
+                      "negative", "true", "false"})
+
+
 def blank_unchecked_options(text: str) -> str:
     """``text`` with every option of a checkbox field whose box is empty blanked, and the boxes
     themselves (same length: offsets stay the same). "Femoral nerve: [ ] encased [ ] displaced
@@ -262,7 +266,10 @@ def blank_unchecked_options(text: str) -> str:
     out = []
     for line in text.split("\n"):
         boxes = list(pattern.finditer(line))
-        if not boxes:
+        options = [line[m.end(): boxes[k + 1].start() if k + 1 < len(boxes) else len(line)].split()[:1]
+                   for k, m in enumerate(boxes)]
+        if not boxes or all(o and o[0].lower().strip(".,;:") in _ANSWERS for o in options):
+            # (a yes/no answer keeps its boxes: "[ ] yes  [X] no" is read by the ConText box cues)
             out.append(line)
             continue
         chars = list(line)

@@ -6,6 +6,7 @@ relation; the denied ones are kept apart so criteria can read "abuts without inv
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -193,14 +194,26 @@ def _has_own_object(span: Span, me: int, last: int) -> bool:
     return False
 
 
+def _injury_spans(doc: Doc, kb: KnowledgeBase) -> list[tuple[int, int]]:
+    """The token spans of the findings of a nerve's own injury in ``doc`` (read once per document)."""
+    found = doc.user_data.get("mednec_injury_spans")
+    if found is None:
+        from mednec.pipeline.lesion_rules import lesion_rules
+
+        injury = lesion_rules().rules.nerve_injury_categories
+        found = sorted((t.start, t.end) for t in doc.spans.get("mednec", ())
+                       if t.label_ == "FINDING" and kb[t._.concept].category in injury)
+        doc.user_data["mednec_injury_spans"] = found
+    return found
+
+
 def _inside_injury(doc: Doc, ms: int, me: int, kb: KnowledgeBase) -> bool:
     """Whether a tumor noun lies inside a finding of a nerve's own injury ("a compression lesion",
     "localize the lesion to the notch"): it names the injury, not a tumor (``nerve_injury_categories``)."""
-    from mednec.pipeline.lesion_rules import lesion_rules
-
-    injury = lesion_rules().rules.nerve_injury_categories
-    return any(t.start <= ms and me <= t.end and (t.end - t.start) > (me - ms)
-               and kb[t._.concept].category in injury for t in doc.spans.get("mednec", ()) if t.label_ == "FINDING")
+    spans = _injury_spans(doc, kb)
+    at = bisect.bisect_right(spans, (ms, len(doc) + 1))
+    # (spans do not overlap much: the few starting at or before the cue are the ones that can hold it)
+    return any(lo <= ms and me <= hi and (hi - lo) > (me - ms) for lo, hi in spans[max(0, at - 3): at])
 
 
 def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
