@@ -53,7 +53,7 @@ def read_plans(facts: Sequence[Any]) -> list[SurgicalPlan]:
                                        for e in f.evidence))[:6]
         plans.append(SurgicalPlan(
             document=doc, document_type=first.document_type, document_date=first.document_date,
-            side=max(set(sides), key=sides.count) if sides else None,
+            side=max(dict.fromkeys(sides), key=sides.count) if sides else None,  # (a tie: the side named first)
             procedures=tuple(dict.fromkeys(f.concept for f in current if f.category in _PROCEDURES)),
             intent=intent, margins=tuple(dict.fromkeys(f.category for f in current if f.category in _MARGINS)),
             sacrificed=tuple(dict.fromkeys(sacrificed)), preserved=tuple(dict.fromkeys(preserved)),
