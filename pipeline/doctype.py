@@ -22,6 +22,7 @@ class Checkboxes(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     checked: list[str]
     unchecked: list[str]
+    answers: list[str] = []
 
 
 class PacketConfig(BaseModel):
@@ -240,16 +241,12 @@ def blank_message_fields(text: str) -> str:
 
 
 @rule_cache
-def _box_marks() -> tuple[re.Pattern[str], frozenset[str]] | None:
+def _box_marks() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]] | None:
     boxes = doctype_config()[0].checkboxes
     if boxes is None:
         return None
     marks = sorted({*boxes.checked, *boxes.unchecked}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(m) for m in marks)), frozenset(boxes.unchecked)
-
-
-_ANSWERS = frozenset({"yes", "no", "y", "n", "none", "absent", "present", "unknown", "na", "n/a", "positive",
-                      "negative", "true", "false"})
+    return re.compile("|".join(re.escape(m) for m in marks)), frozenset(boxes.unchecked), frozenset(boxes.answers)
 
 
 def blank_unchecked_options(text: str) -> str:
@@ -260,7 +257,7 @@ def blank_unchecked_options(text: str) -> str:
     found = _box_marks()
     if found is None:
         return text
-    pattern, empty = found
+    pattern, empty, answers = found
     if pattern.search(text) is None:
         return text
     out = []
@@ -268,7 +265,7 @@ def blank_unchecked_options(text: str) -> str:
         boxes = list(pattern.finditer(line))
         options = [line[m.end(): boxes[k + 1].start() if k + 1 < len(boxes) else len(line)].split()[:1]
                    for k, m in enumerate(boxes)]
-        if not boxes or all(o and o[0].lower().strip(".,;:") in _ANSWERS for o in options):
+        if not boxes or all(o and o[0].lower().strip(".,;:") in answers for o in options):
             # (a yes/no answer keeps its boxes: "[ ] yes  [X] no" is read by the ConText box cues)
             out.append(line)
             continue

@@ -97,10 +97,6 @@ def opens_a_field(doc, start: int, text: str | None = None, end: int | None = No
 _CLOSED_GAP = re.compile(r"(?:\S[ \t]|[ \t][\u2014\u2013|-][ \t]?)$")
 
 
-# A header field that names a prior study or a protocol ("Comparison: 08/10/2025", "Technique: axial
-# T1 ...") holds its own paragraph: a report with no FINDINGS title goes on with its findings after
-# the blank line, and they are the body, not the comparison.
-_ONE_PARAGRAPH_FIELDS = frozenset({"comparison", "technique"})
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
@@ -148,8 +144,9 @@ def make_sections(nlp: Language, name: str):  # noqa: ANN201 - medspaCy Sectioni
             doc = super().__call__(doc)
             text = None
             for section in doc._.sections:
-                if section.category in _ONE_PARAGRAPH_FIELDS or (section.rule is not None
-                                                                 and section.rule.literal in _one_paragraph_titles()):
+                # (a header field that names a prior study, a protocol or the indication holds its own
+                # paragraph: a report with no FINDINGS title goes on with its findings after the blank line)
+                if section.rule is not None and section.rule.literal in _one_paragraph_titles():
                     text = text if text is not None else doc.text  # (once: Doc.text joins every token)
                     _end_field_at_its_paragraph(doc, section, text)
             return doc
