@@ -175,7 +175,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=None,
                     help="keep the OCR text cache here between runs (the packets are the same for the same "
                          "cases; the cache key covers the extractor and its lexicon); default: a temporary one")
+    ap.add_argument("--shard", default="", metavar="I/N",
+                    help="review only packets whose index is I modulo N (seeds stay those of the whole run, so "
+                         "N shards in N processes build and read exactly the packets of one run)")
+    ap.add_argument("--tally", type=Path, default=None,
+                    help="also write the counts and problems as JSON here (for --combine)")
+    ap.add_argument("--combine", type=Path, nargs="+", default=None, metavar="TALLY",
+                    help="print the report of the shards whose --tally files are given, and do nothing else")
     args = ap.parse_args(argv)
+    if args.combine:
+        return _report(_merge([json.loads(p.read_text()) for p in args.combine]))
+    shard, shards = (int(x) for x in args.shard.split("/")) if args.shard else (0, 1)
     roots = args.roots or [ROOT.parent / "shared" / "cases", *sorted((ROOT / "corpora").glob("blind*")),
                            ROOT / "corpora" / "cases", ROOT / "corpora" / "demo"]
     cases = [c for r in roots if r.is_dir() for c in sorted(r.iterdir()) if (c / "gold.json").is_file()]
@@ -194,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     reported = 0
     try:
         for i, case in enumerate(cases):
+            if i % shards != shard:
+                continue
             folder, truths = build_packet(case, tmp / f"p{i}", kind=args.kind, seed=i)
             text_result, text_case = reviewer.review(case)
             text_types = {d.id: d.type for d in text_result.documents}
@@ -243,24 +255,45 @@ def main(argv: list[str] | None = None) -> int:
             del text_case
             # a running tally on stderr, so a long scanned run that is stopped still tells what it saw
             print(f"[{i + 1}/{len(cases)}] {case.parent.name}/{case.name}: boundaries tp {tp} fp {fp} fn {fn}; "
-                  f"outcomes {same}/{codes}; new approvals {new_approvals}; problems {len(problems)}",
+                  f"outcomes {same}/{codes}; new approvals {new_approvals}; "
+                  f"type {type_ok}/{exact} date {date_ok}/{exact}; problems {len(problems)}",
                   file=sys.stderr, flush=True)
             for line in problems[reported:]:
                 print("  " + line, file=sys.stderr, flush=True)
             reported = len(problems)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    tally = {"kind": args.kind, "packets": len(range(shard, len(cases), shards)), "pages": pages_total,
+             "seconds": seconds, "tp": tp, "fp": fp, "fn": fn, "exact": exact, "type_ok": type_ok,
+             "date_ok": date_ok, "codes": codes, "same": same, "new_approvals": new_approvals,
+             "problems": problems}
+    if args.tally:
+        args.tally.write_text(json.dumps(tally, indent=1))
+    return _report(tally)
+
+
+def _merge(tallies: list[dict]) -> dict:
+    """One tally from the tallies of the shards of a run."""
+    merged = {k: sum(t[k] for t in tallies) for k in tallies[0] if k not in ("kind", "problems")}
+    merged["kind"] = tallies[0]["kind"]
+    merged["problems"] = [p for t in tallies for p in t["problems"]]
+    return merged
+
+
+def _report(t: dict) -> int:
+    """Print the report of a run (or of its merged shards)."""
+    tp, fp, fn, exact = t["tp"], t["fp"], t["fn"], t["exact"]
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    n_docs = sum(1 for _ in range(exact))
-    print(f"packets {len(cases)} ({args.kind}); pages {pages_total}; documents found exactly {exact}")
+    print(f"packets {t['packets']} ({t['kind']}); pages {t['pages']}; documents found exactly {exact}")
     print(f"segmentation boundaries: precision {precision:.3f} recall {recall:.3f} F1 {f1:.3f}")
-    print(f"document type accuracy {type_ok / max(n_docs, 1):.3f}; date accuracy {date_ok / max(n_docs, 1):.3f}")
-    print(f"outcomes identical to the text version: {same}/{codes} = {same / max(codes, 1):.3f}; "
-          f"approvals the text version does not give: {new_approvals}")
-    print(f"pages per second (review of the packet, all stages): {pages_total / max(seconds, 1e-9):.2f}")
-    for line in problems:
+    print(f"document type accuracy {t['type_ok'] / max(exact, 1):.3f}; "
+          f"date accuracy {t['date_ok'] / max(exact, 1):.3f}")
+    print(f"outcomes identical to the text version: {t['same']}/{t['codes']} = "
+          f"{t['same'] / max(t['codes'], 1):.3f}; approvals the text version does not give: {t['new_approvals']}")
+    print(f"pages per second (review of the packet, all stages): {t['pages'] / max(t['seconds'], 1e-9):.2f}")
+    for line in t["problems"]:
         print("  " + line)
     return 0
 
