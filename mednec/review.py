@@ -69,6 +69,16 @@ class LoadedCase:
     documents: tuple[CaseDocument, ...]
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A reviewed case: its result, the case as loaded and every fact read (the evidence view
+    draws the mentions that decided nothing from them, without a second pass over the documents)."""
+
+    result: CaseResult
+    case: LoadedCase
+    facts: tuple
+
+
 MAX_INT_DIGITS = 30
 """Longest integer accepted anywhere in request.json (Python refuses over 4,300 digits with a
 ValueError deep inside the JSON parser; no field of the contract needs more than a few)."""
@@ -383,16 +393,18 @@ class Reviewer:
         """Codes with a criteria file."""
         return set(self.criteria.codes)
 
-    def review(self, case_dir: Path, *, cache_dir: Path | None = None, ocr_workers: int = 1,
-               facts_out: list | None = None) -> tuple[CaseResult, LoadedCase]:
-        """Review one case folder; raises a :class:`mednec.core.errors.MednecError` for bad input.
+    def review(self, case_dir: Path, *, cache_dir: Path | None = None,
+               ocr_workers: int = 1) -> tuple[CaseResult, LoadedCase]:
+        """Review one case folder: (result, loaded case); raises a :class:`mednec.core.errors.MednecError`
+        for bad input."""
+        reading = self.read(case_dir, cache_dir=cache_dir, ocr_workers=ocr_workers)
+        return reading.result, reading.case
 
-        ``facts_out``, when given, receives every fact read (the evidence view draws the
-        non-deciding mentions from them without a second pass over the documents).
-        """
+    def read(self, case_dir: Path, *, cache_dir: Path | None = None, ocr_workers: int = 1) -> Reading:
+        """Review one case folder and keep every fact read (see :class:`Reading`); errors as :meth:`review`."""
         case = load_case(case_dir, known_codes=self.known_codes, cache_dir=cache_dir, ocr_workers=ocr_workers)
         try:
-            return self.review_loaded(case, facts_out), case
+            return self.read_loaded(case)
         except MednecError:
             raise
         except MemoryError as exc:
@@ -457,14 +469,16 @@ class Reviewer:
         elsewhere = {r for other in self.criteria.codes.values() for r in other.spec.lesion_regions}
         return assign_lesions(facts, spec.spine_regions, spec.lesion_regions, sorted(elsewhere))[0]
 
-    def review_loaded(self, case: LoadedCase, facts_out: list | None = None) -> CaseResult:
-        """Review an already loaded case (``facts_out``: see :meth:`review`)."""
+    def review_loaded(self, case: LoadedCase) -> CaseResult:
+        """Review an already loaded case."""
+        return self.read_loaded(case).result
+
+    def read_loaded(self, case: LoadedCase) -> Reading:
+        """Review an already loaded case and keep every fact read."""
         from mednec.criteria.evaluator import evaluate_caveats, evaluate_code
         from mednec.pipeline.plans import read_plans
 
         facts, lesions = self.read_case_facts(case)
-        if facts_out is not None:
-            facts_out.extend(facts)
         index = next((les.id for les in lesions if les.role == "index"), None)
         determinations = tuple(evaluate_code(req, self._code_facts(req.code, facts), self.criteria)
                                .model_copy(update={"index_lesion": index}) for req in case.request.requested)
@@ -476,7 +490,7 @@ class Reviewer:
         # Every evidence span must be the exact words of its document (CONTRACT).
         texts = {d.info.id: d.text for d in case.documents}
         CaseResult.model_validate(result.model_dump(), context={"texts": texts})
-        return result
+        return Reading(result=result, case=case, facts=tuple(facts))
 
 
 def result_json(result: CaseResult) -> str:

@@ -86,8 +86,8 @@ def process_case(folder: str, out_dir: str, ocr_workers: int = 1, *,
         except MednecError:
             pass
         reviewer = get_reviewer()
-        facts: list = []
-        result, case = reviewer.review(path, ocr_workers=ocr_workers, facts_out=facts)
+        reading = reviewer.read(path, ocr_workers=ocr_workers)
+        result, case, facts = reading.result, reading.case, reading.facts
         out = Path(out_dir)
         json_path = safe_output_path(out, result.case_id, ".json")
         html_path = safe_output_path(out, result.case_id, ".html")
@@ -177,9 +177,8 @@ def _warm_once() -> None:
         write_atomic(case / "request.json", json.dumps({"case_id": "warm-up", "requested": codes[:1]}))
         write_atomic(case / "mri_pelvis_2025-01-02.txt", WARM_TEXT)
         try:
-            facts: list = []
-            result, loaded = reviewer.review(case, facts_out=facts)
-            render_case_html(result, {d.info.id: d.text for d in loaded.documents}, facts)
-            result_json(result)
+            reading = reviewer.read(case)
+            render_case_html(reading.result, {d.info.id: d.text for d in reading.case.documents}, reading.facts)
+            result_json(reading.result)
         except MednecError as exc:  # a warm-up that fails only leaves the first case slower
             log.debug("warm-up review failed: %s", exc.line())

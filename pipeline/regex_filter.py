@@ -23,8 +23,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from re import _constants as C  # noqa: N812 - the parser's opcodes
-from re import _parser
+
+from mednec.pipeline.regex_syntax import At, Branch, CharSet, Group, Lit, Look, Repeat, Unsupported, parse
 
 PREFIX_LEN = 4
 """Length of the word prefixes compared (longer: more selective, larger index)."""
@@ -38,24 +38,29 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def _starts_at_word(items: list) -> bool:
+def _starts_at_word(items: tuple) -> bool:
     """Whether the pattern opens with ``(?<![\\w...])``: a match starts at a word start or a non-word."""
-    if not items or items[0][0] is not C.ASSERT_NOT:
+    if not items or not isinstance(items[0], Look):
         return False
-    direction, sub = items[0][1]
-    sub = list(sub)
-    if direction != -1 or len(sub) != 1 or sub[0][0] is not C.IN:
+    look = items[0]
+    if not (look.behind and look.negative) or len(look.items) != 1 or not isinstance(look.items[0], CharSet):
         return False
-    members = sub[0][1]
-    return all(op is not C.NEGATE for op, _ in members) and \
-        any(op is C.CATEGORY and av is C.CATEGORY_WORD for op, av in members)
+    chars = look.items[0]
+    return not chars.negate and not chars.dot and ("cat", "w") in chars.members
 
 
 def _cap(out: set[str]) -> frozenset[str]:
     return _ANY if len(out) > MAX_PREFIXES or "" in out else frozenset(out)
 
 
-def _prefixes(items: list, k: int) -> frozenset[str]:
+def _literals(chars: CharSet) -> list[str] | None:
+    """The lower-case characters of a set made of literal characters only (None: any other set)."""
+    if chars.negate or chars.dot or not chars.members or any(m[0] != "lit" for m in chars.members):
+        return None
+    return [m[1].lower() for m in chars.members]
+
+
+def _prefixes(items: tuple, k: int) -> frozenset[str]:
     """Lower-case word-character prefixes (up to ``k`` long) every match of ``items`` starts with.
 
     ``""`` in the result means a match may start otherwise (no constraint); a caller that has
@@ -63,56 +68,51 @@ def _prefixes(items: list, k: int) -> frozenset[str]:
     """
     if not items or k == 0:
         return _ANY
-    op, av = items[0]
-    rest = items[1:]
-    if op is C.LITERAL:
-        ch = chr(av).lower()
+    item, rest = items[0], items[1:]
+    if isinstance(item, Lit):
+        ch = item.ch.lower()
         if not ch.isascii() or not _is_word_char(ch):
             return _ANY
         return frozenset(ch + s for s in _prefixes(rest, k - 1))
-    if op is C.IN:
-        chars = [chr(a).lower() for o, a in av if o is C.LITERAL]
-        if len(chars) != len(av) or not chars or len(chars) > 8:
+    if isinstance(item, CharSet):
+        chars = _literals(item)
+        if chars is None or len(chars) > 8:
             return _ANY
         out: set[str] = set()
         for ch in set(chars):
-            out |= _prefixes([(C.LITERAL, ord(ch)), *rest], k)
+            out |= _prefixes((Lit(ch), *rest), k)
         return _cap(out)
-    if op is C.SUBPATTERN:
-        return _prefixes([*av[-1], *rest], k)
-    if op is C.BRANCH:
+    if isinstance(item, Group):
+        return _prefixes((*item.items, *rest), k)
+    if isinstance(item, Branch):
         out = set()
-        for alt in av[1]:
-            out |= _prefixes([*alt, *rest], k)
+        for alt in item.alternatives:
+            out |= _prefixes((*alt, *rest), k)
         return _cap(out)
-    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-        lo, hi, item = av
-        if hi == 1:  # optional, or exactly once
-            out = set(_prefixes([*item, *rest], k))
+    if isinstance(item, Repeat):
+        if item.hi == 1:  # optional, or exactly once
+            out = set(_prefixes((*item.items, *rest), k))
         else:  # repeated: what follows the first repetition is unknown here
-            out = set(_prefixes(list(item), k))
-        if lo == 0:
+            out = set(_prefixes(item.items, k))
+        if item.lo == 0:
             out |= _prefixes(rest, k)
         return _cap(out)
-    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+    if isinstance(item, (Look, At)):
         return _prefixes(rest, k)  # zero width
     return _ANY
 
 
-def _separator(item: tuple) -> bool:
+def _separator(item: object) -> bool:
     """Whether ``item`` guarantees that the character before the next item is not a word character."""
-    op, av = item
-    if op is C.ASSERT_NOT:
-        return _starts_at_word([item])
-    if op is C.LITERAL:
-        return not _is_word_char(chr(av))
-    if op is C.IN:
-        return all((o is C.LITERAL and not _is_word_char(chr(a)))
-                   or (o is C.CATEGORY and a is C.CATEGORY_SPACE) for o, a in av)
-    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-        lo, _, sub = av
-        sub = list(sub)
-        return lo >= 1 and len(sub) == 1 and _separator(sub[-1])
+    if isinstance(item, Look):
+        return _starts_at_word((item,))
+    if isinstance(item, Lit):
+        return not _is_word_char(item.ch)
+    if isinstance(item, CharSet):
+        return not item.negate and not item.dot and bool(item.members) and all(
+            (m[0] == "lit" and not _is_word_char(m[1])) or m == ("cat", "s") for m in item.members)
+    if isinstance(item, Repeat):
+        return item.lo >= 1 and len(item.items) == 1 and _separator(item.items[-1])
     return False
 
 
@@ -121,25 +121,25 @@ def _best(conds: list[frozenset[str]]) -> frozenset[str]:
     return max(reversed(conds), key=lambda c: min(map(len, c)))
 
 
-def _required(items: list, at_word: bool, k: int) -> list[frozenset[str]]:
+def _required(items: tuple, at_word: bool, k: int) -> list[frozenset[str]]:
     """Necessary conditions of a match of ``items``: sets of word prefixes, one of each must occur."""
     conds: list[frozenset[str]] = []
-    for i, (op, av) in enumerate(items):
+    for i, item in enumerate(items):
         word = at_word if i == 0 else _separator(items[i - 1])
         if word:
             found = _prefixes(items[i:], k)
             if "" not in found:
                 conds.append(found)
-        if op is C.SUBPATTERN:
-            conds += _required(list(av[-1]), word, k)
-        elif op is C.BRANCH:
-            per_alt = [_required(list(alt), word, k) for alt in av[1]]
+        if isinstance(item, Group):
+            conds += _required(item.items, word, k)
+        elif isinstance(item, Branch):
+            per_alt = [_required(alt, word, k) for alt in item.alternatives]
             if all(per_alt):
                 union = frozenset().union(*(_best(c) for c in per_alt))
                 if len(union) <= MAX_PREFIXES:
                     conds.append(union)
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
-            conds += _required(list(av[2]), word, k)
+        elif isinstance(item, Repeat) and item.lo >= 1:
+            conds += _required(item.items, word, k)
     return conds
 
 
@@ -156,7 +156,10 @@ class Plan:
 @lru_cache(maxsize=4096)
 def plan(pattern: re.Pattern[str], k: int = PREFIX_LEN) -> Plan:
     """The :class:`Plan` of ``pattern`` (computed once per pattern)."""
-    items = list(_parser.parse(pattern.pattern, pattern.flags))
+    try:
+        items = parse(pattern.pattern, pattern.flags)
+    except Unsupported:
+        return Plan((), None)  # a pattern this reader cannot take runs in full
     start = _prefixes(items[1:], k) if _starts_at_word(items) else _ANY
     return Plan(tuple(set(_required(items, False, k))), None if "" in start else start)
 

@@ -128,3 +128,16 @@ def test_cycle_finder_finds_a_cycle() -> None:
 def test_no_import_cycles() -> None:
     """No module reaches itself through its imports (deferred, function-level ones included)."""
     assert _cycles(GRAPH) == []
+
+
+def test_no_private_cpython_module_is_imported() -> None:
+    """CPython's private modules (the ``re`` parser and its kin) change without notice."""
+    private = ("re._", "sre_", "_sre", "importlib._bootstrap", "collections.abc._")
+    offenders = []
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            found = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [f"{node.module}.{a.name}" for a in node.names] if isinstance(node, ast.ImportFrom) and node.module \
+                else []
+            offenders += [f"{name}:{node.lineno} {f}" for f in found if f.startswith(private)]
+    assert not offenders, offenders

@@ -41,10 +41,9 @@ class Intake:
         with self._lock:
             if self._reviewer is None:
                 self._reviewer = Reviewer()
-            facts: list = []
-            result, case = self._reviewer.review(folder, facts_out=facts)
-            texts = {d.info.id: d.text for d in case.documents}
-            return result, case, render_case_html(result, texts, facts)
+            reading = self._reviewer.read(folder)
+            texts = {d.info.id: d.text for d in reading.case.documents}
+            return reading.result, reading.case, render_case_html(reading.result, texts, reading.facts)
 
 
 def unpack_zip(data: bytes, target: Path) -> Path:

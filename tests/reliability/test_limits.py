@@ -98,9 +98,9 @@ def test_reserved_case_id_keeps_the_index_page(tmp_path: Path) -> None:
 def test_memory_limit_gives_an_error_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from mednec.triage import triage
 
-    parent, real = os.getpid(), review_mod.Reviewer.review_loaded
+    parent, real = os.getpid(), review_mod.Reviewer.read_loaded
 
-    def greedy(self, case, facts_out=None):  # noqa: ANN001, ANN202 - in the forked child, allocates until refused
+    def greedy(self, case):  # noqa: ANN001, ANN202 - in the forked child, allocates until refused
         if os.getpid() == parent:  # the parent's warm-up review
             return real(self, case)
         hoard = []
@@ -108,7 +108,7 @@ def test_memory_limit_gives_an_error_row(tmp_path: Path, monkeypatch: pytest.Mon
             hoard.append(bytearray(64 * 2**20))
 
     monkeypatch.setenv("MEDNEC_CASE_MEMORY_MB", "256")
-    monkeypatch.setattr(review_mod.Reviewer, "review_loaded", greedy)
+    monkeypatch.setattr(review_mod.Reviewer, "read_loaded", greedy)
     make_case(tmp_path / "cases", "greedy")
     summary = triage(tmp_path / "cases", tmp_path / "out", workers=1, timeout=60)
     assert summary.errors == 1
