@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import hashlib
 import io
 import json
 import random
@@ -94,7 +95,11 @@ def scan_pdf(pages: list[list[str]], seed: int, standard: bool = False) -> bytes
         font, _, line_h = layout("x", rng, 200)
         images.append(degrade(draw_page(lines, font, line_h, 200), noise, rng, 200, "1bit"))
     out = io.BytesIO()
-    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=200.0)
+    # fixed dates: the same packet is the same bytes in every run, so the OCR cache (keyed on the
+    # file's hash) holds across runs and a stopped run resumes where it stopped
+    fixed = time.gmtime(1767225600)  # 2026-01-01 (Pillow writes a struct_time as a PDF date)
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=200.0,
+                   creationDate=fixed, modDate=fixed)
     return out.getvalue()
 
 
@@ -157,6 +162,12 @@ def build_packet(case: Path, out_root: Path, *, kind: str, seed: int) -> tuple[P
     return folder, truths
 
 
+def case_seed(case: Path) -> int:
+    """The packet seed of a case, from its corpus and name (not its place in the run, so adding a
+    corpus changes no other case's packet and the OCR cache keeps holding)."""
+    return int(hashlib.sha256(f"{case.parent.name}/{case.name}".encode()).hexdigest()[:8], 16)
+
+
 def _page_range(doc_id: str) -> tuple[int, int] | None:
     m = re.search(r"#pages=(\d+)(?:-(\d+))?$", doc_id)
     if not m:
@@ -176,8 +187,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="keep the OCR text cache here between runs (the packets are the same for the same "
                          "cases; the cache key covers the extractor and its lexicon); default: a temporary one")
     ap.add_argument("--shard", default="", metavar="I/N",
-                    help="review only packets whose index is I modulo N (seeds stay those of the whole run, so "
-                         "N shards in N processes build and read exactly the packets of one run)")
+                    help="review only packets whose index is I modulo N (N shards in N processes read exactly "
+                         "the packets of one run)")
     ap.add_argument("--tally", type=Path, default=None,
                     help="also write the counts and problems as JSON here (for --combine)")
     ap.add_argument("--combine", type=Path, nargs="+", default=None, metavar="TALLY",
@@ -206,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         for i, case in enumerate(cases):
             if i % shards != shard:
                 continue
-            folder, truths = build_packet(case, tmp / f"p{i}", kind=args.kind, seed=i)
+            folder, truths = build_packet(case, tmp / f"p{i}", kind=args.kind, seed=case_seed(case))
             text_result, text_case = reviewer.review(case)
             text_types = {d.id: d.type for d in text_result.documents}
             text_dates = {d.id: d.date for d in text_result.documents}
