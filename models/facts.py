@@ -30,6 +30,9 @@ class Assertion(Frozen):
                           "always with uncertain")
     planned: bool = False
     family: bool = False
+    reported: bool = Field(default=False, description="stated on another's word ('to be preserved per Dr. "
+                           "Vance', 'according to the surgeon'): a restatement, which gives way to its source's "
+                           "own statement")
     superseded: bool = Field(default=False, description="a later reading of the same study replaced it: the "
                              "impression, an addendum, a re-read, or a hedge pointing back at it")
     superseded_by: str | None = Field(default=None, description="what superseded it, e.g. 'impression', "

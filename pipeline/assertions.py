@@ -113,7 +113,8 @@ class _Overrides(BaseModel):
     label_line: str = r"(?!)"
 
 
-_SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?(?![\d/])")
+# a date stands apart from letters: "S1/2", "L4/5" and "C5/6" are two spinal levels, not 1 February
+_SLASH_DATE = re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?(?![\d/])")
 
 
 def _dated_before(span: Span, doc_date: dt.date) -> bool:
@@ -155,6 +156,7 @@ def _assertion(span: Span, section: str | None, doc_date: dt.date | None = None,
         "partial": False,
         "planned": bool(span._.is_planned),
         "family": bool(span._.is_family),
+        "reported": bool(span._.is_reported),
     }
     cfg = assertion_overrides()
     own_specimen = doc_type == "pathology" and section in cfg.old_year.specimen_sections if cfg.old_year else False

@@ -34,6 +34,7 @@ ATTRIBUTES = {
     "HYPOTHETICAL": {"is_hypothetical": True},
     "FAMILY": {"is_family": True},
     "PLANNED": {"is_planned": True},
+    "REPORTED": {"is_reported": True},
 }
 
 
@@ -54,7 +55,8 @@ def relation_rule_specs() -> tuple[RelationRuleSpec, ...]:
 
 
 def _ensure_extensions() -> None:
-    for attr in ("is_negated", "is_uncertain", "is_historical", "is_hypothetical", "is_family", "is_planned"):
+    for attr in ("is_negated", "is_uncertain", "is_historical", "is_hypothetical", "is_family", "is_planned",
+                 "is_reported"):
         if not Span.has_extension(attr):
             Span.set_extension(attr, default=False)
 

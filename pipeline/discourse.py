@@ -792,14 +792,21 @@ def settle_nerve_plans(facts: Sequence[Any]) -> list[Any]:
     sacrifice a nerve (or to keep it) is superseded by a firm plan of the other kind for the same
     nerve and side in a later-dated document ("en bloc resection will likely include sacrifice of
     the femoral nerve" at the July board; "we now plan to preserve the right femoral nerve" after
-    the October MRI). Documents of one date have no order: both plans stand."""
+    the October MRI). Documents of one date have no order: both plans stand.
+
+    A plan stated on another's word ("sciatic nerve to be preserved per Dr. Vance" in a navigator's
+    summary) is a restatement: it supersedes nothing, and the planner's own plan for the same nerve,
+    firm or conditional, of whatever date, supersedes it."""
     plans = [f for f in facts if f.kind == "plan" and f.concept in _NERVE_PLANS and f.target
              and f.document_date is not None]
     planned = {id(f) for f in plans}  # by identity: comparing models field by field for every fact is quadratic
     later: dict[tuple[str, str], list[Any]] = {}
+    own: dict[str, list[Any]] = {}
     for f in plans:
-        if _firm(f):
+        if _firm(f) and not f.assertion.reported:
             later.setdefault((f.concept, f.target), []).append(f)
+        if not f.assertion.reported and not f.assertion.negated and not f.assertion.superseded:
+            own.setdefault(f.target, []).append(f)
     out = []
     for f in facts:
         if id(f) in planned and not f.assertion.negated:
@@ -807,6 +814,9 @@ def settle_nerve_plans(facts: Sequence[Any]) -> list[Any]:
             if any(g.document_date > f.document_date and _sides_meet(g.side, f.side)
                    for g in later.get((other, f.target), ())):
                 f = _superseded(f, "a later plan for the same nerve")
+            elif f.assertion.reported and any(g.document != f.document and _sides_meet(g.side, f.side)
+                                              for g in own.get(f.target, ())):
+                f = _superseded(f, "the planner's own plan for the same nerve")
         out.append(f)
     return out
 

@@ -102,7 +102,9 @@ def doctype_config() -> tuple[DocTypeConfig, list[tuple[str, re.Pattern[str]]], 
     month = "|".join(sorted(cfg.months, key=len, reverse=True))
     date_re = re.compile(
         r"(?P<mdy>\b(?P<m>\d{1,2})[/.-](?P<d>\d{1,2})[/.-](?P<y>\d{4}|\d{2})\b)"
-        r"|(?P<iso>\b(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\b)"
+        # year first, with one separator throughout: ISO "2026-01-14", and "2026/01/14", "2026.01.14" as
+        # Japanese, Korean and Chinese charts write it
+        r"|(?P<iso>\b(?P<iy>(?:19|20)\d{2})(?P<isep>[-/.])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})\b)"
         rf"|(?P<text>\b(?P<tm>{month})\.?[\s-]+(?P<td>\d{{1,2}})(?:st|nd|rd|th)?,?[\s-]+(?P<ty>\d{{4}})\b)"
         rf"|(?P<text2>\b(?P<t2d>\d{{1,2}})[\s-]+(?P<t2m>{month})\.?,?[\s-]+(?P<t2y>\d{{4}})\b)",
         re.I,
@@ -320,8 +322,9 @@ def _ocr_letters(line: str) -> str:
 
 
 # a line that runs on past the end of a sentence ("Pt seen today. MRI reviewed.") is prose, not a
-# title; a title's "Dr. Smith" or "D. Marchetti" ends no sentence
-_PROSE_LINE = re.compile(r"(?<![A-Z])(?<!Mrs)(?<!Mme)[a-z]{2,}[.;]\s+[A-Za-z]|[a-z)][.;]\s+[a-z]")
+# title; a title's "Dr. Smith", "D. Marchetti", "Dept. of Radiology" or "Kanto Medical Univ. Hosp." ends no
+# sentence (a sentence ends on a lower-case word, not on a capitalised abbreviation)
+_PROSE_LINE = re.compile(r"(?<![A-Za-z])[a-z]{2,}[.;]\s+[A-Za-z]|(?:(?<![A-Za-z])[a-z]+|\))[.;]\s+[a-z]")
 
 
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z'-]*")
@@ -581,10 +584,20 @@ def labelled_date(text: str) -> dt.date | None:
     return _first_labelled(ocr_date_digits(content_text(text)), day_first(text))
 
 
+# a second field on a header line whose column gap OCR closed to one space ("Accession: RP25-07714
+# Collected: 12/05/2025"): the gap is widened again, so the field's label opens a column
+_CLOSED_COLUMN = re.compile(r"^([ \t]*[A-Z][\w #./-]{0,30}:[^\n]*?\S) (?=[A-Z][A-Za-z /]{0,30}:[ \t]*\d)", re.M)
+
+
 def _first_labelled(head: str, order: bool) -> dt.date | None:
     """The first date under a date label in ``head``; never one a birth or stamp label names."""
     _, _, date_re, label_re = doctype_config()
     not_date = _noise()[1]
+    for _ in range(3):  # up to three fields on a line
+        widened = _CLOSED_COLUMN.sub(r"\1   ", head)
+        if widened == head:
+            break
+        head = widened
     for m in label_re.finditer(head):
         if not_date.search(head[max(0, m.start() - 1): m.end()].rstrip(" \t:#") + ":"):
             continue  # "Date of birth:"

@@ -94,7 +94,7 @@ class ContextRuleSpec(_Rule):
     literal: str = Field(min_length=1)
     category: Literal[
         "NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY",
-        "PLANNED", "PSEUDO", "TERMINATE", "CURRENT",
+        "PLANNED", "REPORTED", "PSEUDO", "TERMINATE", "CURRENT",
     ]
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"] = "FORWARD"
     pattern: list[dict[str, Any]] | str | None = None

@@ -1,0 +1,139 @@
+"""Classes found by the blind40 batch (first run 0.667 / 2 false approvals), each in our own words, with
+rows where the outcome must not move: "s/o" and a predicate hedge with a degree word offer a reading;
+"bone meta" names a metastasis; the treating team's newest hedged word on an untissued diagnosis
+reopens it; a nerve plan stated on another's word gives way to the planner's own; a level pair
+("S1/2") is no date; year-first dates ("2026.01.16", "2026/01/14"); a title line with a capitalised
+abbreviation ("Univ. Hosp.") is no prose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.lesions.charts import FAMILY_B, FAMILY_C, edit, outcomes, write_case
+
+# ---- "s/o", "is most likely": a reading offered ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "concept", "uncertain"), [
+    ("Biopsy: s/o low-grade central osteosarcoma.", "osteosarcoma", True),
+    ("#1 L2 lytic lesion, s/o bone metastasis from breast Ca.", "metastasis", True),
+    ("Metastasis is most likely given the history.", "metastasis", True),
+    ("A sarcoma is strongly favored.", "sarcoma", True),
+    ("Biopsy: low-grade central osteosarcoma.", "osteosarcoma", False),
+    ("Metastasis from breast carcinoma is confirmed.", "metastasis", False),
+])
+def test_a_reading_offered(facts_of, text, concept, uncertain):
+    got = [f for f in facts_of(text, "clinical_note") if f.kind == "diagnosis" and f.concept == concept]
+    assert got and all(f.assertion.uncertain is uncertain for f in got), [(f.concept, f.assertion) for f in got]
+
+
+@pytest.mark.parametrize(("text", "metastasis"), [
+    ("L2 lesion, s/o bone meta from breast Ca.", True),
+    ("Multiple lung metas on CT.", True),
+    ("A meta-analysis supports surgery.", False),
+])
+def test_meta_for_metastasis_named_with_a_site(facts_of, text, metastasis):
+    got = [f for f in facts_of(text, "clinical_note") if f.kind == "diagnosis" and f.concept == "metastasis"]
+    assert bool(got) is metastasis, got
+
+
+# ---- the treating team's newest hedged word reopens an untissued diagnosis ---------------------------
+
+REFERRAL_B = ("REFERRAL LETTER\nDate: 01/20/2026\nDear Doctor, thank you for seeing this lady with an L3 metastasis "
+              "of breast cancer. Please evaluate for operation.\n")
+MRI_B_OPEN = ("MRI LUMBAR SPINE\nDate of service: 01/28/2026\nFINDINGS: Lytic lesion replaces the L3 vertebral body "
+              "with epidural extension. There is a pathologic compression fracture of L3. No intradural abnormality.\n"
+              "IMPRESSION: L3 lytic lesion.\n")
+NOTE_B_OPEN = ("SPINE SURGERY CONSULT\nDate of service: 02/05/2026\nBilateral leg weakness 4/5 and intractable pain. "
+               "ECOG 1. Expected survival more than 12 months.\n#1 L3 lesion, {reading}\n"
+               "Plan: CT-guided biopsy of L3, then L3 corpectomy with posterior stabilization.\n")
+
+
+@pytest.mark.parametrize(("reading", "tissue", "b1"), [
+    # the referral's flat word, then the treating team's newest word hedges it: no diagnosis yet
+    ("s/o bone metastasis from breast cancer, r/o myeloma.", False, "insufficient"),
+    ("metastasis is most likely; myeloma not excluded.", False, "insufficient"),
+    # the treating team states it: a treating-team diagnosis
+    ("metastasis of breast cancer.", False, "met"),
+    # tissue settles it over any hedge
+    ("s/o bone metastasis from breast cancer, r/o myeloma.", True, "met"),
+])
+def test_a_newest_hedged_word_reopens_an_untissued_diagnosis(reviewer, tmp_path, reading, tissue, b1):
+    docs = {"referral_2026-01-20.txt": REFERRAL_B, "mri_2026-01-28.txt": MRI_B_OPEN,
+            "note_2026-02-05.txt": NOTE_B_OPEN.format(reading=reading)}
+    if tissue:
+        docs["path_2026-02-02.txt"] = FAMILY_B["path_2026-02-02.txt"]
+    got = outcomes(reviewer, write_case(tmp_path, "b", ["63303"], docs))
+    assert got["63303"][1]["B1"] == b1, got
+
+
+# ---- a plan on another's word gives way to the planner's own -----------------------------------------
+
+NAVIGATOR = ("NURSE NAVIGATOR CHART SUMMARY\nDate: 03/20/2026\nSurgery: wide resection of the left gluteal sarcoma, "
+             "sciatic nerve to be preserved {source}.\n")
+CONDITIONAL = ("Plan: wide resection of the left gluteal sarcoma with neuroplasty of the left sciatic nerve. Whether "
+               "the nerve can be kept will be settled in the operating room; if tumor has grown into the epineurium, "
+               "the sciatic nerve goes with the specimen.\n")
+
+
+@pytest.mark.parametrize(("source", "surgeon", "c2"), [
+    # the surgeon's own plan is conditional: the navigator's restatement settles nothing
+    ("per Dr. Vance", CONDITIONAL, "insufficient"),
+    ("according to the surgeon", CONDITIONAL, "insufficient"),
+    # the surgeon's own plan preserves the nerve: preserved either way
+    ("per Dr. Vance", None, "met"),
+])
+def test_a_plan_on_anothers_word_gives_way_to_the_planners_own(reviewer, tmp_path, source, surgeon, c2):
+    docs = {**FAMILY_C, "navigator_2026-03-20.txt": NAVIGATOR.format(source=source)}
+    if surgeon is not None:
+        docs = edit(docs, "note_2026-03-10.txt", docs["note_2026-03-10.txt"].split("\n", 2)[2], surgeon)
+    got = outcomes(reviewer, write_case(tmp_path, "c", ["64712-LT"], docs))
+    assert got["64712"][1]["C2"] == c2, got
+
+
+def test_a_plan_stated_first_hand_is_not_reported(facts_of):
+    got = [f for f in facts_of("Plan: the sciatic nerve will be preserved.", "clinical_note")
+           if f.concept == "nerve_preservation"]
+    assert got and not any(f.assertion.reported for f in got)
+    got = [f for f in facts_of("Sciatic nerve to be preserved per Dr. Vance.", "clinical_note")
+           if f.concept == "nerve_preservation"]
+    assert got and all(f.assertion.reported for f in got)
+
+
+# ---- a level pair is no date; year-first dates; a title with an abbreviation -------------------------
+
+@pytest.mark.parametrize(("line", "historical"), [
+    ("Plan: en bloc partial sacrectomy, osteotomy through the S1/2 level, curative intent.", False),
+    ("Plan: en bloc partial sacrectomy through L4/5, curative intent.", False),
+    # a real earlier date still makes a plan history ("done 1/2" in a March note)
+    ("Underwent en bloc partial sacrectomy on 1/2/2026.", True),
+])
+def test_a_level_pair_is_no_date(facts_of, line, historical):
+    got = [f for f in facts_of(line, "tumor_board", dt.date(2026, 3, 1)) if f.concept == "en_bloc"]
+    assert got and all(f.assertion.historical is historical for f in got), [f.assertion for f in got]
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("Cancer board  2026.01.16\nPolicy: resection.\n", dt.date(2026, 1, 16)),
+    ("Report: CT pelvis (2025/11/04)\nFindings: mass.\n", dt.date(2025, 11, 4)),
+    ("MRI 2026-02-03\nFindings: mass.\n", dt.date(2026, 2, 3)),
+    # mixed separators are no date
+    ("MRI 2026/02-03\nFindings: mass.\n", None),
+])
+def test_year_first_dates(text, date):
+    from mednec.pipeline.doctype import infer_date
+
+    assert infer_date(text) == date
+
+
+@pytest.mark.parametrize(("title", "doc_type"), [
+    ("Cancer Board (Musculoskeletal Tumor)  2026.01.16  Kanto Medical Univ. Hosp.", "tumor_board"),
+    ("Dept. of Radiology  Kinki Univ. Hosp.  MRI PELVIS", "imaging"),
+])
+def test_a_title_with_an_abbreviation_is_no_prose(title, doc_type):
+    from mednec.pipeline.doctype import infer_type
+
+    assert infer_type(title + "\n68M  Sacral chordoma. Chest CT negative.\n") == doc_type
