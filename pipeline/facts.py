@@ -236,6 +236,17 @@ def _plain_film(text: str) -> bool:
     return bool(rules.plain_film.search(title)) and not rules.cross_section.search(title)
 
 
+_CLAUSE_MARKS = frozenset({";", ".", ":"})
+
+
+def _touching(doc: Doc, m: Any, first: int, last: int) -> bool:
+    """Whether mention ``m`` touches the tokens ``first:last``, across a word or a comma but not a
+    clause mark."""
+    after = m.start <= last or (m.start == last + 1 and doc[last].text not in _CLAUSE_MARKS)
+    before = m.end >= first or (m.end == first - 1 and doc[first - 1].text not in _CLAUSE_MARKS)
+    return after and before
+
+
 def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | None) -> list[Fact]:
     """Typed facts of one processed document (the pipeline of :func:`mednec.pipeline.build`)."""
     kb = load_kb()
@@ -324,9 +335,11 @@ def extract_facts(doc: Doc, document: str, doc_type: str, doc_date: dt.date | No
             levels = parse_levels(span.text)
         elif concept.label == "PLAN":
             # the roots a plan names ("S4 and S5 roots will be sacrificed", "the S4-S5 sacrifice"):
-            # root and level mentions touching its span
+            # root and level mentions touching its span, across a word or a comma but not a clause
+            # mark ("S1, S2 and S3 roots to be preserved; S4, S5 ... taken": S4 is the next clause's)
             roots = sent.co(own, first, last, "nerve_root") + sent.co(own, first, last, "spinal_level")
-            levels = tuple(dict.fromkeys(lv for m in roots if m.start <= last + 1 and m.end >= first - 1
+
+            levels = tuple(dict.fromkeys(lv for m in roots if _touching(doc, m, first, last)
                                          for lv in parse_levels(m.span.text)))
         else:
             levels = ()

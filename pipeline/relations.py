@@ -28,6 +28,8 @@ class _RelationNegation(BaseModel):
     encased_over_degrees: int = 181
     extent_only: list[str] = []
     benign_agents: list[str] = []
+    list_window: int = 0
+    list_breakers: list[str] = []
 
 
 @rule_cache
@@ -36,13 +38,30 @@ def relation_negation_config() -> _RelationNegation:
 
 
 def _denied(doc: Doc, start: int, first: int) -> bool:
+    """Whether a denial stands right before the cue at token ``start``, or opens the list the cue is
+    an item of ("without a mass, cortical destruction or enhancement of tumor")."""
     cfg = relation_negation_config()
-    return any(t.lower_ in cfg.negators for t in words_before(doc, start, first, cfg.window))
+    if any(t.lower_ in cfg.negators for t in words_before(doc, start, first, cfg.window)):
+        return True
+    listed = False
+    for t in reversed(words_before(doc, start, first, cfg.list_window)):
+        if t.text in (",", "or", "and", "nor", "/"):
+            listed = True
+        elif t.text in (";", ":", ".", "(", ")") or t.lower_ in cfg.list_breakers:
+            return False
+        elif t.lower_ in cfg.negators:
+            return listed
+    return False
 
 
 def _hedged(doc: Doc, start: int, first: int) -> bool:
+    """Whether a hedge word stands right before the cue at token ``start``. A hedge inside a
+    parenthesis closed before the cue is the aside's own: "sarcoma (myxofibrosarcoma suspected) with
+    invasion of the tuberosity" hedges the histology, not the invasion."""
     cfg = relation_negation_config()
-    return any(t.lower_ in cfg.hedges for t in words_before(doc, start, first, cfg.window))
+    before = words_before(doc, start, first, cfg.window)
+    closed = max((k for k, t in enumerate(before) if t.text in (")", "]")), default=-1)
+    return any(t.lower_ in cfg.hedges for t in before[closed + 1:])
 
 
 _COORDINATORS = frozenset({"and", "or", ",", "/", "&"})

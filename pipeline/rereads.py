@@ -329,7 +329,9 @@ def apply_pending_staging(facts: Sequence[Any], texts: Mapping[str, str]) -> lis
             lo, hi = _sentence_around(text, m.start())
             clause_end = min([i for i in (text.find(";", m.end(), hi), hi) if i >= 0])
             after = text[m.end(): clause_end][:80]
-            before = text[max(lo, m.start() - 25): m.start()]
+            # (the words before, in the study's own clause: "no lung mets; PET-CT ... no other uptake"
+            # does not say the PET-CT is missing)
+            before = re.split(r"[;,]", text[max(lo, m.start() - 25): m.start()])[-1]
             if rules.staging_repeat is not None and (rules.staging_repeat.search(m.group(0))
                                                      or rules.staging_repeat.search(before[-15:])):
                 continue  # a restaging or a repeat study to come leaves the staging done as it was

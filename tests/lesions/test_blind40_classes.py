@@ -137,3 +137,72 @@ def test_a_title_with_an_abbreviation_is_no_prose(title, doc_type):
     from mednec.pipeline.doctype import infer_type
 
     assert infer_type(title + "\n68M  Sacral chordoma. Chest CT negative.\n") == doc_type
+
+
+# ---- a hedge inside a closed parenthesis is the aside's own ------------------------------------------
+
+@pytest.mark.parametrize(("text", "relation"), [
+    ("Right gluteal sarcoma (myxofibrosarcoma suspected) with invasion\nof the right ischial tuberosity.", "involve"),
+    ("Right gluteal sarcoma with possible invasion of the right ischial tuberosity.", None),
+])
+def test_a_hedge_in_a_closed_parenthesis_is_the_asides_own(facts_of, text, relation):
+    got = [f for f in facts_of(text) if f.concept == "ischial_tuberosity"]
+    assert got and all(f.relation == relation for f in got), [(f.relation, f.assertion) for f in got]
+
+
+# ---- a denial opening a list reaches each item ----------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "relation"), [
+    ("Edema-like signal in the left superior pubic ramus without a mass, cortical destruction or "
+     "enhancement of tumor.", None),
+    ("Edema-like signal in the left superior pubic ramus with cortical destruction.", "involve"),
+    # the list ends at a new clause: "no fracture, the mass destroys ..." still destroys
+    ("No fracture; the mass shows cortical destruction of the left superior pubic ramus.", "involve"),
+])
+def test_a_denial_opening_a_list_reaches_each_item(facts_of, text, relation):
+    got = [f for f in facts_of(text) if f.concept == "pubic_ramus"]
+    assert got and all(f.relation == relation for f in got), [(f.relation, f.assertion) for f in got]
+
+
+# ---- a staging study named in another clause's denial is no study missing -----------------------------
+
+@pytest.mark.parametrize(("line", "negated_stands"), [
+    ("Staging: chest CT 2026/01/07 no lung mets; PET-CT 2025/12/02 no other uptake.", True),
+    ("Staging: no lung mets reported by the referrer; PET-CT awaited.", False),
+])
+def test_a_denial_in_another_clause_says_no_study_is_missing(reviewer, tmp_path, line, negated_stands):
+    board = f"TUMOR BOARD\nDate: 01/14/2026\n{line}\n"
+    case = write_case(tmp_path, "a", ["27076-LT"], {"board_2026-01-14.txt": board})
+    from mednec.review import load_case
+
+    facts, _ = reviewer.read_case_facts(load_case(case, known_codes=reviewer.known_codes))
+    mets = [f for f in facts if f.kind == "diagnosis" and f.concept == "metastasis" and f.assertion.negated]
+    assert mets and all((not f.assertion.superseded) is negated_stands for f in mets), [f.assertion for f in mets]
+
+
+# ---- the roots a plan names: a coordinated list, within its clause ------------------------------------
+
+@pytest.mark.parametrize(("text", "plan", "levels"), [
+    ("Roots: bilateral S1, S2 and S3 roots to be preserved; S4, S5 and coccygeal roots taken with the specimen.",
+     "nerve_preservation", ("S1", "S2", "S3")),
+    ("Roots: bilateral S1, S2 and S3 roots to be preserved; S4, S5 and coccygeal roots taken with the specimen.",
+     "nerve_sacrifice", ("S4", "S5")),
+    ("The S4 and S5 roots will be sacrificed.", "nerve_sacrifice", ("S4", "S5")),
+])
+def test_the_roots_a_plan_names(facts_of, text, plan, levels):
+    got = [f for f in facts_of(text, "tumor_board") if f.concept == plan]
+    assert got and all(f.levels == levels and f.target == "nerve_root" for f in got), \
+        [(f.levels, f.target) for f in got]
+
+
+def test_roots_outside_the_codes_nerve_leave_it_preserved(reviewer, tmp_path):
+    mri = ("MRI SACRUM\nDate of service: 02/09/2026\nFINDINGS: Sacrococcygeal mass from S3 to the coccyx. The tumor "
+           "abuts the left S3 nerve root at its foramen.\nIMPRESSION: Sacral chordoma abutting the left S3 root.\n")
+    path = "SURGICAL PATHOLOGY\nDate of service: 02/12/2026\nDIAGNOSIS: Chordoma, conventional type.\n"
+    board = ("TUMOR BOARD\nDate: 02/19/2026\nPlan: en bloc partial sacrectomy with curative intent. Roots: bilateral "
+             "S1, S2 and S3 roots to be preserved, with neurolysis of the left S3 root; {tail}\n")
+    for tail, c2 in (("S4, S5 and coccygeal roots taken with the specimen.", "met"),
+                     ("the left S3 root taken with the specimen.", "not_met")):
+        docs = {"mri_2026-02-09.txt": mri, "path_2026-02-12.txt": path, "board_2026-02-19.txt": board.format(tail=tail)}
+        got = outcomes(reviewer, write_case(tmp_path, c2, ["64712-LT"], docs))
+        assert got["64712"][1]["C2"] == c2, (tail, got)
