@@ -270,7 +270,9 @@ def _case_date_order(docs: list[CaseDocument]) -> list[CaseDocument]:
     out = []
     for doc, text, known in zip(docs, texts, firsts, strict=True):
         date = doc.info.date
-        if not known and date is not None and not doc.info.source_file:
+        # (a packet's parts are documents of the chart like any other: a faxed UK chart's "03/12/2025"
+        # is the 3rd of December in the packet as in the typed chart)
+        if not known and date is not None and not doc.info.cover:
             reread = infer_date(text, doc.info.id, day_first_order=True)
             if reread is not None and reread.isoformat() != date:
                 doc = dataclasses.replace(doc, info=doc.info.model_copy(update={"date": reread.isoformat()}))

@@ -224,6 +224,23 @@ def test_packet_pdf_reads_as_its_documents_and_decides_as_the_text_version(revie
                 assert texts[ev.document][ev.start:ev.end] == ev.text
 
 
+def test_a_packets_parts_read_their_dates_as_the_chart_writes_them(reviewer, tmp_path):
+    """A UK chart faxed as one packet: the CT's "Exam date: 03/02/2026" reads either way, and the
+    chart's other reports can only be read day first ("18/01/2026"), so it is 3 February, as in the
+    typed chart (a US packet keeps it 2 March)."""
+    mri = ["MRI PELVIS", "Exam date: 18/01/2026", "FINDINGS: 9 cm mass of the left ilium abutting the roof."]
+    path = ["SURGICAL PATHOLOGY REPORT", "Collected: 22/01/2026", "FINAL DIAGNOSIS: Osteosarcoma."]
+    ct = ["CT CHEST", "Exam date: 03/02/2026", "IMPRESSION: No pulmonary metastases."]
+    for dates, want in ((("18/01/2026", "22/01/2026"), "2026-02-03"), (("01/18/2026", "01/22/2026"), "2026-03-02")):
+        pages = _faxed([COVER, [*mri[:1], f"Exam date: {dates[0]}", *mri[2:]],
+                        [*path[:1], f"Collected: {dates[1]}", *path[2:]], ct])
+        (tmp_path / want).mkdir()
+        case = _case(tmp_path / want, {"fax.pdf": text_pdf(pages)}, ["27076-LT"])
+        result, _ = reviewer.review(case)
+        assert [d.date for d in result.documents if d.id.endswith("#pages=4")] == [want], \
+            [(d.id, d.type, d.date) for d in result.documents]
+
+
 def test_one_report_as_one_multi_page_pdf_keeps_its_file_name(reviewer, tmp_path):
     case = _case(tmp_path, {"mri_2026-01-02.pdf": text_pdf(_faxed([MRI_1, MRI_2]))}, ["27076-LT"])
     result, _ = reviewer.review(case)
