@@ -168,7 +168,7 @@ def in_institution_name(span: Span) -> bool:
             return False
         if t.lower_ in words and t.text[:1].isupper():
             return True
-        if not (t.text in ("&", "-", "/") or t.lower_ in ("and", "of") or (t.is_alpha and t.text[:1].isupper())):
+        if not (t.text in ("&", "-", "--", "/") or t.lower_ in ("and", "of") or (t.is_alpha and t.text[:1].isupper())):
             return False
     return False
 

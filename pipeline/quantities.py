@@ -181,7 +181,9 @@ def _effect_before(toks: list[str], j: int, verbs: list[str]) -> bool:
     """Whether a verb of what a treatment did stands before the number at ``toks[j]``, with only
     "for", "about", "only" and the like between ("helped for about ten days", "relief lasting 2 weeks")."""
     words = [t.lower() for t in toks[max(0, j - 5): j] if t.strip()][-4:]
-    between = {"for", "about", "around", "approximately", "approx", "only", "just", "roughly", "~", "some"}
+    # (and the preposition of a plan's horizon: "reassess after 6 weeks", "follow up in 6 weeks")
+    between = {"for", "about", "around", "approximately", "approx", "only", "just", "roughly", "~", "some",
+               "after", "in", "within", "up"}
     for w in reversed(words):
         if w in verbs:
             return True
@@ -248,8 +250,13 @@ def since_duration(span: Span, doc_date: dt.date | None) -> Quantity | None:
         if found:
             break
     if not found:
-        for s, _e, d in find_dates(text):
-            if text[max(0, s - 7) : s].lower().strip().endswith("since"):
+        range_words = quantity_config().range_words
+        for s, e, d in find_dates(text):
+            # "since 12/22/2025", "PT started 2025/12/22": a course from that day to the document's
+            # date; "from 12/01/25 to 02/09/26" is a range, read as such elsewhere
+            before = text[max(0, s - 12): s].lower().split()
+            after = text[e: e + 8].lower().split()
+            if before and before[-1] in starts and not (after and after[0] in range_words):
                 weeks = (doc_date - d).days / 7
                 if weeks > 0:
                     found.append((abs(s - at), round(weeks, 1)))

@@ -206,3 +206,55 @@ def test_roots_outside_the_codes_nerve_leave_it_preserved(reviewer, tmp_path):
         docs = {"mri_2026-02-09.txt": mri, "path_2026-02-12.txt": path, "board_2026-02-19.txt": board.format(tail=tail)}
         got = outcomes(reviewer, write_case(tmp_path, c2, ["64712-LT"], docs))
         assert got["64712"][1]["C2"] == c2, (tail, got)
+
+
+# ---- durations: from a start date; a plan's horizon is no course ---------------------------------------
+
+@pytest.mark.parametrize(("text", "weeks"), [
+    ("Rehab (PT: quadriceps strengthening) started 2025/12/22.", 2.7),
+    ("Physical therapy since 12/22/2025.", 2.7),
+    ("PT referral placed today, reassess after 6-8 weeks of therapy.", None),
+    ("Physical therapy, follow up in 6 weeks.", None),
+    ("Physical therapy for 8 weeks without relief.", 8.0),
+])
+def test_course_durations(facts_of, text, weeks):
+    got = [f.weeks for f in facts_of(text, "clinical_note", dt.date(2026, 1, 10))
+           if f.kind == "therapy" and f.concept == "physical_therapy"]
+    assert got and max(got, key=lambda w: w or 0) == weeks, got
+
+
+def test_a_coagulation_test_is_no_physical_therapy(facts_of):
+    got = [f for f in facts_of("Iliopsoas hematoma (PT-INR 4.8) on warfarin.", "clinical_note")
+           if f.concept == "physical_therapy"]
+    assert not got
+
+
+# ---- a reading after a colon hedges the reading, not the finding named before it -----------------------
+
+@pytest.mark.parametrize(("impression", "questioned"), [
+    ("1. Lt. brachial plexus tumor (upper trunk origin): MPNST is strongly\n   suspected (size, necrosis).", False),
+    # the tumor itself only suspected: the impression's reading replaces the body's
+    ("1. Lt. brachial plexus tumor (upper trunk origin) is strongly suspected.", True),
+])
+def test_a_reading_after_a_colon_questions_no_finding(facts_of, impression, questioned):
+    text = ("Findings:\nLt.: 7 cm mass in the Lt. supraclavicular fossa arising from the Lt. upper trunk. It encases "
+            f"the Lt. upper and middle trunks.\nImpression:\n{impression}\n")
+    got = [f for f in facts_of(text) if f.concept == "brachial_plexus" and "It encases" in f.evidence[0].text]
+    assert got and all((f.assertion.uncertain or f.assertion.superseded) is questioned for f in got), \
+        [f.assertion for f in got]
+
+
+# ---- sacrifice in other words; an institution's name -------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The left upper and middle trunks will be taken in continuity with the tumor.",
+    "The femoral nerve will be resected en bloc with the tumor.",
+])
+def test_a_nerve_taken_with_the_tumor_is_sacrificed(facts_of, text):
+    assert any(f.concept == "nerve_sacrifice" for f in facts_of(text, "tumor_board"))
+
+
+def test_a_disease_word_in_a_service_name_is_no_tumor(facts_of):
+    text = ("Keystone Musculoskeletal Tumor & Spine Surgery -- Peripheral Nerve Service\n"
+            "Follow-up visit. Left arm numbness unchanged.\n")
+    assert not [f for f in facts_of(text, "clinical_note") if f.kind == "diagnosis"]
