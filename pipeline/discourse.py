@@ -332,17 +332,34 @@ def _addendum_restates(facts: list[Any], doc: Doc) -> list[Any]:
         # body and pedicle"), is a landmark of what it revises, not a new reading of that structure
         if g.kind in ("site", "nerve") and g.relation is None and g.assertion.affirmed and not g.denied:
             continue
-        by_concept.setdefault(g.concept, []).append(g)
+        by_concept.setdefault(_restated_key(g), []).append(g)
     out = []
     for f in facts:
         # staging speaks of the patient, not of a side (a lung nodule's side is no tumor's side); a
         # structure at a level is restated at that level ("L4", not the L1 haemangioma's level)
-        same = by_concept.get(f.concept, ()) if f.kind in kinds and f.evidence[0].start < start else ()
+        same = by_concept.get(_restated_key(f), ()) if f.kind in kinds and f.evidence[0].start < start else ()
         if any(f.kind == "diagnosis" or (_sides_meet(g.side, f.side) and _levels_meet(g.levels, f.levels))
                for g in same):
             f = _superseded(f, "addendum")
         out.append(f)
     return _locatives_follow(out, doc)
+
+
+# regions that hold several nerves: a statement about one of them restates no other
+_SHARED_NERVE_REGIONS = frozenset({"root", "peripheral_other", "cord"})
+
+
+def _restated_key(f: Any) -> str:
+    """What an addendum's statement restates: a concept, or for a nerve its nerve (the addendum's "no
+    right sciatic mononeuropathy" takes back the body's "sciatic neuropathy, peroneal division
+    predominant" whichever of the nerve's words each uses)."""
+    if f.kind == "nerve":
+        from mednec.pipeline.kb import load_kb
+
+        region = load_kb()[f.concept].region
+        if region and region not in _SHARED_NERVE_REGIONS:
+            return f"nerve:{region}"
+    return f.concept
 
 
 def _levels_meet(a: Sequence[str], b: Sequence[str]) -> bool:

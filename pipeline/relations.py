@@ -30,6 +30,7 @@ class _RelationNegation(BaseModel):
     benign_agents: list[str] = []
     list_window: int = 0
     list_breakers: list[str] = []
+    injury_words: list[str] = []
 
 
 @rule_cache
@@ -235,6 +236,18 @@ def _inside_injury(doc: Doc, ms: int, me: int, kb: KnowledgeBase) -> bool:
     return any(lo <= ms and me <= hi and (hi - lo) > (me - ms) for lo, hi in spans[max(0, at - 3): at])
 
 
+def _injury_lesion(span: Span, ms: int, me: int) -> bool:
+    """Whether the tumor noun at tokens ``ms:me`` is a "lesion" its sentence describes in electrodiagnostic
+    words ("an axonal lower trunk lesion", "a right upper trunk lesion with denervation"): the nerve's
+    injury, not a mass (``injury_words``)."""
+    doc = span.doc
+    if doc[ms:me].text.lower() not in ("lesion", "lesions"):
+        return False
+    words = relation_negation_config().injury_words
+    sent = sent_of(span)
+    return any(t.lower_ in words for t in sent)
+
+
 def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
     """The nearest relation cue of ``span`` (separation wins a tie), and its modifier.
 
@@ -270,6 +283,9 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
             continue
         if cat == "REL_TUMOR" and _inside_injury(span.doc, ms, me, kb):
             continue  # "EMG localizes the lesion to the notch": the nerve's injury, no tumor
+        # "an axonal lower trunk lesion", "no electrophysiological argument for a focal lesion of the
+        # sciatic nerve": the nerve's own injury (its neuropathy), not a tumor at it
+        injury = cat == "REL_TUMOR" and _injury_lesion(span, ms, me)
         # a structure that labels its line is the topic, not the object, of a cue after the colon that
         # names its own object ("Lumbar plexus / femoral nerve: The mass reaches ... the right psoas"),
         # nor of the tumor noun that is that clause's subject
@@ -285,7 +301,7 @@ def _relation(span: Span, kb: KnowledgeBase) -> tuple[str | None, Any]:
         doc = span.doc
         dist = _gap(doc, me, span.start) if me <= span.start else _gap(doc, span.end, ms) if ms >= span.end else 0
         rank = (dist, 0 if cat == "REL_SEPARATE" else 1)
-        name = cat[4:].lower()
+        name = "neuropathy" if injury else cat[4:].lower()
         if cat == "REL_ENCASE" and _partial_encasement(doc, ms, me, first, sent_of(span).end):
             name = "contact"
         if best is None or rank < best[0]:

@@ -313,7 +313,7 @@ def test_every_rule_line_validates() -> None:
 def test_rules_cover_every_category() -> None:
     cats = {spec.category for spec in context_rule_specs()}
     assert cats == {"NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY",
-                    "PLANNED", "PSEUDO", "TERMINATE", "CURRENT"}
+                    "PLANNED", "REPORTED", "PSEUDO", "TERMINATE", "CURRENT"}
 
 
 def test_historical_rules_end_at_current_cues() -> None:
