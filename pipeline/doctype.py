@@ -620,7 +620,9 @@ def infer_date(text: str, filename: str | None = None, day_first_order: bool | N
     if found is None or not filename or found.day > 12 or found.day == found.month:
         return found
     swapped = found.replace(month=found.day, day=found.month)
-    if any(swapped == d for _, _, d in find_dates(filename.replace("_", " "), False)) \
+    # (the file name's date is read in the order the chart writes its dates: "ct_staging_10-03-2026" in a
+    # day-first chart is 10 March)
+    if any(swapped == d for _, _, d in find_dates(filename.replace("_", " "), bool(day_first_order))) \
             and not any(_orders(text[:3000])):
         return swapped
     return found
@@ -674,19 +676,17 @@ def _infer_date(text: str, filename: str | None = None, day_first_order: bool | 
     if stamped is not None and not filename:
         return stamped
     if filename:
-        dates = find_dates(filename.replace("_", " "), False)
+        dates = find_dates(filename.replace("_", " "), order)
         if dates:
             return dates[-1][2]
     if stamped is not None:
         return stamped
-    # nothing else dates it: the fax machine's header line does (the day it was sent)
+    # nothing else dates it: a fax header line does (the day it was sent); of several (the sender's own
+    # "[FAX] ... 2026.01.09" and a later relay's "MAR-02-2026 09:12 FROM-..."), the earliest, since a
+    # document is faxed after it is written and each relay only adds later stamps
     raw = ocr_date_digits(text[:3000])
-    for line in raw.split("\n"):
-        if is_noise_line(line):
-            found = find_dates(line, order)
-            if found:
-                return found[0][2]
-    return None
+    stamps = [found[0][2] for line in raw.split("\n") if is_noise_line(line) and (found := find_dates(line, order))]
+    return min(stamps) if stamps else None
 
 
 def letterhead_ranges(text: str) -> list[tuple[int, int]]:

@@ -258,3 +258,21 @@ def test_a_disease_word_in_a_service_name_is_no_tumor(facts_of):
     text = ("Keystone Musculoskeletal Tumor & Spine Surgery -- Peripheral Nerve Service\n"
             "Follow-up visit. Left arm numbness unchanged.\n")
     assert not [f for f in facts_of(text, "clinical_note") if f.kind == "diagnosis"]
+
+
+# ---- dates: a file name in the chart's order; of several fax stamps the earliest ----------------------
+
+def test_a_file_names_date_is_read_in_the_charts_order():
+    from mednec.pipeline.doctype import infer_date
+
+    text = "RADIOLOGY\nExamination: CT THORAX\nDate: 10/03/2026\n"
+    assert infer_date(text, "ct_staging_10-03-2026.txt", day_first_order=True).isoformat() == "2026-03-10"
+    assert infer_date(text, "ct_staging_10-03-2026.txt").isoformat() == "2026-10-03"
+
+
+def test_of_several_fax_stamps_the_earliest_dates_the_document():
+    from mednec.pipeline.doctype import infer_date
+
+    letter = ("MAR-02-2026 09:12 FROM-ORTHO ONCOLOGY CLINIC  (555)010-2000  P.005/009\n"
+              "[FAX] REGIONAL GENERAL HOSPITAL  2026.01.09  Page 1 of 1\nDear Doctor, thank you for seeing her.\n")
+    assert infer_date(letter).isoformat() == "2026-01-09"
