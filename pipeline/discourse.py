@@ -345,10 +345,6 @@ def _addendum_restates(facts: list[Any], doc: Doc) -> list[Any]:
     return _locatives_follow(out, doc)
 
 
-# regions that hold several nerves: a statement about one of them restates no other
-_SHARED_NERVE_REGIONS = frozenset({"root", "peripheral_other", "cord"})
-
-
 def _restated_key(f: Any) -> str:
     """What an addendum's statement restates: a concept, or for a nerve its nerve (the addendum's "no
     right sciatic mononeuropathy" takes back the body's "sciatic neuropathy, peroneal division
@@ -357,7 +353,7 @@ def _restated_key(f: Any) -> str:
         from mednec.pipeline.kb import load_kb
 
         region = load_kb()[f.concept].region
-        if region and region not in _SHARED_NERVE_REGIONS:
+        if region and region not in lesion_rules().rules.shared_nerve_regions:
             return f"nerve:{region}"
     return f.concept
 

@@ -152,6 +152,8 @@ class LesionRules(BaseModel):
     # "14 mm T1 and T2 hyperintense focus": MRI sequence names, not the first two thoracic vertebrae
     sequence_name_levels: frozenset[str] = frozenset()
     nerve_injury_categories: frozenset[str] = frozenset()
+    # knowledge-base regions that hold several nerves: an addendum's statement about one restates no other
+    shared_nerve_regions: frozenset[str] = frozenset()
     statement_verbs: list[str] = Field(default_factory=list)
     signal_words: frozenset[str] = frozenset()
     # verbs that give a finding the label another read gave it ("described above as intradural",

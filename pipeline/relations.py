@@ -30,7 +30,8 @@ class _RelationNegation(BaseModel):
     benign_agents: list[str] = []
     list_window: int = 0
     list_breakers: list[str] = []
-    injury_words: list[str] = []
+    injury_words: frozenset[str] = frozenset()
+    injury_nouns: frozenset[str] = frozenset()
 
 
 @rule_cache
@@ -241,9 +242,10 @@ def _injury_lesion(span: Span, ms: int, me: int) -> bool:
     words ("an axonal lower trunk lesion", "a right upper trunk lesion with denervation"): the nerve's
     injury, not a mass (``injury_words``)."""
     doc = span.doc
-    if doc[ms:me].text.lower() not in ("lesion", "lesions"):
+    cfg = relation_negation_config()
+    if doc[ms:me].text.lower() not in cfg.injury_nouns:
         return False
-    words = relation_negation_config().injury_words
+    words = cfg.injury_words
     sent = sent_of(span)
     return any(t.lower_ in words for t in sent)
 
