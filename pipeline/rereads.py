@@ -221,6 +221,8 @@ def apply_retractions(facts: Sequence[Any], texts: Mapping[str, str]) -> list[An
 
 _QUOTE = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{6,200}?)[\"\u201d]")
 _QUOTE_WORD = re.compile(r"[A-Za-z0-9]+")
+_CLOSES = re.compile(r"[.!?]\s*$")
+_LEADING_SPACE = re.compile(r"\s*")
 
 
 def _quoted_words(quote: str) -> re.Pattern[str] | None:
@@ -260,8 +262,12 @@ def apply_withdrawals(facts: Sequence[Any], texts: Mapping[str, str]) -> list[An
     spans: dict[str, list[tuple[int, int]]] = {}
     for doc, text in texts.items():
         for m in _QUOTE.finditer(text):
-            end = _SENTENCE_END.search(text, m.end())
-            after = text[m.end(): end.start() if end else len(text)]
+            # a quotation that closes its own sentence is commented on by the next one, across the
+            # blank line a scan may put between them
+            start = m.end() + len(_LEADING_SPACE.match(text, m.end()).group()) if _CLOSES.search(m.group(1)) \
+                else m.end()
+            end = _SENTENCE_END.search(text, start)
+            after = text[start: end.start() if end else len(text)]
             if rules.withdrawal.search(after) is None:
                 continue
             if rules.field_correction is not None and rules.field_correction.search(after):
