@@ -27,10 +27,10 @@ from mednec.pipeline.linker_index import (
     candidate_generator,
     canonical,
     deconfuse,
-    deletions,
     edit_distance,
     kb_neighbourhood,
     load_config,
+    near_word,
     vocabulary,
 )
 from mednec.pipeline.targets import ALL_GROUP
@@ -170,8 +170,7 @@ class Linker:
             c = canonical(word)
             if len(c) > self.longest + budget:  # no KB word that long (and no deletions of a long blob)
                 return False
-            near = {w for v in deletions(c, budget) for w in self.neighbourhood.get(v, ())}
-            hit = self._near[(word, budget)] = any(edit_distance(c, w, budget) <= budget for w in near)
+            hit = self._near[(word, budget)] = near_word(self.neighbourhood, c, budget)
         return hit
 
     def known_word(self, word: str) -> bool:

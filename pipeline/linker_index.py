@@ -28,6 +28,8 @@ from mednec.pipeline.abbreviations import load_lexicon
 from mednec.pipeline.kb import load_kb
 from mednec.pipeline.resources import context_rule_specs, load_yaml, resource_text, rule_cache
 from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz.distance import OSA
+from symspellpy import SymSpell, Verbosity
 
 CONFIG = "linker.yaml"
 INDEX_FORMAT = 1
@@ -237,22 +239,9 @@ def deconfuse(text: str) -> str:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
+    """Optimal-string-alignment distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``
+    (rapidfuzz's OSA with a cutoff)."""
+    return OSA.distance(a, b, score_cutoff=limit)
 
 
 @rule_cache
@@ -272,22 +261,18 @@ def vocabulary() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(known), tuple(sorted(kb_words))
 
 
-def deletions(word: str, depth: int) -> set[str]:
-    """``word`` and every string made from it by deleting up to ``depth`` characters."""
-    out = frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        out = out | frontier
-    return out
-
-
 @rule_cache
-def kb_neighbourhood() -> dict[str, frozenset[str]]:
-    """SymSpell index of the canonical KB words: each deletion variant -> the words it comes from."""
+def kb_neighbourhood() -> SymSpell:
+    """A SymSpell index (symspellpy) of the canonical KB words, to ask whether a damaged word lies
+    within a few edits of one. No prefix truncation: the lookup is exact for every length."""
     depth = max(edits for _, edits in load_config().max_edits)
-    index: dict[str, set[str]] = {}
-    for word in vocabulary()[1]:
-        c = canonical(word)
-        for variant in deletions(c, depth):
-            index.setdefault(variant, set()).add(c)
-    return {k: frozenset(v) for k, v in index.items()}
+    words = {canonical(w) for w in vocabulary()[1]}
+    index = SymSpell(max_dictionary_edit_distance=depth, prefix_length=max(map(len, words)) + 1)
+    for word in sorted(words):
+        index.create_dictionary_entry(word, 1)
+    return index
+
+
+def near_word(index: SymSpell, word: str, budget: int) -> bool:
+    """Whether some word of ``index`` is within ``budget`` optimal-string-alignment edits of ``word``."""
+    return bool(index.lookup(word, Verbosity.TOP, max_edit_distance=budget, transfer_casing=False))

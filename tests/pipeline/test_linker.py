@@ -108,6 +108,39 @@ def test_edit_distance(a, b, limit, expected):
     assert edit_distance(a, b, limit) == expected
 
 
+
+def test_the_symspell_index_finds_exactly_the_kb_words_within_the_budget():
+    """symspellpy's lookup agrees with a brute-force scan of the KB words, at every budget, for
+    words near a KB word (one or two edits), words of a KB word's length that are far from all,
+    and words longer than any KB word."""
+    import random
+
+    from mednec.pipeline.linker_index import canonical, edit_distance, kb_neighbourhood, near_word, vocabulary
+
+    words = sorted({canonical(w) for w in vocabulary()[1]})
+    rng = random.Random(7)
+    probes = []
+    for w in rng.sample(words, 60):
+        chars = list(w)
+        for _ in range(rng.choice((1, 2, 3))):
+            i = rng.randrange(len(chars))
+            op = rng.choice(("sub", "del", "ins", "swap"))
+            if op == "sub":
+                chars[i] = rng.choice("abcdefghijklmnopqrstuvwxyz")
+            elif op == "del" and len(chars) > 2:
+                del chars[i]
+            elif op == "ins":
+                chars.insert(i, rng.choice("abcdefghijklmnopqrstuvwxyz"))
+            elif i + 1 < len(chars):
+                chars[i], chars[i + 1] = chars[i + 1], chars[i]
+        probes.append("".join(chars))
+    probes += ["zzzzzzzzq", "qxqxqxqxqxqxqxqxqxqxqxqxqxqxqxqx", "a"]
+    index = kb_neighbourhood()
+    for probe in probes:
+        for budget in (0, 1, 2):
+            brute = any(edit_distance(probe, w, budget) <= budget for w in words)
+            assert near_word(index, probe, budget) is brute, (probe, budget)
+
 @pytest.mark.parametrize(("damaged", "clean"), [
     ("acetabu1ar", "acetabular"), ("0steosarcoma", "osteosarcoma"), ("osteosarcorna", "osteosarcoma"),
     ("sciatlc", "sciatic"), ("lumbosacraI", "lumbosacral"), ("5acrum", "sacrum"), ("vveakness", "weakness"),
