@@ -172,6 +172,11 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
             own = own or [i for i in named if out[i].relation is None and not out[i].assertion.negated]
             for i in own:
                 out[i] = _hedged(out[i], "the relation left open in the same sentence")
+            # (a clause that names its own structure, "the relation to the right sciatic nerve cannot
+            # be determined", leaves that structure's relation open, not the one the sentence before states)
+            src_end = _source(mapping, base, rel.end())
+            its_own = {out[i].concept for i in by_sentence.get(k, ())
+                       if out[i].kind in ("site", "nerve") and src_cut <= _named_at(out[i]) < src_end}
             if not named and not _ENUMERATED.match(s_text):
                 # a sentence that names no structure of its own and leaves the relation open
                 # ("A thin fat plane may be preserved, and true contact cannot be confirmed") speaks
@@ -179,7 +184,8 @@ def _pointing_back(facts: list[Any], doc: Doc) -> list[Any]:
                 at = bisect.bisect_left(with_statements, k)
                 for s in with_statements[max(0, at - rules.rules.anaphor_reach): at]:
                     for i in by_sentence[s]:
-                        if out[i].kind in ("site", "nerve") and out[i].relation in _INVOLVEMENT:
+                        if out[i].kind in ("site", "nerve") and out[i].relation in _INVOLVEMENT \
+                                and (not its_own or out[i].concept in its_own):
                             out[i] = _hedged(out[i], "the relation left open in the next sentence")
         # inside one sentence: a reading with its verb left out (", possibly perineural fibrosis or
         # neuritis") hedges what comes before it, unless the clause names a tumor ("..., likely
@@ -520,12 +526,28 @@ def _requester_letter(facts: list[Any], doc: Doc) -> list[Any]:
     if rules.requester_letter is None or not facts:
         return facts
     text = doc.user_data.get("mednec_source_text") or doc_text(doc)
-    head = [ln for ln in text[:2000].splitlines() if ln.strip()][: rules.rules.requester_letter_lines]
+    lines = [ln for ln in text[:3000].splitlines() if ln.strip()]
+    head = lines[: rules.rules.requester_letter_lines]
     titles = [ln for ln in head if rules.requester_letter.search(ln)]
+    if not titles:
+        # a letter to the plan that appeals its decision or asks it to approve ("Re: Appeal of denial,
+        # 64712-LT", "I ask that the denial be reversed") argues for the request just as a letter of
+        # medical necessity does: its subject line says so, or, in a letter, its own request
+        letter_head = "\n".join(lines[: rules.rules.letter_head_lines])
+        if rules.requester_subject is not None and rules.requester_subject.search(letter_head):
+            titles = [m.group() for m in rules.requester_subject.finditer(letter_head)]
+        elif rules.letter_opening is not None and rules.letter_opening.search(letter_head) \
+                and rules.requester_ask is not None and rules.requester_ask.search(text):
+            titles = head
+        if titles and infer_type(lines[0]) in _RECORD_TYPES:
+            return facts
     # a record that is also the letter ("OPERATIVE PLAN / LETTER OF MEDICAL NECESSITY") stays a record
-    if not titles or any(infer_type(ln) in ("operative", "imaging", "pathology", "tumor_board") for ln in titles):
+    if not titles or any(infer_type(ln) in _RECORD_TYPES for ln in titles):
         return facts
     return [_superseded(f, REQUESTER_CLAIM) for f in facts]
+
+
+_RECORD_TYPES = ("operative", "imaging", "pathology", "tumor_board")
 
 
 def _pasted_elsewhere(facts: list[Any], doc: Doc) -> list[Any]:
@@ -704,7 +726,11 @@ def _break_bounds(text: str, start: int, end: int, breaks: re.Pattern[str], reac
 def _clause_text(f: Any, text: str) -> str:
     """The clause of a fact's first evidence span, read across line breaks (a wrapped line is no
     clause end): from the last period or semicolon before it to the next one after it."""
-    return _between_breaks(text, f.evidence[0].start, f.evidence[0].end, _CLAUSE_BREAK, 300)
+    # (a span that runs on to its sentence's end, "...rather than months.\n\n", ends its clause there: the
+    # next paragraph, "Plan: hold it 1 week before surgery", is not its clause)
+    start, end = f.evidence[0].start, f.evidence[0].end
+    end = start + len(text[start:end].rstrip(" \t\n.;"))
+    return _between_breaks(text, start, end, _CLAUSE_BREAK, 300)
 
 
 def _near(f: Any, text: str, reach: int = 40, at: int | None = None) -> str:
@@ -725,6 +751,7 @@ _PHRASE_BREAK = re.compile(r"[.;]\s|,\s(?!\d)|\n\s*\n")
 
 
 _PAREN = re.compile(r"\([^()]*\)")
+_WORDS = re.compile(r"[A-Za-z]+")
 
 
 def _own_clause(f: Any, text: str, starts: Sequence[int]) -> str:
@@ -741,6 +768,10 @@ def _own_clause(f: Any, text: str, starts: Sequence[int]) -> str:
     own = span[1]
     for m in _PAREN.finditer(said):
         if lo + m.start() <= own < lo + m.end():
+            if len(_WORDS.findall(m.group(0))) <= 2:
+                # a parenthesis that is only the score ("he was fully active (ECOG 0)") glosses the
+                # clause it closes: that clause dates it
+                break
             return m.group(0)  # the score stands inside the parenthesis
     others = [m for m in _PAREN.finditer(said) if any(lo + m.start() <= st < lo + m.end() for st in starts)]
     for m in reversed(others):
@@ -780,12 +811,15 @@ def _mark_past_scores(facts: list[Any], doc: Doc) -> list[Any]:
 
 def settle_scores(facts: Sequence[Any]) -> list[Any]:
     """Across the case: a score stated for an earlier time is superseded when the chart states the
-    same score without such a mark anywhere (the newest observation is then the current one)."""
+    same score, or the same measure on another scale (``score_measures``), without such a mark
+    anywhere (the newest observation is then the current one)."""
+    measures = lesion_rules().rules.score_measures
     scores = [f for f in facts if f.kind == "score" and f.assertion.affirmed]
-    plain = {f.category for f in scores if PAST_SCORE_CUE not in f.cues}
+    plain = {measures.get(f.category, f.category) for f in scores if PAST_SCORE_CUE not in f.cues}
     out = []
     for f in facts:
-        if f.kind == "score" and f.category in plain and f.assertion.affirmed and PAST_SCORE_CUE in f.cues:
+        if f.kind == "score" and measures.get(f.category, f.category) in plain and f.assertion.affirmed \
+                and PAST_SCORE_CUE in f.cues:
             f = _superseded(f, "the same score stated for now elsewhere")
         out.append(f)
     return out

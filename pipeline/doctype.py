@@ -461,7 +461,9 @@ def _join_wrapped_titles(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         last = out[-1].rsplit(None, 1)[-1].lower() if out and out[-1].split() else ""
-        if out and (last in dangling or out[-1].endswith(("-", "&", "/"))) and not _is_prose(out[-1]):
+        # (a list wrapped after its comma goes on too: "Attendees: orthopaedic oncology, spine surgery," /
+        # "radiology, pathology" is one field)
+        if out and (last in dangling or out[-1].endswith(("-", "&", "/", ","))) and not _is_prose(out[-1]):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)

@@ -456,8 +456,17 @@ def _typed(span: Span, concept: Any, base: dict[str, Any], doc_type: str, sectio
                 # "5 of 6 planned cycles given": what was planned is the total; the count was given
                 base = {**base, "assertion": base["assertion"].model_copy(update={"planned": False})}
         elif concept.quantity == "weeks" and _is_label(span):
-            # "Conservative care: sling for 6 weeks (fracture care); PT for 4 weeks": each item keeps its own
-            pass
+            # "Conservative care: sling for 6 weeks (fracture care); PT for 4 weeks": each item keeps its own;
+            # a label's own course comes before any other therapy named after it ("Physical therapy: 3
+            # visits over 11 days", "PT: 8 weeks, no relief")
+            # ("Conservative care:" is a list's heading: its items are what was given, never its course)
+            others = [m.start for m in rows if m.label == "THERAPY" and m.start >= span.end] \
+                if concept.category not in q.quantity_config().list_heading_categories else [span.end]
+            first_other = min(others, default=None)
+            own = [x for x in q.durations(span) if x.start >= span.end and (first_other is None or x.end <= first_other)
+                   and ";" not in doc_text(span.doc)[span.end_char: span.doc[x.start].idx]]
+            if own:
+                wk, wk_cmp = own[0].value, own[0].comparator
         elif concept.quantity == "weeks":
             found = q.durations(span)
             if found:

@@ -8,6 +8,10 @@ from mednec.pipeline.resources import load_yaml, rule_cache
 from pydantic import BaseModel, ConfigDict, Field
 
 
+def _alternatives(patterns: list[str], flags: int = 0) -> re.Pattern[str] | None:
+    """One case-insensitive pattern of ``patterns`` (regular expressions), or None when there are none."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | flags) if patterns else None
+
 class Descriptor(BaseModel):
     """Compartment words used as descriptors of anatomy or a procedure (``lesions.yaml``)."""
 
@@ -128,6 +132,7 @@ class LesionRules(BaseModel):
     plan_object: PlanObject
     label_clear_words: frozenset[str] = frozenset()
     score_current_cues: list[str]
+    score_measures: dict[str, str] = {}
     score_past_cues: list[str]
     named_metastatic: NamedMetastatic
     case_items: CaseItems
@@ -136,6 +141,10 @@ class LesionRules(BaseModel):
     colon_list_leads: frozenset[str] = frozenset()
     requester_letter_titles: list[str] = []
     requester_letter_lines: int = 4
+    requester_letter_subjects: list[str] = []
+    requester_letter_asks: list[str] = []
+    letter_openings: list[str] = []
+    letter_head_lines: int = 14
     retraction: Retraction
     preliminary_read_cues: list[str] = Field(min_length=1)
     final_read_cues: list[str] = Field(min_length=1)
@@ -280,6 +289,9 @@ class CompiledLesionRules:
             re.IGNORECASE)
         self.case_item = re.compile(rules.case_items.heading, re.IGNORECASE | re.MULTILINE)
         self.requester_letter = word_pattern(rules.requester_letter_titles) if rules.requester_letter_titles else None
+        self.requester_subject = _alternatives(rules.requester_letter_subjects, re.MULTILINE)
+        self.requester_ask = _alternatives(rules.requester_letter_asks)
+        self.letter_opening = _alternatives(rules.letter_openings, re.MULTILINE)
         pasted = rules.pasted_elsewhere
         self.pasted_marker = re.compile("|".join(f"(?:{m})" for m in pasted.markers), re.IGNORECASE) \
             if pasted else None

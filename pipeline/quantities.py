@@ -42,6 +42,9 @@ class QuantityConfig(BaseModel):
     effect_words: list[str] = []
     effect_stop_words: list[str] = []
     effect_verbs: list[str] = []
+    subject_verbs: list[str] = []
+    cycle_modifiers: frozenset[str] = frozenset()
+    list_heading_categories: frozenset[str] = frozenset()
     unserved_before: list[str] = []
     unserved_after: list[str] = []
     regimen_marks: list[str] = []
@@ -143,7 +146,7 @@ def durations(span: Span) -> list[Quantity]:
         n = _number(toks[j])
         if n is None:
             continue
-        if _effect_before(toks, j, cfg.effect_verbs):
+        if _effect_before(toks, j, cfg.effect_verbs) or _effect_lasted(toks, j, cfg):
             continue  # "an injection that helped for about ten days": how long it helped
         if _effect_before(toks, j, cfg.unserved_before) or _word_after(toks, i) in cfg.unserved_after:
             continue  # "waiting six weeks for conservative care", "the six-week requirement": no course given
@@ -190,6 +193,40 @@ def _effect_before(toks: list[str], j: int, verbs: list[str]) -> bool:
         if w not in between:
             return False
     return False
+
+
+def _past_modifiers(toks: list[str], j: int, cfg: QuantityConfig) -> int:
+    """The index of the word before up to three modifiers of a cycle unit ending at ``toks[j]``: a
+    regimen's name in capitals ("MAP", "VDC/IE") or a word of ``cycle_modifiers`` ("induction"); ``j``
+    itself when ``toks[j]`` is none."""
+    k, seen = j, 0
+    while k > 0 and seen < 3:
+        tok = toks[k]
+        if not tok.strip() or (tok in ("/", "-", "+") and seen):  # "VDC/IE": a regimen's parts
+            k -= 1
+            continue
+        regimen = len(tok) >= 2 and tok.replace("/", "").replace("-", "").isalnum() and tok.isupper()
+        if not (regimen or tok.lower() in cfg.cycle_modifiers):
+            break
+        k, seen = k - 1, seen + 1
+    while k > 0 and not toks[k].strip():
+        k -= 1
+    return k if seen else j
+
+
+def _effect_lasted(toks: list[str], j: int, cfg: QuantityConfig) -> bool:
+    """Whether the number at ``toks[j]`` follows a verb whose subject says what lasted ("relief lasted
+    2 weeks", "the benefit lasting about ten days"): an effect word as that subject makes it how long the
+    effect lasted; a therapy as the subject ("conservative treatment has so far lasted about four
+    weeks") makes it how long the therapy was given."""
+    words = [t.lower() for t in toks[max(0, j - 12): j] if t.strip()]
+    between = {"for", "about", "around", "approximately", "approx", "only", "just", "roughly", "~", "some"}
+    k = len(words) - 1
+    while k >= 0 and words[k] in between:
+        k -= 1
+    if k < 0 or words[k] not in cfg.subject_verbs:
+        return False
+    return any(w in cfg.effect_words for w in words[max(0, k - 4): k])
 
 
 def _span_of_sessions(toks: list[str], i: int) -> bool:
@@ -287,6 +324,9 @@ def cycles(span: Span, future: bool = False) -> list[Quantity]:
             while j > 0 and not toks[j].strip():  # "(2\ncycles": a line wrapped between number and unit
                 j -= 1
             n = _number(toks[j]) if j >= 0 else None
+            if n is None:
+                j = _past_modifiers(toks, j, cfg)  # "both induction MAP cycles", "two neoadjuvant VDC/IE courses"
+                n = _number(toks[j]) if j >= 0 else None
             if n is not None:
                 if _prescribed(toks, j, cfg):
                     continue  # "VDC/IE x 6 cycles per medical oncology": the course planned
@@ -382,9 +422,17 @@ def survival(span: Span) -> Quantity | None:
     sent = sent_of(span)
     toks = [t.text for t in sent]
     best: Quantity | None = None
-    for q in durations(span):
-        months = q.value / 4.345
-        cand = Quantity(round(months, 2), q.comparator, "months", q.start, q.end)
+    cands = [Quantity(round(q.value / 4.345, 2), q.comparator, "months", q.start, q.end) for q in durations(span)]
+    # an estimate given twice after its own word, as a range and then a bound ("survival in weeks to a
+    # few months, likely less than 3 months"), is as long as its shortest reading: the least it promises
+    # (in the estimate's own clause: "at least 18 months; he is clearly not in the less than 3 months
+    # group" and "well over 6 months; resume the drug 3-4 wks post-op" end it at the semicolon)
+    doc = span.doc
+    after = [c for c in sorted(cands, key=lambda c: c.start) if c.start >= span.start]
+    after = [c for c in after if not any(t.text == ";" for t in doc[after[0].start: c.start])] if after else after
+    if len(after) > 1:
+        return min(after, key=lambda c: (c.value, c.comparator not in ("<", "<=")))
+    for cand in cands:
         if best is None or abs(cand.start - span.start) < abs(best.start - span.start):
             best = cand
     if best is not None:
