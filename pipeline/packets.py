@@ -209,13 +209,28 @@ def header_date(text: str) -> dt.date | None:
         words = re.findall(r"[A-Za-z][A-Za-z'.-]*", re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", line))
         if not 2 <= len(words) <= _HEADER_WORDS or 2 * sum(w[0].isupper() for w in words) < len(words):
             continue  # (one word is a signature's tail, "MD 01/20/2026 00:40", not a header)
-        for start, _, date in find_dates(line, order):
+        dates = find_dates(line, order)
+        if not dates and k + 1 < len(head):
+            # a date alone on the line under a letterhead ("Claremont Cancer Institute - Orthopaedic
+            # Oncology" / "04/28/2025") is the letterhead's: a note's or a letter's date
+            below = _lone_date(head[k + 1], order)
+            if below is not None:
+                return below
+        for start, _, date in dates:
             before = line[:start]
             if not before.strip():
                 break
             if not dates_another_event(before):
                 return date
     return None
+
+
+def _lone_date(line: str, order: bool | None) -> dt.date | None:
+    """The date of a line that holds nothing else ("04/28/2025", "28 April 2025"), or None."""
+    found = find_dates(line, order)
+    if len(found) != 1 or re.search(r"[A-Za-z0-9]", line[: found[0][0]] + line[found[0][1]:]):
+        return None
+    return found[0][2]
 
 
 _HEADER_WORDS = 12

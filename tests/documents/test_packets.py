@@ -147,6 +147,12 @@ def test_segment_splits_a_packet_at_report_boundaries():
       ["01/09/2026 Visit 2: gait training, pain 6/10.", "01/16/2026 Visit 3: no change."]], [1]),
     ([["PT DAILY LOG", "Date of service: 01/02/2026", "Visit 1: gait training."],
       ["Comparison of strength 01/09/2026: unchanged.", "Visit 3: no change."]], [1]),
+    # a date alone on its line under a letterhead dates the letterhead's note; a lone date inside a page's
+    # body (a log's date line under a sentence) does not
+    ([["HISTOLOGY REPORT", "Report date: 04/03/2025", "Conclusion: cartilaginous neoplasm."],
+      ["Claremont Cancer Institute - Orthopaedic Oncology", "04/28/2025", "52F relocated from France."]], [1, 2]),
+    ([["HISTOLOGY REPORT", "Report date: 04/03/2025", "Conclusion: cartilaginous neoplasm."],
+      ["the cores were reviewed again with the bone pathologist on", "04/28/2025", "No change."]], [1]),
     # a date is no page count: "A/P 11/18/2025" continues nothing
     ([["CT CHEST", "Exam date: 12/01/2025", "Impression: clear."],
       ["NORTHSIDE IMAGING CENTER", "MRI PELVIS WITHOUT AND WITH CONTRAST   Date: 1/14/26",
