@@ -185,6 +185,8 @@ APPEAL = ("RIVERSIDE ORTHOPAEDICS\nJanuary 16, 2026\n\nTo: Lakeshore Health, App
     ("Re: 64712-LT", "Please approve the neurolysis.", "not_met"),
     # a letter that asks nothing of the plan is the treating surgeon's account: its course counts
     ("Re: 64712-LT, update for the referring physician", "Thank you for the referral.", "met"),
+    # ... and one that says the writer will appeal asks nothing of the plan in itself
+    ("Re: 64712-LT, update for the referring physician", "We will appeal the denial with her.", "met"),
 ])
 def test_an_appeal_letters_claim_is_no_documentation(reviewer, tmp_path, subject, ask, c3):
     docs = {"note_2025-12-05.txt": NERVE_NOTE, "letter_2026-01-16.txt": APPEAL.format(subject=subject, ask=ask)}
