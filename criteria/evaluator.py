@@ -59,7 +59,15 @@ def match_leaf(leaf: Leaf, facts: Sequence, ctx: Context) -> list:
                       # no word on the date it was written
                       if leaf_matches(anyway, f) and _speaks(f) and not f.assertion.superseded
                       and (field is None or getattr(f, field, None) is not None)), default=dt.date.min)
-        found = [f for f in found if (f.document_date or dt.date.min) == newest]
+        # (observations of a state fewer than `state_window_days` apart are of one time: they conflict)
+        window = ctx.constants().state_window_days if leaf.number is not None and newest != dt.date.min else 0
+        if window and any((f.document_date or dt.date.min) == newest and leaf_matches(anyway, f)
+                          and (f.assertion.historical or f.assertion.superseded) for f in facts):
+            # (the newest document itself tells the earlier reading from the current one: "ECOG 3 on
+            # admission from pain, ECOG 2 today after dexamethasone")
+            window = 0
+        oldest = newest - dt.timedelta(days=max(window - 1, 0))
+        found = [f for f in found if oldest <= (f.document_date or dt.date.min) <= newest]
     if leaf.side == "any" or ctx.side is None:
         return found
     same = [f for f in found if f.side in (ctx.side, "bilateral", "midline")]

@@ -208,6 +208,7 @@ class PolicyFile(_Strict):
     version: str
     document_ranks: dict[str, int]
     max_evidence: int = Field(ge=1)
+    state_window_days: int = Field(default=0, ge=0)
 
 
 class ReferenceFile(_Strict):

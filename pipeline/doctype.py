@@ -76,6 +76,8 @@ class DocTypeConfig(BaseModel):
     study_fields: list[str] = []
     types: list[_TypeRule]
     date_labels: list[str]
+    stay_start_labels: list[str] = []
+    stay_end_labels: list[str] = []
     months: dict[str, int]
     letterhead_lines: int = 8
     letterhead_words: list[str] = []
@@ -666,6 +668,9 @@ def _infer_date(text: str, filename: str | None = None, day_first_order: bool | 
     labelled = _first_labelled(head, order)
     if labelled is not None:
         return labelled
+    stay_end = _stay_end(head[:600], order)
+    if stay_end is not None:
+        return stay_end
     stamped = None
     for start, _end, d in find_dates(head[:600], order):
         before = head[max(0, start - 30): start]
@@ -689,6 +694,26 @@ def _infer_date(text: str, filename: str | None = None, day_first_order: bool | 
     raw = ocr_date_digits(text[:3000])
     stamps = [found[0][2] for line in raw.split("\n") if is_noise_line(line) and (found := find_dates(line, order))]
     return min(stamps) if stamps else None
+
+
+def _stay_end(head: str, order: bool | None) -> dt.date | None:
+    """The discharge date of a header that gives a stay ("Admission: 12/01/2026   Discharge: 20/01/2026"):
+    a discharge letter or summary is written at the end of the stay it reports, not at its start."""
+    cfg = doctype_config()[0]
+    if not cfg.stay_start_labels or not cfg.stay_end_labels:
+        return None
+    def labelled(labels: list[str]) -> list[dt.date]:
+        words = "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
+        out = []
+        for m in re.finditer(rf"(?<![\w])(?:{words})\s*[:\-]?\s*", head, re.IGNORECASE):
+            found = find_dates(head[m.end(): m.end() + 20], order)
+            if found and found[0][0] == 0:
+                out.append(found[0][2])
+        return out
+    starts, ends = labelled(cfg.stay_start_labels), labelled(cfg.stay_end_labels)
+    if starts and ends and ends[0] >= starts[0]:
+        return ends[0]
+    return None
 
 
 def letterhead_ranges(text: str) -> list[tuple[int, int]]:

@@ -45,6 +45,8 @@ class QuantityConfig(BaseModel):
     subject_verbs: list[str] = []
     cycle_modifiers: frozenset[str] = frozenset()
     list_heading_categories: frozenset[str] = frozenset()
+    age_before: frozenset[str] = frozenset()
+    person_nouns: frozenset[str] = frozenset()
     unserved_before: list[str] = []
     unserved_after: list[str] = []
     regimen_marks: list[str] = []
@@ -146,6 +148,8 @@ def durations(span: Span) -> list[Quantity]:
         n = _number(toks[j])
         if n is None:
             continue
+        if _age_around(toks, j, i, cfg):
+            continue  # "a woman of 71 years", "aged 64 years", "58 years of age": an age
         if _effect_before(toks, j, cfg.effect_verbs) or _effect_lasted(toks, j, cfg):
             continue  # "an injection that helped for about ten days": how long it helped
         if _effect_before(toks, j, cfg.unserved_before) or _word_after(toks, i) in cfg.unserved_after:
@@ -193,6 +197,19 @@ def _effect_before(toks: list[str], j: int, verbs: list[str]) -> bool:
         if w not in between:
             return False
     return False
+
+
+def _age_around(toks: list[str], j: int, i: int, cfg: QuantityConfig) -> bool:
+    """Whether the duration from ``toks[j]`` to the unit at ``toks[i]`` is a person's age: "aged 64 years",
+    "a woman of 71 years" (a word of ``age_before`` just before the number, or a person and "of"), or
+    "58 years of age" ("of age" after the unit)."""
+    before = [t.lower() for t in toks[max(0, j - 4): j] if t.strip()]
+    after = [t.lower() for t in toks[i + 1: i + 5] if t.strip()]
+    if before and before[-1] in cfg.age_before:
+        return True
+    if len(before) >= 2 and before[-1] == "of" and before[-2] in cfg.person_nouns:
+        return True
+    return after[:2] == ["of", "age"]
 
 
 def _past_modifiers(toks: list[str], j: int, cfg: QuantityConfig) -> int:
