@@ -163,17 +163,20 @@ def test_study_ordered_to_document_compression_is_no_evidence(reviewer, tmp_path
 @pytest.mark.parametrize(("ed_line", "b4"), [
     # a score from an earlier encounter carried into a note yields to the score stated for now
     ("Functional status (from ED 01/20/2026): ECOG 3.", "met"),
-    ("Functional status: ECOG 3.", "not_met"),  # the newer note states it for now: the newest observation
+    # the newer note states it for now, a day after the consult's ECOG 1: two current observations of one
+    # time that disagree, a conflict (criteria/policy.yaml state_window_days), not a past score
+    ("Functional status: ECOG 3.", "insufficient"),
     # a score dated before the note that carries it (month or day) is that earlier observation
     ("Performance status: ECOG 3 (per oncology note 12/2025).", "met"),
     ("Performance status: ECOG 3 (per oncology visit of January 20, 2026).", "met"),
-    ("Performance status: ECOG 3 (reassessed 02/06/2026).", "not_met"),  # dated this day: current
-    ("Performance status: ECOG 3, on osimertinib since 06/2024.", "not_met"),  # the date is the drug's
+    ("Performance status: ECOG 3 (reassessed 02/06/2026).", "insufficient"),  # dated this day: current
+    ("Performance status: ECOG 3, on osimertinib since 06/2024.", "insufficient"),  # the date is the drug's
     # a note that calls the score it quotes stale
     ("The ECOG 3 in the admission H&P is out of date.", "met"),
 ])
 def test_score_from_an_earlier_encounter(reviewer, tmp_path, ed_line, b4):
     docs = {**FAMILY_B, "hp_2026-02-06.txt": f"SPINE H&P\nDate of service: 02/06/2026\n{ed_line}\n"}
+    # (the consult of 02/05 states ECOG 1 for now)
     got = outcomes(reviewer, write_case(tmp_path, "ecog", ["63303"], docs))["63303"]
     assert got[1]["B4"] == b4, got
 
