@@ -550,6 +550,31 @@ def _requester_letter(facts: list[Any], doc: Doc) -> list[Any]:
 _RECORD_TYPES = ("operative", "imaging", "pathology", "tumor_board")
 
 
+def _copied_forward(facts: list[Any], doc: Doc) -> list[Any]:
+    """What a block carried forward from an earlier note says, between its own marks ("<<Copied forward
+    from 08/21/2025 H&P - review and edit>>" ... "<<end copied text>>"), was true then: historical."""
+    rules = lesion_rules()
+    if rules.copied_open is None or not facts:
+        return facts
+    text = doc.user_data.get("mednec_source_text") or doc_text(doc)
+    spans = []
+    for m in rules.copied_open.finditer(text):
+        nl = text.find("\n", m.end())
+        start = len(text) if nl < 0 else nl + 1
+        close = rules.copied_close.search(text, start, start + 3000) if rules.copied_close else None
+        spans.append((m.start(), close.start() if close else _pasted_end(text, m.start())))
+    if not spans:
+        return facts
+    out = []
+    for f in facts:
+        at = _named_at(f)
+        if any(lo <= at < hi for lo, hi in spans) and not f.assertion.historical:
+            f = f.model_copy(update={"assertion": f.assertion.model_copy(
+                update={"historical": True, "superseded_by": "carried forward from an earlier note"})})
+        out.append(f)
+    return out
+
+
 def _pasted_elsewhere(facts: list[Any], doc: Doc) -> list[Any]:
     """What a note itself flags as another patient's ("[NOTE - paragraph below copied in error from
     another patient's record]", "The pathology paragraph above (T4 meningioma) belongs to a different
@@ -1004,6 +1029,7 @@ def read_discourse(facts: Sequence[Any], doc: Doc, doc_type: str) -> list[Any]:
     out = _other_patients(out, doc)
     out = _pasted_elsewhere(out, doc)
     out = _requester_letter(out, doc)
+    out = _copied_forward(out, doc)
     out = _margin_around_a_sacrifice(out, doc)
     if doc_type == "imaging":
         out = _impression_supersedes(_part_free_part_open(out, doc.user_data.get("mednec_source_text")

@@ -12,6 +12,15 @@ def _alternatives(patterns: list[str], flags: int = 0) -> re.Pattern[str] | None
     """One case-insensitive pattern of ``patterns`` (regular expressions), or None when there are none."""
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | flags) if patterns else None
 
+
+class CopiedForward(BaseModel):
+    """The marks of a block carried forward from an earlier note (``lesions.yaml`` copied_forward)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    open: str
+    close: str
+
 class Descriptor(BaseModel):
     """Compartment words used as descriptors of anatomy or a procedure (``lesions.yaml``)."""
 
@@ -140,6 +149,7 @@ class LesionRules(BaseModel):
     subordinate_openers: frozenset[str] = frozenset()
     colon_list_leads: frozenset[str] = frozenset()
     requester_letter_titles: list[str] = []
+    copied_forward: CopiedForward | None = None
     requester_letter_lines: int = 4
     requester_letter_subjects: list[str] = []
     requester_letter_asks: list[str] = []
@@ -288,6 +298,9 @@ class CompiledLesionRules:
             rf"[\"\u201c]((?:[^\"\u201d\n]|\n(?!\s*\n)){{1,120}})[\"\u201d]",
             re.IGNORECASE)
         self.case_item = re.compile(rules.case_items.heading, re.IGNORECASE | re.MULTILINE)
+        cf = rules.copied_forward
+        self.copied_open = re.compile(cf.open, re.IGNORECASE) if cf else None
+        self.copied_close = re.compile(cf.close, re.IGNORECASE) if cf else None
         self.requester_letter = word_pattern(rules.requester_letter_titles) if rules.requester_letter_titles else None
         self.requester_subject = _alternatives(rules.requester_letter_subjects, re.MULTILINE)
         self.requester_ask = _alternatives(rules.requester_letter_asks)
