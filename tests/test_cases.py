@@ -12,7 +12,7 @@ from tests.conftest import CORPUS_CASES, DEV_CASES, ROOT
 
 # The team's annotated cases: written from POLICY (cases), blind (written without reading
 # the rules, to estimate held-out accuracy) and the seed patient's demo case.
-BLIND = ("", *range(2, 44))
+BLIND = ("", *range(2, 45))
 CORPORA = [CORPUS_CASES, ROOT / "corpora" / "demo"] + [ROOT / "corpora" / f"blind{n}" for n in BLIND]
 
 
@@ -77,6 +77,14 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
                         "so a free sciatic notch denies contact (refer for pend)",
     ("blind43", "y76"): "a sarcoma named only in the records of its resection years before, with later imaging "
                         "showing no recurrence, still makes the tumor pathway apply (pend for refer)",
+    # blind44: recorded at its first run with its false-approval classes fixed; these are the next work
+    ("blind44", "x81"): "an injection injury's nerve read on the tumor pathway (pend for refer)",
+    ("blind44", "x84"): "a nerve 'kept in continuity' not read as preserved (pend for approve)",
+    ("blind44", "x87"): "a count of ultrasound applications read as a short course (refer for pend)",
+    ("blind44", "y78"): "B4 insufficient where performance status and survival are stated (pend for approve)",
+    ("blind44", "y84"): "an epineurial dissection with the specimen read as the nerve's sacrifice (refer for approve)",
+    ("blind44", "y85"): "an incidental lipoma elsewhere puts a scarred nerve on the tumor pathway (pend for approve)",
+    ("blind44", "y88"): "B4 insufficient where performance status and survival are stated (pend for approve)",
 }
 
 

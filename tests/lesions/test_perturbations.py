@@ -135,7 +135,10 @@ def _rewrap(src: Path, dst: Path, width: int) -> None:
 
 # Rewrapped cases known to decide otherwise (corpora/blind22/README.md, session 10), kept strict: a
 # fix shows up as an unexpected pass and the entry must go.
-KNOWN_REWRAP_MISSES: dict[tuple[int, str, str], str] = {}
+KNOWN_REWRAP_MISSES: dict[tuple[int, str, str], str] = {
+    (55, "blind44", "y80"): "rewrapped at 55 columns, 63303 pends where the text approves (corpora/blind44/README.md; "
+                            "a safe-direction move, not yet analysed)",
+}
 
 
 @pytest.mark.slow
