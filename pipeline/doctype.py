@@ -696,21 +696,32 @@ def _infer_date(text: str, filename: str | None = None, day_first_order: bool | 
     return min(stamps) if stamps else None
 
 
+@rule_cache
+def _stay_labels() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The labels of a stay's first and last day (``doctypes.yaml`` stay_start_labels, stay_end_labels)."""
+    cfg = doctype_config()[0]
+
+    def label(words: list[str]) -> re.Pattern[str] | None:
+        alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        return re.compile(rf"(?<![\w])(?:{alts})\s*[:\-]?\s*", re.IGNORECASE) if words else None
+    return label(cfg.stay_start_labels), label(cfg.stay_end_labels)
+
+
 def _stay_end(head: str, order: bool | None) -> dt.date | None:
     """The discharge date of a header that gives a stay ("Admission: 12/01/2026   Discharge: 20/01/2026"):
     a discharge letter or summary is written at the end of the stay it reports, not at its start."""
-    cfg = doctype_config()[0]
-    if not cfg.stay_start_labels or not cfg.stay_end_labels:
+    start_label, end_label = _stay_labels()
+    if start_label is None or end_label is None:
         return None
-    def labelled(labels: list[str]) -> list[dt.date]:
-        words = "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
+
+    def labelled(label: re.Pattern[str]) -> list[dt.date]:
         out = []
-        for m in re.finditer(rf"(?<![\w])(?:{words})\s*[:\-]?\s*", head, re.IGNORECASE):
+        for m in label.finditer(head):
             found = find_dates(head[m.end(): m.end() + 20], order)
             if found and found[0][0] == 0:
                 out.append(found[0][2])
         return out
-    starts, ends = labelled(cfg.stay_start_labels), labelled(cfg.stay_end_labels)
+    starts, ends = labelled(start_label), labelled(end_label)
     if starts and ends and ends[0] >= starts[0]:
         return ends[0]
     return None

@@ -184,13 +184,16 @@ def _effect_after(toks: list[str], i: int, effects: list[str], stops: list[str])
     return False
 
 
+# words that may stand between a verb and the number it measures ("helped for about ten days")
+_FILLERS = frozenset({"for", "about", "around", "approximately", "approx", "only", "just", "roughly", "~", "some"})
+
+
 def _effect_before(toks: list[str], j: int, verbs: list[str]) -> bool:
     """Whether a verb of what a treatment did stands before the number at ``toks[j]``, with only
     "for", "about", "only" and the like between ("helped for about ten days", "relief lasting 2 weeks")."""
     words = [t.lower() for t in toks[max(0, j - 5): j] if t.strip()][-4:]
     # (and the preposition of a plan's horizon: "reassess after 6 weeks", "follow up in 6 weeks")
-    between = {"for", "about", "around", "approximately", "approx", "only", "just", "roughly", "~", "some",
-               "after", "in", "within", "up"}
+    between = _FILLERS | {"after", "in", "within", "up"}
     for w in reversed(words):
         if w in verbs:
             return True
@@ -237,9 +240,8 @@ def _effect_lasted(toks: list[str], j: int, cfg: QuantityConfig) -> bool:
     effect lasted; a therapy as the subject ("conservative treatment has so far lasted about four
     weeks") makes it how long the therapy was given."""
     words = [t.lower() for t in toks[max(0, j - 12): j] if t.strip()]
-    between = {"for", "about", "around", "approximately", "approx", "only", "just", "roughly", "~", "some"}
     k = len(words) - 1
-    while k >= 0 and words[k] in between:
+    while k >= 0 and words[k] in _FILLERS:
         k -= 1
     if k < 0 or words[k] not in cfg.subject_verbs:
         return False
